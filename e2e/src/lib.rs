@@ -1,0 +1,37 @@
+//! End-to-end test harness: starts real `inferchain-node` processes on free loopback ports and
+//! talks to them over JSON-RPC (WebSocket) with jsonrpsee, building signed extrinsics with the
+//! runtime's own types.
+//!
+//! Every node is a child process owned by a [`Node`]; dropping it (at the end of a test, or while
+//! unwinding from a failed assertion) kills the process, and the kernel kills it too if the test
+//! process itself dies (`PR_SET_PDEATHSIG`).
+
+pub mod node;
+pub mod rpc;
+pub mod tx;
+
+pub use node::{node_binary, Node, NodeConfig};
+pub use rpc::Client;
+
+use std::time::{Duration, Instant};
+
+/// Polls `check` every 250 ms until it returns `Some`, or fails after `timeout`.
+pub async fn wait_for<T, F, Fut>(what: &str, timeout: Duration, mut check: F) -> anyhow::Result<T>
+where
+	F: FnMut() -> Fut,
+	Fut: std::future::Future<Output = anyhow::Result<Option<T>>>,
+{
+	let deadline = Instant::now() + timeout;
+	let mut last_error = None;
+	loop {
+		match check().await {
+			Ok(Some(value)) => return Ok(value),
+			Ok(None) => {},
+			Err(error) => last_error = Some(error),
+		}
+		if Instant::now() >= deadline {
+			anyhow::bail!("timed out after {timeout:?} waiting for {what} (last error: {last_error:?})");
+		}
+		tokio::time::sleep(Duration::from_millis(250)).await;
+	}
+}

@@ -1,0 +1,78 @@
+//! Signed extrinsics built with the runtime's own types, exactly as a wallet builds them.
+
+use codec::Encode;
+use inferchain_runtime::{
+	Balance, Hash, Runtime, RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic,
+};
+use sp_keyring::Sr25519Keyring;
+use sp_runtime::{generic::Era, MultiAddress, MultiSignature};
+
+/// What a signature commits to besides the call: chain identity and the signer's nonce.
+#[derive(Clone, Copy, Debug)]
+pub struct ChainContext {
+	/// Genesis hash of the chain.
+	pub genesis: Hash,
+	/// Runtime `spec_version`.
+	pub spec_version: u32,
+	/// Runtime `transaction_version`.
+	pub transaction_version: u32,
+}
+
+fn extension(nonce: u32, tip: Balance) -> TxExtension {
+	(
+		frame_system::CheckNonZeroSender::<Runtime>::new(),
+		frame_system::CheckSpecVersion::<Runtime>::new(),
+		frame_system::CheckTxVersion::<Runtime>::new(),
+		frame_system::CheckGenesis::<Runtime>::new(),
+		frame_system::CheckEra::<Runtime>::from(Era::Immortal),
+		frame_system::CheckNonce::<Runtime>::from(nonce),
+		frame_system::CheckWeight::<Runtime>::new(),
+		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(tip),
+		frame_system::WeightReclaim::<Runtime>::new(),
+	)
+}
+
+/// `call` signed by `signer` with `nonce`, immortal, no tip. Encoded, ready to submit.
+pub fn signed(call: RuntimeCall, signer: Sr25519Keyring, nonce: u32, chain: ChainContext) -> Vec<u8> {
+	signed_with_key(call, signer, signer, nonce, chain)
+}
+
+/// Like [`signed`], but the signature is made with `key` while the extrinsic claims `signer`:
+/// with `key != signer` the signature is invalid (a forged transaction).
+pub fn signed_with_key(
+	call: RuntimeCall,
+	signer: Sr25519Keyring,
+	key: Sr25519Keyring,
+	nonce: u32,
+	chain: ChainContext,
+) -> Vec<u8> {
+	let extension = extension(nonce, 0);
+	let implicit = (
+		(),
+		chain.spec_version,
+		chain.transaction_version,
+		chain.genesis,
+		chain.genesis,
+		(),
+		(),
+		(),
+		(),
+	);
+	let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
+	let signature = payload.using_encoded(|bytes| key.sign(bytes));
+	UncheckedExtrinsic::new_signed(
+		call,
+		MultiAddress::Id(signer.to_account_id()),
+		MultiSignature::Sr25519(signature),
+		extension,
+	)
+	.encode()
+}
+
+/// A `Balances::transfer_keep_alive` call.
+pub fn transfer(dest: Sr25519Keyring, value: Balance) -> RuntimeCall {
+	RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+		dest: MultiAddress::Id(dest.to_account_id()),
+		value,
+	})
+}

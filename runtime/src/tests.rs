@@ -1,0 +1,85 @@
+//! Runtime-level checks: genesis presets build into the state they promise, and the metadata
+//! clients need is served.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use crate::{
+	genesis_config_presets::{get_preset, preset_names, ENDOWMENT},
+	Balances, Grandpa, Runtime, RuntimeGenesisConfig,
+};
+use frame_support::genesis_builder_helper::build_state;
+use serde_json::Value;
+use sp_genesis_builder::{PresetId, DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
+use sp_keyring::Sr25519Keyring;
+
+/// Applies a preset patch over the default config, as the node does when building a spec.
+fn merge(base: &mut Value, patch: Value) {
+	match (base, patch) {
+		(Value::Object(base), Value::Object(patch)) =>
+			for (key, value) in patch {
+				merge(base.entry(key).or_insert(Value::Null), value);
+			},
+		(base, patch) => *base = patch,
+	}
+}
+
+fn genesis_ext(preset: &str) -> sp_io::TestExternalities {
+	let patch: Value = serde_json::from_slice(&get_preset(&PresetId::from(preset)).unwrap()).unwrap();
+	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
+	merge(&mut config, patch);
+	let mut ext = sp_io::TestExternalities::default();
+	ext.execute_with(|| build_state::<RuntimeGenesisConfig>(serde_json::to_vec(&config).unwrap()))
+		.unwrap();
+	ext
+}
+
+#[test]
+fn both_presets_are_listed() {
+	let names = preset_names();
+	assert!(names.contains(&PresetId::from(DEV_RUNTIME_PRESET)));
+	assert!(names.contains(&PresetId::from(LOCAL_TESTNET_RUNTIME_PRESET)));
+	assert!(get_preset(&PresetId::from("no-such-preset")).is_none());
+}
+
+#[test]
+fn development_preset_has_alice_as_sole_validator_and_sudo() {
+	genesis_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 1);
+		assert_eq!(Grandpa::grandpa_authorities().len(), 1);
+		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(Sr25519Keyring::Alice.to_account_id()));
+		assert_eq!(Balances::free_balance(Sr25519Keyring::Bob.to_account_id()), ENDOWMENT);
+	});
+}
+
+#[test]
+fn local_testnet_preset_has_four_validators() {
+	genesis_ext(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		let aura: Vec<_> = pallet_aura::Authorities::<Runtime>::get().into_inner();
+		let expected: Vec<sp_consensus_aura::sr25519::AuthorityId> = [
+			Sr25519Keyring::Alice,
+			Sr25519Keyring::Bob,
+			Sr25519Keyring::Charlie,
+			Sr25519Keyring::Dave,
+		]
+		.into_iter()
+		.map(|k| k.public().into())
+		.collect();
+		assert_eq!(aura, expected);
+		assert_eq!(Grandpa::grandpa_authorities().len(), 4);
+	});
+}
+
+#[test]
+fn total_issuance_is_the_sum_of_endowments() {
+	genesis_ext(DEV_RUNTIME_PRESET).execute_with(|| {
+		let accounts = Sr25519Keyring::well_known().count() as u128;
+		assert_eq!(Balances::total_issuance(), ENDOWMENT * accounts);
+	});
+}
+
+#[test]
+fn metadata_v15_and_v16_are_served() {
+	let versions = Runtime::metadata_versions();
+	assert!(versions.contains(&15), "metadata versions: {versions:?}");
+	assert!(versions.contains(&16), "metadata versions: {versions:?}");
+}

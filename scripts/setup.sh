@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what building Inferchain needs on a Debian machine with rustup, and exports the
+# persistent build folder. Idempotent: a second run only checks. Sourced by dev.sh and test.sh.
+set -euo pipefail
+
+need=()
+for pkg in build-essential pkg-config libssl-dev protobuf-compiler mold git curl; do
+	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ]; then
+	echo "setup: installing Debian packages: ${need[*]}"
+	SUDO=""
+	[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+command -v rustup >/dev/null || { echo "setup: rustup is required (https://rustup.rs)" >&2; exit 1; }
+# The toolchain, targets and components named in rust-toolchain.toml.
+toolchain=$(sed -n 's/^channel *= *"\(.*\)"/\1/p' "$(dirname "${BASH_SOURCE[0]}")/../rust-toolchain.toml")
+rustup toolchain install "$toolchain" --profile minimal \
+	--component rustfmt,clippy,rust-src --target wasm32-unknown-unknown,wasm32v1-none >/dev/null 2>&1 ||
+	rustup toolchain install "$toolchain" --profile minimal \
+		--component rustfmt,clippy,rust-src --target wasm32-unknown-unknown,wasm32v1-none
+
+# Builds persist outside the checkout, so a fresh clone (and CI) reuses them.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/inferchain/target}"
+mkdir -p "$CARGO_TARGET_DIR"

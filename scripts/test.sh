@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Command 2: install what is missing and run every check: format, lints, unit, property,
+# benchmark and end-to-end tests. Used by .ci/run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+export CARGO_TERM_COLOR=never
+start=$(date +%s)
+step() { echo; echo "==> $* (at $(( $(date +%s) - start ))s)"; }
+
+step "format"
+cargo fmt --all -- --check
+
+step "clippy (all targets, warnings are errors)"
+SKIP_WASM_BUILD=1 cargo clippy --locked --workspace --all-targets -- -D warnings
+SKIP_WASM_BUILD=1 cargo clippy --locked -p pallet-subnets --all-targets --features runtime-benchmarks,try-runtime -- -D warnings
+
+step "build the node (with the Wasm runtime)"
+cargo build --locked -p inferchain-node
+
+step "unit and property tests"
+cargo test --locked --workspace --exclude inferchain-e2e
+
+step "pallet benchmarks as tests, and try-state"
+cargo test --locked -p pallet-subnets --features runtime-benchmarks,try-runtime
+
+step "end-to-end tests (real nodes on loopback)"
+cargo test --locked -p inferchain-e2e -- --test-threads 2
+
+step "done in $(( $(date +%s) - start ))s"
