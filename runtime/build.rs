@@ -10,9 +10,8 @@ fn main() {
 		.parent()
 		.map(|p| p.display().to_string())
 		.unwrap_or_default();
-	let cargo_home = std::env::var("CARGO_HOME").unwrap_or_else(|_| {
-		format!("{}/.cargo", std::env::var("HOME").unwrap_or_default())
-	});
+	let cargo_home = std::env::var("CARGO_HOME")
+		.unwrap_or_else(|_| format!("{}/.cargo", std::env::var("HOME").unwrap_or_default()));
 	substrate_wasm_builder::WasmBuilder::init_with_defaults()
 		.append_to_rust_flags(format!("--remap-path-prefix={workspace}=/inferchain"))
 		.append_to_rust_flags(format!("--remap-path-prefix={cargo_home}=/cargo"))

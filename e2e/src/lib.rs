@@ -30,7 +30,9 @@ where
 			Err(error) => last_error = Some(error),
 		}
 		if Instant::now() >= deadline {
-			anyhow::bail!("timed out after {timeout:?} waiting for {what} (last error: {last_error:?})");
+			anyhow::bail!(
+				"timed out after {timeout:?} waiting for {what} (last error: {last_error:?})"
+			);
 		}
 		tokio::time::sleep(Duration::from_millis(250)).await;
 	}

@@ -89,7 +89,8 @@ pub struct Node {
 impl Node {
 	/// Starts a node and waits until its RPC answers.
 	pub async fn start(config: NodeConfig) -> anyhow::Result<(Node, Client)> {
-		let mut node = Node { log_path: config.base_path.with_extension("log"), config, child: None };
+		let mut node =
+			Node { log_path: config.base_path.with_extension("log"), config, child: None };
 		node.spawn()?;
 		let client = node.connect().await?;
 		Ok((node, client))
@@ -147,7 +148,11 @@ impl Node {
 	pub fn assert_running(&mut self) -> anyhow::Result<()> {
 		if let Some(child) = self.child.as_mut() {
 			if let Some(status) = child.try_wait()? {
-				anyhow::bail!("{} exited with {status}; log:\n{}", self.config.name, self.log_tail());
+				anyhow::bail!(
+					"{} exited with {status}; log:\n{}",
+					self.config.name,
+					self.log_tail()
+				);
 			}
 		}
 		Ok(())

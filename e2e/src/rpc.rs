@@ -41,10 +41,8 @@ fn parse_number(value: &Value) -> anyhow::Result<u32> {
 impl Client {
 	/// Connects to `url` (`ws://…`).
 	pub async fn connect(url: &str) -> anyhow::Result<Self> {
-		let inner = WsClientBuilder::default()
-			.request_timeout(Duration::from_secs(60))
-			.build(url)
-			.await?;
+		let inner =
+			WsClientBuilder::default().request_timeout(Duration::from_secs(60)).build(url).await?;
 		// The node accepts connections a moment before its RPC is fully up.
 		let _: Value = inner.request("system_health", rpc_params![]).await?;
 		Ok(Self { inner })

@@ -33,7 +33,12 @@ fn extension(nonce: u32, tip: Balance) -> TxExtension {
 }
 
 /// `call` signed by `signer` with `nonce`, immortal, no tip. Encoded, ready to submit.
-pub fn signed(call: RuntimeCall, signer: Sr25519Keyring, nonce: u32, chain: ChainContext) -> Vec<u8> {
+pub fn signed(
+	call: RuntimeCall,
+	signer: Sr25519Keyring,
+	nonce: u32,
+	chain: ChainContext,
+) -> Vec<u8> {
 	signed_with_key(call, signer, signer, nonce, chain)
 }
 

@@ -21,7 +21,11 @@ fn built(chain: &str, raw: bool) -> Value {
 		command.arg("--raw");
 	}
 	let output = command.output().expect("the node binary runs");
-	assert!(output.status.success(), "build-spec failed: {}", String::from_utf8_lossy(&output.stderr));
+	assert!(
+		output.status.success(),
+		"build-spec failed: {}",
+		String::from_utf8_lossy(&output.stderr)
+	);
 	serde_json::from_slice(&output.stdout).expect("build-spec prints JSON")
 }
 

@@ -44,12 +44,8 @@ fn corrupt_chain_spec_file_is_rejected() {
 	let spec = dir.path().join("corrupt.json");
 	std::fs::write(&spec, b"{ \"name\": \"Inferchain\", \"genesis\": ").unwrap();
 	let base = dir.path().join("db");
-	let output = run_node(&[
-		"--chain",
-		spec.to_str().unwrap(),
-		"--base-path",
-		base.to_str().unwrap(),
-	]);
+	let output =
+		run_node(&["--chain", spec.to_str().unwrap(), "--base-path", base.to_str().unwrap()]);
 	assert_clean_failure(&output, "invalid chain spec file");
 }
 
@@ -81,8 +77,13 @@ fn post(port: u16, body: &[u8]) -> std::io::Result<String> {
 #[tokio::test]
 async fn oversized_rpc_request_is_refused_and_the_node_keeps_serving() -> anyhow::Result<()> {
 	let dir = tempfile::tempdir()?;
-	let config = NodeConfig::new("oversize", "dev", dir.path())
-		.with_args(["--dev", "--sealing", "manual", "--rpc-max-request-size", "1"]);
+	let config = NodeConfig::new("oversize", "dev", dir.path()).with_args([
+		"--dev",
+		"--sealing",
+		"manual",
+		"--rpc-max-request-size",
+		"1",
+	]);
 	let port = config.rpc_port;
 	let (mut node, client) = Node::start(config).await?;
 

@@ -10,16 +10,21 @@ use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie};
 const TIMEOUT: Duration = Duration::from_secs(120);
 
 async fn dev_node(dir: &std::path::Path, sealing: &str) -> anyhow::Result<(Node, Client)> {
-	Node::start(
-		NodeConfig::new(&format!("dev-{sealing}"), "dev", dir)
-			.with_args(["--dev", "--sealing", sealing]),
-	)
+	Node::start(NodeConfig::new(&format!("dev-{sealing}"), "dev", dir).with_args([
+		"--dev",
+		"--sealing",
+		sealing,
+	]))
 	.await
 }
 
 async fn chain_context(client: &Client) -> anyhow::Result<tx::ChainContext> {
 	let (spec_version, transaction_version) = client.runtime_versions().await?;
-	Ok(tx::ChainContext { genesis: client.genesis_hash().await?, spec_version, transaction_version })
+	Ok(tx::ChainContext {
+		genesis: client.genesis_hash().await?,
+		spec_version,
+		transaction_version,
+	})
 }
 
 #[tokio::test]
@@ -63,7 +68,8 @@ async fn signed_transfer_is_included_and_its_event_seen() -> anyhow::Result<()> 
 }
 
 #[tokio::test]
-async fn malformed_and_forged_extrinsics_are_rejected_and_the_chain_goes_on() -> anyhow::Result<()> {
+async fn malformed_and_forged_extrinsics_are_rejected_and_the_chain_goes_on() -> anyhow::Result<()>
+{
 	let dir = tempfile::tempdir()?;
 	let (_node, client) = dev_node(dir.path(), "aura").await?;
 	let chain = chain_context(&client).await?;
@@ -76,8 +82,10 @@ async fn malformed_and_forged_extrinsics_are_rejected_and_the_chain_goes_on() ->
 	// Claims to be Charlie, signed with Bob's key.
 	let forged = tx::signed_with_key(tx::transfer(Bob, UNIT), Charlie, Bob, nonce, chain);
 	let error = client.submit(&forged).await.expect_err("a forged signature must be rejected");
-	assert!(error.to_string().contains("bad signature") || error.to_string().contains("BadProof"),
-		"unexpected error: {error}");
+	assert!(
+		error.to_string().contains("bad signature") || error.to_string().contains("BadProof"),
+		"unexpected error: {error}"
+	);
 	assert_eq!(client.next_nonce(&Charlie.to_account_id()).await?, nonce, "nothing was applied");
 
 	let height = client.best_number().await?;
@@ -92,7 +100,11 @@ async fn malformed_and_forged_extrinsics_are_rejected_and_the_chain_goes_on() ->
 async fn instant_sealing_includes_and_finalizes_a_transfer_at_once() -> anyhow::Result<()> {
 	let dir = tempfile::tempdir()?;
 	let (_node, client) = dev_node(dir.path(), "instant").await?;
-	assert_eq!(client.best_number().await?, 0, "instant sealing makes no block without a transaction");
+	assert_eq!(
+		client.best_number().await?,
+		0,
+		"instant sealing makes no block without a transaction"
+	);
 	let chain = chain_context(&client).await?;
 	for nonce in 0..3 {
 		let extrinsic = tx::signed(tx::transfer(Bob, UNIT), Alice, nonce, chain);

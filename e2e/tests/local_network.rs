@@ -26,7 +26,10 @@ impl FinalizedLog {
 		for number in 1..=head {
 			let hash = client.block_hash(number).await?.expect("a finalized block is known");
 			if let Some(previous) = self.0.insert(number, hash) {
-				anyhow::ensure!(previous == hash, "finalized block {number} changed: {previous:?} -> {hash:?}");
+				anyhow::ensure!(
+					previous == hash,
+					"finalized block {number} changed: {previous:?} -> {hash:?}"
+				);
 			}
 		}
 		Ok(head)
@@ -36,7 +39,10 @@ impl FinalizedLog {
 	async fn check(&self, client: &Client) -> anyhow::Result<()> {
 		for (number, hash) in &self.0 {
 			let theirs = client.block_hash(*number).await?;
-			anyhow::ensure!(theirs == Some(*hash), "block {number}: expected {hash:?}, node has {theirs:?}");
+			anyhow::ensure!(
+				theirs == Some(*hash),
+				"block {number}: expected {hash:?}, node has {theirs:?}"
+			);
 		}
 		Ok(())
 	}
@@ -64,8 +70,12 @@ async fn four_validators_tolerate_one_fault_and_finality_recovers() -> anyhow::R
 	let names = ["alice", "bob", "charlie", "dave"];
 
 	// Alice first, then the others bootstrap from her.
-	let alice_config = NodeConfig::new("alice", LOCAL_SPEC, dir.path())
-		.with_args(["--alice", "--validator", "--node-key", &format!("{:064x}", 1)]);
+	let alice_config = NodeConfig::new("alice", LOCAL_SPEC, dir.path()).with_args([
+		"--alice",
+		"--validator",
+		"--node-key",
+		&format!("{:064x}", 1),
+	]);
 	let (alice, alice_rpc) = Node::start(alice_config).await?;
 	let peer_id = alice_rpc.call("system_localPeerId", vec![]).await?;
 	let bootnode = format!(

@@ -24,7 +24,8 @@ pub struct FullDeps<C, P> {
 	/// The transaction pool.
 	pub pool: Arc<P>,
 	/// Where `engine_*` calls send sealing commands; `Some` only with `--sealing manual`.
-	pub manual_seal_sink: Option<mpsc::Sender<EngineCommand<<Block as sp_runtime::traits::Block>::Hash>>>,
+	pub manual_seal_sink:
+		Option<mpsc::Sender<EngineCommand<<Block as sp_runtime::traits::Block>::Hash>>>,
 }
 
 /// Builds the RPC extensions.

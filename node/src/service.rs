@@ -96,8 +96,8 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 	)?;
 
 	let cidp_client = client.clone();
-	let import_queue =
-		sc_consensus_aura::import_queue::<AuraPair, _, _, _, _, _>(ImportQueueParams {
+	let import_queue = sc_consensus_aura::import_queue::<AuraPair, _, _, _, _, _>(
+		ImportQueueParams {
 			block_import: grandpa_block_import.clone(),
 			justification_import: Some(Box::new(grandpa_block_import.clone())),
 			client: client.clone(),
@@ -121,7 +121,8 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 			check_for_equivocation: Default::default(),
 			telemetry: telemetry.as_ref().map(|x| x.handle()),
 			compatibility_mode: Default::default(),
-		})?;
+		},
+	)?;
 
 	Ok(sc_service::PartialComponents {
 		client,
@@ -141,12 +142,15 @@ pub fn new_full(config: Configuration, sealing: Sealing) -> Result<TaskManager, 
 		sc_network::config::NetworkBackendType::Libp2p => new_full_with::<
 			sc_network::NetworkWorker<Block, <Block as sp_runtime::traits::Block>::Hash>,
 		>(config, sealing),
-		sc_network::config::NetworkBackendType::Litep2p =>
-			new_full_with::<sc_network::Litep2pNetworkBackend>(config, sealing),
+		sc_network::config::NetworkBackendType::Litep2p => {
+			new_full_with::<sc_network::Litep2pNetworkBackend>(config, sealing)
+		},
 	}
 }
 
-fn new_full_with<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>>(
+fn new_full_with<
+	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
+>(
 	config: Configuration,
 	sealing: Sealing,
 ) -> Result<TaskManager, ServiceError> {
@@ -302,9 +306,11 @@ fn new_full_with<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trai
 				},
 			)?;
 			// Authoring is essential: if it fails the node goes down with it.
-			task_manager
-				.spawn_essential_handle()
-				.spawn_blocking("aura", Some("block-authoring"), aura);
+			task_manager.spawn_essential_handle().spawn_blocking(
+				"aura",
+				Some("block-authoring"),
+				aura,
+			);
 		},
 		Sealing::Aura => {},
 		Sealing::Instant | Sealing::Manual => {
@@ -336,16 +342,18 @@ fn new_full_with<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trai
 				)
 				.boxed()
 			} else {
-				sc_consensus_manual_seal::run_manual_seal(sc_consensus_manual_seal::ManualSealParams {
-					block_import: client.clone(),
-					env: proposer_factory,
-					client: client.clone(),
-					pool: transaction_pool.clone(),
-					commands_stream: seal_commands,
-					select_chain,
-					consensus_data_provider: Some(Box::new(consensus_data_provider)),
-					create_inherent_data_providers,
-				})
+				sc_consensus_manual_seal::run_manual_seal(
+					sc_consensus_manual_seal::ManualSealParams {
+						block_import: client.clone(),
+						env: proposer_factory,
+						client: client.clone(),
+						pool: transaction_pool.clone(),
+						commands_stream: seal_commands,
+						select_chain,
+						consensus_data_provider: Some(Box::new(consensus_data_provider)),
+						create_inherent_data_providers,
+					},
+				)
 				.boxed()
 			};
 			task_manager.spawn_essential_handle().spawn_blocking(

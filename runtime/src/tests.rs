@@ -1,7 +1,7 @@
 //! Runtime-level checks: genesis presets build into the state they promise, and the metadata
 //! clients need is served.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(clippy::arithmetic_side_effects)]
 
 use crate::{
 	genesis_config_presets::{get_preset, preset_names, ENDOWMENT},
@@ -15,16 +15,18 @@ use sp_keyring::Sr25519Keyring;
 /// Applies a preset patch over the default config, as the node does when building a spec.
 fn merge(base: &mut Value, patch: Value) {
 	match (base, patch) {
-		(Value::Object(base), Value::Object(patch)) =>
+		(Value::Object(base), Value::Object(patch)) => {
 			for (key, value) in patch {
 				merge(base.entry(key).or_insert(Value::Null), value);
-			},
+			}
+		},
 		(base, patch) => *base = patch,
 	}
 }
 
 fn genesis_ext(preset: &str) -> sp_io::TestExternalities {
-	let patch: Value = serde_json::from_slice(&get_preset(&PresetId::from(preset)).unwrap()).unwrap();
+	let patch: Value =
+		serde_json::from_slice(&get_preset(&PresetId::from(preset)).unwrap()).unwrap();
 	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
 	merge(&mut config, patch);
 	let mut ext = sp_io::TestExternalities::default();

@@ -1,17 +1,20 @@
 //! Behaviour of the subnets pallet: each call's effect, and each rejection leaving state as it was.
 
-#![allow(clippy::unwrap_used, clippy::arithmetic_side_effects, clippy::indexing_slicing)]
+#![allow(clippy::arithmetic_side_effects)]
 
-use crate::{mock::*, Error, Event, HoldReason, LastLockCost, NetUid, NextNetUid, SubnetCount, Subnets};
-use frame_support::{
-	assert_noop, assert_ok,
-	traits::{fungible::InspectHold, Currency},
+use crate::{
+	mock::*, Error, Event, HoldReason, LastLockCost, NetUid, NextNetUid, SubnetCount,
+	Subnets as SubnetsStorage,
 };
+use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
 use proptest::prelude::*;
 use sp_runtime::DispatchError;
 
 fn held(who: AccountId) -> Balance {
-	<Balances as InspectHold<AccountId>>::balance_on_hold(&RuntimeHoldReason::Subnets(HoldReason::SubnetLock), &who)
+	<Balances as InspectHold<AccountId>>::balance_on_hold(
+		&RuntimeHoldReason::Subnets(HoldReason::SubnetLock),
+		&who,
+	)
 }
 
 fn register(who: AccountId) -> NetUid {
@@ -28,7 +31,7 @@ fn last_event() -> RuntimeEvent {
 fn register_subnet_holds_the_floor_and_records_the_owner() {
 	new_test_ext().execute_with(|| {
 		assert_ok!(Subnets::register_subnet(RuntimeOrigin::signed(ALICE), MIN_LOCK));
-		let info = Subnets::<Test>::get(NetUid(0)).unwrap();
+		let info = SubnetsStorage::<Test>::get(NetUid(0)).unwrap();
 		assert_eq!(info.owner, ALICE);
 		assert_eq!(info.locked, MIN_LOCK);
 		assert_eq!(info.registered_at, 1);
@@ -133,7 +136,7 @@ fn owner_dissolves_subnet_and_gets_the_lock_back() {
 	new_test_ext().execute_with(|| {
 		let netuid = register(ALICE);
 		assert_ok!(Subnets::dissolve_subnet(RuntimeOrigin::signed(ALICE), netuid));
-		assert!(Subnets::<Test>::get(netuid).is_none());
+		assert!(SubnetsStorage::<Test>::get(netuid).is_none());
 		assert_eq!(SubnetCount::<Test>::get(), 0);
 		assert_eq!(held(ALICE), 0);
 		assert_eq!(Balances::free_balance(ALICE), FUNDS);
@@ -236,7 +239,7 @@ proptest! {
 				prop_assert!(SubnetCount::<Test>::get() <= MAX_SUBNETS);
 				prop_assert_eq!(Balances::total_issuance(), issuance);
 				let held_total: Balance = [ALICE, BOB, POOR].iter().map(|a| held(*a)).sum();
-				let locked_total: Balance = Subnets::<Test>::iter_values().map(|i| i.locked).sum();
+				let locked_total: Balance = SubnetsStorage::<Test>::iter_values().map(|i| i.locked).sum();
 				prop_assert_eq!(held_total, locked_total);
 			}
 			Ok(())

@@ -1,0 +1,74 @@
+//! Registering and dissolving subnets: the logic behind the pallet's calls.
+
+use crate::{
+	lock_cost::lock_cost, BalanceOf, Config, Error, Event, HoldReason, LastLockBlock, LastLockCost,
+	NetUid, NextNetUid, Pallet, SubnetCount, SubnetInfo, Subnets,
+};
+use frame_support::{
+	ensure,
+	pallet_prelude::DispatchResult,
+	traits::{fungible::MutateHold, tokens::Precision, Get},
+};
+use sp_runtime::traits::{Saturating, UniqueSaturatedInto};
+
+impl<T: Config> Pallet<T> {
+	/// The lock a registration in the current block must put up (see [`crate::lock_cost`]).
+	pub fn current_lock_cost() -> BalanceOf<T> {
+		let now = frame_system::Pallet::<T>::block_number();
+		let elapsed: u64 = now.saturating_sub(LastLockBlock::<T>::get()).unique_saturated_into();
+		let interval: u64 = T::LockReductionInterval::get().unique_saturated_into();
+		lock_cost(LastLockCost::<T>::get(), elapsed, interval, T::MinLockCost::get())
+	}
+
+	/// Registers a subnet for `owner`, holding the current lock cost if it is at most
+	/// `max_lock_cost`. Checks everything before changing anything.
+	pub(crate) fn do_register_subnet(
+		owner: T::AccountId,
+		max_lock_cost: BalanceOf<T>,
+	) -> DispatchResult {
+		let count = SubnetCount::<T>::get();
+		ensure!(count < T::MaxSubnets::get(), Error::<T>::TooManySubnets);
+		let netuid = NextNetUid::<T>::get();
+		let next = netuid.0.checked_add(1).ok_or(Error::<T>::NetUidsExhausted)?;
+		let locked = Self::current_lock_cost();
+		ensure!(locked <= max_lock_cost, Error::<T>::LockCostAboveLimit);
+		T::Currency::hold(&HoldReason::SubnetLock.into(), &owner, locked)
+			.map_err(|_| Error::<T>::InsufficientBalance)?;
+
+		let now = frame_system::Pallet::<T>::block_number();
+		Subnets::<T>::insert(
+			netuid,
+			SubnetInfo { owner: owner.clone(), locked, registered_at: now },
+		);
+		SubnetCount::<T>::put(count.saturating_add(1));
+		NextNetUid::<T>::put(NetUid(next));
+		LastLockCost::<T>::put(locked);
+		LastLockBlock::<T>::put(now);
+		Self::deposit_event(Event::SubnetRegistered { netuid, owner, locked });
+		Ok(())
+	}
+
+	/// Dissolves `netuid`. `caller` is `None` for root, which may dissolve any subnet; a signed
+	/// caller must own it. The lock goes back to the owner either way.
+	pub(crate) fn do_dissolve_subnet(
+		caller: Option<T::AccountId>,
+		netuid: NetUid,
+	) -> DispatchResult {
+		let info = Subnets::<T>::get(netuid).ok_or(Error::<T>::SubnetNotFound)?;
+		if let Some(who) = caller {
+			ensure!(who == info.owner, Error::<T>::NotSubnetOwner);
+		}
+		// Best effort: a hold may have been slashed elsewhere; the event reports what was actually
+		// returned.
+		let released = T::Currency::release(
+			&HoldReason::SubnetLock.into(),
+			&info.owner,
+			info.locked,
+			Precision::BestEffort,
+		)?;
+		Subnets::<T>::remove(netuid);
+		SubnetCount::<T>::mutate(|count| *count = count.saturating_sub(1));
+		Self::deposit_event(Event::SubnetDissolved { netuid, owner: info.owner, released });
+		Ok(())
+	}
+}
