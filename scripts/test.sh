@@ -7,24 +7,31 @@ source scripts/setup.sh
 export CARGO_TERM_COLOR=never
 start=$(date +%s)
 step() { echo; echo "==> $* (at $(( $(date +%s) - start ))s)"; }
+# Every test run's output is also kept, to total the results at the end.
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+tests() { cargo test --locked "$@" 2>&1 | tee -a "$results"; }
 
 step "format"
 cargo fmt --all -- --check
 
 step "clippy (all targets, warnings are errors)"
 SKIP_WASM_BUILD=1 cargo clippy --locked --workspace --all-targets -- -D warnings
-SKIP_WASM_BUILD=1 cargo clippy --locked -p pallet-subnets --all-targets --features runtime-benchmarks,try-runtime -- -D warnings
+SKIP_WASM_BUILD=1 cargo clippy --locked -p pallet-subnets -p inferchain-runtime --all-targets \
+	--features runtime-benchmarks,try-runtime -- -D warnings
 
 step "build the node (with the Wasm runtime)"
 cargo build --locked -p inferchain-node
 
 step "unit and property tests"
-cargo test --locked --workspace --exclude inferchain-e2e
+tests --workspace --exclude inferchain-e2e
 
 step "pallet benchmarks as tests, and try-state"
-cargo test --locked -p pallet-subnets --features runtime-benchmarks,try-runtime
+tests -p pallet-subnets --features runtime-benchmarks,try-runtime
 
 step "end-to-end tests (real nodes on loopback)"
-cargo test --locked -p inferchain-e2e -- --test-threads 2
+tests -p inferchain-e2e -- --test-threads 2
 
 step "done in $(( $(date +%s) - start ))s"
+# One closing line for all test binaries together.
+awk '/^test result:/ { p += $4; f += $6; i += $8 } END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, i }' "$results"

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs a pallet's frame-benchmarking v2 benchmarks on the Wasm runtime and writes its weights.rs.
+#   scripts/benchmark-pallet.sh subnets        # -> pallets/subnets/src/weights.rs
+# Installs frame-omni-bencher once (a long build) under ~/.cache/inferchain/tools.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+name="${1:?usage: scripts/benchmark-pallet.sh <pallet folder name, e.g. subnets>}"
+
+tools="$HOME/.cache/inferchain/tools"
+bencher="$tools/bin/frame-omni-bencher"
+if [ ! -x "$bencher" ]; then
+	CARGO_TARGET_DIR="$HOME/.cache/inferchain/omni-target" \
+		cargo install --locked frame-omni-bencher@0.28.0 --root "$tools"
+fi
+
+cargo build --locked -p inferchain-runtime --features runtime-benchmarks
+runtime="$CARGO_TARGET_DIR/debug/wbuild/inferchain-runtime/inferchain_runtime.wasm"
+
+"$bencher" v1 benchmark pallet \
+	--runtime "$runtime" \
+	--genesis-builder-preset development \
+	--pallet "pallet_$name" --extrinsic '*' \
+	--steps 50 --repeat 20 \
+	--template scripts/weight-template.hbs \
+	--output "pallets/$name/src/weights.rs"
+echo "wrote pallets/$name/src/weights.rs"
