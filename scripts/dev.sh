@@ -19,4 +19,4 @@ Inferchain dev chain
   Stop with Ctrl-C. The chain state lives in a temporary folder and is discarded on exit.
 
 MSG
-exec "$node" --dev --tmp --rpc-port "$rpc_port" --rpc-cors all --prometheus-external "$@"
+exec "$node" --dev --tmp --rpc-port "$rpc_port" --rpc-cors all "$@"

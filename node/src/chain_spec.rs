@@ -35,28 +35,30 @@ fn genesis_code() -> Result<Vec<u8>, String> {
 		.ok_or_else(|| "the Wasm runtime is too large to compress".to_string())
 }
 
-/// Single-validator development chain (Alice).
-pub fn development_chain_spec() -> Result<ChainSpec, String> {
+fn spec(name: &str, id: &str, chain_type: ChainType, preset: &str) -> Result<ChainSpec, String> {
 	Ok(ChainSpec::builder(&genesis_code()?, None)
-		.with_name("Inferchain Development")
-		.with_id("inferchain_dev")
+		.with_name(name)
+		.with_id(id)
 		.with_protocol_id("infer")
-		.with_chain_type(ChainType::Development)
-		.with_genesis_config_preset_name(DEV_RUNTIME_PRESET)
+		.with_chain_type(chain_type)
+		.with_genesis_config_preset_name(preset)
 		.with_properties(properties())
 		.build())
 }
 
+/// Single-validator development chain (Alice).
+pub fn development_chain_spec() -> Result<ChainSpec, String> {
+	spec("Inferchain Development", "inferchain_dev", ChainType::Development, DEV_RUNTIME_PRESET)
+}
+
 /// Four-validator local testnet (Alice, Bob, Charlie, Dave).
 pub fn local_chain_spec() -> Result<ChainSpec, String> {
-	Ok(ChainSpec::builder(&genesis_code()?, None)
-		.with_name("Inferchain Local Testnet")
-		.with_id("inferchain_local")
-		.with_protocol_id("infer")
-		.with_chain_type(ChainType::Local)
-		.with_genesis_config_preset_name(LOCAL_TESTNET_RUNTIME_PRESET)
-		.with_properties(properties())
-		.build())
+	spec(
+		"Inferchain Local Testnet",
+		"inferchain_local",
+		ChainType::Local,
+		LOCAL_TESTNET_RUNTIME_PRESET,
+	)
 }
 
 /// Resolves a `--chain` value: `dev`, `local` (or empty), or a path to a chain spec file.
