@@ -7,6 +7,8 @@ need=()
 for pkg in build-essential pkg-config libssl-dev protobuf-compiler mold git curl; do
 	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
+# Node.js runs the polkadot.js compatibility test (e2e/polkadot-js).
+command -v node >/dev/null && command -v npm >/dev/null || need+=(nodejs npm)
 if [ ${#need[@]} -gt 0 ]; then
 	echo "setup: installing Debian packages: ${need[*]}"
 	SUDO=""

@@ -30,6 +30,7 @@ step "pallet benchmarks as tests, and try-state"
 tests -p pallet-subnets --features runtime-benchmarks,try-runtime
 
 step "end-to-end tests (real nodes on loopback)"
+npm ci --prefix e2e/polkadot-js --no-audit --no-fund --loglevel=error
 tests -p inferchain-e2e -- --test-threads 2
 
 step "done in $(( $(date +%s) - start ))s"
