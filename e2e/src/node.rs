@@ -116,7 +116,9 @@ impl Node {
 			.stdout(log.try_clone()?)
 			.stderr(log);
 		// SAFETY: `prctl` is async-signal-safe; it only asks the kernel to kill the node if the
-		// test process dies, so no node outlives a crashed or killed test run.
+		// test process dies, so no node outlives a crashed or killed test run. The kernel ties
+		// this to the spawning *thread*: nodes are spawned from the test's own thread
+		// (`#[tokio::test]` runs on it), which lives as long as the test.
 		unsafe {
 			command.pre_exec(|| {
 				libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
