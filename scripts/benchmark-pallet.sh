@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs a pallet's frame-benchmarking v2 benchmarks on the Wasm runtime and writes its weights.rs.
 #   scripts/benchmark-pallet.sh subnets        # -> pallets/subnets/src/weights.rs
+#   STEPS=20 REPEAT=10 scripts/benchmark-pallet.sh subnets   # fewer samples (default 50 × 20)
 # Installs frame-omni-bencher once (a long build) under ~/.cache/inferchain/tools.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +22,7 @@ runtime="$CARGO_TARGET_DIR/debug/wbuild/inferchain-runtime/inferchain_runtime.wa
 	--runtime "$runtime" \
 	--genesis-builder-preset development \
 	--pallet "pallet_$name" --extrinsic '*' \
-	--steps 50 --repeat 20 \
+	--steps "${STEPS:-50}" --repeat "${REPEAT:-20}" \
 	--template scripts/weight-template.hbs \
 	--output "pallets/$name/src/weights.rs"
 echo "wrote pallets/$name/src/weights.rs"

@@ -1,6 +1,7 @@
 // Drives a dev node the way polkadot.js Apps and dApps do, with @polkadot/api: chain properties,
-// metadata, a signed transfer and a subnet registration, each checked through its events and
-// storage. Usage: node check.mjs ws://127.0.0.1:9944 — exits non-zero on any mismatch.
+// metadata, a signed transfer, a subnet and a neuron registration, staking and unstaking, each
+// checked through its events and storage.
+// Usage: node check.mjs ws://127.0.0.1:9944 — exits non-zero on any mismatch.
 import assert from 'node:assert/strict';
 import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
 
@@ -45,5 +46,31 @@ const subnet = (await api.query.subnets.subnets(0)).unwrap();
 assert.equal(subnet.owner.toString(), bob.address);
 assert.equal(subnet.locked.toBigInt(), 100n * unit);
 
-console.log(`polkadot.js check passed: transfer [${transferEvents}], registerSubnet [${registerEvents}]`);
+// A neuron on that subnet, then a token holder stakes onto it and unstakes, the way the
+// polkadot.js Apps extrinsics page does it.
+const charlie = keyring.addFromUri('//Charlie');
+const dave = keyring.addFromUri('//Dave');
+const neuronEvents = await inBlock(api.tx.subnets.registerNeuron(0, charlie.address, 10n * unit), bob);
+assert.ok(neuronEvents.includes('subnets.NeuronRegistered'), neuronEvents.join(','));
+assert.equal((await api.query.subnets.uids(0, charlie.address)).unwrap().toNumber(), 0);
+assert.equal((await api.query.subnets.hotkeyOwner(charlie.address)).unwrap().toString(), bob.address);
+
+const stakeEvents = await inBlock(api.tx.stake.addStake(charlie.address, 0, 50n * unit), dave);
+assert.ok(stakeEvents.includes('stake.StakeAdded'), stakeEvents.join(','));
+const pool = (await api.query.stake.pools(0, charlie.address)).unwrap();
+assert.equal(pool.stake.toBigInt(), 50n * unit);
+const position = (await api.query.stake.positions(0, charlie.address, dave.address)).unwrap();
+assert.equal(position.shares.toBigInt(), 50n * unit);
+assert.equal((await api.query.stake.subnetStake(0)).toBigInt(), 50n * unit);
+
+const unstakeEvents = await inBlock(api.tx.stake.removeStake(charlie.address, 0, 50n * unit), dave);
+assert.ok(unstakeEvents.includes('stake.StakeUnbonding'), unstakeEvents.join(','));
+assert.ok((await api.query.stake.pools(0, charlie.address)).isNone);
+assert.ok((await api.query.stake.positions(0, charlie.address, dave.address)).isNone);
+const chunks = (await api.query.stake.unbonding(dave.address, 0, charlie.address)).unwrap();
+assert.equal(chunks.length, 1);
+assert.equal((await api.query.stake.unbondingPools(0, charlie.address)).unwrap().stake.toBigInt(), 50n * unit);
+
+console.log(`polkadot.js check passed: transfer [${transferEvents}], registerSubnet [${registerEvents}], ` +
+  `registerNeuron [${neuronEvents}], addStake [${stakeEvents}], removeStake [${unstakeEvents}]`);
 await api.disconnect();

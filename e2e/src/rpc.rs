@@ -154,6 +154,14 @@ impl Client {
 		}
 	}
 
+	/// `state_getStorage`: the raw value under `key` at block `at` (best block when `None`).
+	pub async fn storage(&self, key: &[u8], at: Option<Hash>) -> anyhow::Result<Option<Vec<u8>>> {
+		let at = at.map(|hash| hex_bytes(hash.as_bytes()));
+		let raw: Value =
+			self.inner.request("state_getStorage", rpc_params![hex_bytes(key), at]).await?;
+		raw.as_str().map(|text| Ok(hex::decode(text.trim_start_matches("0x"))?)).transpose()
+	}
+
 	/// The events emitted in block `at`.
 	pub async fn events(&self, at: Hash) -> anyhow::Result<Vec<EventRecord>> {
 		let key = [twox_128(b"System"), twox_128(b"Events")].concat();

@@ -1,12 +1,13 @@
 //! The node's RPC extensions on top of Substrate's standard `system_*`, `chain_*`, `state_*` and
 //! `author_*` methods: account nonces (`system_accountNextIndex`), fee queries (`payment_*`), the
-//! manual-seal `engine_*` methods when the node runs with `--sealing manual`, and (with later
-//! issues) Inferchain's typed `subnets_*` and `inference_*` reads.
+//! manual-seal `engine_*` methods when the node runs with `--sealing manual`, and Inferchain's
+//! typed `subnets_getSubnet` / `subnets_getNeurons` reads (`inference_*` come with the
+//! inference pallet).
 
 use std::sync::Arc;
 
 use futures::channel::mpsc;
-use inferchain_runtime::{opaque::Block, AccountId, Balance, Nonce};
+use inferchain_runtime::{opaque::Block, AccountId, Balance, BlockNumber, Nonce};
 use jsonrpsee::RpcModule;
 use sc_consensus_manual_seal::{
 	rpc::{ManualSeal, ManualSealApiServer},
@@ -42,15 +43,18 @@ where
 	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>,
 	C::Api: pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>,
 	C::Api: BlockBuilder<Block>,
+	C::Api: pallet_subnets_runtime_api::SubnetsApi<Block, AccountId, Balance, BlockNumber>,
 	P: TransactionPool + 'static,
 {
+	use pallet_subnets_rpc::{Subnets, SubnetsApiServer};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
 	let FullDeps { client, pool, manual_seal_sink } = deps;
 	let mut module = RpcModule::new(());
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
-	module.merge(TransactionPayment::new(client).into_rpc())?;
+	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
+	module.merge(Subnets::new(client).into_rpc())?;
 	if let Some(sink) = manual_seal_sink {
 		module.merge(ManualSeal::new(sink).into_rpc())?;
 	}

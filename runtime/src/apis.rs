@@ -17,8 +17,8 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Block, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
-	RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
+	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Nonce,
+	Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -103,6 +103,20 @@ impl_runtime_apis! {
 
 		fn authorities() -> Vec<AuraId> {
 			pallet_aura::Authorities::<Runtime>::get().into_inner()
+		}
+	}
+
+	impl pallet_subnets_runtime_api::SubnetsApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn subnet(
+			netuid: inferchain_primitives::NetUid,
+		) -> Option<pallet_subnets_runtime_api::SubnetView<AccountId, Balance, BlockNumber>> {
+			crate::views::subnet(netuid)
+		}
+
+		fn neurons(
+			netuid: inferchain_primitives::NetUid,
+		) -> Option<Vec<pallet_subnets_runtime_api::NeuronView<AccountId, Balance, BlockNumber>>> {
+			crate::views::neurons(netuid)
 		}
 	}
 

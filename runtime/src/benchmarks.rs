@@ -8,4 +8,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_sudo, Sudo]
 	[pallet_utility, Utility]
 	[pallet_subnets, Subnets]
+	[pallet_stake, Stake]
 );

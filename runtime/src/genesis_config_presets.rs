@@ -1,8 +1,11 @@
 //! Named genesis states: `development` (one validator, Alice) and `local_testnet` (four
 //! validators: Alice, Bob, Charlie, Dave). Both endow the well-known dev accounts and make Alice
-//! the sudo key. These are test keys: never use them on a public network.
+//! the sudo key, and allow private endpoint addresses. These are test keys: never use them on a
+//! public network.
 
-use crate::{AccountId, Balance, BalancesConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
+use crate::{
+	AccountId, Balance, BalancesConfig, RuntimeGenesisConfig, SubnetsConfig, SudoConfig, UNIT,
+};
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use serde_json::Value;
@@ -42,6 +45,8 @@ fn genesis(authorities: Vec<(AuraId, GrandpaId)>, root: AccountId) -> Value {
 			authorities: authorities.iter().map(|(_, gp)| (gp.clone(), 1)).collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(root) },
+		// Both presets run on one machine or a LAN, where workers serve on private addresses.
+		subnets: SubnetsConfig { allow_private_endpoints: true },
 	})
 }
 

@@ -23,6 +23,7 @@ pub mod configs;
 pub mod genesis_config_presets;
 #[cfg(test)]
 mod tests;
+mod views;
 
 use alloc::vec::Vec;
 use sp_runtime::{
@@ -34,6 +35,7 @@ use sp_version::RuntimeVersion;
 
 pub use frame_system::Call as SystemCall;
 pub use pallet_balances::Call as BalancesCall;
+pub use pallet_stake::Call as StakeCall;
 pub use pallet_subnets::Call as SubnetsCall;
 #[cfg(feature = "std")]
 pub use sp_runtime::BuildStorage;
@@ -67,7 +69,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("inferchain"),
 	impl_name: alloc::borrow::Cow::Borrowed("inferchain"),
 	authoring_version: 1,
-	spec_version: 100,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -200,4 +202,7 @@ mod runtime {
 
 	#[runtime::pallet_index(10)]
 	pub type Subnets = pallet_subnets;
+
+	#[runtime::pallet_index(11)]
+	pub type Stake = pallet_stake;
 }

@@ -72,11 +72,28 @@ fn local_testnet_preset_has_four_validators() {
 }
 
 #[test]
-fn total_issuance_is_the_sum_of_endowments() {
+fn total_issuance_is_the_endowments_plus_the_stake_accounts_deposit() {
 	genesis_ext(DEV_RUNTIME_PRESET).execute_with(|| {
 		let accounts = Sr25519Keyring::well_known().count() as u128;
-		assert_eq!(Balances::total_issuance(), ENDOWMENT * accounts);
+		assert_eq!(Balances::total_issuance(), ENDOWMENT * accounts + crate::EXISTENTIAL_DEPOSIT);
+		let stake_account = pallet_stake::Pallet::<Runtime>::account_id();
+		assert_eq!(Balances::free_balance(stake_account), crate::EXISTENTIAL_DEPOSIT);
 	});
+}
+
+#[test]
+fn both_presets_allow_private_endpoints() {
+	for preset in [DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET] {
+		genesis_ext(preset).execute_with(|| {
+			assert!(pallet_subnets::AllowPrivateEndpoints::<Runtime>::get());
+		});
+	}
+}
+
+#[test]
+fn pallet_integrity_tests_pass() {
+	use frame_support::traits::IntegrityTest;
+	sp_io::TestExternalities::default().execute_with(crate::AllPalletsWithSystem::integrity_test);
 }
 
 #[test]

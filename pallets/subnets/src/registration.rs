@@ -1,14 +1,17 @@
-//! Registering and dissolving subnets: the logic behind the pallet's calls.
+//! Registering and dissolving subnets.
 
 use crate::{
-	lock_cost::lock_cost, BalanceOf, Config, Error, Event, HoldReason, LastLockBlock, LastLockCost,
-	NetUid, NextNetUid, Pallet, SubnetCount, SubnetInfo, Subnets,
+	lock_cost::lock_cost, weights::WeightInfo, BalanceOf, BurnState, Burns, Config,
+	DissolvedSubnets, Endpoints, Error, Event, HoldReason, Hyperparams, HyperparamsChangedAt, Keys,
+	LastLockBlock, LastLockCost, NetUid, NextNetUid, Pallet, SubnetCount, SubnetInfo, Subnets,
+	Tasks, UidSlots, Uids,
 };
 use frame_support::{
 	ensure,
-	pallet_prelude::DispatchResult,
+	pallet_prelude::{DispatchResult, Weight},
 	traits::{fungible::MutateHold, tokens::Precision, Get},
 };
+use inferchain_primitives::NeuronLifecycle;
 use sp_runtime::traits::{Saturating, UniqueSaturatedInto};
 
 impl<T: Config> Pallet<T> {
@@ -36,6 +39,12 @@ impl<T: Config> Pallet<T> {
 			.map_err(|_| Error::<T>::InsufficientBalance)?;
 
 		let now = frame_system::Pallet::<T>::block_number();
+		let params = T::DefaultHyperparams::get();
+		Burns::<T>::insert(
+			netuid,
+			BurnState { burn: params.min_burn, interval_start: now, registrations: 0 },
+		);
+		Hyperparams::<T>::insert(netuid, params);
 		Subnets::<T>::insert(
 			netuid,
 			SubnetInfo { owner: owner.clone(), locked, registered_at: now },
@@ -66,9 +75,45 @@ impl<T: Config> Pallet<T> {
 			info.locked,
 			Precision::BestEffort,
 		)?;
+		UidSlots::<T>::remove(netuid);
+		DissolvedSubnets::<T>::insert(netuid, ());
+		Hyperparams::<T>::remove(netuid);
+		HyperparamsChangedAt::<T>::remove(netuid);
+		Tasks::<T>::remove(netuid);
+		Burns::<T>::remove(netuid);
 		Subnets::<T>::remove(netuid);
 		SubnetCount::<T>::mutate(|count| *count = count.saturating_sub(1));
+		T::NeuronLifecycle::on_subnet_dissolved(netuid);
 		Self::deposit_event(Event::SubnetDissolved { netuid, owner: info.owner, released });
 		Ok(())
+	}
+
+	/// Removes per-UID entries of dissolved subnets within `remaining` weight (the `on_idle`
+	/// hook); returns the weight used. One subnet per block, as many UIDs as fit.
+	pub(crate) fn clean_dissolved(remaining: Weight) -> Weight {
+		let lookup = T::DbWeight::get().reads(1);
+		let Some(netuid) = DissolvedSubnets::<T>::iter_keys().next() else { return lookup };
+		let base = T::WeightInfo::clean_dissolved(0).saturating_add(lookup);
+		let per_uid =
+			T::WeightInfo::clean_dissolved(1).saturating_sub(T::WeightInfo::clean_dissolved(0));
+		let Some(spare) = remaining.checked_sub(&base) else { return lookup };
+		let fits = |spare: u64, cost: u64| spare.checked_div(cost).unwrap_or(u64::MAX);
+		let uids = fits(spare.ref_time(), per_uid.ref_time())
+			.min(fits(spare.proof_size(), per_uid.proof_size()))
+			.min(u64::from(T::MaxUidsLimit::get()));
+		let limit = u32::try_from(uids).unwrap_or(u32::MAX);
+		if limit == 0 {
+			return lookup;
+		}
+		let keys = Keys::<T>::clear_prefix(netuid, limit, None);
+		let uids = Uids::<T>::clear_prefix(netuid, limit, None);
+		let endpoints = Endpoints::<T>::clear_prefix(netuid, limit, None);
+		if keys.maybe_cursor.is_none()
+			&& uids.maybe_cursor.is_none()
+			&& endpoints.maybe_cursor.is_none()
+		{
+			DissolvedSubnets::<T>::remove(netuid);
+		}
+		T::WeightInfo::clean_dissolved(limit).saturating_add(lookup)
 	}
 }

@@ -44,6 +44,12 @@ use frame_support::{
 pub trait WeightInfo {
 	fn register_subnet() -> Weight;
 	fn dissolve_subnet() -> Weight;
+	fn clean_dissolved(n: u32, ) -> Weight;
+	fn set_hyperparameters() -> Weight;
+	fn set_subnet_task() -> Weight;
+	fn register_neuron(n: u32, ) -> Weight;
+	fn serve_endpoint() -> Weight;
+	fn deregister_neuron(n: u32, ) -> Weight;
 }
 
 /// Weights measured for `pallet_subnets`, priced with the runtime's database weights.
@@ -61,14 +67,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::Hyperparams` (r:0 w:1)
+	/// Proof: `Subnets::Hyperparams` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
 	/// Storage: `Subnets::Subnets` (r:0 w:1)
 	/// Proof: `Subnets::Subnets` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::Burns` (r:0 w:1)
+	/// Proof: `Subnets::Burns` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	fn register_subnet() -> Weight {
-		// Proof size: measured `107`, estimated `3593`.
-		// Minimum execution time: 55_623_000 picoseconds.
-		Weight::from_parts(58_407_000, 3593)
+		// Proof size: measured `131`, estimated `3593`.
+		// Minimum execution time: 60_530_000 picoseconds.
+		Weight::from_parts(65_507_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `Subnets::Subnets` (r:1 w:1)
 	/// Proof: `Subnets::Subnets` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
@@ -78,10 +88,131 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
 	/// Storage: `Subnets::SubnetCount` (r:1 w:1)
 	/// Proof: `Subnets::SubnetCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::Hyperparams` (r:0 w:1)
+	/// Proof: `Subnets::Hyperparams` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::HyperparamsChangedAt` (r:0 w:1)
+	/// Proof: `Subnets::HyperparamsChangedAt` (`max_values`: None, `max_size`: Some(14), added: 2489, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::Burns` (r:0 w:1)
+	/// Proof: `Subnets::Burns` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::DissolvedSubnets` (r:0 w:1)
+	/// Proof: `Subnets::DissolvedSubnets` (`max_values`: None, `max_size`: Some(10), added: 2485, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::Tasks` (r:0 w:1)
+	/// Proof: `Subnets::Tasks` (`max_values`: None, `max_size`: Some(43), added: 2518, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::UidSlots` (r:0 w:1)
+	/// Proof: `Subnets::UidSlots` (`max_values`: None, `max_size`: Some(57356), added: 59831, mode: `MaxEncodedLen`)
 	fn dissolve_subnet() -> Weight {
-		// Proof size: measured `355`, estimated `3593`.
-		// Minimum execution time: 50_494_000 picoseconds.
-		Weight::from_parts(53_619_000, 3593)
+		// Proof size: measured `590`, estimated `3593`.
+		// Minimum execution time: 124_104_000 picoseconds.
+		Weight::from_parts(130_383_000, 3593)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
+	}
+	/// Storage: `Subnets::DissolvedSubnets` (r:1 w:1)
+	/// Proof: `Subnets::DissolvedSubnets` (`max_values`: None, `max_size`: Some(10), added: 2485, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::Keys` (r:4096 w:4096)
+	/// Proof: `Subnets::Keys` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::Uids` (r:4096 w:4096)
+	/// Proof: `Subnets::Uids` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::Endpoints` (r:4096 w:4096)
+	/// Proof: `Subnets::Endpoints` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[0, 4096]`.
+	fn clean_dissolved(n: u32, ) -> Weight {
+		// Proof size: measured `1448`, estimated `3475`.
+		// Minimum execution time: 12_869_000 picoseconds.
+		Weight::from_parts(13_320_000, 3475)
+			.saturating_add(Weight::from_parts(4_835_049, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2535).saturating_mul(n.into()))
+	}
+	/// Storage: `Subnets::Subnets` (r:1 w:0)
+	/// Proof: `Subnets::Subnets` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::UidSlots` (r:1 w:0)
+	/// Proof: `Subnets::UidSlots` (`max_values`: None, `max_size`: Some(57356), added: 59831, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::HyperparamsChangedAt` (r:1 w:1)
+	/// Proof: `Subnets::HyperparamsChangedAt` (`max_values`: None, `max_size`: Some(14), added: 2489, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::Hyperparams` (r:0 w:1)
+	/// Proof: `Subnets::Hyperparams` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
+	fn set_hyperparameters() -> Weight {
+		// Proof size: measured `444`, estimated `60821`.
+		// Minimum execution time: 21_522_000 picoseconds.
+		Weight::from_parts(22_944_000, 60821)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	/// Storage: `Subnets::Subnets` (r:1 w:0)
+	/// Proof: `Subnets::Subnets` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::Tasks` (r:0 w:1)
+	/// Proof: `Subnets::Tasks` (`max_values`: None, `max_size`: Some(43), added: 2518, mode: `MaxEncodedLen`)
+	fn set_subnet_task() -> Weight {
+		// Proof size: measured `382`, estimated `3527`.
+		// Minimum execution time: 13_320_000 picoseconds.
+		Weight::from_parts(14_471_000, 3527)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	/// Storage: `Subnets::Subnets` (r:1 w:0)
+	/// Proof: `Subnets::Subnets` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::Hyperparams` (r:1 w:0)
+	/// Proof: `Subnets::Hyperparams` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::Uids` (r:1 w:2)
+	/// Proof: `Subnets::Uids` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::HotkeyOwner` (r:1 w:1)
+	/// Proof: `Subnets::HotkeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::Burns` (r:1 w:1)
+	/// Proof: `Subnets::Burns` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::UidSlots` (r:1 w:1)
+	/// Proof: `Subnets::UidSlots` (`max_values`: None, `max_size`: Some(57356), added: 59831, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::Keys` (r:1 w:1)
+	/// Proof: `Subnets::Keys` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::Endpoints` (r:0 w:1)
+	/// Proof: `Subnets::Endpoints` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 4096]`.
+	fn register_neuron(n: u32, ) -> Weight {
+		// Proof size: measured `3710`, estimated `60821`.
+		// Minimum execution time: 84_675_000 picoseconds.
+		Weight::from_parts(99_889_260, 60821)
+			.saturating_add(Weight::from_parts(87_268, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
+	}
+	/// Storage: `Subnets::Uids` (r:1 w:0)
+	/// Proof: `Subnets::Uids` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::Hyperparams` (r:1 w:0)
+	/// Proof: `Subnets::Hyperparams` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::AllowPrivateEndpoints` (r:1 w:0)
+	/// Proof: `Subnets::AllowPrivateEndpoints` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::Endpoints` (r:1 w:1)
+	/// Proof: `Subnets::Endpoints` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	fn serve_endpoint() -> Weight {
+		// Proof size: measured `474`, estimated `3549`.
+		// Minimum execution time: 22_153_000 picoseconds.
+		Weight::from_parts(24_196_000, 3549)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	/// Storage: `Subnets::Subnets` (r:1 w:0)
+	/// Proof: `Subnets::Subnets` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::Keys` (r:1 w:1)
+	/// Proof: `Subnets::Keys` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::HotkeyOwner` (r:1 w:0)
+	/// Proof: `Subnets::HotkeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::UidSlots` (r:1 w:1)
+	/// Proof: `Subnets::UidSlots` (`max_values`: None, `max_size`: Some(57356), added: 59831, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::Endpoints` (r:0 w:1)
+	/// Proof: `Subnets::Endpoints` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::Uids` (r:0 w:1)
+	/// Proof: `Subnets::Uids` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 4096]`.
+	fn deregister_neuron(n: u32, ) -> Weight {
+		// Proof size: measured `2475`, estimated `60821`.
+		// Minimum execution time: 30_355_000 picoseconds.
+		Weight::from_parts(52_654_399, 60821)
+			.saturating_add(Weight::from_parts(58_117, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -90,12 +221,48 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights priced with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_subnet() -> Weight {
-		Weight::from_parts(58_407_000, 3593)
+		Weight::from_parts(65_507_000, 3593)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
-			.saturating_add(RocksDbWeight::get().writes(7_u64))
+			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn dissolve_subnet() -> Weight {
-		Weight::from_parts(53_619_000, 3593)
+		Weight::from_parts(130_383_000, 3593)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(10_u64))
+	}
+	fn clean_dissolved(n: u32, ) -> Weight {
+		Weight::from_parts(13_320_000, 3475)
+			.saturating_add(Weight::from_parts(4_835_049, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2535).saturating_mul(n.into()))
+	}
+	fn set_hyperparameters() -> Weight {
+		Weight::from_parts(22_944_000, 60821)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
+	}
+	fn set_subnet_task() -> Weight {
+		Weight::from_parts(14_471_000, 3527)
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn register_neuron(n: u32, ) -> Weight {
+		Weight::from_parts(99_889_260, 60821)
+			.saturating_add(Weight::from_parts(87_268, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
+			.saturating_add(RocksDbWeight::get().writes(8_u64))
+	}
+	fn serve_endpoint() -> Weight {
+		Weight::from_parts(24_196_000, 3549)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn deregister_neuron(n: u32, ) -> Weight {
+		Weight::from_parts(52_654_399, 60821)
+			.saturating_add(Weight::from_parts(58_117, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}

@@ -1,5 +1,6 @@
 //! Each pallet's `Config` for the Inferchain runtime. Every runtime-wide default lives here, once.
 
+use frame_support::PalletId;
 use frame_support::{
 	derive_impl,
 	dispatch::DispatchClass,
@@ -11,6 +12,7 @@ use frame_support::{
 	},
 };
 use frame_system::limits::{BlockLength, BlockWeights};
+use pallet_subnets::{hyperparams::OwnerLimits, BondsMode, SubnetHyperparams};
 use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_runtime::{traits::One, Perbill};
@@ -19,7 +21,8 @@ use sp_version::RuntimeVersion;
 use super::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, OriginCaller, PalletInfo,
 	Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin,
-	RuntimeTask, System, DAYS, EXISTENTIAL_DEPOSIT, SLOT_DURATION, SS58_PREFIX, UNIT, VERSION,
+	RuntimeTask, Subnets, System, DAYS, EXISTENTIAL_DEPOSIT, HOURS, MILLI_UNIT, SLOT_DURATION,
+	SS58_PREFIX, UNIT, VERSION,
 };
 
 /// Most bytes in a block.
@@ -148,5 +151,122 @@ impl pallet_subnets::Config for Runtime {
 	type MaxSubnets = ConstU32<128>;
 	type MinLockCost = SubnetMinLockCost;
 	type LockReductionInterval = SubnetLockReductionInterval;
+	type MaxUidsLimit = ConstU32<4096>;
+	type DefaultHyperparams = DefaultSubnetHyperparams;
+	type OwnerLimits = SubnetOwnerLimits;
+	type HyperparamsRateLimit = SubnetHyperparamsRateLimit;
+	type NeuronLifecycle = ();
 	type WeightInfo = pallet_subnets::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// Hyperparameters of every new subnet: 1024 UIDs (owners may go to 4096), 64 validators,
+	/// an epoch every 360 blocks (18 minutes), a registration burn of 1–1000 INFER steering
+	/// towards 2 registrations per tempo, commit-reveal on with a one-tempo reveal period.
+	pub DefaultSubnetHyperparams: SubnetHyperparams<Balance> = SubnetHyperparams {
+		tempo: 360,
+		max_uids: 1024,
+		max_validators: 64,
+		immunity_period: 4096,
+		activity_cutoff: 5000,
+		kappa: Perbill::from_percent(50),
+		bonds_moving_average: Perbill::from_percent(10),
+		bonds_mode: BondsMode::Absolute,
+		min_burn: UNIT,
+		max_burn: 1000 * UNIT,
+		target_registrations_per_interval: 2,
+		adjustment_interval: 360,
+		weights_rate_limit: 100,
+		commit_reveal: true,
+		reveal_period: 360,
+		serving_rate_limit: 50,
+	};
+	/// The range subnet owners may use (root may set any consistent value).
+	pub SubnetOwnerLimits: OwnerLimits<Balance> = OwnerLimits {
+		min: SubnetHyperparams {
+			tempo: 10,
+			max_uids: 1,
+			max_validators: 1,
+			immunity_period: 0,
+			activity_cutoff: 100,
+			kappa: Perbill::zero(),
+			bonds_moving_average: Perbill::zero(),
+			bonds_mode: BondsMode::Absolute,
+			min_burn: MILLI_UNIT,
+			max_burn: UNIT,
+			target_registrations_per_interval: 1,
+			adjustment_interval: 10,
+			weights_rate_limit: 0,
+			commit_reveal: false,
+			reveal_period: 1,
+			serving_rate_limit: 0,
+		},
+		max: SubnetHyperparams {
+			tempo: 10_000,
+			max_uids: 4096,
+			max_validators: 4096,
+			immunity_period: 100_000,
+			activity_cutoff: 100_000,
+			kappa: Perbill::one(),
+			bonds_moving_average: Perbill::one(),
+			bonds_mode: BondsMode::Absolute,
+			min_burn: 100 * UNIT,
+			max_burn: 100_000 * UNIT,
+			target_registrations_per_interval: 64,
+			adjustment_interval: 10_000,
+			weights_rate_limit: 10_000,
+			commit_reveal: true,
+			reveal_period: 10_000,
+			serving_rate_limit: 10_000,
+		},
+	};
+	/// An owner may change its subnet's hyperparameters once an hour.
+	pub const SubnetHyperparamsRateLimit: BlockNumber = HOURS;
+}
+
+parameter_types! {
+	/// The account holding all stake.
+	pub const StakePalletId: PalletId = PalletId(*b"inf/stak");
+	/// Smallest stake, and smallest position a removal may leave.
+	pub const MinStake: Balance = UNIT;
+	/// Unbonding takes two days.
+	pub const UnbondingPeriod: BlockNumber = 2 * DAYS;
+	/// Take of a hotkey whose owner never set one.
+	pub const DefaultTake: Perbill = Perbill::from_percent(18);
+	/// Highest take.
+	pub const MaxTake: Perbill = Perbill::from_percent(20);
+	/// A take may rise once a day (it may fall any time).
+	pub const TakeIncreaseRateLimit: BlockNumber = DAYS;
+}
+
+impl pallet_stake::Config for Runtime {
+	type Currency = Balances;
+	type Subnets = Subnets;
+	type PalletId = StakePalletId;
+	type MinStake = MinStake;
+	type UnbondingPeriod = UnbondingPeriod;
+	type MaxUnbondingChunks = ConstU32<32>;
+	type DefaultTake = DefaultTake;
+	type MaxTake = MaxTake;
+	type TakeIncreaseRateLimit = TakeIncreaseRateLimit;
+	type WeightInfo = pallet_stake::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = StakeBenchmarkHelper;
+}
+
+/// Registers hotkeys for the stake pallet's benchmarks through the subnets pallet.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct StakeBenchmarkHelper;
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_stake::BenchmarkHelper<AccountId> for StakeBenchmarkHelper {
+	fn register_hotkey(coldkey: &AccountId, hotkey: &AccountId) -> pallet_subnets::NetUid {
+		use frame_support::traits::fungible::Mutate;
+		let _ = Balances::set_balance(coldkey, 1_000_000_000 * UNIT);
+		let netuid = pallet_subnets::NextNetUid::<Runtime>::get();
+		let origin = || RuntimeOrigin::signed(coldkey.clone());
+		let _ = Subnets::register_subnet(origin(), Balance::MAX);
+		let _ = Subnets::register_neuron(origin(), netuid, hotkey.clone(), Balance::MAX);
+		netuid
+	}
 }

@@ -1,31 +1,10 @@
-//! Behaviour of the subnets pallet: each call's effect, and each rejection leaving state as it was.
+//! Registering and dissolving subnets.
 
-#![allow(clippy::arithmetic_side_effects)]
-
-use crate::{
-	mock::*, Error, Event, HoldReason, LastLockCost, NetUid, NextNetUid, SubnetCount,
-	Subnets as SubnetsStorage,
+use super::*;
+use frame_support::{
+	pallet_prelude::Weight,
+	traits::{Get, Hooks},
 };
-use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
-use proptest::prelude::*;
-use sp_runtime::DispatchError;
-
-fn held(who: AccountId) -> Balance {
-	<Balances as InspectHold<AccountId>>::balance_on_hold(
-		&RuntimeHoldReason::Subnets(HoldReason::SubnetLock),
-		&who,
-	)
-}
-
-fn register(who: AccountId) -> NetUid {
-	let netuid = NextNetUid::<Test>::get();
-	assert_ok!(Subnets::register_subnet(RuntimeOrigin::signed(who), Balance::MAX));
-	netuid
-}
-
-fn last_event() -> RuntimeEvent {
-	System::events().pop().expect("an event was deposited").event
-}
 
 #[test]
 fn register_subnet_holds_the_floor_and_records_the_owner() {
@@ -202,47 +181,93 @@ fn netuids_are_never_reused() {
 	});
 }
 
-/// One step of a random call sequence.
-#[derive(Clone, Debug)]
-enum Step {
-	Register { who: AccountId, max: Balance },
-	Dissolve { who: Option<AccountId>, netuid: u16 },
-	Wait { blocks: u64 },
+#[test]
+fn a_new_subnet_starts_from_the_default_hyperparameters_and_the_minimum_burn() {
+	new_test_ext().execute_with(|| {
+		let netuid = register(ALICE);
+		assert_eq!(crate::Hyperparams::<Test>::get(netuid), Some(default_hyperparams()));
+		let burn = crate::Burns::<Test>::get(netuid).unwrap();
+		assert_eq!((burn.burn, burn.interval_start, burn.registrations), (10, 1, 0));
+		assert!(crate::Tasks::<Test>::get(netuid).is_none());
+	});
 }
 
-fn step() -> impl Strategy<Value = Step> {
-	prop_oneof![
-		(1u64..=3, 0u64..2_000).prop_map(|(who, max)| Step::Register { who, max }),
-		(proptest::option::of(1u64..=3), 0u16..6)
-			.prop_map(|(who, netuid)| Step::Dissolve { who, netuid }),
-		(0u64..150).prop_map(|blocks| Step::Wait { blocks }),
-	]
+#[test]
+fn dissolve_subnet_removes_every_storage_item_of_the_subnet() {
+	new_test_ext().execute_with(|| {
+		let netuid = register(ALICE);
+		let other = register(BOB);
+		for hotkey in [100, 101, 102] {
+			register_neuron(BOB, netuid, hotkey);
+		}
+		register_neuron(BOB, other, 100);
+		assert_ok!(Subnets::serve_endpoint(
+			RuntimeOrigin::signed(101),
+			netuid,
+			crate::IpAddress::V4([8, 8, 8, 8]),
+			8080,
+			crate::Protocol::Http
+		));
+		let task = crate::SubnetTask {
+			kind: crate::TaskKind::Embedding,
+			model_id: sp_core::H256::repeat_byte(7),
+		};
+		assert_ok!(Subnets::set_subnet_task(RuntimeOrigin::signed(ALICE), netuid, task));
+		let mut params = default_hyperparams();
+		params.tempo = 20;
+		assert_ok!(Subnets::set_hyperparameters(RuntimeOrigin::signed(ALICE), netuid, params));
+
+		assert_ok!(Subnets::dissolve_subnet(RuntimeOrigin::signed(ALICE), netuid));
+		assert!(crate::DissolvedSubnets::<Test>::contains_key(netuid));
+		Subnets::do_try_state().unwrap();
+		Subnets::on_idle(System::block_number(), Weight::MAX);
+
+		assert!(!crate::DissolvedSubnets::<Test>::contains_key(netuid));
+		assert_eq!(crate::Keys::<Test>::iter_prefix(netuid).count(), 0);
+		assert_eq!(crate::Uids::<Test>::iter_prefix(netuid).count(), 0);
+		assert_eq!(crate::Endpoints::<Test>::iter_prefix(netuid).count(), 0);
+		assert!(!crate::UidSlots::<Test>::contains_key(netuid));
+		assert!(!crate::Hyperparams::<Test>::contains_key(netuid));
+		assert!(!crate::HyperparamsChangedAt::<Test>::contains_key(netuid));
+		assert!(!crate::Tasks::<Test>::contains_key(netuid));
+		assert!(!crate::Burns::<Test>::contains_key(netuid));
+		// The other subnet is untouched, and the hotkey keeps its owner.
+		assert_eq!(crate::Uids::<Test>::get(other, 100), Some(0));
+		assert_eq!(crate::HotkeyOwner::<Test>::get(101), Some(BOB));
+		Subnets::do_try_state().unwrap();
+	});
 }
 
-proptest! {
-	#[test]
-	fn random_call_sequences_keep_the_invariants(steps in proptest::collection::vec(step(), 1..40)) {
-		new_test_ext().execute_with(|| {
-			let issuance = Balances::total_issuance();
-			for step in steps {
-				match step {
-					Step::Register { who, max } => {
-						let _ = Subnets::register_subnet(RuntimeOrigin::signed(who), max);
-					},
-					Step::Dissolve { who, netuid } => {
-						let origin = who.map_or_else(RuntimeOrigin::root, RuntimeOrigin::signed);
-						let _ = Subnets::dissolve_subnet(origin, NetUid(netuid));
-					},
-					Step::Wait { blocks } => System::set_block_number(System::block_number() + blocks),
-				}
-				Subnets::do_try_state().unwrap();
-				prop_assert!(SubnetCount::<Test>::get() <= MAX_SUBNETS);
-				prop_assert_eq!(Balances::total_issuance(), issuance);
-				let held_total: Balance = [ALICE, BOB, POOR].iter().map(|a| held(*a)).sum();
-				let locked_total: Balance = SubnetsStorage::<Test>::iter_values().map(|i| i.locked).sum();
-				prop_assert_eq!(held_total, locked_total);
-			}
-			Ok(())
-		})?;
-	}
+#[test]
+fn on_idle_removes_a_dissolved_subnets_entries_within_the_weight_it_is_given() {
+	use crate::weights::WeightInfo;
+	let mut ext = new_test_ext();
+	let netuid = ext.execute_with(|| {
+		let netuid = register(ALICE);
+		for hotkey in 100..104 {
+			register_neuron(BOB, netuid, hotkey);
+		}
+		netuid
+	});
+	// Entries written in earlier blocks are in the backend, where removal limits apply.
+	ext.commit_all().unwrap();
+	ext.execute_with(|| {
+		assert_ok!(Subnets::dissolve_subnet(RuntimeOrigin::signed(ALICE), netuid));
+		let lookup = <<Test as frame_system::Config>::DbWeight as Get<
+			frame_support::weights::RuntimeDbWeight,
+		>>::get()
+		.reads(1);
+		let two_uids = <() as WeightInfo>::clean_dissolved(2).saturating_add(lookup);
+		assert_eq!(Subnets::on_idle(System::block_number(), two_uids), two_uids);
+		assert_eq!(crate::Keys::<Test>::iter_prefix(netuid).count(), 2);
+		assert!(crate::DissolvedSubnets::<Test>::contains_key(netuid));
+		// Too little weight for even one UID: nothing happens.
+		Subnets::on_idle(System::block_number(), lookup);
+		assert_eq!(crate::Keys::<Test>::iter_prefix(netuid).count(), 2);
+		Subnets::do_try_state().unwrap();
+		Subnets::on_idle(System::block_number(), Weight::MAX);
+		assert_eq!(crate::Keys::<Test>::iter_prefix(netuid).count(), 0);
+		assert!(!crate::DissolvedSubnets::<Test>::contains_key(netuid));
+		Subnets::do_try_state().unwrap();
+	});
 }

@@ -1,0 +1,128 @@
+//! Subnets, neurons and stake on a real dev node: signed extrinsics from the runtime's own
+//! types, their events, the raw storage they wrote, and the typed `subnets_*` RPC reads of the
+//! same state, which must agree.
+
+use inferchain_e2e::{tx, Client, Node, NodeConfig};
+use inferchain_primitives::NetUid;
+use inferchain_runtime::{Runtime, RuntimeCall, RuntimeEvent, StakeCall, SubnetsCall, UNIT};
+use pallet_subnets::{IpAddress, Protocol};
+use serde_json::{json, Value};
+use sp_core::crypto::Ss58Codec;
+use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie, Dave};
+
+async fn submit(
+	client: &Client,
+	signer: Sr25519Keyring,
+	call: RuntimeCall,
+) -> anyhow::Result<Vec<RuntimeEvent>> {
+	let (spec_version, transaction_version) = client.runtime_versions().await?;
+	let chain = tx::ChainContext {
+		genesis: client.genesis_hash().await?,
+		spec_version,
+		transaction_version,
+	};
+	let nonce = client.next_nonce(&signer.to_account_id()).await?;
+	let block = client.submit_and_wait_in_block(&tx::signed(call, signer, nonce, chain)).await?;
+	Ok(client.events(block).await?.into_iter().map(|record| record.event).collect())
+}
+
+fn ss58(who: Sr25519Keyring) -> String {
+	who.to_account_id().to_ss58check()
+}
+
+#[tokio::test]
+async fn registrations_and_stake_read_back_through_events_storage_and_rpc() -> anyhow::Result<()> {
+	let dir = tempfile::tempdir()?;
+	let (_node, client) = Node::start(NodeConfig::new("subnets", "dev", dir.path()).with_args([
+		"--dev",
+		"--sealing",
+		"instant",
+	]))
+	.await?;
+	let netuid = NetUid(0);
+
+	let events = submit(
+		&client,
+		Alice,
+		RuntimeCall::Subnets(SubnetsCall::register_subnet { max_lock_cost: 1_000 * UNIT }),
+	)
+	.await?;
+	assert!(events.iter().any(|e| matches!(e,
+		RuntimeEvent::Subnets(pallet_subnets::Event::SubnetRegistered { netuid: n, owner, .. })
+			if *n == netuid && *owner == Alice.to_account_id())));
+
+	let events = submit(
+		&client,
+		Bob,
+		RuntimeCall::Subnets(SubnetsCall::register_neuron {
+			netuid,
+			hotkey: Charlie.to_account_id(),
+			max_burn: 10 * UNIT,
+		}),
+	)
+	.await?;
+	assert!(events.iter().any(|e| matches!(e,
+		RuntimeEvent::Subnets(pallet_subnets::Event::NeuronRegistered { uid: 0, hotkey, coldkey, .. })
+			if *hotkey == Charlie.to_account_id() && *coldkey == Bob.to_account_id())));
+
+	// The dev chain allows loopback endpoints (workers run on the same machine).
+	submit(
+		&client,
+		Charlie,
+		RuntimeCall::Subnets(SubnetsCall::serve_endpoint {
+			netuid,
+			ip: IpAddress::V4([127, 0, 0, 1]),
+			port: 8080,
+			protocol: Protocol::Http,
+		}),
+	)
+	.await?;
+	let events = submit(
+		&client,
+		Dave,
+		RuntimeCall::Stake(StakeCall::add_stake {
+			hotkey: Charlie.to_account_id(),
+			netuid,
+			amount: 50 * UNIT,
+		}),
+	)
+	.await?;
+	assert!(events.iter().any(|e| matches!(e,
+		RuntimeEvent::Stake(pallet_stake::Event::StakeAdded { amount, .. }) if *amount == 50 * UNIT)));
+
+	// Raw storage, decoded with the runtime's types.
+	use codec::Decode;
+	let key = pallet_subnets::Keys::<Runtime>::hashed_key_for(netuid, 0u16);
+	let hotkey = client.storage(&key, None).await?.expect("UID 0 is occupied");
+	assert_eq!(sp_runtime::AccountId32::decode(&mut &hotkey[..])?, Charlie.to_account_id());
+	let key = pallet_stake::Pools::<Runtime>::hashed_key_for(netuid, Charlie.to_account_id());
+	let pool = client.storage(&key, None).await?.expect("a pool exists");
+	let pool = pallet_stake::Pool::<u128>::decode(&mut &pool[..])?;
+	assert_eq!(pool.stake, 50 * UNIT);
+
+	// The typed RPC reads agree.
+	let subnet = client.call("subnets_getSubnet", vec![json!(0)]).await?;
+	assert_eq!(subnet["owner"], ss58(Alice));
+	assert_eq!(subnet["locked"], (100 * UNIT).to_string());
+	assert_eq!(subnet["neurons"], 1);
+	assert_eq!(subnet["totalStake"], pool.stake.to_string());
+	assert_eq!(subnet["hyperparams"]["maxUids"], 1024);
+	assert_eq!(subnet["hyperparams"]["commitReveal"], true);
+	let neurons = client.call("subnets_getNeurons", vec![json!(0)]).await?;
+	let best = client.best_number().await?;
+	let neuron = &neurons[0];
+	assert_eq!(neurons.as_array().map(Vec::len), Some(1));
+	assert_eq!(neuron["uid"], 0);
+	assert_eq!(neuron["hotkey"], ss58(Charlie));
+	assert_eq!(neuron["coldkey"], ss58(Bob));
+	assert_eq!(neuron["stake"], (50 * UNIT).to_string());
+	assert_eq!(neuron["validatorPermit"], true);
+	assert_eq!(neuron["ownerNeuron"], false);
+	assert!(neuron["registeredAt"].as_u64().is_some_and(|at| at >= 1 && at <= u64::from(best)));
+	assert_eq!(neuron["endpoint"]["ip"], "127.0.0.1");
+	assert_eq!(neuron["endpoint"]["port"], 8080);
+	assert_eq!(neuron["endpoint"]["protocol"], "http");
+	assert_eq!(client.call("subnets_getSubnet", vec![json!(99)]).await?, Value::Null);
+	assert_eq!(client.call("subnets_getNeurons", vec![json!(99)]).await?, Value::Null);
+	Ok(())
+}

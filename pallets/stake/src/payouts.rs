@@ -1,0 +1,157 @@
+//! What other pallets use: stake reads and permits, rewards, slashes; and the pallet account.
+
+use crate::{
+	permits::top_k_permits, pools::raw, BalanceOf, Config, Error, Event, NetUid, Pallet, Pools,
+	SubnetStake, Takes, UnbondingPools,
+};
+use alloc::vec::Vec;
+use frame_support::traits::{
+	fungible::{Inspect, Mutate},
+	tokens::{Fortitude, Precision, Preservation},
+	Get,
+};
+use inferchain_primitives::{Slash, SlashTarget, StakeInfo, StakeRewards, SubnetRegistry};
+use sp_arithmetic::{helpers_128bit::multiply_by_rational_with_rounding, Rounding};
+use sp_runtime::{
+	traits::{AccountIdConversion, SaturatedConversion, Saturating, Zero},
+	DispatchError,
+};
+
+impl<T: Config> Pallet<T> {
+	/// The account holding every pool's tokens.
+	pub fn account_id() -> T::AccountId {
+		T::PalletId::get().into_account_truncating()
+	}
+
+	/// Gives the pallet account its existential deposit (genesis), so paying out the last
+	/// stake never reaps it.
+	pub(crate) fn endow_account() {
+		let account = Self::account_id();
+		let minimum = T::Currency::minimum_balance();
+		if T::Currency::balance(&account) < minimum {
+			let _ = T::Currency::mint_into(&account, minimum);
+		}
+	}
+}
+
+impl<T: Config> StakeInfo<T::AccountId, BalanceOf<T>> for Pallet<T> {
+	fn stake_of(netuid: NetUid, hotkey: &T::AccountId) -> BalanceOf<T> {
+		Pools::<T>::get(netuid, hotkey).map_or_else(Zero::zero, |pool| pool.stake)
+	}
+
+	fn total_stake(netuid: NetUid) -> BalanceOf<T> {
+		SubnetStake::<T>::get(netuid)
+	}
+
+	fn validator_permits(netuid: NetUid) -> Vec<bool> {
+		let stakes: Vec<u128> = T::Subnets::hotkeys(netuid)
+			.iter()
+			.map(|hotkey| {
+				hotkey.as_ref().map_or(0, |hotkey| raw::<T>(Self::stake_of(netuid, hotkey)))
+			})
+			.collect();
+		top_k_permits(&stakes, T::Subnets::max_validators(netuid).unwrap_or(0))
+	}
+}
+
+impl<T: Config> StakeRewards<T::AccountId, BalanceOf<T>> for Pallet<T> {
+	fn reward(
+		netuid: NetUid,
+		hotkey: &T::AccountId,
+		amount: BalanceOf<T>,
+	) -> Result<BalanceOf<T>, DispatchError> {
+		if amount.is_zero() {
+			return Ok(amount);
+		}
+		let mut pool = Pools::<T>::get(netuid, hotkey).unwrap_or_default();
+		let owner = T::Subnets::hotkey_owner(hotkey);
+		let has_stakers = pool.shares > 0 && !pool.stake.is_zero();
+		if has_stakers {
+			let take = Takes::<T>::get(hotkey).map_or_else(T::DefaultTake::get, |t| t.take);
+			let cut = take.mul_floor(amount);
+			// The rest raises the price of every existing share; then the owner's cut buys
+			// shares at that new price, so stakers get exactly `amount - cut` between them.
+			let cut = if owner.is_some() { cut } else { Zero::zero() };
+			pool.stake = pool.stake.saturating_add(amount.saturating_sub(cut));
+			if let (Some(owner), false) = (owner.as_ref(), cut.is_zero()) {
+				match Self::deposit(&mut pool, cut) {
+					Ok(minted) => {
+						Self::credit_position(netuid, hotkey, owner, minted, pool.generation)
+					},
+					// A cut too small to buy one share stays with the pool.
+					Err(_) => pool.stake = pool.stake.saturating_add(cut),
+				}
+			}
+		} else {
+			let Some(owner) = owner else { return Ok(Zero::zero()) };
+			let minted = Self::deposit(&mut pool, amount)?;
+			Self::credit_position(netuid, hotkey, &owner, minted, pool.generation);
+		}
+		T::Currency::mint_into(&Self::account_id(), amount)?;
+		Pools::<T>::insert(netuid, hotkey, pool);
+		SubnetStake::<T>::mutate(netuid, |total| *total = total.saturating_add(amount));
+		Ok(amount)
+	}
+}
+
+impl<T: Config> Slash<T::AccountId, BalanceOf<T>> for Pallet<T> {
+	fn slash(
+		netuid: NetUid,
+		hotkey: &T::AccountId,
+		amount: BalanceOf<T>,
+		target: SlashTarget<T::AccountId>,
+	) -> Result<BalanceOf<T>, DispatchError> {
+		let mut bonded = Pools::<T>::get(netuid, hotkey).unwrap_or_default();
+		let mut unbonding = UnbondingPools::<T>::get(netuid, hotkey).unwrap_or_default();
+		let total = bonded.stake.saturating_add(unbonding.stake);
+		let taken = amount.min(total);
+		if taken.is_zero() {
+			return Ok(taken);
+		}
+		// Pro rata: ⌊taken × bonded / total⌋ from the bonded pool, the rest (never more than
+		// the unbonding pool holds) from the unbonding one.
+		let from_bonded: BalanceOf<T> = multiply_by_rational_with_rounding(
+			raw::<T>(taken),
+			raw::<T>(bonded.stake),
+			raw::<T>(total),
+			Rounding::Down,
+		)
+		.ok_or(Error::<T>::Overflow)?
+		.saturated_into();
+		let from_unbonding = taken.saturating_sub(from_bonded);
+		bonded.stake = bonded.stake.saturating_sub(from_bonded);
+		unbonding.stake = unbonding.stake.saturating_sub(from_unbonding);
+		let account = Self::account_id();
+		match &target {
+			SlashTarget::Burn => {
+				T::Currency::burn_from(
+					&account,
+					taken,
+					Preservation::Preserve,
+					Precision::Exact,
+					Fortitude::Force,
+				)?;
+			},
+			SlashTarget::Account(to) => {
+				T::Currency::transfer(&account, to, taken, Preservation::Preserve)?;
+			},
+		}
+		for (pools_of, pool) in [(true, bonded), (false, unbonding)] {
+			let empty = pool.shares == 0 && pool.stake.is_zero();
+			match (pools_of, empty) {
+				(true, true) => Pools::<T>::remove(netuid, hotkey),
+				(true, false) => Pools::<T>::insert(netuid, hotkey, pool),
+				(false, true) => UnbondingPools::<T>::remove(netuid, hotkey),
+				(false, false) => UnbondingPools::<T>::insert(netuid, hotkey, pool),
+			}
+		}
+		SubnetStake::<T>::mutate(netuid, |total| *total = total.saturating_sub(from_bonded));
+		Self::deposit_event(Event::StakeSlashed {
+			netuid,
+			hotkey: hotkey.clone(),
+			amount: taken,
+			target,
+		});
+		Ok(taken)
+	}
+}

@@ -1,0 +1,205 @@
+//! The calls: staking, unbonding, withdrawing, moving stake, and the take.
+
+use crate::{
+	weights::WeightInfo, BalanceOf, Config, Error, Event, NetUid, Pallet, Pools, Positions,
+	SubnetStake, Take, Takes, Unbonding, UnbondingChunk, UnbondingPools,
+};
+use frame_support::{
+	dispatch::DispatchResultWithPostInfo,
+	ensure,
+	pallet_prelude::DispatchResult,
+	traits::{fungible::Mutate, tokens::Preservation, Get},
+};
+use inferchain_primitives::SubnetRegistry;
+use sp_runtime::{
+	traits::{Saturating, Zero},
+	Perbill,
+};
+
+impl<T: Config> Pallet<T> {
+	pub(crate) fn do_add_stake(
+		coldkey: T::AccountId,
+		hotkey: T::AccountId,
+		netuid: NetUid,
+		amount: BalanceOf<T>,
+	) -> DispatchResult {
+		ensure!(amount >= T::MinStake::get(), Error::<T>::StakeBelowMinimum);
+		ensure!(T::Subnets::uid_of(netuid, &hotkey).is_some(), Error::<T>::HotkeyNotRegistered);
+		T::Currency::transfer(&coldkey, &Self::account_id(), amount, Preservation::Preserve)
+			.map_err(|_| Error::<T>::InsufficientBalance)?;
+		Self::bond(netuid, &hotkey, &coldkey, amount)?;
+		Self::deposit_event(Event::StakeAdded { coldkey, hotkey, netuid, amount });
+		Ok(())
+	}
+
+	pub(crate) fn do_remove_stake(
+		coldkey: T::AccountId,
+		hotkey: T::AccountId,
+		netuid: NetUid,
+		amount: BalanceOf<T>,
+	) -> DispatchResult {
+		Self::unbond(netuid, &hotkey, &coldkey, amount)?;
+		let mut pool = UnbondingPools::<T>::get(netuid, &hotkey).unwrap_or_default();
+		let minted = Self::deposit(&mut pool, amount)?;
+		let key = (coldkey.clone(), netuid, hotkey.clone());
+		let mut chunks = Unbonding::<T>::get(&key).unwrap_or_default();
+		chunks.retain(|chunk| chunk.generation == pool.generation);
+		let unlocks_at =
+			frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
+		match chunks.last_mut() {
+			Some(last) if last.unlocks_at == unlocks_at => {
+				last.shares = last.shares.saturating_add(minted);
+			},
+			_ => chunks
+				.try_push(UnbondingChunk {
+					shares: minted,
+					generation: pool.generation,
+					unlocks_at,
+				})
+				.map_err(|_| Error::<T>::TooManyUnbondingChunks)?,
+		}
+		UnbondingPools::<T>::insert(netuid, &hotkey, pool);
+		Unbonding::<T>::insert(&key, chunks);
+		Self::deposit_event(Event::StakeUnbonding { coldkey, hotkey, netuid, amount, unlocks_at });
+		Ok(())
+	}
+
+	pub(crate) fn do_withdraw_unbonded(
+		coldkey: T::AccountId,
+		hotkey: T::AccountId,
+		netuid: NetUid,
+	) -> DispatchResultWithPostInfo {
+		let key = (coldkey.clone(), netuid, hotkey.clone());
+		let chunks = Unbonding::<T>::get(&key).ok_or(Error::<T>::NothingToWithdraw)?;
+		let chunk_count = u32::try_from(chunks.len()).unwrap_or(u32::MAX);
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(chunks.iter().any(|chunk| chunk.unlocks_at <= now), Error::<T>::NothingToWithdraw);
+		let mut pool = UnbondingPools::<T>::get(netuid, &hotkey).unwrap_or_default();
+		let mut amount = BalanceOf::<T>::zero();
+		let mut remaining = chunks;
+		remaining.retain(|chunk| {
+			if chunk.generation != pool.generation {
+				return false;
+			}
+			if chunk.unlocks_at > now {
+				return true;
+			}
+			let value = Self::value_in(&pool, chunk.shares, chunk.generation);
+			Self::withdraw(&mut pool, chunk.shares, value, value);
+			amount = amount.saturating_add(value);
+			false
+		});
+		if pool.shares == 0 && pool.stake.is_zero() {
+			UnbondingPools::<T>::remove(netuid, &hotkey);
+		} else {
+			UnbondingPools::<T>::insert(netuid, &hotkey, pool);
+		}
+		if remaining.is_empty() {
+			Unbonding::<T>::remove(&key);
+		} else {
+			Unbonding::<T>::insert(&key, remaining);
+		}
+		if !amount.is_zero() {
+			T::Currency::transfer(&Self::account_id(), &coldkey, amount, Preservation::Preserve)?;
+		}
+		Self::deposit_event(Event::Withdrawn { coldkey, hotkey, netuid, amount });
+		Ok(Some(T::WeightInfo::withdraw_unbonded(chunk_count)).into())
+	}
+
+	pub(crate) fn do_move_stake(
+		coldkey: T::AccountId,
+		(from_hotkey, from_netuid): (T::AccountId, NetUid),
+		(to_hotkey, to_netuid): (T::AccountId, NetUid),
+		amount: BalanceOf<T>,
+	) -> DispatchResult {
+		ensure!(amount >= T::MinStake::get(), Error::<T>::StakeBelowMinimum);
+		ensure!(
+			T::Subnets::uid_of(to_netuid, &to_hotkey).is_some(),
+			Error::<T>::HotkeyNotRegistered
+		);
+		Self::unbond(from_netuid, &from_hotkey, &coldkey, amount)?;
+		Self::bond(to_netuid, &to_hotkey, &coldkey, amount)?;
+		Self::deposit_event(Event::StakeMoved {
+			coldkey,
+			from_hotkey,
+			from_netuid,
+			to_hotkey,
+			to_netuid,
+			amount,
+		});
+		Ok(())
+	}
+
+	pub(crate) fn do_set_take(
+		coldkey: T::AccountId,
+		hotkey: T::AccountId,
+		take: Perbill,
+	) -> DispatchResult {
+		ensure!(
+			T::Subnets::hotkey_owner(&hotkey).as_ref() == Some(&coldkey),
+			Error::<T>::NotHotkeyOwner
+		);
+		ensure!(take <= T::MaxTake::get(), Error::<T>::TakeAboveMaximum);
+		let now = frame_system::Pallet::<T>::block_number();
+		if let Some(current) = Takes::<T>::get(&hotkey) {
+			let next_increase = current.changed_at.saturating_add(T::TakeIncreaseRateLimit::get());
+			ensure!(
+				take <= current.take || now >= next_increase,
+				Error::<T>::TakeIncreaseRateLimited
+			);
+		}
+		Takes::<T>::insert(&hotkey, Take { take, changed_at: now });
+		Self::deposit_event(Event::TakeSet { hotkey, take });
+		Ok(())
+	}
+
+	/// Adds `amount` (already in the pallet account) to `coldkey`'s position on `hotkey`.
+	fn bond(
+		netuid: NetUid,
+		hotkey: &T::AccountId,
+		coldkey: &T::AccountId,
+		amount: BalanceOf<T>,
+	) -> DispatchResult {
+		let mut pool = Pools::<T>::get(netuid, hotkey).unwrap_or_default();
+		let minted = Self::deposit(&mut pool, amount)?;
+		Self::credit_position(netuid, hotkey, coldkey, minted, pool.generation);
+		Pools::<T>::insert(netuid, hotkey, pool);
+		SubnetStake::<T>::mutate(netuid, |total| *total = total.saturating_add(amount));
+		Ok(())
+	}
+
+	/// Takes `amount` out of `coldkey`'s bonded position on `hotkey` (the tokens stay in the
+	/// pallet account). The rest must be zero or at least `MinStake`.
+	fn unbond(
+		netuid: NetUid,
+		hotkey: &T::AccountId,
+		coldkey: &T::AccountId,
+		amount: BalanceOf<T>,
+	) -> DispatchResult {
+		ensure!(!amount.is_zero(), Error::<T>::AmountTooSmall);
+		let mut pool = Pools::<T>::get(netuid, hotkey).ok_or(Error::<T>::InsufficientStake)?;
+		let key = (netuid, hotkey.clone(), coldkey.clone());
+		let mut position = Positions::<T>::get(&key).ok_or(Error::<T>::InsufficientStake)?;
+		let value = Self::value_in(&pool, position.shares, position.generation);
+		ensure!(amount <= value, Error::<T>::InsufficientStake);
+		let rest = value.saturating_sub(amount);
+		ensure!(
+			rest.is_zero() || rest >= T::MinStake::get(),
+			Error::<T>::RemainingStakeBelowMinimum
+		);
+		let burned = Self::withdraw(&mut pool, position.shares, value, amount);
+		position.shares = position.shares.saturating_sub(burned);
+		if position.shares == 0 {
+			Positions::<T>::remove(&key);
+		} else {
+			Positions::<T>::insert(&key, position);
+		}
+		if pool.shares == 0 && pool.stake.is_zero() {
+			Pools::<T>::remove(netuid, hotkey);
+		} else {
+			Pools::<T>::insert(netuid, hotkey, pool);
+		}
+		SubnetStake::<T>::mutate(netuid, |total| *total = total.saturating_sub(amount));
+		Ok(())
+	}
+}

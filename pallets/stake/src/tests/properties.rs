@@ -1,0 +1,103 @@
+//! Random sequences of calls, rewards and slashes keep every invariant.
+
+use super::*;
+use proptest::prelude::*;
+
+#[derive(Clone, Debug)]
+enum Step {
+	Add { coldkey: AccountId, hotkey: AccountId, netuid: u16, amount: Balance },
+	Remove { coldkey: AccountId, hotkey: AccountId, netuid: u16, amount: Balance },
+	Withdraw { coldkey: AccountId, hotkey: AccountId, netuid: u16 },
+	Move { coldkey: AccountId, from: AccountId, to: AccountId, amount: Balance },
+	Reward { hotkey: AccountId, netuid: u16, amount: Balance },
+	Slash { hotkey: AccountId, netuid: u16, amount: Balance, burn: bool },
+	Wait { blocks: u64 },
+}
+
+fn coldkey() -> impl Strategy<Value = AccountId> {
+	prop_oneof![Just(ALICE), Just(BOB), Just(CHARLIE), Just(POOR)]
+}
+
+fn hotkey() -> impl Strategy<Value = AccountId> {
+	prop_oneof![Just(VALIDATOR), Just(MINER), Just(STRANGER)]
+}
+
+fn step() -> impl Strategy<Value = Step> {
+	prop_oneof![
+		3 => (coldkey(), hotkey(), 0u16..3, 0u64..3_000)
+			.prop_map(|(coldkey, hotkey, netuid, amount)| Step::Add { coldkey, hotkey, netuid, amount }),
+		2 => (coldkey(), hotkey(), 0u16..3, 0u64..3_000)
+			.prop_map(|(coldkey, hotkey, netuid, amount)| Step::Remove { coldkey, hotkey, netuid, amount }),
+		1 => (coldkey(), hotkey(), 0u16..3)
+			.prop_map(|(coldkey, hotkey, netuid)| Step::Withdraw { coldkey, hotkey, netuid }),
+		1 => (coldkey(), hotkey(), hotkey(), 0u64..2_000)
+			.prop_map(|(coldkey, from, to, amount)| Step::Move { coldkey, from, to, amount }),
+		1 => (hotkey(), 0u16..3, 0u64..2_000)
+			.prop_map(|(hotkey, netuid, amount)| Step::Reward { hotkey, netuid, amount }),
+		1 => (hotkey(), 0u16..3, 0u64..2_000, any::<bool>())
+			.prop_map(|(hotkey, netuid, amount, burn)| Step::Slash { hotkey, netuid, amount, burn }),
+		1 => (0u64..8).prop_map(|blocks| Step::Wait { blocks }),
+	]
+}
+
+fn apply(step: Step) {
+	let signed = RuntimeOrigin::signed;
+	// Rejections are part of the sequence; only the invariants matter here.
+	let _ = match step {
+		Step::Add { coldkey, hotkey, netuid, amount } => {
+			Stake::add_stake(signed(coldkey), hotkey, NetUid(netuid), amount)
+		},
+		Step::Remove { coldkey, hotkey, netuid, amount } => {
+			Stake::remove_stake(signed(coldkey), hotkey, NetUid(netuid), amount)
+		},
+		Step::Withdraw { coldkey, hotkey, netuid } => {
+			Stake::withdraw_unbonded(signed(coldkey), hotkey, NetUid(netuid))
+				.map(|_| ())
+				.map_err(|e| e.error)
+		},
+		Step::Move { coldkey, from, to, amount } => {
+			Stake::move_stake(signed(coldkey), from, NET0, to, NET0, amount)
+		},
+		Step::Reward { hotkey, netuid, amount } => {
+			StakePallet::<Test>::reward(NetUid(netuid), &hotkey, amount).map(|_| ())
+		},
+		Step::Slash { hotkey, netuid, amount, burn } => {
+			let target = if burn { SlashTarget::Burn } else { SlashTarget::Account(DAVE) };
+			StakePallet::<Test>::slash(NetUid(netuid), &hotkey, amount, target).map(|_| ())
+		},
+		Step::Wait { blocks } => {
+			advance(blocks);
+			Ok(())
+		},
+	};
+}
+
+proptest! {
+	#![proptest_config(ProptestConfig::with_cases(128))]
+
+	#[test]
+	fn random_sequences_keep_the_invariants(steps in proptest::collection::vec(step(), 1..60)) {
+		new_test_ext().execute_with(|| {
+			for step in steps {
+				apply(step);
+				check_invariants();
+			}
+			// Everyone can always get out: unbond every position and withdraw after the period.
+			let positions: Vec<_> = crate::Positions::<Test>::iter_keys().collect();
+			for (netuid, hotkey, coldkey) in positions {
+				let value = position(coldkey, hotkey, netuid);
+				if value > 0 {
+					assert_ok!(Stake::remove_stake(RuntimeOrigin::signed(coldkey), hotkey, netuid, value));
+				}
+			}
+			advance(UNBONDING);
+			let unbonding: Vec<_> = crate::Unbonding::<Test>::iter_keys().collect();
+			for (coldkey, netuid, hotkey) in unbonding {
+				let _ = Stake::withdraw_unbonded(RuntimeOrigin::signed(coldkey), hotkey, netuid);
+			}
+			check_invariants();
+			prop_assert_eq!(crate::Pools::<Test>::iter().filter(|(_, _, p)| p.stake > 0).count(), 0);
+			Ok(())
+		})?;
+	}
+}

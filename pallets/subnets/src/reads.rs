@@ -1,0 +1,51 @@
+//! What other pallets (through [`SubnetRegistry`]) and the emission pallet use.
+
+use crate::{Config, HotkeyOwner, Hyperparams, Keys, NetUid, Pallet, Subnets, Uid, UidSlots, Uids};
+use alloc::vec::Vec;
+use frame_support::traits::Get;
+use inferchain_primitives::SubnetRegistry;
+
+impl<T: Config> Pallet<T> {
+	/// `MaxUidsLimit` as a UID count.
+	pub fn max_uids_limit() -> u16 {
+		u16::try_from(T::MaxUidsLimit::get()).unwrap_or(u16::MAX)
+	}
+
+	/// Records the latest emission of each UID of `netuid` as its pruning score (the lowest is
+	/// replaced first). `scores` is indexed by UID; extra entries are ignored, missing ones
+	/// leave the score as it was.
+	pub fn set_pruning_scores(netuid: NetUid, scores: &[u64]) {
+		UidSlots::<T>::mutate_exists(netuid, |slots| {
+			for (slot, score) in slots.iter_mut().flat_map(|slots| slots.iter_mut()).zip(scores) {
+				slot.pruning_score = *score;
+			}
+		});
+	}
+}
+
+impl<T: Config> SubnetRegistry<T::AccountId> for Pallet<T> {
+	fn subnet_exists(netuid: NetUid) -> bool {
+		Subnets::<T>::contains_key(netuid)
+	}
+
+	fn subnet_owner(netuid: NetUid) -> Option<T::AccountId> {
+		Subnets::<T>::get(netuid).map(|info| info.owner)
+	}
+
+	fn uid_of(netuid: NetUid, hotkey: &T::AccountId) -> Option<Uid> {
+		Uids::<T>::get(netuid, hotkey)
+	}
+
+	fn hotkeys(netuid: NetUid) -> Vec<Option<T::AccountId>> {
+		let uids_in_use = UidSlots::<T>::decode_len(netuid).unwrap_or(0);
+		(0..=Uid::MAX).take(uids_in_use).map(|uid| Keys::<T>::get(netuid, uid)).collect()
+	}
+
+	fn hotkey_owner(hotkey: &T::AccountId) -> Option<T::AccountId> {
+		HotkeyOwner::<T>::get(hotkey)
+	}
+
+	fn max_validators(netuid: NetUid) -> Option<u16> {
+		Hyperparams::<T>::get(netuid).map(|params| params.max_validators)
+	}
+}

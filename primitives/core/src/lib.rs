@@ -1,0 +1,16 @@
+//! # Inferchain primitives
+//!
+//! Identifiers shared by the runtime, its pallets and off-chain code, and the small traits
+//! through which the pallets meet (`SubnetRegistry`, `StakeInfo`, `Slash`, `StakeRewards`): each
+//! pallet names the trait in its `Config`, the runtime wires the implementation, and no pallet
+//! reads another's storage.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+mod ids;
+mod traits;
+
+pub use ids::{NetUid, Uid};
+pub use traits::{NeuronLifecycle, Slash, SlashTarget, StakeInfo, StakeRewards, SubnetRegistry};

@@ -1,0 +1,84 @@
+//! Traits through which the pallets meet.
+
+use crate::{NetUid, Uid};
+use alloc::vec::Vec;
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+use sp_runtime::DispatchError;
+
+/// Read access to subnets and their neurons (implemented by `pallet-subnets`).
+pub trait SubnetRegistry<AccountId> {
+	/// Whether `netuid` is a registered subnet.
+	fn subnet_exists(netuid: NetUid) -> bool;
+	/// The owner (coldkey) of `netuid`.
+	fn subnet_owner(netuid: NetUid) -> Option<AccountId>;
+	/// The UID `hotkey` holds on `netuid`.
+	fn uid_of(netuid: NetUid, hotkey: &AccountId) -> Option<Uid>;
+	/// The hotkeys of `netuid` indexed by UID (`None` for a vacant UID).
+	fn hotkeys(netuid: NetUid) -> Vec<Option<AccountId>>;
+	/// The coldkey that owns `hotkey`, recorded at its first registration.
+	fn hotkey_owner(hotkey: &AccountId) -> Option<AccountId>;
+	/// The subnet's `max_validators` hyperparameter (size of its validator set).
+	fn max_validators(netuid: NetUid) -> Option<u16>;
+}
+
+/// Told by `pallet-subnets` when a neuron leaves a UID, so pallets that keep per-UID state
+/// (weights, bonds) can clear it. `()` does nothing.
+pub trait NeuronLifecycle<AccountId> {
+	/// `hotkey` no longer holds `uid` on `netuid` (replaced or deregistered).
+	fn on_neuron_removed(netuid: NetUid, uid: Uid, hotkey: &AccountId);
+	/// `netuid` was dissolved: all of its per-subnet state may go.
+	fn on_subnet_dissolved(netuid: NetUid);
+}
+
+impl<AccountId> NeuronLifecycle<AccountId> for () {
+	fn on_neuron_removed(_: NetUid, _: Uid, _: &AccountId) {}
+	fn on_subnet_dissolved(_: NetUid) {}
+}
+
+/// Read access to stake (implemented by `pallet-stake`).
+pub trait StakeInfo<AccountId, Balance> {
+	/// Bonded stake (own and delegated, not unbonding) on `hotkey` in `netuid`.
+	fn stake_of(netuid: NetUid, hotkey: &AccountId) -> Balance;
+	/// Bonded stake on all hotkeys of `netuid`.
+	fn total_stake(netuid: NetUid) -> Balance;
+	/// Validator permits of `netuid` indexed by UID: the `max_validators` registered hotkeys
+	/// with the most stake (ties: lower UID) and non-zero stake.
+	fn validator_permits(netuid: NetUid) -> Vec<bool>;
+}
+
+/// Where slashed funds go.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
+)]
+pub enum SlashTarget<AccountId> {
+	/// Destroyed: total issuance falls by the amount.
+	Burn,
+	/// Paid to this account's free balance.
+	Account(AccountId),
+}
+
+/// Slashing of a hotkey's stake (implemented by `pallet-stake`, used by `pallet-inference`).
+pub trait Slash<AccountId, Balance> {
+	/// Takes up to `amount` from `hotkey` on `netuid`: from its bonded and unbonding stake pro
+	/// rata, which spreads it over the hotkey's owner and delegators in proportion to their
+	/// shares. Returns what was actually taken (less than `amount` when the stake is smaller).
+	fn slash(
+		netuid: NetUid,
+		hotkey: &AccountId,
+		amount: Balance,
+		target: SlashTarget<AccountId>,
+	) -> Result<Balance, DispatchError>;
+}
+
+/// Payment of rewards into a hotkey's stake (implemented by `pallet-stake`, used by emission).
+pub trait StakeRewards<AccountId, Balance> {
+	/// Mints `amount` into `hotkey`'s stake on `netuid`: the owner's take is added to the
+	/// owner's own stake, the rest raises the value of every share in the pool. O(1).
+	/// Returns the amount minted (zero when the hotkey has no stakers and no owner).
+	fn reward(
+		netuid: NetUid,
+		hotkey: &AccountId,
+		amount: Balance,
+	) -> Result<Balance, DispatchError>;
+}
