@@ -20,6 +20,9 @@ SKIP_WASM_BUILD=1 cargo clippy --locked --workspace --all-targets -- -D warnings
 SKIP_WASM_BUILD=1 cargo clippy --locked -p pallet-subnets -p pallet-stake -p inferchain-runtime --all-targets \
 	--features runtime-benchmarks,try-runtime -- -D warnings
 
+step "no_std crates build for Wasm"
+cargo check --locked -p inferchain-yuma --no-default-features --target wasm32v1-none
+
 step "build the node (with the Wasm runtime)"
 cargo build --locked -p inferchain-node
 

@@ -1,0 +1,116 @@
+//! Step 7: bonds.
+
+use crate::{fixed::Q32, BondsMode, SparseMatrix, SparseRow};
+use alloc::vec::Vec;
+
+/// New bonds from the previous ones and the clipped weights (see the crate docs for the
+/// formulas). Bonds in the row or column of a UID registered after `last_epoch` are dropped
+/// first: a new neuron in a UID inherits nothing.
+pub fn update_bonds(
+	previous: &SparseMatrix,
+	clipped: &SparseMatrix,
+	stake: &[Q32],
+	registered_at: &[u64],
+	last_epoch: u64,
+	alpha: Q32,
+	mode: BondsMode,
+) -> SparseMatrix {
+	let n = stake.len();
+	let fresh = |uid: usize| registered_at.get(uid).is_some_and(|at| *at > last_epoch);
+	let previous_row = |i: usize| -> SparseRow {
+		if fresh(i) {
+			return Vec::new();
+		}
+		previous
+			.get(i)
+			.map(|row| row.iter().filter(|(j, _)| !fresh(usize::from(*j))).copied().collect())
+			.unwrap_or_default()
+	};
+	let observed: SparseMatrix = match mode {
+		BondsMode::Absolute => clipped.clone(),
+		BondsMode::Relative => column_normalized(&stake_weighted(clipped, stake), n),
+	};
+	let keep = Q32::ONE.saturating_sub(alpha);
+	let bonds: SparseMatrix = (0..n)
+		.map(|i| {
+			let empty = Vec::new();
+			let observed = observed.get(i).unwrap_or(&empty);
+			merge(&previous_row(i), observed, |b, w| {
+				keep.mul_floor(b).saturating_add(alpha.mul_floor(w))
+			})
+		})
+		.collect();
+	match mode {
+		BondsMode::Absolute => bonds,
+		BondsMode::Relative => column_normalized(&bonds, n),
+	}
+}
+
+/// `Sᵢ W̄ᵢⱼ`.
+fn stake_weighted(matrix: &SparseMatrix, stake: &[Q32]) -> SparseMatrix {
+	matrix
+		.iter()
+		.zip(stake)
+		.map(|(row, s)| {
+			row.iter().map(|(j, w)| (*j, s.mul_floor(*w))).filter(|(_, v)| !v.is_zero()).collect()
+		})
+		.collect()
+}
+
+/// Each column divided by its sum.
+fn column_normalized(matrix: &SparseMatrix, n: usize) -> SparseMatrix {
+	let mut sums = alloc::vec![Q32::ZERO; n];
+	for (j, v) in matrix.iter().flatten() {
+		if let Some(sum) = sums.get_mut(usize::from(*j)) {
+			*sum = sum.saturating_add(*v);
+		}
+	}
+	matrix
+		.iter()
+		.map(|row| {
+			row.iter()
+				.map(|(j, v)| {
+					(*j, v.div_floor(sums.get(usize::from(*j)).copied().unwrap_or_default()))
+				})
+				.filter(|(_, v)| !v.is_zero())
+				.collect()
+		})
+		.collect()
+}
+
+/// The union of two rows sorted by column, each column's value `f(a, b)` (a missing side
+/// counts as zero); zero results are dropped.
+fn merge(a: &SparseRow, b: &SparseRow, f: impl Fn(Q32, Q32) -> Q32) -> SparseRow {
+	let mut out = Vec::with_capacity(a.len().max(b.len()));
+	let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());
+	loop {
+		let (j, value) = match (a.peek(), b.peek()) {
+			(Some((ja, va)), Some((jb, vb))) if ja == jb => {
+				let item = (*ja, f(*va, *vb));
+				a.next();
+				b.next();
+				item
+			},
+			(Some((ja, va)), Some((jb, _))) if ja < jb => {
+				let item = (*ja, f(*va, Q32::ZERO));
+				a.next();
+				item
+			},
+			(_, Some((jb, vb))) => {
+				let item = (*jb, f(Q32::ZERO, *vb));
+				b.next();
+				item
+			},
+			(Some((ja, va)), None) => {
+				let item = (*ja, f(*va, Q32::ZERO));
+				a.next();
+				item
+			},
+			(None, None) => break,
+		};
+		if !value.is_zero() {
+			out.push((j, value));
+		}
+	}
+	out
+}
