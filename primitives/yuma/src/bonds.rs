@@ -26,9 +26,13 @@ pub fn update_bonds(
 			.map(|row| row.iter().filter(|(j, _)| !fresh(usize::from(*j))).copied().collect())
 			.unwrap_or_default()
 	};
-	let observed: SparseMatrix = match mode {
-		BondsMode::Absolute => clipped.clone(),
-		BondsMode::Relative => column_normalized(&stake_weighted(clipped, stake), n),
+	let relative;
+	let observed: &SparseMatrix = match mode {
+		BondsMode::Absolute => clipped,
+		BondsMode::Relative => {
+			relative = column_normalized(&stake_weighted(clipped, stake), n);
+			&relative
+		},
 	};
 	let keep = Q32::ONE.saturating_sub(alpha);
 	let bonds: SparseMatrix = (0..n)
