@@ -1,4 +1,7 @@
-//! Random sequences of calls, rewards and slashes keep every invariant.
+//! Random sequences of stake calls, rewards and slashes, interleaved with the subnets pallet's
+//! neuron registrations, deregistrations and subnet dissolutions, keep every invariant of both
+//! pallets and total issuance = Σ free + reserved (the pallet account's share being the staked
+//! and unbonding pools).
 
 use super::*;
 use proptest::prelude::*;
@@ -12,6 +15,9 @@ enum Step {
 	Reward { hotkey: AccountId, netuid: u16, amount: Balance },
 	Slash { hotkey: AccountId, netuid: u16, amount: Balance, burn: bool },
 	Wait { blocks: u64 },
+	RegisterNeuron { coldkey: AccountId, netuid: u16, hotkey: AccountId },
+	Deregister { netuid: u16, uid: u16 },
+	Dissolve { netuid: u16 },
 }
 
 fn coldkey() -> impl Strategy<Value = AccountId> {
@@ -37,6 +43,10 @@ fn step() -> impl Strategy<Value = Step> {
 		1 => (hotkey(), 0u16..3, 0u64..2_000, any::<bool>())
 			.prop_map(|(hotkey, netuid, amount, burn)| Step::Slash { hotkey, netuid, amount, burn }),
 		1 => (0u64..8).prop_map(|blocks| Step::Wait { blocks }),
+		1 => (coldkey(), 0u16..3, hotkey())
+			.prop_map(|(coldkey, netuid, hotkey)| Step::RegisterNeuron { coldkey, netuid, hotkey }),
+		1 => (0u16..3, 0u16..3).prop_map(|(netuid, uid)| Step::Deregister { netuid, uid }),
+		1 => (0u16..3).prop_map(|netuid| Step::Dissolve { netuid }),
 	]
 }
 
@@ -68,6 +78,19 @@ fn apply(step: Step) {
 		Step::Wait { blocks } => {
 			advance(blocks);
 			Ok(())
+		},
+		Step::RegisterNeuron { coldkey, netuid, hotkey } => {
+			Subnets::register_neuron(signed(coldkey), NetUid(netuid), hotkey, Balance::MAX)
+				.map(|_| ())
+				.map_err(|e| e.error)
+		},
+		Step::Deregister { netuid, uid } => {
+			Subnets::deregister_neuron(RuntimeOrigin::root(), NetUid(netuid), uid)
+				.map(|_| ())
+				.map_err(|e| e.error)
+		},
+		Step::Dissolve { netuid } => {
+			Subnets::dissolve_subnet(RuntimeOrigin::root(), NetUid(netuid))
 		},
 	};
 }
