@@ -29,6 +29,9 @@
 //! 9. **Emission split** ([`split_emission`]): a `miner_share` of the epoch's emission goes to
 //!    miners by `I`, the rest to validators by `D` (by `S` while no validator has dividends);
 //!    what cannot be paid (nobody to pay, rounding) is returned as `unpaid`.
+//!
+//! The block emission that feeds epochs follows [`schedule::block_emission`]: a halving
+//! schedule towards a cap.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -38,6 +41,7 @@ mod bonds;
 mod consensus;
 mod epoch;
 pub mod fixed;
+pub mod schedule;
 mod split;
 mod stake;
 mod weights;
