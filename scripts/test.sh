@@ -17,7 +17,8 @@ cargo fmt --all -- --check
 
 step "clippy (all targets, warnings are errors)"
 SKIP_WASM_BUILD=1 cargo clippy --locked --workspace --all-targets -- -D warnings
-SKIP_WASM_BUILD=1 cargo clippy --locked -p pallet-subnets -p pallet-stake -p inferchain-runtime --all-targets \
+SKIP_WASM_BUILD=1 cargo clippy --locked -p pallet-subnets -p pallet-stake -p pallet-emission \
+	-p inferchain-runtime --all-targets \
 	--features runtime-benchmarks,try-runtime -- -D warnings
 
 step "no_std crates build for Wasm"
@@ -30,7 +31,7 @@ step "unit and property tests"
 tests --workspace --exclude inferchain-e2e
 
 step "pallet benchmarks as tests, and try-state"
-tests -p pallet-subnets -p pallet-stake --features runtime-benchmarks,try-runtime
+tests -p pallet-subnets -p pallet-stake -p pallet-emission --features runtime-benchmarks,try-runtime
 
 step "end-to-end tests (real nodes on loopback)"
 npm ci --prefix e2e/polkadot-js --no-audit --no-fund --loglevel=error

@@ -9,4 +9,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_utility, Utility]
 	[pallet_subnets, Subnets]
 	[pallet_stake, Stake]
+	[pallet_emission, Emission]
 );

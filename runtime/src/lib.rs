@@ -35,6 +35,7 @@ use sp_version::RuntimeVersion;
 
 pub use frame_system::Call as SystemCall;
 pub use pallet_balances::Call as BalancesCall;
+pub use pallet_emission::Call as EmissionCall;
 pub use pallet_stake::Call as StakeCall;
 pub use pallet_subnets::Call as SubnetsCall;
 #[cfg(feature = "std")]
@@ -69,7 +70,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("inferchain"),
 	impl_name: alloc::borrow::Cow::Borrowed("inferchain"),
 	authoring_version: 1,
-	spec_version: 101,
+	spec_version: 102,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -205,4 +206,7 @@ mod runtime {
 
 	#[runtime::pallet_index(11)]
 	pub type Stake = pallet_stake;
+
+	#[runtime::pallet_index(12)]
+	pub type Emission = pallet_emission;
 }

@@ -72,10 +72,14 @@ fn local_testnet_preset_has_four_validators() {
 }
 
 #[test]
-fn total_issuance_is_the_endowments_plus_the_stake_accounts_deposit() {
+fn total_issuance_is_the_endowments_plus_the_pallet_accounts_deposits() {
 	genesis_ext(DEV_RUNTIME_PRESET).execute_with(|| {
 		let accounts = Sr25519Keyring::well_known().count() as u128;
-		assert_eq!(Balances::total_issuance(), ENDOWMENT * accounts + crate::EXISTENTIAL_DEPOSIT);
+		// The stake and emission pallet accounts each hold the existential deposit.
+		assert_eq!(
+			Balances::total_issuance(),
+			ENDOWMENT * accounts + 2 * crate::EXISTENTIAL_DEPOSIT
+		);
 		let stake_account = pallet_stake::Pallet::<Runtime>::account_id();
 		assert_eq!(Balances::free_balance(stake_account), crate::EXISTENTIAL_DEPOSIT);
 	});

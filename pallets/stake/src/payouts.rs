@@ -59,6 +59,7 @@ impl<T: Config> StakeRewards<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		netuid: NetUid,
 		hotkey: &T::AccountId,
 		amount: BalanceOf<T>,
+		source: &T::AccountId,
 	) -> Result<BalanceOf<T>, DispatchError> {
 		if amount.is_zero() {
 			return Ok(amount);
@@ -87,7 +88,7 @@ impl<T: Config> StakeRewards<T::AccountId, BalanceOf<T>> for Pallet<T> {
 			let minted = Self::deposit(&mut pool, amount)?;
 			Self::credit_position(netuid, hotkey, &owner, minted, pool.generation);
 		}
-		T::Currency::mint_into(&Self::account_id(), amount)?;
+		T::Currency::transfer(source, &Self::account_id(), amount, Preservation::Preserve)?;
 		Pools::<T>::insert(netuid, hotkey, pool);
 		SubnetStake::<T>::mutate(netuid, |total| *total = total.saturating_add(amount));
 		Ok(amount)

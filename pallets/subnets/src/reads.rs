@@ -1,9 +1,12 @@
 //! What other pallets (through [`SubnetRegistry`]) and the emission pallet use.
 
-use crate::{Config, HotkeyOwner, Hyperparams, Keys, NetUid, Pallet, Subnets, Uid, UidSlots, Uids};
+use crate::{
+	BondsMode, Config, HotkeyOwner, Hyperparams, Keys, NetUid, Pallet, Subnets, Uid, UidSlots, Uids,
+};
 use alloc::vec::Vec;
 use frame_support::traits::Get;
-use inferchain_primitives::SubnetRegistry;
+use inferchain_primitives::{EpochParams, SubnetRegistry};
+use sp_runtime::traits::UniqueSaturatedInto;
 
 impl<T: Config> Pallet<T> {
 	/// `MaxUidsLimit` as a UID count.
@@ -47,5 +50,39 @@ impl<T: Config> SubnetRegistry<T::AccountId> for Pallet<T> {
 
 	fn max_validators(netuid: NetUid) -> Option<u16> {
 		Hyperparams::<T>::get(netuid).map(|params| params.max_validators)
+	}
+
+	fn netuids() -> Vec<NetUid> {
+		let mut netuids: Vec<NetUid> = Subnets::<T>::iter_keys().collect();
+		netuids.sort();
+		netuids
+	}
+
+	fn epoch_params(netuid: NetUid) -> Option<EpochParams> {
+		Hyperparams::<T>::get(netuid).map(|p| EpochParams {
+			tempo: p.tempo,
+			kappa_parts: p.kappa.deconstruct(),
+			bonds_alpha_parts: p.bonds_moving_average.deconstruct(),
+			relative_bonds: p.bonds_mode == BondsMode::Relative,
+			activity_cutoff: p.activity_cutoff,
+			commit_reveal: p.commit_reveal,
+			reveal_period: p.reveal_period,
+			weights_rate_limit: p.weights_rate_limit,
+		})
+	}
+
+	fn registered_at(netuid: NetUid) -> Vec<u64> {
+		UidSlots::<T>::get(netuid)
+			.iter()
+			.map(|slot| if slot.occupied { slot.registered_at.unique_saturated_into() } else { 0 })
+			.collect()
+	}
+
+	fn occupied(netuid: NetUid) -> Vec<bool> {
+		UidSlots::<T>::get(netuid).iter().map(|slot| slot.occupied).collect()
+	}
+
+	fn set_pruning_scores(netuid: NetUid, scores: &[u64]) {
+		Pallet::<T>::set_pruning_scores(netuid, scores)
 	}
 }

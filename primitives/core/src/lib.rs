@@ -13,4 +13,6 @@ mod ids;
 mod traits;
 
 pub use ids::{NetUid, Uid};
-pub use traits::{NeuronLifecycle, Slash, SlashTarget, StakeInfo, StakeRewards, SubnetRegistry};
+pub use traits::{
+	EpochParams, NeuronLifecycle, Slash, SlashTarget, StakeInfo, StakeRewards, SubnetRegistry,
+};

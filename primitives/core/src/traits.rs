@@ -20,6 +20,37 @@ pub trait SubnetRegistry<AccountId> {
 	fn hotkey_owner(hotkey: &AccountId) -> Option<AccountId>;
 	/// The subnet's `max_validators` hyperparameter (size of its validator set).
 	fn max_validators(netuid: NetUid) -> Option<u16>;
+	/// Every registered netuid, ascending.
+	fn netuids() -> Vec<NetUid>;
+	/// What an epoch of `netuid` needs from its hyperparameters.
+	fn epoch_params(netuid: NetUid) -> Option<EpochParams>;
+	/// Registration block of each UID of `netuid` (vacant UIDs: block 0).
+	fn registered_at(netuid: NetUid) -> Vec<u64>;
+	/// Whether a neuron holds each UID of `netuid` (one storage read, unlike [`Self::hotkeys`]).
+	fn occupied(netuid: NetUid) -> Vec<bool>;
+	/// Records each UID's latest emission as its pruning score.
+	fn set_pruning_scores(netuid: NetUid, scores: &[u64]);
+}
+
+/// The hyperparameters an epoch and the weights calls read.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct EpochParams {
+	/// Blocks between epochs.
+	pub tempo: u16,
+	/// Consensus quantile κ, parts per billion.
+	pub kappa_parts: u32,
+	/// Bonds moving-average weight α, parts per billion.
+	pub bonds_alpha_parts: u32,
+	/// Whether bonds are relative (original Yuma) rather than absolute (Yuma3).
+	pub relative_bonds: bool,
+	/// Blocks without a weight update after which a validator is inactive.
+	pub activity_cutoff: u32,
+	/// Whether weights must be committed then revealed.
+	pub commit_reveal: bool,
+	/// Blocks between a commit and the earliest reveal.
+	pub reveal_period: u32,
+	/// Blocks between two weight updates of one validator.
+	pub weights_rate_limit: u32,
 }
 
 /// Told by `pallet-subnets` when a neuron leaves a UID, so pallets that keep per-UID state
@@ -73,12 +104,13 @@ pub trait Slash<AccountId, Balance> {
 
 /// Payment of rewards into a hotkey's stake (implemented by `pallet-stake`, used by emission).
 pub trait StakeRewards<AccountId, Balance> {
-	/// Mints `amount` into `hotkey`'s stake on `netuid`: the owner's take is added to the
-	/// owner's own stake, the rest raises the value of every share in the pool. O(1).
-	/// Returns the amount minted (zero when the hotkey has no stakers and no owner).
+	/// Moves `amount` from `source` into `hotkey`'s stake on `netuid`: the owner's take is
+	/// added to the owner's own stake, the rest raises the value of every share in the pool.
+	/// O(1). Returns the amount moved (zero when the hotkey has no stakers and no owner).
 	fn reward(
 		netuid: NetUid,
 		hotkey: &AccountId,
 		amount: Balance,
+		source: &AccountId,
 	) -> Result<Balance, DispatchError>;
 }

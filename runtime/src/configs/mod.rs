@@ -19,10 +19,10 @@ use sp_runtime::{traits::One, Perbill};
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, OriginCaller, PalletInfo,
-	Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin,
-	RuntimeTask, Subnets, System, DAYS, EXISTENTIAL_DEPOSIT, HOURS, MILLI_UNIT, SLOT_DURATION,
-	SS58_PREFIX, UNIT, VERSION,
+	AccountId, Aura, Balance, Balances, Block, BlockNumber, Emission, Hash, Nonce, OriginCaller,
+	PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,
+	RuntimeOrigin, RuntimeTask, Stake, Subnets, System, DAYS, EXISTENTIAL_DEPOSIT, HOURS,
+	MILLI_UNIT, SLOT_DURATION, SS58_PREFIX, UNIT, VERSION,
 };
 
 /// Most bytes in a block.
@@ -155,7 +155,7 @@ impl pallet_subnets::Config for Runtime {
 	type DefaultHyperparams = DefaultSubnetHyperparams;
 	type OwnerLimits = SubnetOwnerLimits;
 	type HyperparamsRateLimit = SubnetHyperparamsRateLimit;
-	type NeuronLifecycle = ();
+	type NeuronLifecycle = Emission;
 	type WeightInfo = pallet_subnets::weights::SubstrateWeight<Runtime>;
 }
 
@@ -268,5 +268,101 @@ impl pallet_stake::BenchmarkHelper<AccountId> for StakeBenchmarkHelper {
 		let _ = Subnets::register_subnet(origin(), Balance::MAX);
 		let _ = Subnets::register_neuron(origin(), netuid, hotkey.clone(), Balance::MAX);
 		netuid
+	}
+}
+
+parameter_types! {
+	/// The account holding pending emission.
+	pub const EmissionPalletId: PalletId = PalletId(*b"inf/emit");
+	/// Most INFER that will ever be emitted.
+	pub const EmissionCap: Balance = 21_000_000 * UNIT;
+	/// 0.25 INFER per 3-second block in the first era (one INFER per 12 seconds): the first
+	/// half of the cap takes 42 million blocks, about four years; then it halves.
+	pub const InitialBlockEmission: Balance = UNIT / 4;
+	/// The subnet owner's cut of each epoch's emission.
+	pub const SubnetOwnerCut: Perbill = Perbill::from_percent(18);
+	/// Miners' share of the rest; validators (and their delegators) get the other half.
+	pub const MinerShare: Perbill = Perbill::from_percent(50);
+}
+
+impl pallet_emission::Config for Runtime {
+	type Currency = Balances;
+	type Subnets = Subnets;
+	type Stake = Stake;
+	type PalletId = EmissionPalletId;
+	type EmissionCap = EmissionCap;
+	type InitialBlockEmission = InitialBlockEmission;
+	type OwnerCut = SubnetOwnerCut;
+	type MinerShare = MinerShare;
+	// One epoch per block: a 4096-UID epoch is most of a block's weight (see the pallet README).
+	type MaxEpochsPerBlock = ConstU32<1>;
+	type MaxUids = ConstU32<4096>;
+	type MaxSubnets = ConstU32<128>;
+	type WeightInfo = pallet_emission::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = EmissionBenchmarkHelper;
+}
+
+/// Builds subnets for the emission pallet's benchmarks: neurons written straight into the
+/// subnets pallet's storage (registering thousands through the call would dominate the run),
+/// stake added through the stake pallet.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct EmissionBenchmarkHelper;
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_emission::BenchmarkHelper<AccountId> for EmissionBenchmarkHelper {
+	fn subnet(
+		uids: u32,
+		validators: u32,
+		commit_reveal: bool,
+	) -> (pallet_subnets::NetUid, alloc::vec::Vec<AccountId>) {
+		use frame_support::traits::fungible::Mutate;
+		use pallet_subnets::{HotkeyOwner, Keys, UidSlot, UidSlots, Uids};
+		let owner: AccountId = [7u8; 32].into();
+		let staker: AccountId = [8u8; 32].into();
+		let _ = Balances::set_balance(&owner, 1_000_000_000 * UNIT);
+		let _ = Balances::set_balance(&staker, 1_000_000_000 * UNIT);
+		// Keep the lock at its floor however many subnets the benchmark makes.
+		pallet_subnets::LastLockCost::<Runtime>::put(0);
+		let netuid = pallet_subnets::NextNetUid::<Runtime>::get();
+		let _ = Subnets::register_subnet(RuntimeOrigin::signed(owner.clone()), Balance::MAX);
+		let max_uids = u16::try_from(uids.max(1)).unwrap_or(u16::MAX);
+		let params = SubnetHyperparams {
+			max_uids,
+			max_validators: u16::try_from(validators).unwrap_or(u16::MAX).clamp(1, max_uids),
+			immunity_period: 0,
+			commit_reveal,
+			weights_rate_limit: 0,
+			..DefaultSubnetHyperparams::get()
+		};
+		let _ = Subnets::set_hyperparameters(RuntimeOrigin::root(), netuid, params);
+		let mut slots = pallet_subnets::UidSlotsOf::<Runtime>::default();
+		let mut hotkeys = alloc::vec::Vec::new();
+		for uid in 0..max_uids {
+			let mut bytes = [0xabu8; 32];
+			bytes[..2].copy_from_slice(&netuid.0.to_le_bytes());
+			bytes[2..4].copy_from_slice(&uid.to_le_bytes());
+			let hotkey: AccountId = bytes.into();
+			Keys::<Runtime>::insert(netuid, uid, hotkey.clone());
+			Uids::<Runtime>::insert(netuid, hotkey.clone(), uid);
+			HotkeyOwner::<Runtime>::insert(&hotkey, owner.clone());
+			let _ = slots.try_push(UidSlot {
+				occupied: true,
+				registered_at: 0,
+				pruning_score: 0,
+				owner_neuron: false,
+			});
+			hotkeys.push(hotkey);
+		}
+		UidSlots::<Runtime>::insert(netuid, slots);
+		for hotkey in hotkeys.iter().take(usize::try_from(validators).unwrap_or(usize::MAX)) {
+			let _ = Stake::add_stake(
+				RuntimeOrigin::signed(staker.clone()),
+				hotkey.clone(),
+				netuid,
+				MinStake::get().saturating_mul(10),
+			);
+		}
+		(netuid, hotkeys)
 	}
 }

@@ -3,14 +3,15 @@
 use super::*;
 
 #[test]
-fn a_reward_pays_the_take_to_the_owner_and_the_rest_pro_rata() {
+fn a_reward_moves_funds_in_and_pays_the_take_to_the_owner_and_the_rest_pro_rata() {
 	new_test_ext().execute_with(|| {
 		stake(BOB, VALIDATOR, NET0, 1_000);
 		stake(CHARLIE, VALIDATOR, NET0, 3_000);
 		let issuance = Balances::total_issuance();
 		// 18% default take: 180 to ALICE (owner of VALIDATOR), 820 shared 1:3 by the stakers.
-		assert_eq!(StakePallet::<Test>::reward(NET0, &VALIDATOR, 1_000), Ok(1_000));
-		assert_eq!(Balances::total_issuance(), issuance + 1_000);
+		assert_eq!(StakePallet::<Test>::reward(NET0, &VALIDATOR, 1_000, &DAVE), Ok(1_000));
+		assert_eq!(Balances::total_issuance(), issuance);
+		assert_eq!(Balances::free_balance(DAVE), FUNDS - 1 - 1_000);
 		assert_eq!(position(BOB, VALIDATOR, NET0), 1_000 + 205);
 		assert_eq!(position(CHARLIE, VALIDATOR, NET0), 3_000 + 615);
 		// The cut buys shares at the new price; rounding keeps at most a unit in the pool.
@@ -23,9 +24,9 @@ fn a_reward_pays_the_take_to_the_owner_and_the_rest_pro_rata() {
 #[test]
 fn a_reward_to_a_hotkey_without_stakers_goes_to_its_owner() {
 	new_test_ext().execute_with(|| {
-		assert_eq!(StakePallet::<Test>::reward(NET0, &MINER, 500), Ok(500));
+		assert_eq!(StakePallet::<Test>::reward(NET0, &MINER, 500, &CHARLIE), Ok(500));
 		assert_eq!(position(DAVE, MINER, NET0), 500);
-		assert_eq!(StakePallet::<Test>::reward(NET0, &STRANGER, 500), Ok(0));
+		assert_eq!(StakePallet::<Test>::reward(NET0, &STRANGER, 500, &CHARLIE), Ok(0));
 		check_invariants();
 	});
 }

@@ -69,7 +69,7 @@ fn apply(step: Step) {
 			Stake::move_stake(signed(coldkey), from, NET0, to, NET0, amount)
 		},
 		Step::Reward { hotkey, netuid, amount } => {
-			StakePallet::<Test>::reward(NetUid(netuid), &hotkey, amount).map(|_| ())
+			StakePallet::<Test>::reward(NetUid(netuid), &hotkey, amount, &CHARLIE).map(|_| ())
 		},
 		Step::Slash { hotkey, netuid, amount, burn } => {
 			let target = if burn { SlashTarget::Burn } else { SlashTarget::Account(DAVE) };

@@ -1,0 +1,156 @@
+//! Benchmarks of the emission pallet (frame-benchmarking v2), at their worst cases.
+
+use super::*;
+use alloc::vec::Vec;
+use frame_benchmarking::v2::*;
+use frame_support::{traits::Get, BoundedVec};
+use frame_system::RawOrigin;
+use inferchain_primitives::SubnetRegistry;
+use sp_runtime::{
+	traits::{Saturating, Zero},
+	Perbill,
+};
+
+/// A subnet of `uids` neurons whose first `validators` hold permits.
+fn subnet_with_permits<T: Config>(
+	uids: u32,
+	validators: u32,
+	commit_reveal: bool,
+) -> (NetUid, Vec<T::AccountId>) {
+	let (netuid, hotkeys) = T::BenchmarkHelper::subnet(uids, validators, commit_reveal);
+	let permits: Vec<bool> = (0..uids).map(|uid| uid < validators).collect();
+	Permits::<T>::insert(netuid, BoundedVec::truncate_from(permits));
+	(netuid, hotkeys)
+}
+
+/// `w` distinct UIDs with weights.
+fn weights(w: u32) -> (Vec<Uid>, Vec<u16>) {
+	let uids: Vec<Uid> = (0..w).filter_map(|uid| Uid::try_from(uid).ok()).collect();
+	let values = uids.iter().map(|uid| uid.saturating_add(1)).collect();
+	(uids, values)
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	/// A full row of weights.
+	#[benchmark]
+	fn set_weights(w: Linear<1, { T::MaxUids::get() }>) -> Result<(), BenchmarkError> {
+		let (netuid, hotkeys) = subnet_with_permits::<T>(w, 1, false);
+		let validator = hotkeys.first().cloned().ok_or(BenchmarkError::Weightless)?;
+		let (uids, values) = weights(w);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(validator), netuid, uids, values);
+
+		assert!(Weights::<T>::contains_key(netuid, 0));
+		Ok(())
+	}
+
+	/// A commit.
+	#[benchmark]
+	fn commit_weights() -> Result<(), BenchmarkError> {
+		let (netuid, hotkeys) = subnet_with_permits::<T>(2, 1, true);
+		let validator = hotkeys.first().cloned().ok_or(BenchmarkError::Weightless)?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(validator.clone()), netuid, sp_core::H256::repeat_byte(1));
+
+		assert!(Commits::<T>::contains_key(netuid, validator));
+		Ok(())
+	}
+
+	/// A reveal of a full row.
+	#[benchmark]
+	fn reveal_weights(w: Linear<1, { T::MaxUids::get() }>) -> Result<(), BenchmarkError> {
+		let (netuid, hotkeys) = subnet_with_permits::<T>(w, 1, true);
+		let validator = hotkeys.first().cloned().ok_or(BenchmarkError::Weightless)?;
+		let (uids, values) = weights(w);
+		let commit = weights_calls::commit_hash(&validator, netuid, &uids, &values, 7);
+		Pallet::<T>::commit_weights(RawOrigin::Signed(validator.clone()).into(), netuid, commit)?;
+		let period = T::Subnets::epoch_params(netuid).map_or(0, |p| p.reveal_period);
+		let now = frame_system::Pallet::<T>::block_number();
+		frame_system::Pallet::<T>::set_block_number(now.saturating_add(period.into()));
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(validator), netuid, uids, values, 7);
+
+		assert!(Weights::<T>::contains_key(netuid, 0));
+		Ok(())
+	}
+
+	/// Root sets a share for `MaxSubnets` subnets.
+	#[benchmark]
+	fn set_subnet_shares() -> Result<(), BenchmarkError> {
+		let count = T::MaxSubnets::get();
+		let share = Perbill::from_rational(1, count.max(1));
+		let shares: Vec<(NetUid, Perbill)> =
+			(0..count).filter_map(|n| u16::try_from(n).ok()).map(|n| (NetUid(n), share)).collect();
+		let shares = BoundedVec::truncate_from(shares);
+
+		#[extrinsic_call]
+		_(RawOrigin::Root, Some(shares));
+
+		assert!(SubnetShares::<T>::get().is_some());
+		Ok(())
+	}
+
+	/// Block emission split by stake across `s` subnets.
+	#[benchmark]
+	fn emit(s: Linear<1, { T::MaxSubnets::get() }>) -> Result<(), BenchmarkError> {
+		for _ in 0..s {
+			T::BenchmarkHelper::subnet(1, 1, false);
+		}
+		let netuids = T::Subnets::netuids();
+
+		#[block]
+		{
+			Pallet::<T>::emit(&netuids);
+		}
+
+		assert!(!Issued::<T>::get().is_zero());
+		Ok(())
+	}
+
+	/// An epoch of `n` UIDs: up to 256 validators (all staked, permitted and active), each
+	/// weighting every miner, with bonds from an earlier epoch and emission to pay.
+	#[benchmark]
+	fn epoch(n: Linear<2, { T::MaxUids::get() }>) -> Result<(), BenchmarkError> {
+		let validators = (n / 2).min(256);
+		let (netuid, _) = subnet_with_permits::<T>(n, validators, false);
+		let now = frame_system::Pallet::<T>::block_number();
+		let row: Vec<(Uid, u16)> = (validators..n)
+			.filter_map(|uid| Uid::try_from(uid).ok())
+			.map(|uid| (uid, uid.saturating_add(1)))
+			.collect();
+		for validator in (0..validators).filter_map(|uid| Uid::try_from(uid).ok()) {
+			Weights::<T>::insert(netuid, validator, BoundedVec::truncate_from(row.clone()));
+			WeightsSetAt::<T>::insert(netuid, validator, now);
+		}
+		let params = T::Subnets::epoch_params(netuid).ok_or(BenchmarkError::Weightless)?;
+		Pallet::<T>::run_epoch(netuid, now, &params);
+		Pending::<T>::insert(
+			netuid,
+			T::InitialBlockEmission::get().saturating_mul(1_000u32.into()),
+		);
+		Pallet::<T>::endow_account();
+		let account = Pallet::<T>::account_id();
+		let _ = <T::Currency as frame_support::traits::fungible::Mutate<_>>::mint_into(
+			&account,
+			T::InitialBlockEmission::get().saturating_mul(1_000u32.into()),
+		);
+		let later = now.saturating_add(params.tempo.into());
+		frame_system::Pallet::<T>::set_block_number(later);
+
+		#[block]
+		{
+			Pallet::<T>::run_epoch(netuid, later, &params);
+		}
+
+		assert_eq!(LastEpoch::<T>::get(netuid), Some(later));
+		Ok(())
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}

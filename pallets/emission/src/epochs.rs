@@ -1,0 +1,167 @@
+//! An epoch of one subnet: Yuma, bonds, permits, and the payout of its pending emission.
+
+use crate::{
+	BalanceOf, Bonds, Commits, Config, Event, LastEpoch, NetUid, Pallet, Pending, Permits, Uid,
+	Weights, WeightsSetAt,
+};
+use alloc::vec::Vec;
+use frame_support::{
+	traits::{fungible::Mutate, tokens::Preservation, Get},
+	BoundedVec,
+};
+use frame_system::pallet_prelude::BlockNumberFor;
+use inferchain_primitives::{
+	EpochParams, NeuronLifecycle, StakeInfo, StakeRewards, SubnetRegistry,
+};
+use inferchain_yuma::{epoch, split_emission, BondsMode, EpochInput, SparseMatrix, Q32};
+use sp_runtime::traits::{SaturatedConversion, Saturating, UniqueSaturatedInto, Zero};
+
+impl<T: Config> Pallet<T> {
+	/// Runs one epoch of `netuid` and pays its pending emission; returns the UIDs it covered.
+	pub(crate) fn run_epoch(netuid: NetUid, now: BlockNumberFor<T>, params: &EpochParams) -> u32 {
+		let Some(owner) = T::Subnets::subnet_owner(netuid) else { return 0 };
+		let hotkeys = T::Subnets::hotkeys(netuid);
+		let n = hotkeys.len();
+		let uids = (0..=Uid::MAX).take(n);
+		let registered_at = T::Subnets::registered_at(netuid);
+		let permits = T::Stake::validator_permits(netuid);
+		Permits::<T>::insert(netuid, BoundedVec::truncate_from(permits.clone()));
+		let stake: Vec<u128> = hotkeys
+			.iter()
+			.map(|hotkey| {
+				hotkey.as_ref().map_or(0, |h| T::Stake::stake_of(netuid, h).saturated_into())
+			})
+			.collect();
+		let now_block: u64 = now.unique_saturated_into();
+		let set_at: Vec<Option<u64>> = uids
+			.clone()
+			.map(|uid| {
+				WeightsSetAt::<T>::get(netuid, uid).map(UniqueSaturatedInto::unique_saturated_into)
+			})
+			.collect();
+		let active: Vec<bool> = set_at
+			.iter()
+			.map(|at| {
+				at.is_some_and(|at| {
+					now_block.saturating_sub(at) <= u64::from(params.activity_cutoff)
+				})
+			})
+			.collect();
+		let set_at: Vec<u64> = set_at.into_iter().map(Option::unwrap_or_default).collect();
+		let weights: Vec<Vec<(Uid, u16)>> = uids
+			.clone()
+			.map(|uid| {
+				Weights::<T>::get(netuid, uid).map(BoundedVec::into_inner).unwrap_or_default()
+			})
+			.collect();
+		let bonds: SparseMatrix = uids
+			.clone()
+			.map(|uid| {
+				Bonds::<T>::get(netuid, uid)
+					.map(|row| row.iter().map(|(j, b)| (*j, Q32(*b))).collect())
+					.unwrap_or_default()
+			})
+			.collect();
+		let last_epoch: u64 =
+			LastEpoch::<T>::get(netuid).map_or(0, UniqueSaturatedInto::unique_saturated_into);
+		let output = epoch(&EpochInput {
+			stake: &stake,
+			active: &active,
+			permit: &permits,
+			registered_at: &registered_at,
+			weights: &weights,
+			weights_set_at: &set_at,
+			bonds: &bonds,
+			last_epoch,
+			kappa: Q32::from_parts_per_billion(params.kappa_parts),
+			bonds_alpha: Q32::from_parts_per_billion(params.bonds_alpha_parts),
+			bonds_mode: if params.relative_bonds {
+				BondsMode::Relative
+			} else {
+				BondsMode::Absolute
+			},
+		});
+		for (uid, row) in uids.clone().zip(&output.bonds) {
+			if row.is_empty() {
+				Bonds::<T>::remove(netuid, uid);
+			} else {
+				let row = row.iter().map(|(j, b)| (*j, b.0)).collect::<Vec<_>>();
+				Bonds::<T>::insert(netuid, uid, BoundedVec::truncate_from(row));
+			}
+		}
+
+		// Payout: the owner's cut, then miners and validators through their stake.
+		let account = Self::account_id();
+		let pending = Pending::<T>::get(netuid);
+		let cut = T::OwnerCut::get().mul_floor(pending);
+		let owner_cut = if !cut.is_zero()
+			&& T::Currency::transfer(&account, &owner, cut, Preservation::Preserve).is_ok()
+		{
+			cut
+		} else {
+			Zero::zero()
+		};
+		let rest = pending.saturating_sub(owner_cut);
+		let split = split_emission(
+			rest.saturated_into(),
+			Q32::from_parts_per_billion(T::MinerShare::get().deconstruct()),
+			&output.incentive,
+			&output.dividends,
+			&output.stake,
+		);
+		let mut paid = BalanceOf::<T>::zero();
+		let mut scores = alloc::vec![0u64; n];
+		for (((hotkey, miner), validator), score) in
+			hotkeys.iter().zip(&split.miners).zip(&split.validators).zip(scores.iter_mut())
+		{
+			let amount: BalanceOf<T> = miner.saturating_add(*validator).saturated_into();
+			let Some(hotkey) = hotkey.as_ref().filter(|_| !amount.is_zero()) else { continue };
+			if let Ok(moved) = T::Stake::reward(netuid, hotkey, amount, &account) {
+				paid = paid.saturating_add(moved);
+				*score = moved.saturated_into();
+			}
+		}
+		T::Subnets::set_pruning_scores(netuid, &scores);
+		let unpaid = rest.saturating_sub(paid);
+		if unpaid.is_zero() {
+			Pending::<T>::remove(netuid);
+		} else {
+			Pending::<T>::insert(netuid, unpaid);
+		}
+		LastEpoch::<T>::insert(netuid, now);
+		Self::deposit_event(Event::EpochRun { netuid, owner_cut, paid, unpaid });
+		u32::try_from(n).unwrap_or(u32::MAX)
+	}
+}
+
+/// Per-UID state goes with the neuron; a dissolved subnet's pending emission is burned and its
+/// per-UID state removed.
+impl<T: Config> NeuronLifecycle<T::AccountId> for Pallet<T> {
+	fn on_neuron_removed(netuid: NetUid, uid: Uid, hotkey: &T::AccountId) {
+		Weights::<T>::remove(netuid, uid);
+		WeightsSetAt::<T>::remove(netuid, uid);
+		Bonds::<T>::remove(netuid, uid);
+		Commits::<T>::remove(netuid, hotkey);
+	}
+
+	fn on_subnet_dissolved(netuid: NetUid) {
+		let pending = Pending::<T>::take(netuid);
+		if !pending.is_zero() {
+			let _ = T::Currency::burn_from(
+				&Self::account_id(),
+				pending,
+				Preservation::Preserve,
+				frame_support::traits::tokens::Precision::BestEffort,
+				frame_support::traits::tokens::Fortitude::Force,
+			);
+		}
+		LastEpoch::<T>::remove(netuid);
+		Permits::<T>::remove(netuid);
+		// At most one entry per UID in each map (≤ MaxUids).
+		let limit = T::MaxUids::get();
+		let _ = Weights::<T>::clear_prefix(netuid, limit, None);
+		let _ = WeightsSetAt::<T>::clear_prefix(netuid, limit, None);
+		let _ = Bonds::<T>::clear_prefix(netuid, limit, None);
+		let _ = Commits::<T>::clear_prefix(netuid, limit, None);
+	}
+}

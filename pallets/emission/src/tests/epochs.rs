@@ -1,0 +1,118 @@
+//! Epochs: scheduling, payouts, and dissolution.
+
+use super::*;
+use crate::{Bonds, LastEpoch, Permits, Weights};
+
+fn epoch_events() -> Vec<Event<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|record| match record.event {
+			RuntimeEvent::Emission(event @ Event::EpochRun { .. }) => Some(event),
+			_ => None,
+		})
+		.collect()
+}
+
+#[test]
+fn the_first_epoch_comes_one_tempo_after_a_subnet_is_first_seen() {
+	new_test_ext().execute_with(|| {
+		run_blocks(1);
+		assert_eq!(LastEpoch::<Test>::get(NET0), Some(2));
+		run_blocks(9);
+		assert!(epoch_events().is_empty());
+		run_blocks(1);
+		// One epoch per block in the mock: subnet 0 now, subnet 1 in the next block.
+		assert_eq!(epoch_events().len(), 1);
+		run_blocks(1);
+		assert_eq!(epoch_events().len(), 2);
+		assert_eq!(LastEpoch::<Test>::get(NET1), Some(13));
+	});
+}
+
+#[test]
+fn without_weights_nobody_is_active_and_all_but_the_owners_cut_stays_pending() {
+	new_test_ext().execute_with(|| {
+		stake(BOB, VALIDATOR, NET0, 300);
+		let alice = Balances::free_balance(ALICE);
+		first_epoch();
+		// Blocks 2..=12 minted 11 × 1000 into subnet 0; 18 % goes to the owner. No validator
+		// has set weights (none is active), so no miner has incentive and no validator counts:
+		// the rest waits for the next epoch.
+		assert_eq!(
+			epoch_events(),
+			vec![Event::EpochRun { netuid: NET0, owner_cut: 1_980, paid: 0, unpaid: 9_020 }]
+		);
+		assert_eq!(Balances::free_balance(ALICE), alice + 1_980);
+		assert_eq!(pallet_stake::Pools::<Test>::get(NET0, VALIDATOR).unwrap().stake, 300);
+		assert_eq!(Pending::<Test>::get(NET0), 9_020);
+		assert_eq!(Permits::<Test>::get(NET0).into_inner(), vec![true, false]);
+		check_invariants();
+	});
+}
+
+#[test]
+fn an_epoch_pays_miners_by_incentive_and_validators_by_dividends() {
+	new_test_ext().execute_with(|| {
+		stake(BOB, VALIDATOR, NET0, 300);
+		stake(CHARLIE, MINER, NET0, 100);
+		without_commit_reveal(NET0);
+		first_epoch();
+		assert_ok!(Emission::set_weights(RuntimeOrigin::signed(VALIDATOR), NET0, vec![1], vec![1]));
+		let miner_before = pallet_stake::Pools::<Test>::get(NET0, MINER).unwrap().stake;
+		let validator_before = pallet_stake::Pools::<Test>::get(NET0, VALIDATOR).unwrap().stake;
+		run_blocks(10);
+		let Some(Event::EpochRun { owner_cut, paid, unpaid, .. }) = epoch_events().pop() else {
+			panic!("an epoch ran")
+		};
+		assert!(owner_cut > 0 && paid > 0);
+		assert!(unpaid <= 2, "only rounding stays pending: {unpaid}");
+		let miner_gain =
+			pallet_stake::Pools::<Test>::get(NET0, MINER).unwrap().stake - miner_before;
+		let validator_gain =
+			pallet_stake::Pools::<Test>::get(NET0, VALIDATOR).unwrap().stake - validator_before;
+		// The miner earns half of what is left after the owner's cut; the validator the rest.
+		assert_eq!(miner_gain + validator_gain, paid);
+		assert!(miner_gain.abs_diff(validator_gain) <= 1, "{miner_gain} vs {validator_gain}");
+		assert!(!Bonds::<Test>::get(NET0, 0).unwrap().is_empty());
+		// Pruning scores follow the payout.
+		let slots = pallet_subnets::UidSlots::<Test>::get(NET0);
+		assert_eq!((slots[0].pruning_score, slots[1].pruning_score), (validator_gain, miner_gain));
+		check_invariants();
+	});
+}
+
+#[test]
+fn dissolving_a_subnet_burns_its_pending_emission_and_removes_its_state() {
+	new_test_ext().execute_with(|| {
+		stake(BOB, VALIDATOR, NET0, 300);
+		without_commit_reveal(NET0);
+		first_epoch();
+		assert_ok!(Emission::set_weights(RuntimeOrigin::signed(VALIDATOR), NET0, vec![1], vec![1]));
+		run_blocks(13);
+		let issuance = Balances::total_issuance();
+		let pending = Pending::<Test>::get(NET0);
+		assert!(pending > 0);
+		assert_ok!(Subnets::dissolve_subnet(RuntimeOrigin::root(), NET0));
+		assert_eq!(Balances::total_issuance(), issuance - pending);
+		assert_eq!(Pending::<Test>::get(NET0), 0);
+		assert!(LastEpoch::<Test>::get(NET0).is_none());
+		assert_eq!(Weights::<Test>::iter_prefix(NET0).count(), 0);
+		assert_eq!(Bonds::<Test>::iter_prefix(NET0).count(), 0);
+		check_invariants();
+	});
+}
+
+#[test]
+fn a_replaced_neuron_loses_its_weights_and_bonds() {
+	new_test_ext().execute_with(|| {
+		stake(BOB, VALIDATOR, NET0, 300);
+		without_commit_reveal(NET0);
+		first_epoch();
+		assert_ok!(Emission::set_weights(RuntimeOrigin::signed(VALIDATOR), NET0, vec![1], vec![1]));
+		run_blocks(10);
+		assert_ok!(Subnets::deregister_neuron(RuntimeOrigin::root(), NET0, 0));
+		assert!(Weights::<Test>::get(NET0, 0).is_none());
+		assert!(Bonds::<Test>::get(NET0, 0).is_none());
+		check_invariants();
+	});
+}
