@@ -5,6 +5,7 @@
 
 mod epochs;
 mod minting;
+mod properties;
 mod weights;
 
 pub(crate) use crate::{mock::*, Error, Event, NetUid, Pending};
