@@ -81,9 +81,12 @@ impl<T: Config> Pallet<T> {
 				BondsMode::Absolute
 			},
 		});
-		for (uid, row) in uids.clone().zip(&output.bonds) {
+		for ((uid, row), previous) in uids.clone().zip(&output.bonds).zip(&bonds) {
 			if row.is_empty() {
-				Bonds::<T>::remove(netuid, uid);
+				// Most UIDs are miners and never hold bonds: skip their (costly) writes.
+				if !previous.is_empty() {
+					Bonds::<T>::remove(netuid, uid);
+				}
 			} else {
 				let row = row.iter().map(|(j, b)| (*j, b.0)).collect::<Vec<_>>();
 				Bonds::<T>::insert(netuid, uid, BoundedVec::truncate_from(row));
