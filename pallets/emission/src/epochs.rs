@@ -13,7 +13,9 @@ use frame_system::pallet_prelude::BlockNumberFor;
 use inferchain_primitives::{
 	EpochParams, NeuronLifecycle, StakeInfo, StakeRewards, SubnetRegistry,
 };
-use inferchain_yuma::{epoch, split_emission, BondsMode, EpochInput, SparseMatrix, Q32};
+use inferchain_yuma::{
+	epoch, split_emission, top_k_permits, BondsMode, EpochInput, SparseMatrix, Q32,
+};
 use sp_runtime::traits::{SaturatedConversion, Saturating, UniqueSaturatedInto, Zero};
 
 impl<T: Config> Pallet<T> {
@@ -24,14 +26,15 @@ impl<T: Config> Pallet<T> {
 		let n = hotkeys.len();
 		let uids = (0..=Uid::MAX).take(n);
 		let registered_at = T::Subnets::registered_at(netuid);
-		let permits = T::Stake::validator_permits(netuid);
-		Permits::<T>::insert(netuid, BoundedVec::truncate_from(permits.clone()));
 		let stake: Vec<u128> = hotkeys
 			.iter()
 			.map(|hotkey| {
 				hotkey.as_ref().map_or(0, |h| T::Stake::stake_of(netuid, h).saturated_into())
 			})
 			.collect();
+		// The same rule as `StakeInfo::validator_permits`, from the stake just read.
+		let permits = top_k_permits(&stake, params.max_validators);
+		Permits::<T>::insert(netuid, BoundedVec::truncate_from(permits.clone()));
 		let now_block: u64 = now.unique_saturated_into();
 		let set_at: Vec<Option<u64>> = uids
 			.clone()

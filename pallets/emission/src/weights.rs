@@ -68,9 +68,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `w` is `[1, 4096]`.
 	fn set_weights(w: u32, ) -> Weight {
 		// Proof size: measured `1413`, estimated `60821`.
-		// Minimum execution time: 32_759_000 picoseconds.
-		Weight::from_parts(61_134_770, 60821)
-			.saturating_add(Weight::from_parts(45_220, 0).saturating_mul(w.into()))
+		// Minimum execution time: 33_329_000 picoseconds.
+		Weight::from_parts(53_626_819, 60821)
+			.saturating_add(Weight::from_parts(55_688, 0).saturating_mul(w.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -86,8 +86,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Emission::Commits` (`max_values`: None, `max_size`: Some(94), added: 2569, mode: `MaxEncodedLen`)
 	fn commit_weights() -> Weight {
 		// Proof size: measured `488`, estimated `7573`.
-		// Minimum execution time: 27_371_000 picoseconds.
-		Weight::from_parts(29_915_000, 7573)
+		// Minimum execution time: 27_912_000 picoseconds.
+		Weight::from_parts(31_597_000, 7573)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -108,9 +108,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `w` is `[1, 4096]`.
 	fn reveal_weights(w: u32, ) -> Weight {
 		// Proof size: measured `1531`, estimated `60821`.
-		// Minimum execution time: 39_879_000 picoseconds.
-		Weight::from_parts(90_778_147, 60821)
-			.saturating_add(Weight::from_parts(49_525, 0).saturating_mul(w.into()))
+		// Minimum execution time: 40_279_000 picoseconds.
+		Weight::from_parts(79_441_587, 60821)
+			.saturating_add(Weight::from_parts(56_862, 0).saturating_mul(w.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -118,8 +118,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Emission::SubnetShares` (`max_values`: Some(1), `max_size`: Some(770), added: 1265, mode: `MaxEncodedLen`)
 	fn set_subnet_shares() -> Weight {
 		// Proof size: measured `0`, estimated `0`.
-		// Minimum execution time: 9_705_000 picoseconds.
-		Weight::from_parts(10_585_000, 0)
+		// Minimum execution time: 9_804_000 picoseconds.
+		Weight::from_parts(11_086_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Emission::Issued` (r:1 w:1)
@@ -135,9 +135,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `s` is `[1, 128]`.
 	fn emit(s: u32, ) -> Weight {
 		// Proof size: measured `227`, estimated `3593`.
-		// Minimum execution time: 31_967_000 picoseconds.
-		Weight::from_parts(17_231_329, 3593)
-			.saturating_add(Weight::from_parts(6_056_264, 0).saturating_mul(s.into()))
+		// Minimum execution time: 32_899_000 picoseconds.
+		Weight::from_parts(27_050_819, 3593)
+			.saturating_add(Weight::from_parts(6_182_143, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -152,8 +152,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Subnets::Keys` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::Pools` (r:4096 w:4096)
 	/// Proof: `Stake::Pools` (`max_values`: None, `max_size`: Some(94), added: 2569, mode: `MaxEncodedLen`)
-	/// Storage: `Subnets::Hyperparams` (r:1 w:0)
-	/// Proof: `Subnets::Hyperparams` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
 	/// Storage: `Emission::WeightsSetAt` (r:4096 w:0)
 	/// Proof: `Emission::WeightsSetAt` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
 	/// Storage: `Emission::Weights` (r:4096 w:0)
@@ -178,11 +176,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Emission::Permits` (`max_values`: None, `max_size`: Some(4108), added: 6583, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[2, 4096]`.
 	fn epoch(n: u32, ) -> Weight {
-		// Proof size: measured `79576`, estimated `448868`.
-		// Minimum execution time: 339_233_000 picoseconds.
-		Weight::from_parts(367_805_000, 448868)
-			.saturating_add(Weight::from_parts(118_549_365, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(186_u64))
+		// Proof size: measured `79502`, estimated `448868`.
+		// Minimum execution time: 235_128_000 picoseconds.
+		Weight::from_parts(235_179_000, 448868)
+			.saturating_add(Weight::from_parts(113_746_455, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(185_u64))
 			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(185_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
@@ -193,29 +191,29 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights priced with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn set_weights(w: u32, ) -> Weight {
-		Weight::from_parts(61_134_770, 60821)
-			.saturating_add(Weight::from_parts(45_220, 0).saturating_mul(w.into()))
+		Weight::from_parts(53_626_819, 60821)
+			.saturating_add(Weight::from_parts(55_688, 0).saturating_mul(w.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn commit_weights() -> Weight {
-		Weight::from_parts(29_915_000, 7573)
+		Weight::from_parts(31_597_000, 7573)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn reveal_weights(w: u32, ) -> Weight {
-		Weight::from_parts(90_778_147, 60821)
-			.saturating_add(Weight::from_parts(49_525, 0).saturating_mul(w.into()))
+		Weight::from_parts(79_441_587, 60821)
+			.saturating_add(Weight::from_parts(56_862, 0).saturating_mul(w.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn set_subnet_shares() -> Weight {
-		Weight::from_parts(10_585_000, 0)
+		Weight::from_parts(11_086_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn emit(s: u32, ) -> Weight {
-		Weight::from_parts(17_231_329, 3593)
-			.saturating_add(Weight::from_parts(6_056_264, 0).saturating_mul(s.into()))
+		Weight::from_parts(27_050_819, 3593)
+			.saturating_add(Weight::from_parts(6_182_143, 0).saturating_mul(s.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(s.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -223,9 +221,9 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2501).saturating_mul(s.into()))
 	}
 	fn epoch(n: u32, ) -> Weight {
-		Weight::from_parts(367_805_000, 448868)
-			.saturating_add(Weight::from_parts(118_549_365, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(186_u64))
+		Weight::from_parts(235_179_000, 448868)
+			.saturating_add(Weight::from_parts(113_746_455, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(185_u64))
 			.saturating_add(RocksDbWeight::get().reads((7_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(185_u64))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(n.into())))

@@ -43,7 +43,6 @@ mod invariants;
 #[cfg(test)]
 mod mock;
 mod payouts;
-pub mod permits;
 mod pools;
 pub mod shares;
 mod staking;

@@ -1,8 +1,8 @@
 //! What other pallets use: stake reads and permits, rewards, slashes; and the pallet account.
 
 use crate::{
-	permits::top_k_permits, pools::raw, BalanceOf, Config, Error, Event, NetUid, Pallet, Pools,
-	SubnetStake, Takes, UnbondingPools,
+	pools::raw, BalanceOf, Config, Error, Event, NetUid, Pallet, Pools, SubnetStake, Takes,
+	UnbondingPools,
 };
 use alloc::vec::Vec;
 use frame_support::traits::{
@@ -11,6 +11,7 @@ use frame_support::traits::{
 	Get,
 };
 use inferchain_primitives::{Slash, SlashTarget, StakeInfo, StakeRewards, SubnetRegistry};
+use inferchain_yuma::top_k_permits;
 use sp_arithmetic::{helpers_128bit::multiply_by_rational_with_rounding, Rounding};
 use sp_runtime::{
 	traits::{AccountIdConversion, SaturatedConversion, Saturating, Zero},

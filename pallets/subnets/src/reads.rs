@@ -68,6 +68,7 @@ impl<T: Config> SubnetRegistry<T::AccountId> for Pallet<T> {
 			commit_reveal: p.commit_reveal,
 			reveal_period: p.reveal_period,
 			weights_rate_limit: p.weights_rate_limit,
+			max_validators: p.max_validators,
 		})
 	}
 

@@ -51,6 +51,8 @@ pub struct EpochParams {
 	pub reveal_period: u32,
 	/// Blocks between two weight updates of one validator.
 	pub weights_rate_limit: u32,
+	/// Size of the validator set (permits go to the top hotkeys by stake).
+	pub max_validators: u16,
 }
 
 /// Told by `pallet-subnets` when a neuron leaves a UID, so pallets that keep per-UID state

@@ -1,4 +1,5 @@
-//! Validator permits: a pure function of the stake per UID.
+//! Validator permits: a pure function of the stake per UID (used by `pallet-stake` for
+//! `StakeInfo::validator_permits` and by the emission epoch, from the stake it already read).
 
 use alloc::vec::Vec;
 
@@ -22,6 +23,7 @@ pub fn top_k_permits(stakes: &[u128], k: u16) -> Vec<bool> {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing)]
 mod tests {
 	use super::*;
 	use proptest::prelude::*;
