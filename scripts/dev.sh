@@ -1,22 +1,69 @@
 #!/usr/bin/env bash
-# Command 1: install what is missing, build the node, and run a development chain.
-# Extra arguments go to the node, e.g. `scripts/dev.sh --sealing instant`.
+# Command 1: install what is missing, build the node and the worker, and run a development chain
+# with a subnet for the bundled all-MiniLM-L6-v2 model, one miner and one validator on it.
+# Extra arguments go to the node. WORKERS=0 runs the chain alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
+# Two invocations: built together, cargo would unify their features and rebuild the node.
 cargo build --locked -p inferchain-node
+cargo build --locked -p inferchain-worker
 node="$CARGO_TARGET_DIR/debug/inferchain-node"
+worker="$CARGO_TARGET_DIR/debug/inferchain-worker"
 rpc_port="${RPC_PORT:-9944}"
+miner_port="${MINER_PORT:-8080}"
+chain="ws://127.0.0.1:${rpc_port}"
+logs="$(mktemp -d "${TMPDIR:-/tmp}/inferchain-dev.XXXXXX")"
+
+pids=()
+cleanup() {
+	trap - INT TERM EXIT
+	[ ${#pids[@]} -gt 0 ] && kill -TERM "${pids[@]}" 2>/dev/null
+	wait 2>/dev/null || true
+}
+trap cleanup INT TERM EXIT
+
+"$node" --dev --tmp --rpc-port "$rpc_port" --rpc-cors all "$@" &
+pids+=($!)
+until curl -sf -H 'Content-Type: application/json' \
+	-d '{"jsonrpc":"2.0","id":1,"method":"system_health","params":[]}' "http://127.0.0.1:${rpc_port}" >/dev/null; do
+	sleep 1
+done
+
+if [ "${WORKERS:-1}" != 0 ]; then
+	# Alice (sudo) registers subnet 0 for the model and gives it a 20-block (1 minute) tempo.
+	"$worker" subnet --chain "$chain" --owner-suri //Alice --model-dir "$INFERCHAIN_MODEL_DIR" \
+		--tempo 20 --reveal-period 3 --weights-rate-limit 0 >/dev/null
+	# Bob's hotkey Charlie mines; Ferdie's hotkey Eve validates with 100 INFER of stake.
+	"$worker" miner --chain "$chain" --netuid 0 --coldkey-suri //Bob --hotkey-suri //Charlie \
+		--listen "127.0.0.1:${miner_port}" >"$logs/miner.log" 2>&1 &
+	pids+=($!)
+	"$worker" validator --chain "$chain" --netuid 0 --coldkey-suri //Ferdie --hotkey-suri //Eve \
+		--stake 100000000000000 --metrics-listen 127.0.0.1:9616 >"$logs/validator.log" 2>&1 &
+	pids+=($!)
+fi
 
 cat <<MSG
 
 Inferchain dev chain
-  RPC (WebSocket and HTTP): ws://127.0.0.1:${rpc_port}
+  RPC (WebSocket and HTTP): ${chain}
   polkadot.js Apps:         https://polkadot.js.org/apps/?rpc=ws%3A%2F%2F127.0.0.1%3A${rpc_port}#/explorer
-  Prometheus metrics:       http://127.0.0.1:9615/metrics
+  Prometheus metrics:       http://127.0.0.1:9615/metrics (node)
   Dev accounts: Alice, Bob, Charlie, Dave, Eve, Ferdie (1,000,000 INFER each); Alice is sudo.
+MSG
+if [ "${WORKERS:-1}" != 0 ]; then
+	cat <<MSG
+  Subnet 0 runs all-MiniLM-L6-v2 (model id: subnets_getSubnet(0).task.modelId).
+  Miner (hotkey Charlie), OpenAI-compatible: curl -s http://127.0.0.1:${miner_port}/v1/embeddings \\
+      -H 'Content-Type: application/json' -d '{"input":"hello","model":"all-MiniLM-L6-v2"}'
+  Miner metrics:      http://127.0.0.1:${miner_port}/metrics
+  Validator (hotkey Eve) metrics: http://127.0.0.1:9616/metrics
+  Worker logs:        ${logs}/{miner,validator}.log
+MSG
+fi
+cat <<MSG
   Stop with Ctrl-C. The chain state lives in a temporary folder and is discarded on exit.
 
 MSG
-exec "$node" --dev --tmp --rpc-port "$rpc_port" --rpc-cors all "$@"
+wait "${pids[0]}"

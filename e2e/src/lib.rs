@@ -9,9 +9,11 @@
 pub mod node;
 pub mod rpc;
 pub mod tx;
+pub mod worker;
 
 pub use node::{node_binary, Node, NodeConfig};
 pub use rpc::Client;
+pub use worker::{run_worker, worker_binary, Worker};
 
 use std::time::{Duration, Instant};
 

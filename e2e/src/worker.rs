@@ -1,0 +1,122 @@
+//! Starting and stopping `inferchain-worker` processes.
+
+use std::{
+	fs::File,
+	os::unix::process::CommandExt,
+	path::{Path, PathBuf},
+	process::{Child, Command, ExitStatus, Stdio},
+	time::{Duration, Instant},
+};
+
+/// Path of the `inferchain-worker` binary: `$INFERCHAIN_WORKER` if set, else the binary cargo
+/// built next to this test executable.
+pub fn worker_binary() -> PathBuf {
+	if let Some(path) = std::env::var_os("INFERCHAIN_WORKER") {
+		return PathBuf::from(path);
+	}
+	let exe = std::env::current_exe().unwrap_or_default();
+	exe.parent()
+		.and_then(Path::parent)
+		.map(|profile_dir| profile_dir.join("inferchain-worker"))
+		.unwrap_or_else(|| PathBuf::from("inferchain-worker"))
+}
+
+/// Runs the worker with `args` to completion and returns its stdout (fails with its stderr).
+pub async fn run_worker<I: IntoIterator<Item = S>, S: AsRef<std::ffi::OsStr>>(
+	args: I,
+) -> anyhow::Result<String> {
+	let output = tokio::process::Command::new(worker_binary()).args(args).output().await?;
+	if !output.status.success() {
+		anyhow::bail!(
+			"inferchain-worker exited with {}:\n{}",
+			output.status,
+			String::from_utf8_lossy(&output.stderr)
+		);
+	}
+	Ok(String::from_utf8(output.stdout)?)
+}
+
+/// A running worker process, killed when dropped.
+pub struct Worker {
+	/// A name for messages.
+	pub name: String,
+	child: Option<Child>,
+	log_path: PathBuf,
+}
+
+impl Worker {
+	/// Starts `inferchain-worker args…`, logging to `<dir>/<name>.log`.
+	pub fn spawn<I: IntoIterator<Item = S>, S: AsRef<std::ffi::OsStr>>(
+		name: &str,
+		dir: &Path,
+		args: I,
+	) -> anyhow::Result<Self> {
+		let log_path = dir.join(format!("{name}.log"));
+		let log = File::create(&log_path)?;
+		let mut command = Command::new(worker_binary());
+		command
+			.args(args)
+			.env("RUST_LOG", std::env::var("E2E_WORKER_LOG").unwrap_or_else(|_| "info".into()))
+			.env("NO_COLOR", "1")
+			.stdin(Stdio::null())
+			.stdout(log.try_clone()?)
+			.stderr(log);
+		// SAFETY: as for nodes: the kernel kills the worker if the test process dies.
+		unsafe {
+			command.pre_exec(|| {
+				libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+				Ok(())
+			});
+		}
+		Ok(Self { name: name.into(), child: Some(command.spawn()?), log_path })
+	}
+
+	/// Fails with the log's tail if the process has exited.
+	pub fn assert_running(&mut self) -> anyhow::Result<()> {
+		if let Some(status) = self.child.as_mut().map(Child::try_wait).transpose()?.flatten() {
+			anyhow::bail!("{} exited with {status}; log:\n{}", self.name, self.log_tail());
+		}
+		Ok(())
+	}
+
+	/// The last 6 KiB of the worker's log.
+	pub fn log_tail(&self) -> String {
+		let log = std::fs::read_to_string(&self.log_path).unwrap_or_default();
+		let start = log.len().saturating_sub(6144);
+		log.get(start..).unwrap_or(&log).to_string()
+	}
+
+	/// The whole log.
+	pub fn log(&self) -> String {
+		std::fs::read_to_string(&self.log_path).unwrap_or_default()
+	}
+
+	/// Sends SIGTERM and waits up to `timeout` for the process to exit; returns its status.
+	pub async fn terminate(&mut self, timeout: Duration) -> anyhow::Result<ExitStatus> {
+		let child =
+			self.child.as_mut().ok_or_else(|| anyhow::anyhow!("{} is not running", self.name))?;
+		let pid = i32::try_from(child.id())?;
+		// SAFETY: signalling our own child process.
+		unsafe { libc::kill(pid, libc::SIGTERM) };
+		let deadline = Instant::now() + timeout;
+		loop {
+			if let Some(status) = child.try_wait()? {
+				self.child = None;
+				return Ok(status);
+			}
+			if Instant::now() >= deadline {
+				anyhow::bail!("{} still running {timeout:?} after SIGTERM", self.name);
+			}
+			tokio::time::sleep(Duration::from_millis(100)).await;
+		}
+	}
+}
+
+impl Drop for Worker {
+	fn drop(&mut self) {
+		if let Some(mut child) = self.child.take() {
+			let _ = child.kill();
+			let _ = child.wait();
+		}
+	}
+}

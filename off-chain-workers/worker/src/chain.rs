@@ -1,0 +1,328 @@
+//! Chain access through subxt: connecting (and reconnecting), the node's typed `subnets_*` RPC,
+//! signed dynamic (metadata-driven) extrinsics, and finalized blocks.
+
+use anyhow::{anyhow, Context};
+use serde::Deserialize;
+use std::time::Duration;
+use subxt::{
+	dynamic::Value,
+	rpcs::{rpc_params, RpcClient},
+	utils::AccountId32,
+	OnlineClient, SubstrateConfig,
+};
+use subxt_signer::sr25519::Keypair;
+
+/// A subxt client.
+pub type Api = OnlineClient<SubstrateConfig>;
+
+/// A connection to a node: subxt for extrinsics and storage, raw RPC for `subnets_*`.
+#[derive(Clone)]
+pub struct Chain {
+	/// subxt's client.
+	pub api: Api,
+	rpc: RpcClient,
+}
+
+/// An event of a submitted extrinsic.
+#[derive(Clone, Debug)]
+pub struct EventInfo {
+	/// `Pallet.Event`.
+	pub name: String,
+	/// Its fields, decoded with the chain's metadata.
+	pub fields: Value,
+}
+
+/// What `subnets_getSubnet` returns (the fields workers use).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubnetInfo {
+	/// Hyperparameters.
+	pub hyperparams: Hyperparams,
+	/// The task, once the owner has set one.
+	pub task: Option<Task>,
+}
+
+/// The hyperparameters workers use.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Hyperparams {
+	/// Blocks per epoch.
+	pub tempo: u16,
+	/// Whether weights must be committed then revealed.
+	pub commit_reveal: bool,
+	/// Blocks from commit to reveal.
+	pub reveal_period: u32,
+	/// Blocks between weight updates of one validator.
+	pub weights_rate_limit: u32,
+}
+
+/// A subnet's task.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Task {
+	/// `embedding`, `classification`, `textGeneration`.
+	pub kind: String,
+	/// `0x`-prefixed model id.
+	pub model_id: String,
+}
+
+/// One neuron of `subnets_getNeurons`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NeuronInfo {
+	/// UID.
+	pub uid: u16,
+	/// Hotkey (SS58).
+	pub hotkey: String,
+	/// Stake on the hotkey in this subnet (planck, decimal).
+	pub stake: String,
+	/// Whether it may set weights.
+	pub validator_permit: bool,
+	/// Published endpoint.
+	pub endpoint: Option<EndpointInfo>,
+}
+
+/// A published endpoint.
+#[derive(Clone, Debug, Deserialize)]
+pub struct EndpointInfo {
+	/// IP address.
+	pub ip: String,
+	/// TCP port.
+	pub port: u16,
+	/// `http`, `https`, `grpc`.
+	pub protocol: String,
+}
+
+impl EndpointInfo {
+	/// The base URL of an HTTP(S) endpoint.
+	pub fn base_url(&self) -> Option<String> {
+		let host = match self.ip.parse::<std::net::IpAddr>().ok()? {
+			std::net::IpAddr::V4(ip) => ip.to_string(),
+			std::net::IpAddr::V6(ip) => format!("[{ip}]"),
+		};
+		match self.protocol.as_str() {
+			"http" | "https" => Some(format!("{}://{host}:{}", self.protocol, self.port)),
+			_ => None,
+		}
+	}
+}
+
+impl Chain {
+	/// Connects to `url` once.
+	pub async fn connect(url: &str) -> anyhow::Result<Self> {
+		let rpc = RpcClient::from_insecure_url(url)
+			.await
+			.with_context(|| format!("connecting to {url}"))?;
+		let api =
+			Api::from_rpc_client(rpc.clone()).await.context("reading the chain's metadata")?;
+		Ok(Self { api, rpc })
+	}
+
+	/// Connects to `url`, retrying with backoff (1 s doubling to 30 s) until it succeeds.
+	pub async fn connect_retrying(url: &str) -> Self {
+		let mut wait = Duration::from_secs(1);
+		loop {
+			match Self::connect(url).await {
+				Ok(chain) => return chain,
+				Err(err) => {
+					tracing::warn!("chain unreachable ({err:#}); retrying in {wait:?}");
+					tokio::time::sleep(wait).await;
+					wait = (wait * 2).min(Duration::from_secs(30));
+				},
+			}
+		}
+	}
+
+	/// The subnet, or `None` if there is none with this netuid.
+	pub async fn subnet(&self, netuid: u16) -> anyhow::Result<Option<SubnetInfo>> {
+		Ok(self.rpc.request("subnets_getSubnet", rpc_params![netuid]).await?)
+	}
+
+	/// The subnet's neurons (empty if there is no such subnet).
+	pub async fn neurons(&self, netuid: u16) -> anyhow::Result<Vec<NeuronInfo>> {
+		let neurons: Option<Vec<NeuronInfo>> =
+			self.rpc.request("subnets_getNeurons", rpc_params![netuid]).await?;
+		Ok(neurons.unwrap_or_default())
+	}
+
+	/// The neuron of `hotkey` on `netuid`, if registered.
+	pub async fn neuron_of(
+		&self,
+		netuid: u16,
+		hotkey: &Keypair,
+	) -> anyhow::Result<Option<NeuronInfo>> {
+		let address = crate::keys::address(hotkey);
+		Ok(self.neurons(netuid).await?.into_iter().find(|n| n.hotkey == address))
+	}
+
+	/// The latest finalized block number.
+	pub async fn finalized_number(&self) -> anyhow::Result<u32> {
+		let at = self.api.at_current_block().await?;
+		u32::try_from(at.block_number()).map_err(|_| anyhow!("block number overflows u32"))
+	}
+
+	/// Signs `pallet.call(args)` with `signer`, waits until it is finalized and succeeded, and
+	/// returns the events it emitted. A transaction the pool refuses before admitting it (a
+	/// nonce taken by another process signing with the same key) is signed again, up to 5 times.
+	pub async fn submit(
+		&self,
+		signer: &Keypair,
+		pallet: &str,
+		call: &str,
+		args: Vec<Value>,
+	) -> anyhow::Result<Vec<EventInfo>> {
+		let mut attempt = 1u32;
+		loop {
+			match self.submit_once(signer, pallet, call, args.clone()).await {
+				Err(err) if attempt < 5 && refused_by_pool(&err) => {
+					tracing::debug!("{pallet}.{call} refused by the pool ({err:#}); signing again");
+					tokio::time::sleep(Duration::from_millis(500 * u64::from(attempt))).await;
+					attempt += 1;
+				},
+				result => return result,
+			}
+		}
+	}
+
+	async fn submit_once(
+		&self,
+		signer: &Keypair,
+		pallet: &str,
+		call: &str,
+		args: Vec<Value>,
+	) -> anyhow::Result<Vec<EventInfo>> {
+		let payload = subxt::dynamic::tx(pallet, call, args);
+		let events = self
+			.api
+			.at_current_block()
+			.await?
+			.transactions()
+			.sign_and_submit_then_watch_default(&payload, signer)
+			.await
+			.with_context(|| format!("submitting {pallet}.{call}"))?
+			.wait_for_finalized_success()
+			.await
+			.with_context(|| format!("{pallet}.{call}"))?;
+		let mut found = Vec::new();
+		for event in events.iter() {
+			let event = event?;
+			found.push(EventInfo {
+				name: format!("{}.{}", event.pallet_name(), event.event_name()),
+				fields: event.decode_fields_unchecked_as::<Value>()?,
+			});
+		}
+		Ok(found)
+	}
+
+	/// Registers `hotkey` on `netuid` (the coldkey pays the burn) unless it already holds a
+	/// UID there; returns its UID.
+	pub async fn ensure_registered(
+		&self,
+		netuid: u16,
+		coldkey: &Keypair,
+		hotkey: &Keypair,
+		max_burn: u128,
+	) -> anyhow::Result<u16> {
+		if let Some(neuron) = self.neuron_of(netuid, hotkey).await? {
+			return Ok(neuron.uid);
+		}
+		let args = vec![
+			Value::u128(u128::from(netuid)),
+			Value::from_bytes(hotkey.public_key().0),
+			Value::u128(max_burn),
+		];
+		self.submit(coldkey, "Subnets", "register_neuron", args).await?;
+		let neuron = self
+			.neuron_of(netuid, hotkey)
+			.await?
+			.ok_or_else(|| anyhow!("registered, yet the hotkey holds no UID"))?;
+		tracing::info!(uid = neuron.uid, netuid, "hotkey registered");
+		Ok(neuron.uid)
+	}
+}
+
+impl Chain {
+	/// Tops the stake `coldkey` backs `hotkey` with on `netuid` up to `amount` (planck).
+	pub async fn ensure_stake(
+		&self,
+		netuid: u16,
+		coldkey: &Keypair,
+		hotkey: &Keypair,
+		amount: u128,
+	) -> anyhow::Result<()> {
+		let neuron = self
+			.neuron_of(netuid, hotkey)
+			.await?
+			.ok_or_else(|| anyhow!("hotkey not registered"))?;
+		let current: u128 = neuron.stake.parse().unwrap_or(0);
+		if current >= amount {
+			return Ok(());
+		}
+		let args = vec![
+			Value::from_bytes(hotkey.public_key().0),
+			Value::u128(u128::from(netuid)),
+			Value::u128(amount.saturating_sub(current)),
+		];
+		self.submit(coldkey, "Stake", "add_stake", args).await?;
+		tracing::info!(netuid, stake = amount, "stake topped up");
+		Ok(())
+	}
+}
+
+/// Whether the pool refused a transaction before admitting it (so signing it again with a
+/// fresh nonce cannot apply it twice).
+fn refused_by_pool(err: &anyhow::Error) -> bool {
+	let text = format!("{err:#}");
+	[
+		"priority of the transaction is too low",
+		"Transaction is outdated",
+		"Invalid Transaction (1010)",
+	]
+	.iter()
+	.any(|needle| text.contains(needle))
+}
+
+/// The 32 bytes of an SS58 address.
+pub fn account_bytes(ss58: &str) -> anyhow::Result<[u8; 32]> {
+	let account: AccountId32 = ss58.parse().map_err(|e| anyhow!("`{ss58}`: {e:?}"))?;
+	Ok(account.0)
+}
+
+/// Parses a `0x`-prefixed 32-byte hex string.
+pub fn hash_from_hex(text: &str) -> anyhow::Result<[u8; 32]> {
+	let bytes = hex::decode(text.trim_start_matches("0x"))?;
+	bytes.try_into().map_err(|_| anyhow!("`{text}` is not 32 bytes"))
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn endpoints_become_urls() {
+		let endpoint = |ip: &str, protocol: &str| EndpointInfo {
+			ip: ip.into(),
+			port: 8080,
+			protocol: protocol.into(),
+		};
+		assert_eq!(
+			endpoint("127.0.0.1", "http").base_url().as_deref(),
+			Some("http://127.0.0.1:8080")
+		);
+		assert_eq!(endpoint("::1", "https").base_url().as_deref(), Some("https://[::1]:8080"));
+		assert_eq!(endpoint("127.0.0.1", "grpc").base_url(), None);
+		assert_eq!(endpoint("nonsense", "http").base_url(), None);
+	}
+
+	#[test]
+	fn hex_and_ss58_parse() {
+		assert_eq!(hash_from_hex(&format!("0x{}", "ab".repeat(32))).unwrap(), [0xab; 32]);
+		assert!(hash_from_hex("0x1234").is_err());
+		let alice = account_bytes("5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY").unwrap();
+		assert_eq!(
+			hex::encode(alice),
+			"d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d"
+		);
+		assert!(account_bytes("not-an-address").is_err());
+	}
+}

@@ -1,0 +1,222 @@
+//! The command line: `miner`, `validator`, `subnet` and `model-id`.
+
+use clap::{Args, Parser, Subcommand};
+use inferchain_engine::DeviceChoice;
+use inferchain_inference::RuntimeProfile;
+use std::{net::SocketAddr, path::PathBuf};
+
+/// Inferchain off-chain worker.
+#[derive(Debug, Parser)]
+#[command(name = "inferchain-worker", version, about)]
+pub struct Cli {
+	/// What to run.
+	#[command(subcommand)]
+	pub command: Command,
+	/// Log filter (tracing `EnvFilter` syntax), e.g. `info` or `inferchain_worker=debug`.
+	#[arg(long, global = true, env = "RUST_LOG", default_value = "info")]
+	pub log: String,
+}
+
+/// The worker's roles and tools.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+	/// Serve the subnet's model: register the hotkey, publish the endpoint, answer
+	/// OpenAI-compatible `/v1/embeddings` requests with signed receipts.
+	Miner(MinerArgs),
+	/// Check the subnet's miners by re-execution each tempo and commit/reveal weights.
+	Validator(ValidatorArgs),
+	/// Register a subnet whose task is the given model (its owner's tool).
+	Subnet(SubnetArgs),
+	/// Print the model id of local model files under a runtime profile.
+	ModelId(ModelArgs),
+}
+
+/// Which chain and subnet.
+#[derive(Debug, Clone, Args)]
+pub struct ChainArgs {
+	/// WebSocket RPC endpoint of an inferchain-node.
+	#[arg(long, default_value = "ws://127.0.0.1:9944")]
+	pub chain: String,
+	/// The subnet.
+	#[arg(long, default_value_t = 0)]
+	pub netuid: u16,
+}
+
+/// The worker's keys. Secret URIs on the command line (`--*-suri`) are for dev accounts only
+/// (`//Alice`…); real keys come from files holding a mnemonic or secret URI.
+#[derive(Debug, Clone, Args)]
+pub struct KeyArgs {
+	/// Dev coldkey, e.g. `//Bob` (pays the registration burn).
+	#[arg(long, conflicts_with = "coldkey_file")]
+	pub coldkey_suri: Option<String>,
+	/// File with the coldkey's mnemonic or secret URI.
+	#[arg(long)]
+	pub coldkey_file: Option<PathBuf>,
+	/// Dev hotkey, e.g. `//Charlie` (signs endpoints, weights and receipts).
+	#[arg(long, conflicts_with = "hotkey_file")]
+	pub hotkey_suri: Option<String>,
+	/// File with the hotkey's mnemonic or secret URI.
+	#[arg(long)]
+	pub hotkey_file: Option<PathBuf>,
+}
+
+/// The model and how to run it.
+#[derive(Debug, Clone, Args)]
+pub struct ModelArgs {
+	/// Folder with model.safetensors, config.json and tokenizer.json.
+	#[arg(long, env = "INFERCHAIN_MODEL_DIR")]
+	pub model_dir: PathBuf,
+	/// Model name reported by the API.
+	#[arg(long, default_value = "all-MiniLM-L6-v2")]
+	pub model_name: String,
+	/// `cpu`, `cuda` or `cuda:N`.
+	#[arg(long, default_value = "cpu")]
+	pub device: DeviceChoice,
+	/// Runtime profile (part of the model id): `tolerance:<max abs error ×10⁹>` or
+	/// `bitwise:<cpu threads>`.
+	#[arg(long, default_value = "tolerance:10000", value_parser = parse_profile)]
+	pub profile: RuntimeProfile,
+	/// CPU threads under a tolerance profile (default: libtorch's choice).
+	#[arg(long)]
+	pub threads: Option<u16>,
+	/// Longest input in tokens.
+	#[arg(long, default_value_t = 256)]
+	pub max_tokens: usize,
+	/// Most inputs per request.
+	#[arg(long, default_value_t = 64)]
+	pub max_inputs: usize,
+}
+
+/// `miner` options.
+#[derive(Debug, Args)]
+pub struct MinerArgs {
+	#[command(flatten)]
+	#[allow(missing_docs)]
+	pub chain: ChainArgs,
+	#[command(flatten)]
+	#[allow(missing_docs)]
+	pub keys: KeyArgs,
+	#[command(flatten)]
+	#[allow(missing_docs)]
+	pub model: ModelArgs,
+	/// Address the HTTP API (and `/metrics`) listens on.
+	#[arg(long, default_value = "127.0.0.1:8080")]
+	pub listen: SocketAddr,
+	/// Address published on chain for validators and dApps (default: the listen address).
+	#[arg(long)]
+	pub public_addr: Option<SocketAddr>,
+	/// Most inputs in one forward pass.
+	#[arg(long, default_value_t = 32)]
+	pub max_batch: usize,
+	/// Longest wait, in milliseconds, for more requests to batch with the first.
+	#[arg(long, default_value_t = 5)]
+	pub max_wait_ms: u64,
+	/// Most registration burn to pay, in planck (smallest units).
+	#[arg(long, default_value_t = 10_000_000_000_000_000)]
+	pub max_burn: u128,
+	/// TESTING ONLY: add this to every output value (a dishonest miner, for audits to catch).
+	#[arg(long, hide = true)]
+	pub perturb: Option<f32>,
+}
+
+/// `validator` options.
+#[derive(Debug, Args)]
+pub struct ValidatorArgs {
+	#[command(flatten)]
+	#[allow(missing_docs)]
+	pub chain: ChainArgs,
+	#[command(flatten)]
+	#[allow(missing_docs)]
+	pub keys: KeyArgs,
+	#[command(flatten)]
+	#[allow(missing_docs)]
+	pub model: ModelArgs,
+	/// Miners probed per round (a random sample when there are more).
+	#[arg(long, default_value_t = 64)]
+	pub sample: usize,
+	/// Inputs per probe.
+	#[arg(long, default_value_t = 3)]
+	pub probe_inputs: usize,
+	/// Time a miner has to answer, in milliseconds.
+	#[arg(long, default_value_t = 10_000)]
+	pub timeout_ms: u64,
+	/// Answers faster than this (ms) earn the full score; slower ones a little less.
+	#[arg(long, default_value_t = 500)]
+	pub target_latency_ms: u64,
+	/// Blocks between rounds (default: the subnet's tempo).
+	#[arg(long)]
+	pub interval: Option<u32>,
+	/// Address of `/metrics` and `/health`.
+	#[arg(long, default_value = "127.0.0.1:9616")]
+	pub metrics_listen: SocketAddr,
+	/// Stake (planck) the coldkey keeps on the hotkey: topped up at start if lower. Validator
+	/// permits go to the subnet's top stakes.
+	#[arg(long)]
+	pub stake: Option<u128>,
+	/// Most registration burn to pay, in planck.
+	#[arg(long, default_value_t = 10_000_000_000_000_000)]
+	pub max_burn: u128,
+}
+
+/// `subnet` options.
+#[derive(Debug, Args)]
+pub struct SubnetArgs {
+	/// WebSocket RPC endpoint of an inferchain-node.
+	#[arg(long, default_value = "ws://127.0.0.1:9944")]
+	pub chain: String,
+	/// Dev owner account, e.g. `//Alice`.
+	#[arg(long, conflicts_with = "owner_file")]
+	pub owner_suri: Option<String>,
+	/// File with the owner's mnemonic or secret URI.
+	#[arg(long)]
+	pub owner_file: Option<PathBuf>,
+	#[command(flatten)]
+	#[allow(missing_docs)]
+	pub model: ModelArgs,
+	/// Most lock to pay, in planck.
+	#[arg(long, default_value_t = 1_000_000_000_000_000_000)]
+	pub max_lock: u128,
+	/// Root only (the owner must be the sudo key): set the tempo (blocks per epoch).
+	#[arg(long)]
+	pub tempo: Option<u16>,
+	/// Root only: set the reveal period (blocks from commit to reveal).
+	#[arg(long)]
+	pub reveal_period: Option<u32>,
+	/// Root only: set the weights rate limit (blocks).
+	#[arg(long)]
+	pub weights_rate_limit: Option<u32>,
+}
+
+/// Parses `tolerance:<e9>` or `bitwise:<threads>`.
+pub fn parse_profile(s: &str) -> Result<RuntimeProfile, String> {
+	let bad = || format!("`{s}`: use tolerance:<max abs error ×10⁹> or bitwise:<threads>");
+	let (kind, value) = s.split_once(':').ok_or_else(bad)?;
+	match kind {
+		"tolerance" => value.parse().map(RuntimeProfile::tolerant).map_err(|_| bad()),
+		"bitwise" => match value.parse::<u16>() {
+			Ok(threads) if threads > 0 => Ok(RuntimeProfile::bitwise_cpu(threads)),
+			_ => Err(bad()),
+		},
+		_ => Err(bad()),
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use clap::CommandFactory;
+
+	#[test]
+	fn the_cli_is_consistent() {
+		Cli::command().debug_assert();
+	}
+
+	#[test]
+	fn profiles_parse() {
+		assert_eq!(parse_profile("tolerance:10000"), Ok(RuntimeProfile::tolerant(10_000)));
+		assert_eq!(parse_profile("bitwise:2"), Ok(RuntimeProfile::bitwise_cpu(2)));
+		for bad in ["bitwise:0", "bitwise", "tolerance:-1", "exact:1", ""] {
+			assert!(parse_profile(bad).is_err(), "{bad}");
+		}
+	}
+}

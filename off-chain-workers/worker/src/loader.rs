@@ -1,0 +1,78 @@
+//! Loading the model for a role: hashing (with a progress bar on a terminal) and libtorch.
+
+use crate::cli::ModelArgs;
+use indicatif::{ProgressBar, ProgressStyle};
+use inferchain_engine::{EmbeddingModel, EngineOptions, ModelFiles};
+
+/// The engine options `args` describe.
+pub fn options(args: &ModelArgs) -> EngineOptions {
+	EngineOptions {
+		device: args.device,
+		profile: args.profile,
+		threads: args.threads,
+		max_tokens: args.max_tokens,
+		max_inputs: args.max_inputs,
+	}
+}
+
+/// A byte progress bar (hidden when stderr is not a terminal).
+fn progress_bar() -> ProgressBar {
+	let bar = ProgressBar::new(0);
+	if let Ok(style) = ProgressStyle::with_template(
+		"{msg:>24} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
+	) {
+		bar.set_style(style.progress_chars("=> "));
+	}
+	bar
+}
+
+/// The model id of the files in `args` (hashing only).
+pub async fn model_id(args: &ModelArgs) -> anyhow::Result<[u8; 32]> {
+	let args = args.clone();
+	tokio::task::spawn_blocking(move || {
+		let bar = progress_bar();
+		let id = ModelFiles::in_dir(&args.model_dir).model_id(
+			&args.profile,
+			&mut |path, done, total| {
+				bar.set_message(
+					path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+				);
+				bar.set_length(total);
+				bar.set_position(done);
+			},
+		)?;
+		bar.finish_and_clear();
+		Ok(id)
+	})
+	.await?
+}
+
+/// Hashes and loads the model `args` name.
+pub async fn load(args: &ModelArgs) -> anyhow::Result<EmbeddingModel> {
+	let args = args.clone();
+	let started = std::time::Instant::now();
+	let model = tokio::task::spawn_blocking(move || {
+		let bar = progress_bar();
+		let model = EmbeddingModel::load(
+			&ModelFiles::in_dir(&args.model_dir),
+			options(&args),
+			&mut |path, done, total| {
+				bar.set_message(
+					path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+				);
+				bar.set_length(total);
+				bar.set_position(done);
+			},
+		);
+		bar.finish_and_clear();
+		model
+	})
+	.await??;
+	tracing::info!(
+		model_id = %format!("0x{}", inferchain_engine::hex(&model.id())),
+		dim = model.dim(),
+		elapsed_ms = started.elapsed().as_millis() as u64,
+		"model loaded"
+	);
+	Ok(model)
+}

@@ -1,0 +1,323 @@
+//! The `validator` role. Each round (every tempo by default): probe a random sample of the
+//! subnet's miners with fresh inputs, re-execute every probe locally, check each answer
+//! ([`check`]), turn verdicts into weights ([`score`]) and commit them; reveal them once the
+//! subnet's reveal period has passed (or set them directly where commit-reveal is off).
+
+mod check;
+mod probe;
+mod score;
+
+use crate::{
+	chain::{Chain, NeuronInfo},
+	cli::ValidatorArgs,
+	keys, loader,
+	metrics::{Metrics, Outcome},
+	miner::check_subnet_model,
+	openai::{EmbeddingsRequest, EmbeddingsResponse, Input},
+};
+use check::Verdict;
+use codec::Encode;
+use inferchain_engine::{hex, BatchOptions, Batcher};
+use inferchain_inference::{ComparisonRule, ModelId};
+use rand::{seq::SliceRandom, Rng};
+use std::{
+	sync::Arc,
+	time::{Duration, Instant},
+};
+use subxt::dynamic::Value;
+use subxt_signer::sr25519::Keypair;
+
+/// Weights committed and waiting for their reveal.
+struct PendingReveal {
+	uids: Vec<u16>,
+	values: Vec<u16>,
+	salt: u64,
+	reveal_at: u32,
+}
+
+/// The validator's fixed parts.
+struct Validator {
+	args: ValidatorArgs,
+	hotkey: Keypair,
+	batcher: Batcher,
+	model_id: ModelId,
+	rule: ComparisonRule,
+	http: reqwest::Client,
+	metrics: Arc<Metrics>,
+}
+
+/// The hash `Emission.commit_weights` expects: `blake2_256(SCALE((hotkey, netuid, uids,
+/// values, salt)))` (pallet-emission's `commit_hash`).
+pub fn commit_hash(
+	hotkey: &[u8; 32],
+	netuid: u16,
+	uids: &[u16],
+	values: &[u16],
+	salt: u64,
+) -> [u8; 32] {
+	sp_crypto_hashing::blake2_256(&(hotkey, netuid, uids, values, salt).encode())
+}
+
+/// Runs the validator until SIGTERM/Ctrl-C.
+pub async fn run(args: ValidatorArgs) -> anyhow::Result<()> {
+	let coldkey = keys::load(
+		"coldkey",
+		args.keys.coldkey_suri.as_deref(),
+		args.keys.coldkey_file.as_deref(),
+	)?;
+	let hotkey =
+		keys::load("hotkey", args.keys.hotkey_suri.as_deref(), args.keys.hotkey_file.as_deref())?;
+	let model = loader::load(&args.model).await?;
+	let model_id = model.id();
+	let rule = model.options().profile.rule;
+	let chain = Chain::connect_retrying(&args.chain.chain).await;
+	check_subnet_model(&chain, args.chain.netuid, &model_id).await?;
+	let uid = chain.ensure_registered(args.chain.netuid, &coldkey, &hotkey, args.max_burn).await?;
+	if let Some(stake) = args.stake {
+		chain.ensure_stake(args.chain.netuid, &coldkey, &hotkey, stake).await?;
+	}
+	let batcher =
+		Batcher::start(model, BatchOptions { max_batch: 64, max_wait: Duration::from_millis(2) })?;
+	let metrics = Metrics::new();
+	let metrics_server = tokio::spawn(serve_metrics(args.metrics_listen, metrics.clone()));
+	let http =
+		reqwest::Client::builder().timeout(Duration::from_millis(args.timeout_ms)).build()?;
+	tracing::info!(uid, netuid = args.chain.netuid, model_id = %format!("0x{}", hex(&model_id)), "validating");
+	let validator = Validator { args, hotkey, batcher, model_id, rule, http, metrics };
+	tokio::select! {
+		() = validator.follow(Some(chain)) => {},
+		() = crate::shutdown_signal() => tracing::info!("validator stopped"),
+	}
+	metrics_server.abort();
+	Ok(())
+}
+
+/// `/metrics` and `/health` on `addr`.
+async fn serve_metrics(addr: std::net::SocketAddr, metrics: Arc<Metrics>) {
+	let app = axum::Router::new()
+		.route("/metrics", axum::routing::get(move || async move { metrics.encode() }))
+		.route("/health", axum::routing::get(|| async { "ok" }));
+	match tokio::net::TcpListener::bind(addr).await {
+		Ok(listener) => {
+			if let Err(err) = axum::serve(listener, app).await {
+				tracing::warn!("metrics server: {err}");
+			}
+		},
+		Err(err) => tracing::warn!("metrics server cannot listen on {addr}: {err}"),
+	}
+}
+
+impl Validator {
+	/// Follows finalized blocks forever (reconnecting), running rounds and reveals when due.
+	async fn follow(&self, mut chain: Option<Chain>) {
+		let mut next_round = 0u32;
+		let mut pending: Option<PendingReveal> = None;
+		loop {
+			let connected = match chain.take() {
+				Some(chain) => chain,
+				None => Chain::connect_retrying(&self.args.chain.chain).await,
+			};
+			let mut blocks = match connected.api.stream_blocks().await {
+				Ok(blocks) => blocks,
+				Err(err) => {
+					tracing::warn!("cannot follow finalized blocks: {err}");
+					tokio::time::sleep(Duration::from_secs(1)).await;
+					continue;
+				},
+			};
+			while let Some(block) = blocks.next().await {
+				let number = match block {
+					Ok(block) => u32::try_from(block.number()).unwrap_or(u32::MAX),
+					Err(err) => {
+						tracing::warn!("finalized block stream: {err}");
+						break;
+					},
+				};
+				self.metrics.finalized_block.set(i64::from(number));
+				if let Some(reveal) = pending.take_if(|p| number >= p.reveal_at) {
+					if let Err(err) = self.reveal(&connected, &reveal).await {
+						tracing::warn!("reveal failed: {err:#}");
+					}
+				}
+				if number >= next_round {
+					match self.round(&connected, number).await {
+						Ok((interval, committed)) => {
+							next_round = number.saturating_add(interval.max(1));
+							if committed.is_some() {
+								pending = committed;
+							}
+						},
+						Err(err) => {
+							tracing::warn!("round failed: {err:#}");
+							next_round = number.saturating_add(1);
+						},
+					}
+				}
+			}
+			tracing::warn!("lost the node; reconnecting");
+			tokio::time::sleep(Duration::from_secs(1)).await;
+		}
+	}
+
+	/// One round at block `number`: returns the blocks until the next one and the weights
+	/// committed (to reveal later), if any.
+	async fn round(
+		&self,
+		chain: &Chain,
+		number: u32,
+	) -> anyhow::Result<(u32, Option<PendingReveal>)> {
+		let netuid = self.args.chain.netuid;
+		let subnet = chain
+			.subnet(netuid)
+			.await?
+			.ok_or_else(|| anyhow::anyhow!("subnet {netuid} is gone"))?;
+		// Weights can change at most once per rate-limit window.
+		let interval = self
+			.args
+			.interval
+			.unwrap_or(u32::from(subnet.hyperparams.tempo))
+			.max(subnet.hyperparams.weights_rate_limit);
+		let me = keys::address(&self.hotkey);
+		let neurons = chain.neurons(netuid).await?;
+		if !neurons.iter().any(|n| n.hotkey == me && n.validator_permit) {
+			tracing::warn!(
+				block = number,
+				"this hotkey holds no validator permit (too little stake, or before the subnet's first epoch): weights will be refused"
+			);
+		}
+		let mut miners: Vec<NeuronInfo> = neurons
+			.into_iter()
+			.filter(|n| n.hotkey != me && n.endpoint.as_ref().and_then(|e| e.base_url()).is_some())
+			.collect();
+		miners.shuffle(&mut rand::thread_rng());
+		miners.truncate(self.args.sample);
+		self.metrics.rounds.inc();
+		if miners.is_empty() {
+			tracing::info!(block = number, "no miners with endpoints yet");
+			return Ok((interval, None));
+		}
+		let verdicts =
+			futures::future::join_all(miners.iter().map(|miner| self.check_miner(miner))).await;
+		let mut scores = Vec::with_capacity(miners.len());
+		for (miner, verdict) in miners.iter().zip(&verdicts) {
+			let label = match verdict {
+				Verdict::Honest { .. } => "honest",
+				Verdict::Wrong(_) => "wrong",
+				Verdict::Unreachable(_) => "unreachable",
+			};
+			self.metrics.checks.get_or_create(&Outcome::of(label)).inc();
+			tracing::info!(block = number, uid = miner.uid, ?verdict, "checked miner");
+			scores.push((miner.uid, score::score(verdict, self.args.target_latency_ms)));
+		}
+		let (uids, values) = score::weights(&scores);
+		if uids.is_empty() {
+			tracing::info!(block = number, "no miner answered correctly; no weights this round");
+			return Ok((interval, None));
+		}
+		let netuid_value = Value::u128(u128::from(netuid));
+		let to_values =
+			|xs: &[u16]| Value::unnamed_composite(xs.iter().map(|x| Value::u128(u128::from(*x))));
+		if !subnet.hyperparams.commit_reveal {
+			let args = vec![netuid_value, to_values(&uids), to_values(&values)];
+			chain.submit(&self.hotkey, "Emission", "set_weights", args).await?;
+			self.metrics.weights_submitted.inc();
+			tracing::info!(block = number, ?uids, ?values, "weights set");
+			return Ok((interval, None));
+		}
+		let salt: u64 = rand::thread_rng().gen();
+		let hash = commit_hash(&self.hotkey.public_key().0, netuid, &uids, &values, salt);
+		chain
+			.submit(
+				&self.hotkey,
+				"Emission",
+				"commit_weights",
+				vec![netuid_value, Value::from_bytes(hash)],
+			)
+			.await?;
+		self.metrics.weights_submitted.inc();
+		let committed_by = chain.finalized_number().await?;
+		let reveal_at = committed_by.saturating_add(subnet.hyperparams.reveal_period);
+		tracing::info!(block = number, ?uids, ?values, reveal_at, "weights committed");
+		Ok((interval, Some(PendingReveal { uids, values, salt, reveal_at })))
+	}
+
+	/// Reveals committed weights.
+	async fn reveal(&self, chain: &Chain, pending: &PendingReveal) -> anyhow::Result<()> {
+		let to_values =
+			|xs: &[u16]| Value::unnamed_composite(xs.iter().map(|x| Value::u128(u128::from(*x))));
+		let args = vec![
+			Value::u128(u128::from(self.args.chain.netuid)),
+			to_values(&pending.uids),
+			to_values(&pending.values),
+			Value::u128(u128::from(pending.salt)),
+		];
+		chain.submit(&self.hotkey, "Emission", "reveal_weights", args).await?;
+		self.metrics.weights_submitted.inc();
+		tracing::info!(uids = ?pending.uids, "weights revealed");
+		Ok(())
+	}
+
+	/// Probes one miner with fresh inputs and checks its answer against a local re-execution.
+	async fn check_miner(&self, miner: &NeuronInfo) -> Verdict {
+		let Some(url) = miner.endpoint.as_ref().and_then(|e| e.base_url()) else {
+			return Verdict::Unreachable("no HTTP endpoint".into());
+		};
+		let inputs = probe::sentences(&mut rand::thread_rng(), self.args.probe_inputs.max(1));
+		let request = EmbeddingsRequest {
+			input: Input::Many(inputs.clone()),
+			model: format!("0x{}", hex(&self.model_id)),
+			encoding_format: Some("float".into()),
+			dimensions: None,
+			user: None,
+		};
+		let started = Instant::now();
+		let (answer, expected) = tokio::join!(
+			self.http.post(format!("{url}/v1/embeddings")).json(&request).send(),
+			self.batcher.embed(inputs.clone()),
+		);
+		let expected = match expected {
+			Ok(expected) => expected,
+			Err(err) => return Verdict::Unreachable(format!("local re-execution failed: {err}")),
+		};
+		let response = match answer {
+			Ok(response) if response.status().is_success() => response,
+			Ok(response) => return Verdict::Unreachable(format!("HTTP {}", response.status())),
+			Err(err) => return Verdict::Unreachable(err.to_string()),
+		};
+		let body: EmbeddingsResponse = match response.json().await {
+			Ok(body) => body,
+			Err(err) => return Verdict::Unreachable(format!("malformed answer: {err}")),
+		};
+		let latency_ms = started.elapsed().as_millis() as u64;
+		match check::verify_answer(
+			&body,
+			&inputs,
+			&miner.hotkey,
+			&self.model_id,
+			&self.rule,
+			&expected,
+		) {
+			Ok(()) => Verdict::Honest { latency_ms },
+			Err(reason) => Verdict::Wrong(reason),
+		}
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn commit_hash_is_the_pallets_formula() {
+		// SCALE: 32 hotkey bytes, netuid u16 LE, compact-length vectors of u16 LE, salt u64 LE.
+		let mut bytes = vec![1u8; 32];
+		bytes.extend_from_slice(&[2, 0]);
+		bytes.extend_from_slice(&[2 << 2, 3, 0, 4, 0]);
+		bytes.extend_from_slice(&[2 << 2, 5, 0, 6, 0]);
+		bytes.extend_from_slice(&7u64.to_le_bytes());
+		assert_eq!(
+			commit_hash(&[1; 32], 2, &[3, 4], &[5, 6], 7),
+			sp_crypto_hashing::blake2_256(&bytes)
+		);
+	}
+}
