@@ -14,15 +14,20 @@ use crate::rpc::Client;
 /// Path of the `inferchain-node` binary: `$INFERCHAIN_NODE` if set, else the binary cargo built
 /// next to this test executable (`target/<profile>/inferchain-node`).
 pub fn node_binary() -> PathBuf {
-	if let Some(path) = std::env::var_os("INFERCHAIN_NODE") {
+	built_binary("INFERCHAIN_NODE", "inferchain-node")
+}
+
+/// `$env` if set, else the binary `name` cargo built next to this test executable
+/// (`target/<profile>/deps/<test>` → `target/<profile>/<name>`).
+pub fn built_binary(env: &str, name: &str) -> PathBuf {
+	if let Some(path) = std::env::var_os(env) {
 		return PathBuf::from(path);
 	}
 	let exe = std::env::current_exe().unwrap_or_default();
-	// target/<profile>/deps/<test-binary> -> target/<profile>/inferchain-node
 	exe.parent()
 		.and_then(Path::parent)
-		.map(|profile_dir| profile_dir.join("inferchain-node"))
-		.unwrap_or_else(|| PathBuf::from("inferchain-node"))
+		.map(|profile_dir| profile_dir.join(name))
+		.unwrap_or_else(|| PathBuf::from(name))
 }
 
 /// A free TCP port on 127.0.0.1 (bound then released; the node binds it right after).

@@ -11,14 +11,7 @@ use std::{
 /// Path of the `inferchain-worker` binary: `$INFERCHAIN_WORKER` if set, else the binary cargo
 /// built next to this test executable.
 pub fn worker_binary() -> PathBuf {
-	if let Some(path) = std::env::var_os("INFERCHAIN_WORKER") {
-		return PathBuf::from(path);
-	}
-	let exe = std::env::current_exe().unwrap_or_default();
-	exe.parent()
-		.and_then(Path::parent)
-		.map(|profile_dir| profile_dir.join("inferchain-worker"))
-		.unwrap_or_else(|| PathBuf::from("inferchain-worker"))
+	crate::node::built_binary("INFERCHAIN_WORKER", "inferchain-worker")
 }
 
 /// Runs the worker with `args` to completion and returns its stdout (fails with its stderr).

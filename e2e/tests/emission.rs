@@ -107,7 +107,8 @@ async fn an_epoch_pays_the_split_yuma_computes() -> anyhow::Result<()> {
 	assert!(permitted, "Charlie never got a validator permit");
 
 	// Commit, then reveal weights all on Dave (UID 1).
-	let hash = pallet_emission::commit_hash(&Charlie.to_account_id(), NETUID, &[1], &[65_535], 99);
+	let hash =
+		pallet_emission::commit_hash(&Charlie.to_account_id(), NETUID, &[1], &[65_535], 99, 0);
 	let commit = pallet_emission::Call::commit_weights { netuid: NETUID, commit: hash };
 	submit(&client, Charlie, RuntimeCall::Emission(commit)).await?;
 	next_block(&client).await?;
@@ -116,6 +117,7 @@ async fn an_epoch_pays_the_split_yuma_computes() -> anyhow::Result<()> {
 		uids: vec![1],
 		values: vec![65_535],
 		salt: 99,
+		version_key: 0,
 	};
 	let (_, events) = submit(&client, Charlie, RuntimeCall::Emission(reveal)).await?;
 	assert!(events.iter().any(|e| matches!(

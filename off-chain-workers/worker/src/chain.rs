@@ -54,6 +54,8 @@ pub struct Hyperparams {
 	pub reveal_period: u32,
 	/// Blocks between weight updates of one validator.
 	pub weights_rate_limit: u32,
+	/// Lowest weights `version_key` accepted (decimal string).
+	pub weights_version: String,
 }
 
 /// A subnet's task.

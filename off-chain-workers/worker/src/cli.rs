@@ -156,6 +156,10 @@ pub struct ValidatorArgs {
 	/// Most registration burn to pay, in planck.
 	#[arg(long, default_value_t = 10_000_000_000_000_000)]
 	pub max_burn: u128,
+	/// The `version_key` sent with weights: this validator's scoring version. Subnet owners
+	/// raise `weights_version` to retire older validators.
+	#[arg(long, default_value_t = crate::validator::WEIGHTS_VERSION)]
+	pub weights_version: u64,
 }
 
 /// `subnet` options.

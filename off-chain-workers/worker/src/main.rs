@@ -2,6 +2,7 @@
 
 mod chain;
 mod cli;
+mod join;
 mod keys;
 mod loader;
 mod metrics;

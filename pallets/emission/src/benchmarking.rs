@@ -42,7 +42,7 @@ mod benchmarks {
 		let (uids, values) = weights(w);
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(validator), netuid, uids, values);
+		_(RawOrigin::Signed(validator), netuid, uids, values, 0);
 
 		assert!(Weights::<T>::contains_key(netuid, 0));
 		Ok(())
@@ -67,14 +67,14 @@ mod benchmarks {
 		let (netuid, hotkeys) = subnet_with_permits::<T>(w, 1, true);
 		let validator = hotkeys.first().cloned().ok_or(BenchmarkError::Weightless)?;
 		let (uids, values) = weights(w);
-		let commit = weights_calls::commit_hash(&validator, netuid, &uids, &values, 7);
+		let commit = weights_calls::commit_hash(&validator, netuid, &uids, &values, 7, 0);
 		Pallet::<T>::commit_weights(RawOrigin::Signed(validator.clone()).into(), netuid, commit)?;
 		let period = T::Subnets::epoch_params(netuid).map_or(0, |p| p.reveal_period);
 		let now = frame_system::Pallet::<T>::block_number();
 		frame_system::Pallet::<T>::set_block_number(now.saturating_add(period.into()));
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(validator), netuid, uids, values, 7);
+		_(RawOrigin::Signed(validator), netuid, uids, values, 7, 0);
 
 		assert!(Weights::<T>::contains_key(netuid, 0));
 		Ok(())

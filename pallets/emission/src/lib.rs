@@ -22,8 +22,9 @@
 //!
 //! ## Calls
 //! - [`Pallet::commit_weights`] / [`Pallet::reveal_weights`]: a permitted validator commits
-//!   `blake2_256(SCALE(hotkey, netuid, uids, values, salt))`, then reveals after
-//!   `reveal_period` blocks; the reveal must match exactly.
+//!   `blake2_256(SCALE(hotkey, netuid, uids, values, salt, version_key))`, then reveals after
+//!   `reveal_period` blocks; the reveal must match exactly. `version_key` must be at least
+//!   the subnet's `weights_version` (owners raise it to retire outdated validator software).
 //! - [`Pallet::set_weights`]: only on subnets with commit-reveal off.
 //! - [`Pallet::set_subnet_shares`]: root fixes each subnet's share of block emission.
 //!
@@ -249,6 +250,8 @@ pub mod pallet {
 		RevealTooEarly,
 		/// The revealed weights and salt do not hash to the commit.
 		RevealDoesNotMatchCommit,
+		/// The weights' `version_key` is below the subnet's `weights_version`.
+		WeightsVersionTooOld,
 		/// Fixed shares sum to more than one, or name a subnet twice.
 		InvalidShares,
 	}
@@ -272,6 +275,7 @@ pub mod pallet {
 		/// Origin: a hotkey registered on `netuid` holding a validator permit.
 		/// Errors: [`Error::SubnetNotFound`], [`Error::CommitRevealRequired`],
 		/// [`Error::HotkeyNotRegistered`], [`Error::NoValidatorPermit`],
+		/// [`Error::WeightsVersionTooOld`] (`version_key` below the subnet's `weights_version`),
 		/// [`Error::WeightsRateLimited`], [`Error::LengthMismatch`], [`Error::TooManyWeights`],
 		/// [`Error::DuplicateUid`], [`Error::UidNotFound`]. Event: [`Event::WeightsSet`].
 		#[pallet::call_index(0)]
@@ -281,13 +285,15 @@ pub mod pallet {
 			netuid: NetUid,
 			uids: alloc::vec::Vec<Uid>,
 			values: alloc::vec::Vec<u16>,
+			version_key: u64,
 		) -> DispatchResult {
 			let hotkey = ensure_signed(origin)?;
-			Self::do_set_weights(hotkey, netuid, uids, values)
+			Self::do_set_weights(hotkey, netuid, uids, values, version_key)
 		}
 
 		/// Commit to weights to reveal later: `commit` is
-		/// `blake2_256(SCALE((hotkey, netuid, uids, values, salt)))`. Replaces an earlier commit.
+		/// `blake2_256(SCALE((hotkey, netuid, uids, values, salt, version_key)))`. Replaces an
+		/// earlier commit.
 		///
 		/// Origin: a hotkey registered on `netuid` holding a validator permit.
 		/// Errors: [`Error::SubnetNotFound`], [`Error::CommitRevealDisabled`],
@@ -318,9 +324,10 @@ pub mod pallet {
 			uids: alloc::vec::Vec<Uid>,
 			values: alloc::vec::Vec<u16>,
 			salt: u64,
+			version_key: u64,
 		) -> DispatchResult {
 			let hotkey = ensure_signed(origin)?;
-			Self::do_reveal_weights(hotkey, netuid, uids, values, salt)
+			Self::do_reveal_weights(hotkey, netuid, uids, values, salt, version_key)
 		}
 
 		/// Fix each subnet's share of block emission (`None`: back to stake-proportional).

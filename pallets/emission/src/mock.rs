@@ -114,6 +114,7 @@ fn hyperparams() -> SubnetHyperparams<Balance> {
 		commit_reveal: true,
 		reveal_period: 2,
 		serving_rate_limit: 0,
+		weights_version: 0,
 	}
 }
 

@@ -11,15 +11,17 @@ use inferchain_primitives::{EpochParams, SubnetRegistry};
 use sp_core::H256;
 use sp_runtime::{traits::Saturating, Perbill};
 
-/// The hash a commit must equal: `blake2_256(SCALE((hotkey, netuid, uids, values, salt)))`.
+/// The hash a commit must equal:
+/// `blake2_256(SCALE((hotkey, netuid, uids, values, salt, version_key)))`.
 pub fn commit_hash<AccountId: Encode>(
 	hotkey: &AccountId,
 	netuid: NetUid,
 	uids: &[Uid],
 	values: &[u16],
 	salt: u64,
+	version_key: u64,
 ) -> H256 {
-	H256(sp_io::hashing::blake2_256(&(hotkey, netuid, uids, values, salt).encode()))
+	H256(sp_io::hashing::blake2_256(&(hotkey, netuid, uids, values, salt, version_key).encode()))
 }
 
 impl<T: Config> Pallet<T> {
@@ -28,9 +30,11 @@ impl<T: Config> Pallet<T> {
 		netuid: NetUid,
 		uids: Vec<Uid>,
 		values: Vec<u16>,
+		version_key: u64,
 	) -> DispatchResult {
 		let params = T::Subnets::epoch_params(netuid).ok_or(Error::<T>::SubnetNotFound)?;
 		ensure!(!params.commit_reveal, Error::<T>::CommitRevealRequired);
+		ensure!(version_key >= params.weights_version, Error::<T>::WeightsVersionTooOld);
 		let uid = Self::permitted_uid(&hotkey, netuid, &params)?;
 		Self::store_weights(netuid, uid, uids, values)?;
 		Self::deposit_event(Event::WeightsSet { netuid, uid });
@@ -57,9 +61,11 @@ impl<T: Config> Pallet<T> {
 		uids: Vec<Uid>,
 		values: Vec<u16>,
 		salt: u64,
+		version_key: u64,
 	) -> DispatchResult {
 		let params = T::Subnets::epoch_params(netuid).ok_or(Error::<T>::SubnetNotFound)?;
 		ensure!(params.commit_reveal, Error::<T>::CommitRevealDisabled);
+		ensure!(version_key >= params.weights_version, Error::<T>::WeightsVersionTooOld);
 		let (commit, committed_at) =
 			Commits::<T>::get(netuid, &hotkey).ok_or(Error::<T>::NoCommit)?;
 		let now = frame_system::Pallet::<T>::block_number();
@@ -68,7 +74,7 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::RevealTooEarly
 		);
 		ensure!(
-			commit_hash(&hotkey, netuid, &uids, &values, salt) == commit,
+			commit_hash(&hotkey, netuid, &uids, &values, salt, version_key) == commit,
 			Error::<T>::RevealDoesNotMatchCommit
 		);
 		let uid = Self::permitted_uid(&hotkey, netuid, &params)?;

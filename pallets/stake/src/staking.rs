@@ -13,7 +13,7 @@ use frame_support::{
 use inferchain_primitives::SubnetRegistry;
 use sp_runtime::{
 	traits::{Saturating, Zero},
-	Perbill,
+	DispatchError, Perbill,
 };
 
 impl<T: Config> Pallet<T> {
@@ -38,7 +38,7 @@ impl<T: Config> Pallet<T> {
 		netuid: NetUid,
 		amount: BalanceOf<T>,
 	) -> DispatchResult {
-		Self::unbond(netuid, &hotkey, &coldkey, amount)?;
+		let amount = Self::unbond(netuid, &hotkey, &coldkey, amount)?;
 		let mut pool = UnbondingPools::<T>::get(netuid, &hotkey).unwrap_or_default();
 		let minted = Self::deposit(&mut pool, amount)?;
 		let key = (coldkey.clone(), netuid, hotkey.clone());
@@ -117,7 +117,7 @@ impl<T: Config> Pallet<T> {
 			T::Subnets::uid_of(to_netuid, &to_hotkey).is_some(),
 			Error::<T>::HotkeyNotRegistered
 		);
-		Self::unbond(from_netuid, &from_hotkey, &coldkey, amount)?;
+		let amount = Self::unbond(from_netuid, &from_hotkey, &coldkey, amount)?;
 		Self::bond(to_netuid, &to_hotkey, &coldkey, amount)?;
 		Self::deposit_event(Event::StakeMoved {
 			coldkey,
@@ -169,13 +169,15 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Takes `amount` out of `coldkey`'s bonded position on `hotkey` (the tokens stay in the
-	/// pallet account). The rest must be zero or at least `MinStake`.
+	/// pallet account) and returns what was taken: `amount`, or the pool's whole stake when the
+	/// position holds every share and leaves entirely. The rest must be zero or at least
+	/// `MinStake`.
 	fn unbond(
 		netuid: NetUid,
 		hotkey: &T::AccountId,
 		coldkey: &T::AccountId,
 		amount: BalanceOf<T>,
-	) -> DispatchResult {
+	) -> Result<BalanceOf<T>, DispatchError> {
 		ensure!(!amount.is_zero(), Error::<T>::AmountTooSmall);
 		let mut pool = Pools::<T>::get(netuid, hotkey).ok_or(Error::<T>::InsufficientStake)?;
 		let key = (netuid, hotkey.clone(), coldkey.clone());
@@ -187,6 +189,10 @@ impl<T: Config> Pallet<T> {
 			rest.is_zero() || rest >= T::MinStake::get(),
 			Error::<T>::RemainingStakeBelowMinimum
 		);
+		// The last holder of a pool's shares also takes the dust share rounding left in it, so
+		// no stake is ever stranded in a pool without shares.
+		let amount =
+			if amount == value && position.shares == pool.shares { pool.stake } else { amount };
 		let burned = Self::withdraw(&mut pool, position.shares, value, amount);
 		position.shares = position.shares.saturating_sub(burned);
 		if position.shares == 0 {
@@ -200,6 +206,6 @@ impl<T: Config> Pallet<T> {
 			Pools::<T>::insert(netuid, hotkey, pool);
 		}
 		SubnetStake::<T>::mutate(netuid, |total| *total = total.saturating_sub(amount));
-		Ok(())
+		Ok(amount)
 	}
 }

@@ -74,7 +74,8 @@ pub fn check_owner_limits<Balance: PartialOrd>(
 		) && within(&p.adjustment_interval, &lo.adjustment_interval, &hi.adjustment_interval)
 		&& within(&p.weights_rate_limit, &lo.weights_rate_limit, &hi.weights_rate_limit)
 		&& within(&p.reveal_period, &lo.reveal_period, &hi.reveal_period)
-		&& within(&p.serving_rate_limit, &lo.serving_rate_limit, &hi.serving_rate_limit);
+		&& within(&p.serving_rate_limit, &lo.serving_rate_limit, &hi.serving_rate_limit)
+		&& within(&p.weights_version, &lo.weights_version, &hi.weights_version);
 	if ok {
 		Ok(())
 	} else {

@@ -97,6 +97,7 @@ pub fn default_hyperparams() -> SubnetHyperparams<Balance> {
 		commit_reveal: true,
 		reveal_period: 2,
 		serving_rate_limit: 5,
+		weights_version: 0,
 	}
 }
 
@@ -119,6 +120,7 @@ pub fn owner_limits() -> OwnerLimits<Balance> {
 			weights_rate_limit: 0,
 			reveal_period: 0,
 			serving_rate_limit: 0,
+			weights_version: 0,
 			..d.clone()
 		},
 		max: SubnetHyperparams {
@@ -136,6 +138,7 @@ pub fn owner_limits() -> OwnerLimits<Balance> {
 			weights_rate_limit: 100,
 			reveal_period: 100,
 			serving_rate_limit: 100,
+			weights_version: 1_000,
 			..d
 		},
 	}

@@ -69,6 +69,7 @@ impl<T: Config> SubnetRegistry<T::AccountId> for Pallet<T> {
 			reveal_period: p.reveal_period,
 			weights_rate_limit: p.weights_rate_limit,
 			max_validators: p.max_validators,
+			weights_version: p.weights_version,
 		})
 	}
 

@@ -74,6 +74,9 @@ pub struct SubnetHyperparams<Balance> {
 	pub reveal_period: u32,
 	/// Blocks a neuron must wait between two endpoint updates.
 	pub serving_rate_limit: u32,
+	/// Lowest `version_key` validators' weights must carry: the owner raises it to make
+	/// validators running outdated scoring software stop setting weights.
+	pub weights_version: u64,
 }
 
 /// What a subnet's miners compute.

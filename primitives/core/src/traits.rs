@@ -53,6 +53,8 @@ pub struct EpochParams {
 	pub weights_rate_limit: u32,
 	/// Size of the validator set (permits go to the top hotkeys by stake).
 	pub max_validators: u16,
+	/// Lowest `version_key` weights must carry.
+	pub weights_version: u64,
 }
 
 /// Told by `pallet-subnets` when a neuron leaves a UID, so pallets that keep per-UID state

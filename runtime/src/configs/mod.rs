@@ -180,6 +180,7 @@ parameter_types! {
 		commit_reveal: true,
 		reveal_period: 360,
 		serving_rate_limit: 50,
+		weights_version: 0,
 	};
 	/// The range subnet owners may use (root may set any consistent value).
 	pub SubnetOwnerLimits: OwnerLimits<Balance> = OwnerLimits {
@@ -200,6 +201,7 @@ parameter_types! {
 			commit_reveal: false,
 			reveal_period: 1,
 			serving_rate_limit: 0,
+			weights_version: 0,
 		},
 		max: SubnetHyperparams {
 			tempo: 10_000,
@@ -218,6 +220,7 @@ parameter_types! {
 			commit_reveal: true,
 			reveal_period: 10_000,
 			serving_rate_limit: 10_000,
+			weights_version: u64::MAX,
 		},
 	};
 	/// An owner may change its subnet's hyperparameters once an hour.

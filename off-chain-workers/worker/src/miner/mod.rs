@@ -5,13 +5,13 @@
 mod http;
 
 use crate::{
-	chain::{hash_from_hex, Chain},
+	chain::Chain,
 	cli::MinerArgs,
-	keys, loader,
+	join::{join, Joined},
 	metrics::Metrics,
 };
-use anyhow::{anyhow, bail, Context};
-use inferchain_engine::{hex, BatchOptions, Batcher};
+use anyhow::Context;
+use inferchain_engine::{BatchOptions, Batcher};
 use inferchain_inference::{ComparisonRule, ModelId};
 use std::{
 	net::{IpAddr, SocketAddr},
@@ -34,48 +34,13 @@ pub struct MinerState {
 	metrics: Arc<Metrics>,
 }
 
-/// Checks that the chain's subnet `netuid` serves `model_id`; returns the chain's id.
-pub async fn check_subnet_model(
-	chain: &Chain,
-	netuid: u16,
-	model_id: &ModelId,
-) -> anyhow::Result<()> {
-	let subnet =
-		chain.subnet(netuid).await?.ok_or_else(|| anyhow!("there is no subnet {netuid}"))?;
-	let task = subnet.task.ok_or_else(|| {
-		anyhow!("subnet {netuid} has no task yet: its owner sets one (`inferchain-worker subnet`)")
-	})?;
-	if task.kind != "embedding" {
-		bail!("subnet {netuid}'s task is `{}`; this worker serves embeddings", task.kind);
-	}
-	let expected = hash_from_hex(&task.model_id)?;
-	if &expected != model_id {
-		bail!(
-			"refusing to serve: subnet {netuid} runs model {}, these files and profile are 0x{}",
-			task.model_id,
-			hex(model_id)
-		);
-	}
-	Ok(())
-}
-
 /// Runs the miner until SIGTERM/Ctrl-C.
 pub async fn run(args: MinerArgs) -> anyhow::Result<()> {
-	let coldkey = keys::load(
-		"coldkey",
-		args.keys.coldkey_suri.as_deref(),
-		args.keys.coldkey_file.as_deref(),
-	)?;
-	let hotkey =
-		keys::load("hotkey", args.keys.hotkey_suri.as_deref(), args.keys.hotkey_file.as_deref())?;
 	let netuid = args.chain.netuid;
-	let model = loader::load(&args.model).await?;
+	let Joined { hotkey, model, chain, uid, .. } =
+		join(&args.chain, &args.keys, &args.model, args.max_burn).await?;
 	let model_id = model.id();
 	let rule = model.options().profile.rule;
-
-	let chain = Chain::connect_retrying(&args.chain.chain).await;
-	check_subnet_model(&chain, netuid, &model_id).await?;
-	let uid = chain.ensure_registered(netuid, &coldkey, &hotkey, args.max_burn).await?;
 
 	let listener = tokio::net::TcpListener::bind(args.listen)
 		.await

@@ -10,9 +10,9 @@ mod score;
 use crate::{
 	chain::{Chain, NeuronInfo},
 	cli::ValidatorArgs,
-	keys, loader,
+	join::{join, Joined},
+	keys,
 	metrics::{Metrics, Outcome},
-	miner::check_subnet_model,
 	openai::{EmbeddingsRequest, EmbeddingsResponse, Input},
 };
 use check::Verdict;
@@ -27,11 +27,16 @@ use std::{
 use subxt::dynamic::Value;
 use subxt_signer::sr25519::Keypair;
 
+/// The scoring version this validator's weights carry (`version_key`); bumped whenever the
+/// scoring rules change.
+pub const WEIGHTS_VERSION: u64 = 1;
+
 /// Weights committed and waiting for their reveal.
 struct PendingReveal {
 	uids: Vec<u16>,
 	values: Vec<u16>,
 	salt: u64,
+	version: u64,
 	reveal_at: u32,
 }
 
@@ -47,32 +52,24 @@ struct Validator {
 }
 
 /// The hash `Emission.commit_weights` expects: `blake2_256(SCALE((hotkey, netuid, uids,
-/// values, salt)))` (pallet-emission's `commit_hash`).
+/// values, salt, version_key)))` (pallet-emission's `commit_hash`).
 pub fn commit_hash(
 	hotkey: &[u8; 32],
 	netuid: u16,
 	uids: &[u16],
 	values: &[u16],
 	salt: u64,
+	version_key: u64,
 ) -> [u8; 32] {
-	sp_crypto_hashing::blake2_256(&(hotkey, netuid, uids, values, salt).encode())
+	sp_crypto_hashing::blake2_256(&(hotkey, netuid, uids, values, salt, version_key).encode())
 }
 
 /// Runs the validator until SIGTERM/Ctrl-C.
 pub async fn run(args: ValidatorArgs) -> anyhow::Result<()> {
-	let coldkey = keys::load(
-		"coldkey",
-		args.keys.coldkey_suri.as_deref(),
-		args.keys.coldkey_file.as_deref(),
-	)?;
-	let hotkey =
-		keys::load("hotkey", args.keys.hotkey_suri.as_deref(), args.keys.hotkey_file.as_deref())?;
-	let model = loader::load(&args.model).await?;
+	let Joined { coldkey, hotkey, model, chain, uid } =
+		join(&args.chain, &args.keys, &args.model, args.max_burn).await?;
 	let model_id = model.id();
 	let rule = model.options().profile.rule;
-	let chain = Chain::connect_retrying(&args.chain.chain).await;
-	check_subnet_model(&chain, args.chain.netuid, &model_id).await?;
-	let uid = chain.ensure_registered(args.chain.netuid, &coldkey, &hotkey, args.max_burn).await?;
 	if let Some(stake) = args.stake {
 		chain.ensure_stake(args.chain.netuid, &coldkey, &hotkey, stake).await?;
 	}
@@ -209,6 +206,13 @@ impl Validator {
 			tracing::info!(block = number, uid = miner.uid, ?verdict, "checked miner");
 			scores.push((miner.uid, score::score(verdict, self.args.target_latency_ms)));
 		}
+		let required: u64 = subnet.hyperparams.weights_version.parse().unwrap_or(0);
+		let version = self.args.weights_version;
+		if version < required {
+			anyhow::bail!(
+				"subnet {netuid} requires weights version {required}; this validator is {version}: upgrade it"
+			);
+		}
 		let (uids, values) = score::weights(&scores);
 		if uids.is_empty() {
 			tracing::info!(block = number, "no miner answered correctly; no weights this round");
@@ -218,14 +222,15 @@ impl Validator {
 		let to_values =
 			|xs: &[u16]| Value::unnamed_composite(xs.iter().map(|x| Value::u128(u128::from(*x))));
 		if !subnet.hyperparams.commit_reveal {
-			let args = vec![netuid_value, to_values(&uids), to_values(&values)];
+			let version_value = Value::u128(u128::from(version));
+			let args = vec![netuid_value, to_values(&uids), to_values(&values), version_value];
 			chain.submit(&self.hotkey, "Emission", "set_weights", args).await?;
 			self.metrics.weights_submitted.inc();
 			tracing::info!(block = number, ?uids, ?values, "weights set");
 			return Ok((interval, None));
 		}
 		let salt: u64 = rand::thread_rng().gen();
-		let hash = commit_hash(&self.hotkey.public_key().0, netuid, &uids, &values, salt);
+		let hash = commit_hash(&self.hotkey.public_key().0, netuid, &uids, &values, salt, version);
 		chain
 			.submit(
 				&self.hotkey,
@@ -238,7 +243,7 @@ impl Validator {
 		let committed_by = chain.finalized_number().await?;
 		let reveal_at = committed_by.saturating_add(subnet.hyperparams.reveal_period);
 		tracing::info!(block = number, ?uids, ?values, reveal_at, "weights committed");
-		Ok((interval, Some(PendingReveal { uids, values, salt, reveal_at })))
+		Ok((interval, Some(PendingReveal { uids, values, salt, version, reveal_at })))
 	}
 
 	/// Reveals committed weights.
@@ -250,6 +255,7 @@ impl Validator {
 			to_values(&pending.uids),
 			to_values(&pending.values),
 			Value::u128(u128::from(pending.salt)),
+			Value::u128(u128::from(pending.version)),
 		];
 		chain.submit(&self.hotkey, "Emission", "reveal_weights", args).await?;
 		self.metrics.weights_submitted.inc();
@@ -309,14 +315,16 @@ mod tests {
 
 	#[test]
 	fn commit_hash_is_the_pallets_formula() {
-		// SCALE: 32 hotkey bytes, netuid u16 LE, compact-length vectors of u16 LE, salt u64 LE.
+		// SCALE: 32 hotkey bytes, netuid u16 LE, compact-length vectors of u16 LE, salt and
+		// version u64 LE.
 		let mut bytes = vec![1u8; 32];
 		bytes.extend_from_slice(&[2, 0]);
 		bytes.extend_from_slice(&[2 << 2, 3, 0, 4, 0]);
 		bytes.extend_from_slice(&[2 << 2, 5, 0, 6, 0]);
 		bytes.extend_from_slice(&7u64.to_le_bytes());
+		bytes.extend_from_slice(&8u64.to_le_bytes());
 		assert_eq!(
-			commit_hash(&[1; 32], 2, &[3, 4], &[5, 6], 7),
+			commit_hash(&[1; 32], 2, &[3, 4], &[5, 6], 7, 8),
 			sp_crypto_hashing::blake2_256(&bytes)
 		);
 	}

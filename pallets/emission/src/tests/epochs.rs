@@ -57,7 +57,13 @@ fn an_epoch_pays_miners_by_incentive_and_validators_by_dividends() {
 		stake(CHARLIE, MINER, NET0, 100);
 		without_commit_reveal(NET0);
 		first_epoch();
-		assert_ok!(Emission::set_weights(RuntimeOrigin::signed(VALIDATOR), NET0, vec![1], vec![1]));
+		assert_ok!(Emission::set_weights(
+			RuntimeOrigin::signed(VALIDATOR),
+			NET0,
+			vec![1],
+			vec![1],
+			0
+		));
 		let miner_before = pallet_stake::Pools::<Test>::get(NET0, MINER).unwrap().stake;
 		let validator_before = pallet_stake::Pools::<Test>::get(NET0, VALIDATOR).unwrap().stake;
 		run_blocks(10);
@@ -87,7 +93,13 @@ fn dissolving_a_subnet_burns_its_pending_emission_and_removes_its_state() {
 		stake(BOB, VALIDATOR, NET0, 300);
 		without_commit_reveal(NET0);
 		first_epoch();
-		assert_ok!(Emission::set_weights(RuntimeOrigin::signed(VALIDATOR), NET0, vec![1], vec![1]));
+		assert_ok!(Emission::set_weights(
+			RuntimeOrigin::signed(VALIDATOR),
+			NET0,
+			vec![1],
+			vec![1],
+			0
+		));
 		run_blocks(13);
 		let issuance = Balances::total_issuance();
 		let pending = Pending::<Test>::get(NET0);
@@ -108,7 +120,13 @@ fn a_replaced_neuron_loses_its_weights_and_bonds() {
 		stake(BOB, VALIDATOR, NET0, 300);
 		without_commit_reveal(NET0);
 		first_epoch();
-		assert_ok!(Emission::set_weights(RuntimeOrigin::signed(VALIDATOR), NET0, vec![1], vec![1]));
+		assert_ok!(Emission::set_weights(
+			RuntimeOrigin::signed(VALIDATOR),
+			NET0,
+			vec![1],
+			vec![1],
+			0
+		));
 		run_blocks(10);
 		assert_ok!(Subnets::deregister_neuron(RuntimeOrigin::root(), NET0, 0));
 		assert!(Weights::<Test>::get(NET0, 0).is_none());

@@ -63,13 +63,13 @@ fn apply(step: Step) {
 			Stake::remove_stake(signed(coldkey), hotkey, NetUid(netuid), amount)
 		},
 		Step::SetWeights { hotkey, uids, values } => {
-			Emission::set_weights(signed(hotkey), NET0, uids, values)
+			Emission::set_weights(signed(hotkey), NET0, uids, values, 0)
 		},
 		Step::CommitReveal { hotkey, uids, values, salt } => {
-			let commit = commit_hash(&hotkey, NET1, &uids, &values, salt);
+			let commit = commit_hash(&hotkey, NET1, &uids, &values, salt, 0);
 			let _ = Emission::commit_weights(signed(hotkey), NET1, commit);
 			run_blocks(2);
-			Emission::reveal_weights(signed(hotkey), NET1, uids, values, salt)
+			Emission::reveal_weights(signed(hotkey), NET1, uids, values, salt, 0)
 		},
 		Step::Register { coldkey, netuid, hotkey } => {
 			Subnets::register_neuron(signed(coldkey), NetUid(netuid), hotkey, Balance::MAX)

@@ -106,11 +106,20 @@ proptest! {
 				check_invariants();
 			}
 			// Everyone can always get out: unbond every position and withdraw after the period.
-			let positions: Vec<_> = crate::Positions::<Test>::iter_keys().collect();
-			for (netuid, hotkey, coldkey) in positions {
-				let value = position(coldkey, hotkey, netuid);
-				if value > 0 {
-					assert_ok!(Stake::remove_stake(RuntimeOrigin::signed(coldkey), hotkey, netuid, value));
+			// A position worth less than one unit while others hold most of the pool is worth
+			// its share of the rest once they have left, so repeat until nothing is left.
+			loop {
+				let mut removed = false;
+				let positions: Vec<_> = crate::Positions::<Test>::iter_keys().collect();
+				for (netuid, hotkey, coldkey) in positions {
+					let value = position(coldkey, hotkey, netuid);
+					if value > 0 {
+						assert_ok!(Stake::remove_stake(RuntimeOrigin::signed(coldkey), hotkey, netuid, value));
+						removed = true;
+					}
+				}
+				if !removed {
+					break;
 				}
 			}
 			advance(UNBONDING);
@@ -123,4 +132,22 @@ proptest! {
 			Ok(())
 		})?;
 	}
+}
+
+/// Found by the random sequences: the owner's 1-share take is worth 0 while the big staker is
+/// in, then the whole remainder once it is the last holder — and it takes the rounding dust.
+#[test]
+fn the_last_holder_of_a_pool_takes_its_dust() {
+	new_test_ext().execute_with(|| {
+		apply(Step::Add { coldkey: 2, hotkey: 101, netuid: 0, amount: 813 });
+		apply(Step::Slash { hotkey: 101, netuid: 0, amount: 9, burn: false });
+		apply(Step::Reward { hotkey: 101, netuid: 0, amount: 6 });
+		let (big, owner) = (position(2, 101, NET0), position(4, 101, NET0));
+		assert_eq!((big, owner), (809, 0));
+		assert_ok!(Stake::remove_stake(RuntimeOrigin::signed(2), 101, NET0, big));
+		assert_eq!(position(4, 101, NET0), 1);
+		assert_ok!(Stake::remove_stake(RuntimeOrigin::signed(4), 101, NET0, 1));
+		assert!(crate::Pools::<Test>::get(NET0, 101).is_none());
+		check_invariants();
+	});
 }

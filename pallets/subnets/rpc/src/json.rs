@@ -57,6 +57,8 @@ pub struct HyperparamsJson {
 	pub commit_reveal: bool,
 	pub reveal_period: u32,
 	pub serving_rate_limit: u32,
+	/// Lowest weights `version_key` accepted (decimal string: u64 exceeds JS numbers).
+	pub weights_version: String,
 }
 
 /// A subnet's task.
@@ -134,6 +136,7 @@ impl From<SubnetHyperparams<u128>> for HyperparamsJson {
 			commit_reveal: p.commit_reveal,
 			reveal_period: p.reveal_period,
 			serving_rate_limit: p.serving_rate_limit,
+			weights_version: p.weights_version.to_string(),
 		}
 	}
 }

@@ -1,0 +1,69 @@
+//! What both roles do first: load the keys and the model, connect, check the subnet serves
+//! this model, and register the hotkey.
+
+use crate::{
+	chain::{hash_from_hex, Chain},
+	cli::{ChainArgs, KeyArgs, ModelArgs},
+	keys, loader,
+};
+use anyhow::{anyhow, bail};
+use inferchain_engine::{hex, EmbeddingModel};
+use inferchain_inference::ModelId;
+use subxt_signer::sr25519::Keypair;
+
+/// A worker that has joined its subnet.
+pub struct Joined {
+	/// Pays registration and stake.
+	pub coldkey: Keypair,
+	/// The neuron's key.
+	pub hotkey: Keypair,
+	/// The loaded model (its id is the subnet's).
+	pub model: EmbeddingModel,
+	/// The connection.
+	pub chain: Chain,
+	/// The hotkey's UID.
+	pub uid: u16,
+}
+
+/// Keys, model, connection, model check, registration.
+pub async fn join(
+	chain_args: &ChainArgs,
+	key_args: &KeyArgs,
+	model_args: &ModelArgs,
+	max_burn: u128,
+) -> anyhow::Result<Joined> {
+	let coldkey =
+		keys::load("coldkey", key_args.coldkey_suri.as_deref(), key_args.coldkey_file.as_deref())?;
+	let hotkey =
+		keys::load("hotkey", key_args.hotkey_suri.as_deref(), key_args.hotkey_file.as_deref())?;
+	let model = loader::load(model_args).await?;
+	let chain = Chain::connect_retrying(&chain_args.chain).await;
+	check_subnet_model(&chain, chain_args.netuid, &model.id()).await?;
+	let uid = chain.ensure_registered(chain_args.netuid, &coldkey, &hotkey, max_burn).await?;
+	Ok(Joined { coldkey, hotkey, model, chain, uid })
+}
+
+/// Fails unless subnet `netuid` exists, has an embedding task, and names `model_id`.
+pub async fn check_subnet_model(
+	chain: &Chain,
+	netuid: u16,
+	model_id: &ModelId,
+) -> anyhow::Result<()> {
+	let subnet =
+		chain.subnet(netuid).await?.ok_or_else(|| anyhow!("there is no subnet {netuid}"))?;
+	let task = subnet.task.ok_or_else(|| {
+		anyhow!("subnet {netuid} has no task yet: its owner sets one (`inferchain-worker subnet`)")
+	})?;
+	if task.kind != "embedding" {
+		bail!("subnet {netuid}'s task is `{}`; this worker serves embeddings", task.kind);
+	}
+	let expected = hash_from_hex(&task.model_id)?;
+	if &expected != model_id {
+		bail!(
+			"refusing to serve: subnet {netuid} runs model {}, these files and profile are 0x{}",
+			task.model_id,
+			hex(model_id)
+		);
+	}
+	Ok(())
+}
