@@ -1,11 +1,11 @@
 //! Benchmarks of the emission pallet (frame-benchmarking v2), at their worst cases.
 
 use super::*;
-use alloc::vec::Vec;
+use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
-use frame_support::{traits::Get, BoundedVec};
+use frame_support::{traits::Get, weights::Weight, BoundedVec};
 use frame_system::RawOrigin;
-use inferchain_primitives::SubnetRegistry;
+use inferchain_primitives::{NeuronLifecycle, SubnetRegistry};
 use sp_runtime::{
 	traits::{Saturating, Zero},
 	Perbill,
@@ -149,6 +149,31 @@ mod benchmarks {
 		}
 
 		assert_eq!(LastEpoch::<T>::get(netuid), Some(later));
+		Ok(())
+	}
+
+	/// `on_idle` removing a dissolved subnet's entries: `n` UIDs with weights, their blocks,
+	/// bonds and a commit each.
+	#[benchmark]
+	fn clean_dissolved(n: Linear<0, { T::MaxUids::get() }>) -> Result<(), BenchmarkError> {
+		let (netuid, hotkeys) = subnet_with_permits::<T>(n.max(1), 1, true);
+		let now = frame_system::Pallet::<T>::block_number();
+		for (uid, hotkey) in hotkeys.iter().enumerate().take(n as usize) {
+			let uid = Uid::try_from(uid).map_err(|_| BenchmarkError::Weightless)?;
+			Weights::<T>::insert(netuid, uid, BoundedVec::truncate_from(vec![(uid, 1u16)]));
+			WeightsSetAt::<T>::insert(netuid, uid, now);
+			Bonds::<T>::insert(netuid, uid, BoundedVec::truncate_from(vec![(uid, 1u64)]));
+			Commits::<T>::insert(netuid, hotkey, (sp_core::H256::repeat_byte(1), now));
+		}
+		<Pallet<T> as NeuronLifecycle<T::AccountId>>::on_subnet_dissolved(netuid);
+
+		#[block]
+		{
+			Pallet::<T>::clean_dissolved(Weight::MAX);
+		}
+
+		assert!(!DissolvedSubnets::<T>::contains_key(netuid));
+		assert_eq!(Weights::<T>::iter_prefix(netuid).count(), 0);
 		Ok(())
 	}
 

@@ -1,8 +1,8 @@
 //! An epoch of one subnet: Yuma, bonds, permits, and the payout of its pending emission.
 
 use crate::{
-	BalanceOf, Bonds, Commits, Config, Event, LastEpoch, NetUid, Pallet, Pending, Permits, Uid,
-	Weights, WeightsSetAt,
+	BalanceOf, Bonds, Commits, Config, DissolvedSubnets, Event, LastEpoch, NetUid, Pallet, Pending,
+	Permits, Uid, Weights, WeightsSetAt,
 };
 use alloc::vec::Vec;
 use frame_support::{
@@ -140,8 +140,9 @@ impl<T: Config> Pallet<T> {
 	}
 }
 
-/// Per-UID state goes with the neuron; a dissolved subnet's pending emission is burned and its
-/// per-UID state removed.
+/// Per-UID state goes with the neuron; a dissolved subnet's pending emission is burned at once
+/// and its per-UID state queued for removal by `on_idle` ([`Pallet::clean_dissolved`]): up to
+/// 4 × `MaxUids` entries would not fit in the dissolving extrinsic.
 impl<T: Config> NeuronLifecycle<T::AccountId> for Pallet<T> {
 	fn on_neuron_removed(netuid: NetUid, uid: Uid, hotkey: &T::AccountId) {
 		Weights::<T>::remove(netuid, uid);
@@ -163,11 +164,6 @@ impl<T: Config> NeuronLifecycle<T::AccountId> for Pallet<T> {
 		}
 		LastEpoch::<T>::remove(netuid);
 		Permits::<T>::remove(netuid);
-		// At most one entry per UID in each map (≤ MaxUids).
-		let limit = T::MaxUids::get();
-		let _ = Weights::<T>::clear_prefix(netuid, limit, None);
-		let _ = WeightsSetAt::<T>::clear_prefix(netuid, limit, None);
-		let _ = Bonds::<T>::clear_prefix(netuid, limit, None);
-		let _ = Commits::<T>::clear_prefix(netuid, limit, None);
+		DissolvedSubnets::<T>::insert(netuid, ());
 	}
 }

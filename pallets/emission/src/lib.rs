@@ -41,6 +41,7 @@ pub use pallet::*;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod blocks;
+mod dissolved;
 mod epochs;
 #[cfg(any(feature = "try-runtime", test))]
 mod invariants;
@@ -178,6 +179,12 @@ pub mod pallet {
 	pub type Bonds<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, NetUid, Twox64Concat, Uid, BondsOf<T>>;
 
+	/// Dissolved subnets whose per-UID entries (weights, their blocks, bonds, commits) are
+	/// still being removed by `on_idle`, a weight-bounded batch per block. Netuids are never
+	/// reused, so leftovers cannot meet a new subnet.
+	#[pallet::storage]
+	pub type DissolvedSubnets<T> = StorageMap<_, Twox64Concat, NetUid, ()>;
+
 	/// Validator permits per UID, refreshed at each epoch.
 	#[pallet::storage]
 	pub type Permits<T: Config> =
@@ -260,6 +267,10 @@ pub mod pallet {
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			Self::on_block(now)
+		}
+
+		fn on_idle(_n: BlockNumberFor<T>, remaining: Weight) -> Weight {
+			Self::clean_dissolved(remaining)
 		}
 
 		#[cfg(feature = "try-runtime")]

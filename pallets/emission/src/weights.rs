@@ -48,13 +48,14 @@ pub trait WeightInfo {
 	fn set_subnet_shares() -> Weight;
 	fn emit(s: u32, ) -> Weight;
 	fn epoch(n: u32, ) -> Weight;
+	fn clean_dissolved(n: u32, ) -> Weight;
 }
 
 /// Weights measured for `pallet_emission`, priced with the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Subnets::Hyperparams` (r:1 w:0)
-	/// Proof: `Subnets::Hyperparams` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
+	/// Proof: `Subnets::Hyperparams` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
 	/// Storage: `Subnets::Uids` (r:1 w:0)
 	/// Proof: `Subnets::Uids` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// Storage: `Emission::Permits` (r:1 w:0)
@@ -67,15 +68,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Emission::Weights` (`max_values`: None, `max_size`: Some(16406), added: 18881, mode: `MaxEncodedLen`)
 	/// The range of component `w` is `[1, 4096]`.
 	fn set_weights(w: u32, ) -> Weight {
-		// Proof size: measured `1413`, estimated `60821`.
-		// Minimum execution time: 33_329_000 picoseconds.
-		Weight::from_parts(53_626_819, 60821)
-			.saturating_add(Weight::from_parts(55_688, 0).saturating_mul(w.into()))
+		// Proof size: measured `1421`, estimated `60821`.
+		// Minimum execution time: 32_458_000 picoseconds.
+		Weight::from_parts(70_535_735, 60821)
+			.saturating_add(Weight::from_parts(51_261, 0).saturating_mul(w.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Subnets::Hyperparams` (r:1 w:0)
-	/// Proof: `Subnets::Hyperparams` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
+	/// Proof: `Subnets::Hyperparams` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
 	/// Storage: `Subnets::Uids` (r:1 w:0)
 	/// Proof: `Subnets::Uids` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// Storage: `Emission::Permits` (r:1 w:0)
@@ -85,14 +86,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Emission::Commits` (r:0 w:1)
 	/// Proof: `Emission::Commits` (`max_values`: None, `max_size`: Some(94), added: 2569, mode: `MaxEncodedLen`)
 	fn commit_weights() -> Weight {
-		// Proof size: measured `488`, estimated `7573`.
-		// Minimum execution time: 27_912_000 picoseconds.
-		Weight::from_parts(31_597_000, 7573)
+		// Proof size: measured `496`, estimated `7573`.
+		// Minimum execution time: 27_461_000 picoseconds.
+		Weight::from_parts(31_607_000, 7573)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Subnets::Hyperparams` (r:1 w:0)
-	/// Proof: `Subnets::Hyperparams` (`max_values`: None, `max_size`: Some(84), added: 2559, mode: `MaxEncodedLen`)
+	/// Proof: `Subnets::Hyperparams` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
 	/// Storage: `Emission::Commits` (r:1 w:1)
 	/// Proof: `Emission::Commits` (`max_values`: None, `max_size`: Some(94), added: 2569, mode: `MaxEncodedLen`)
 	/// Storage: `Subnets::Uids` (r:1 w:0)
@@ -107,10 +108,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Emission::Weights` (`max_values`: None, `max_size`: Some(16406), added: 18881, mode: `MaxEncodedLen`)
 	/// The range of component `w` is `[1, 4096]`.
 	fn reveal_weights(w: u32, ) -> Weight {
-		// Proof size: measured `1531`, estimated `60821`.
-		// Minimum execution time: 40_279_000 picoseconds.
-		Weight::from_parts(79_441_587, 60821)
-			.saturating_add(Weight::from_parts(56_862, 0).saturating_mul(w.into()))
+		// Proof size: measured `1539`, estimated `60821`.
+		// Minimum execution time: 47_070_000 picoseconds.
+		Weight::from_parts(85_183_389, 60821)
+			.saturating_add(Weight::from_parts(51_824, 0).saturating_mul(w.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -118,8 +119,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Emission::SubnetShares` (`max_values`: Some(1), `max_size`: Some(770), added: 1265, mode: `MaxEncodedLen`)
 	fn set_subnet_shares() -> Weight {
 		// Proof size: measured `0`, estimated `0`.
-		// Minimum execution time: 9_804_000 picoseconds.
-		Weight::from_parts(11_086_000, 0)
+		// Minimum execution time: 9_725_000 picoseconds.
+		Weight::from_parts(12_028_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Emission::Issued` (r:1 w:1)
@@ -135,9 +136,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `s` is `[1, 128]`.
 	fn emit(s: u32, ) -> Weight {
 		// Proof size: measured `227`, estimated `3593`.
-		// Minimum execution time: 32_899_000 picoseconds.
-		Weight::from_parts(27_050_819, 3593)
-			.saturating_add(Weight::from_parts(6_182_143, 0).saturating_mul(s.into()))
+		// Minimum execution time: 31_667_000 picoseconds.
+		Weight::from_parts(22_994_824, 3593)
+			.saturating_add(Weight::from_parts(5_755_257, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -177,13 +178,35 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[2, 4096]`.
 	fn epoch(n: u32, ) -> Weight {
 		// Proof size: measured `79502`, estimated `448868`.
-		// Minimum execution time: 235_128_000 picoseconds.
-		Weight::from_parts(235_179_000, 448868)
-			.saturating_add(Weight::from_parts(113_746_455, 0).saturating_mul(n.into()))
+		// Minimum execution time: 231_072_000 picoseconds.
+		Weight::from_parts(232_435_000, 448868)
+			.saturating_add(Weight::from_parts(113_958_600, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(185_u64))
 			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(185_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 43457).saturating_mul(n.into()))
+	}
+	/// Storage: `Emission::DissolvedSubnets` (r:1 w:1)
+	/// Proof: `Emission::DissolvedSubnets` (`max_values`: None, `max_size`: Some(10), added: 2485, mode: `MaxEncodedLen`)
+	/// Storage: `Emission::Weights` (r:4096 w:4096)
+	/// Proof: `Emission::Weights` (`max_values`: None, `max_size`: Some(16406), added: 18881, mode: `MaxEncodedLen`)
+	/// Storage: `Emission::WeightsSetAt` (r:4096 w:4096)
+	/// Proof: `Emission::WeightsSetAt` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
+	/// Storage: `Emission::Bonds` (r:4096 w:4096)
+	/// Proof: `Emission::Bonds` (`max_values`: None, `max_size`: Some(40982), added: 43457, mode: `MaxEncodedLen`)
+	/// Storage: `Emission::Commits` (r:4096 w:4096)
+	/// Proof: `Emission::Commits` (`max_values`: None, `max_size`: Some(94), added: 2569, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[0, 4096]`.
+	fn clean_dissolved(n: u32, ) -> Weight {
+		// Proof size: measured `1865`, estimated `3475`.
+		// Minimum execution time: 16_484_000 picoseconds.
+		Weight::from_parts(16_795_000, 3475)
+			.saturating_add(Weight::from_parts(5_127_111, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 43457).saturating_mul(n.into()))
 	}
 }
@@ -191,29 +214,29 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights priced with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn set_weights(w: u32, ) -> Weight {
-		Weight::from_parts(53_626_819, 60821)
-			.saturating_add(Weight::from_parts(55_688, 0).saturating_mul(w.into()))
+		Weight::from_parts(70_535_735, 60821)
+			.saturating_add(Weight::from_parts(51_261, 0).saturating_mul(w.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn commit_weights() -> Weight {
-		Weight::from_parts(31_597_000, 7573)
+		Weight::from_parts(31_607_000, 7573)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn reveal_weights(w: u32, ) -> Weight {
-		Weight::from_parts(79_441_587, 60821)
-			.saturating_add(Weight::from_parts(56_862, 0).saturating_mul(w.into()))
+		Weight::from_parts(85_183_389, 60821)
+			.saturating_add(Weight::from_parts(51_824, 0).saturating_mul(w.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn set_subnet_shares() -> Weight {
-		Weight::from_parts(11_086_000, 0)
+		Weight::from_parts(12_028_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn emit(s: u32, ) -> Weight {
-		Weight::from_parts(27_050_819, 3593)
-			.saturating_add(Weight::from_parts(6_182_143, 0).saturating_mul(s.into()))
+		Weight::from_parts(22_994_824, 3593)
+			.saturating_add(Weight::from_parts(5_755_257, 0).saturating_mul(s.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(s.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -221,12 +244,21 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2501).saturating_mul(s.into()))
 	}
 	fn epoch(n: u32, ) -> Weight {
-		Weight::from_parts(235_179_000, 448868)
-			.saturating_add(Weight::from_parts(113_746_455, 0).saturating_mul(n.into()))
+		Weight::from_parts(232_435_000, 448868)
+			.saturating_add(Weight::from_parts(113_958_600, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(185_u64))
 			.saturating_add(RocksDbWeight::get().reads((7_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(185_u64))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 43457).saturating_mul(n.into()))
+	}
+	fn clean_dissolved(n: u32, ) -> Weight {
+		Weight::from_parts(16_795_000, 3475)
+			.saturating_add(Weight::from_parts(5_127_111, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+			.saturating_add(RocksDbWeight::get().writes((4_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 43457).saturating_mul(n.into()))
 	}
 }

@@ -108,29 +108,63 @@ fn dissolving_a_subnet_burns_its_pending_emission_and_removes_its_state() {
 		assert_eq!(Balances::total_issuance(), issuance - pending);
 		assert_eq!(Pending::<Test>::get(NET0), 0);
 		assert!(LastEpoch::<Test>::get(NET0).is_none());
+		// Per-UID state waits for on_idle: nothing when no weight is spare, all when enough is.
+		assert!(crate::DissolvedSubnets::<Test>::contains_key(NET0));
+		assert_eq!(Weights::<Test>::iter_prefix(NET0).count(), 1);
+		Emission::on_idle(System::block_number(), Weight::zero());
+		assert_eq!(Weights::<Test>::iter_prefix(NET0).count(), 1);
+		Emission::on_idle(System::block_number(), Weight::MAX);
+		assert!(!crate::DissolvedSubnets::<Test>::contains_key(NET0));
 		assert_eq!(Weights::<Test>::iter_prefix(NET0).count(), 0);
+		assert_eq!(crate::WeightsSetAt::<Test>::iter_prefix(NET0).count(), 0);
 		assert_eq!(Bonds::<Test>::iter_prefix(NET0).count(), 0);
 		check_invariants();
 	});
 }
 
 #[test]
-fn a_replaced_neuron_loses_its_weights_and_bonds() {
-	new_test_ext().execute_with(|| {
-		stake(BOB, VALIDATOR, NET0, 300);
-		without_commit_reveal(NET0);
-		first_epoch();
-		assert_ok!(Emission::set_weights(
-			RuntimeOrigin::signed(VALIDATOR),
-			NET0,
-			vec![1],
-			vec![1],
-			0
-		));
-		run_blocks(10);
-		assert_ok!(Subnets::deregister_neuron(RuntimeOrigin::root(), NET0, 0));
-		assert!(Weights::<Test>::get(NET0, 0).is_none());
-		assert!(Bonds::<Test>::get(NET0, 0).is_none());
-		check_invariants();
+fn on_idle_removes_a_dissolved_subnets_entries_in_bounded_batches() {
+	use crate::{weights::WeightInfo, Commits, DissolvedSubnets, WeightsSetAt};
+	let mut ext = new_test_ext();
+	ext.execute_with(|| {
+		for uid in 0..10u16 {
+			let row = frame_support::BoundedVec::truncate_from(vec![(uid, 1)]);
+			Weights::<Test>::insert(NET1, uid, row);
+			WeightsSetAt::<Test>::insert(NET1, uid, 1);
+			Bonds::<Test>::insert(
+				NET1,
+				uid,
+				frame_support::BoundedVec::truncate_from(vec![(uid, 1)]),
+			);
+			Commits::<Test>::insert(NET1, u64::from(uid) + 1_000, (sp_core::H256::zero(), 1));
+		}
+		<Emission as inferchain_primitives::NeuronLifecycle<AccountId>>::on_subnet_dissolved(NET1);
+	});
+	// `clear_prefix` limits count backend keys, not the overlay's: commit after each block, as
+	// a real chain does.
+	ext.commit_all().unwrap();
+	let lookup = ext.execute_with(|| {
+		<<Test as frame_system::Config>::DbWeight as Get<frame_support::weights::RuntimeDbWeight>>::get()
+			.reads(1)
+	});
+	let per_uid = <() as WeightInfo>::clean_dissolved(1) - <() as WeightInfo>::clean_dissolved(0);
+	// Room for 4 UIDs' entries per block: 3 blocks for 10.
+	let budget = <() as WeightInfo>::clean_dissolved(0) + lookup + per_uid.saturating_mul(4);
+	let mut blocks = 0;
+	while ext.execute_with(|| DissolvedSubnets::<Test>::contains_key(NET1)) {
+		let used = ext.execute_with(|| Emission::on_idle(System::block_number(), budget));
+		ext.commit_all().unwrap();
+		assert!(used.all_lte(budget), "{used:?} > {budget:?}");
+		blocks += 1;
+		assert!(blocks <= 3, "not done after 3 blocks");
+	}
+	assert_eq!(blocks, 3);
+	ext.execute_with(|| {
+		assert_eq!(Weights::<Test>::iter_prefix(NET1).count(), 0);
+		assert_eq!(WeightsSetAt::<Test>::iter_prefix(NET1).count(), 0);
+		assert_eq!(Bonds::<Test>::iter_prefix(NET1).count(), 0);
+		assert_eq!(Commits::<Test>::iter_prefix(NET1).count(), 0);
+		// Nothing queued: a lookup only.
+		assert_eq!(Emission::on_idle(System::block_number(), Weight::MAX), lookup);
 	});
 }

@@ -9,7 +9,11 @@ mod properties;
 mod weights;
 
 pub(crate) use crate::{mock::*, Error, Event, NetUid, Pending};
-pub(crate) use frame_support::{assert_noop, assert_ok, traits::OnInitialize};
+pub(crate) use frame_support::{
+	assert_noop, assert_ok,
+	traits::{Get, OnIdle, OnInitialize},
+	weights::Weight,
+};
 pub(crate) use sp_runtime::DispatchError;
 
 /// Subnet 0.
