@@ -34,12 +34,19 @@ impl<T: Config> Pallet<T> {
 			.collect();
 		// The same rule as `StakeInfo::validator_permits`, from the stake just read.
 		let permits = top_k_permits(&stake, params.max_validators);
+		let previous_permits = Permits::<T>::get(netuid);
 		Permits::<T>::insert(netuid, BoundedVec::truncate_from(permits.clone()));
+		// Weights, their blocks and bonds only count for permitted validators (Yuma masks every
+		// other row), so only their rows are read: `max_validators` reads each, not `n`.
+		let permitted = |uid: Uid| permits.get(usize::from(uid)).copied().unwrap_or(false);
 		let now_block: u64 = now.unique_saturated_into();
 		let set_at: Vec<Option<u64>> = uids
 			.clone()
 			.map(|uid| {
-				WeightsSetAt::<T>::get(netuid, uid).map(UniqueSaturatedInto::unique_saturated_into)
+				permitted(uid)
+					.then(|| WeightsSetAt::<T>::get(netuid, uid))
+					.flatten()
+					.map(UniqueSaturatedInto::unique_saturated_into)
 			})
 			.collect();
 		let active: Vec<bool> = set_at
@@ -54,13 +61,19 @@ impl<T: Config> Pallet<T> {
 		let weights: Vec<Vec<(Uid, u16)>> = uids
 			.clone()
 			.map(|uid| {
-				Weights::<T>::get(netuid, uid).map(BoundedVec::into_inner).unwrap_or_default()
+				permitted(uid)
+					.then(|| Weights::<T>::get(netuid, uid))
+					.flatten()
+					.map(BoundedVec::into_inner)
+					.unwrap_or_default()
 			})
 			.collect();
 		let bonds: SparseMatrix = uids
 			.clone()
 			.map(|uid| {
-				Bonds::<T>::get(netuid, uid)
+				permitted(uid)
+					.then(|| Bonds::<T>::get(netuid, uid))
+					.flatten()
 					.map(|row| row.iter().map(|(j, b)| (*j, Q32(*b))).collect())
 					.unwrap_or_default()
 			})
@@ -86,8 +99,11 @@ impl<T: Config> Pallet<T> {
 		});
 		for ((uid, row), previous) in uids.clone().zip(&output.bonds).zip(&bonds) {
 			if row.is_empty() {
-				// Most UIDs are miners and never hold bonds: skip their (costly) writes.
-				if !previous.is_empty() {
+				// Most UIDs are miners and never hold bonds: skip their (costly) writes. Only
+				// validators hold bonds, so a validator losing its permit loses them.
+				let lost_permit = !permitted(uid)
+					&& previous_permits.get(usize::from(uid)).copied().unwrap_or(false);
+				if !previous.is_empty() || lost_permit {
 					Bonds::<T>::remove(netuid, uid);
 				}
 			} else {

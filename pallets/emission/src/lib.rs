@@ -14,8 +14,9 @@
 //!    order, at most `MaxEpochsPerBlock` per block; the rest run in the next blocks.
 //!
 //! ## An epoch
-//! Validator permits (top `max_validators` by stake) are refreshed, Yuma runs, bonds are
-//! stored, and the subnet's pending emission is paid: `OwnerCut` to the subnet owner, then
+//! Validator permits (top `max_validators` by stake) are refreshed, Yuma runs on the weights
+//! and bonds of permitted validators (the only rows it does not mask; a validator that loses
+//! its permit loses its bonds), bonds are stored, and the subnet's pending emission is paid: `OwnerCut` to the subnet owner, then
 //! `MinerShare` of the rest to miners by incentive and the remainder to validators by
 //! dividends, each paid into the hotkey's stake (so the hotkey's take and its delegators'
 //! shares apply, see `pallet-stake`). What cannot be paid stays pending.

@@ -69,9 +69,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `w` is `[1, 4096]`.
 	fn set_weights(w: u32, ) -> Weight {
 		// Proof size: measured `1421`, estimated `60821`.
-		// Minimum execution time: 32_458_000 picoseconds.
-		Weight::from_parts(70_535_735, 60821)
-			.saturating_add(Weight::from_parts(51_261, 0).saturating_mul(w.into()))
+		// Minimum execution time: 33_600_000 picoseconds.
+		Weight::from_parts(79_776_546, 60821)
+			.saturating_add(Weight::from_parts(54_875, 0).saturating_mul(w.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -87,8 +87,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Emission::Commits` (`max_values`: None, `max_size`: Some(94), added: 2569, mode: `MaxEncodedLen`)
 	fn commit_weights() -> Weight {
 		// Proof size: measured `496`, estimated `7573`.
-		// Minimum execution time: 27_461_000 picoseconds.
-		Weight::from_parts(31_607_000, 7573)
+		// Minimum execution time: 27_861_000 picoseconds.
+		Weight::from_parts(29_844_000, 7573)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -109,9 +109,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `w` is `[1, 4096]`.
 	fn reveal_weights(w: u32, ) -> Weight {
 		// Proof size: measured `1539`, estimated `60821`.
-		// Minimum execution time: 47_070_000 picoseconds.
-		Weight::from_parts(85_183_389, 60821)
-			.saturating_add(Weight::from_parts(51_824, 0).saturating_mul(w.into()))
+		// Minimum execution time: 39_689_000 picoseconds.
+		Weight::from_parts(73_463_001, 60821)
+			.saturating_add(Weight::from_parts(61_638, 0).saturating_mul(w.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -119,8 +119,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Emission::SubnetShares` (`max_values`: Some(1), `max_size`: Some(770), added: 1265, mode: `MaxEncodedLen`)
 	fn set_subnet_shares() -> Weight {
 		// Proof size: measured `0`, estimated `0`.
-		// Minimum execution time: 9_725_000 picoseconds.
-		Weight::from_parts(12_028_000, 0)
+		// Minimum execution time: 9_854_000 picoseconds.
+		Weight::from_parts(11_797_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Emission::Issued` (r:1 w:1)
@@ -136,9 +136,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `s` is `[1, 128]`.
 	fn emit(s: u32, ) -> Weight {
 		// Proof size: measured `227`, estimated `3593`.
-		// Minimum execution time: 31_667_000 picoseconds.
-		Weight::from_parts(22_994_824, 3593)
-			.saturating_add(Weight::from_parts(5_755_257, 0).saturating_mul(s.into()))
+		// Minimum execution time: 31_917_000 picoseconds.
+		Weight::from_parts(27_354_367, 3593)
+			.saturating_add(Weight::from_parts(6_400_992, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -153,11 +153,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Subnets::Keys` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::Pools` (r:4096 w:4096)
 	/// Proof: `Stake::Pools` (`max_values`: None, `max_size`: Some(94), added: 2569, mode: `MaxEncodedLen`)
-	/// Storage: `Emission::WeightsSetAt` (r:4096 w:0)
+	/// Storage: `Emission::Permits` (r:1 w:1)
+	/// Proof: `Emission::Permits` (`max_values`: None, `max_size`: Some(4108), added: 6583, mode: `MaxEncodedLen`)
+	/// Storage: `Emission::WeightsSetAt` (r:256 w:0)
 	/// Proof: `Emission::WeightsSetAt` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
-	/// Storage: `Emission::Weights` (r:4096 w:0)
+	/// Storage: `Emission::Weights` (r:256 w:0)
 	/// Proof: `Emission::Weights` (`max_values`: None, `max_size`: Some(16406), added: 18881, mode: `MaxEncodedLen`)
-	/// Storage: `Emission::Bonds` (r:4096 w:256)
+	/// Storage: `Emission::Bonds` (r:256 w:256)
 	/// Proof: `Emission::Bonds` (`max_values`: None, `max_size`: Some(40982), added: 43457, mode: `MaxEncodedLen`)
 	/// Storage: `Emission::LastEpoch` (r:1 w:1)
 	/// Proof: `Emission::LastEpoch` (`max_values`: None, `max_size`: Some(14), added: 2489, mode: `MaxEncodedLen`)
@@ -173,19 +175,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Stake::Positions` (`max_values`: None, `max_size`: Some(126), added: 2601, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::SubnetStake` (r:1 w:1)
 	/// Proof: `Stake::SubnetStake` (`max_values`: None, `max_size`: Some(26), added: 2501, mode: `MaxEncodedLen`)
-	/// Storage: `Emission::Permits` (r:0 w:1)
-	/// Proof: `Emission::Permits` (`max_values`: None, `max_size`: Some(4108), added: 6583, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[2, 4096]`.
 	fn epoch(n: u32, ) -> Weight {
-		// Proof size: measured `79502`, estimated `448868`.
-		// Minimum execution time: 231_072_000 picoseconds.
-		Weight::from_parts(232_435_000, 448868)
-			.saturating_add(Weight::from_parts(113_958_600, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(185_u64))
-			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(n.into())))
+		// Proof size: measured `79503`, estimated `7691013`.
+		// Minimum execution time: 228_759_000 picoseconds.
+		Weight::from_parts(230_001_000, 7691013)
+			.saturating_add(Weight::from_parts(117_548_254, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(717_u64))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(185_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 43457).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 2601).saturating_mul(n.into()))
 	}
 	/// Storage: `Emission::DissolvedSubnets` (r:1 w:1)
 	/// Proof: `Emission::DissolvedSubnets` (`max_values`: None, `max_size`: Some(10), added: 2485, mode: `MaxEncodedLen`)
@@ -200,9 +200,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 4096]`.
 	fn clean_dissolved(n: u32, ) -> Weight {
 		// Proof size: measured `1865`, estimated `3475`.
-		// Minimum execution time: 16_484_000 picoseconds.
-		Weight::from_parts(16_795_000, 3475)
-			.saturating_add(Weight::from_parts(5_127_111, 0).saturating_mul(n.into()))
+		// Minimum execution time: 16_134_000 picoseconds.
+		Weight::from_parts(16_305_000, 3475)
+			.saturating_add(Weight::from_parts(5_505_770, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -214,29 +214,29 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights priced with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn set_weights(w: u32, ) -> Weight {
-		Weight::from_parts(70_535_735, 60821)
-			.saturating_add(Weight::from_parts(51_261, 0).saturating_mul(w.into()))
+		Weight::from_parts(79_776_546, 60821)
+			.saturating_add(Weight::from_parts(54_875, 0).saturating_mul(w.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn commit_weights() -> Weight {
-		Weight::from_parts(31_607_000, 7573)
+		Weight::from_parts(29_844_000, 7573)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn reveal_weights(w: u32, ) -> Weight {
-		Weight::from_parts(85_183_389, 60821)
-			.saturating_add(Weight::from_parts(51_824, 0).saturating_mul(w.into()))
+		Weight::from_parts(73_463_001, 60821)
+			.saturating_add(Weight::from_parts(61_638, 0).saturating_mul(w.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn set_subnet_shares() -> Weight {
-		Weight::from_parts(12_028_000, 0)
+		Weight::from_parts(11_797_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn emit(s: u32, ) -> Weight {
-		Weight::from_parts(22_994_824, 3593)
-			.saturating_add(Weight::from_parts(5_755_257, 0).saturating_mul(s.into()))
+		Weight::from_parts(27_354_367, 3593)
+			.saturating_add(Weight::from_parts(6_400_992, 0).saturating_mul(s.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(s.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -244,17 +244,17 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2501).saturating_mul(s.into()))
 	}
 	fn epoch(n: u32, ) -> Weight {
-		Weight::from_parts(232_435_000, 448868)
-			.saturating_add(Weight::from_parts(113_958_600, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(185_u64))
-			.saturating_add(RocksDbWeight::get().reads((7_u64).saturating_mul(n.into())))
+		Weight::from_parts(230_001_000, 7691013)
+			.saturating_add(Weight::from_parts(117_548_254, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(717_u64))
+			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(185_u64))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 43457).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 2601).saturating_mul(n.into()))
 	}
 	fn clean_dissolved(n: u32, ) -> Weight {
-		Weight::from_parts(16_795_000, 3475)
-			.saturating_add(Weight::from_parts(5_127_111, 0).saturating_mul(n.into()))
+		Weight::from_parts(16_305_000, 3475)
+			.saturating_add(Weight::from_parts(5_505_770, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))

@@ -168,3 +168,33 @@ fn on_idle_removes_a_dissolved_subnets_entries_in_bounded_batches() {
 		assert_eq!(Emission::on_idle(System::block_number(), Weight::MAX), lookup);
 	});
 }
+
+#[test]
+fn a_validator_losing_its_permit_loses_its_bonds() {
+	new_test_ext().execute_with(|| {
+		stake(BOB, VALIDATOR, NET0, 300);
+		without_commit_reveal(NET0);
+		first_epoch();
+		assert_ok!(Emission::set_weights(
+			RuntimeOrigin::signed(VALIDATOR),
+			NET0,
+			vec![1],
+			vec![1],
+			0
+		));
+		run_blocks(10);
+		assert!(Bonds::<Test>::get(NET0, 0).is_some_and(|row| !row.is_empty()));
+		assert_eq!(Permits::<Test>::get(NET0).first(), Some(&true));
+
+		// One permit only, and the miner now has more stake: the validator loses its permit at
+		// the next epoch, and its bonds with it.
+		let mut params = pallet_subnets::Hyperparams::<Test>::get(NET0).unwrap();
+		params.max_validators = 1;
+		assert_ok!(Subnets::set_hyperparameters(RuntimeOrigin::root(), NET0, params));
+		stake(CHARLIE, MINER, NET0, 10_000);
+		run_blocks(10);
+		assert_eq!(Permits::<Test>::get(NET0).first(), Some(&false));
+		assert!(Bonds::<Test>::get(NET0, 0).is_none());
+		check_invariants();
+	});
+}
