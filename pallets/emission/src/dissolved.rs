@@ -15,12 +15,8 @@ impl<T: Config> Pallet<T> {
 		let base = T::WeightInfo::clean_dissolved(0).saturating_add(lookup);
 		let per_uid =
 			T::WeightInfo::clean_dissolved(1).saturating_sub(T::WeightInfo::clean_dissolved(0));
-		let Some(spare) = remaining.checked_sub(&base) else { return lookup };
-		let fits = |spare: u64, cost: u64| spare.checked_div(cost).unwrap_or(u64::MAX);
-		let uids = fits(spare.ref_time(), per_uid.ref_time())
-			.min(fits(spare.proof_size(), per_uid.proof_size()))
-			.min(u64::from(T::MaxUids::get()));
-		let limit = u32::try_from(uids).unwrap_or(u32::MAX);
+		let limit =
+			inferchain_primitives::items_that_fit(remaining, base, per_uid, T::MaxUids::get());
 		if limit == 0 {
 			return lookup;
 		}

@@ -18,6 +18,9 @@ use inferchain_yuma::{
 };
 use sp_runtime::traits::{SaturatedConversion, Saturating, UniqueSaturatedInto, Zero};
 
+/// A hotkey and what it is paid.
+type Reward<T> = (<T as frame_system::Config>::AccountId, BalanceOf<T>);
+
 impl<T: Config> Pallet<T> {
 	/// Runs one epoch of `netuid` and pays its pending emission; returns the UIDs it covered.
 	pub(crate) fn run_epoch(netuid: NetUid, now: BlockNumberFor<T>, params: &EpochParams) -> u32 {
@@ -131,15 +134,24 @@ impl<T: Config> Pallet<T> {
 			&output.dividends,
 			&output.stake,
 		);
+		// One batch: a single transfer of the total into the stake pallet, one pool update per
+		// paid hotkey.
+		let (paid_uids, rewards): (Vec<usize>, Vec<Reward<T>>) = hotkeys
+			.iter()
+			.zip(split.miners.iter().zip(&split.validators))
+			.enumerate()
+			.filter_map(|(uid, (hotkey, (miner, validator)))| {
+				let amount: BalanceOf<T> = miner.saturating_add(*validator).saturated_into();
+				let hotkey = hotkey.as_ref().filter(|_| !amount.is_zero())?;
+				Some((uid, (hotkey.clone(), amount)))
+			})
+			.unzip();
+		let moved = T::Stake::reward_batch(netuid, &rewards, &account);
 		let mut paid = BalanceOf::<T>::zero();
 		let mut scores = alloc::vec![0u64; n];
-		for (((hotkey, miner), validator), score) in
-			hotkeys.iter().zip(&split.miners).zip(&split.validators).zip(scores.iter_mut())
-		{
-			let amount: BalanceOf<T> = miner.saturating_add(*validator).saturated_into();
-			let Some(hotkey) = hotkey.as_ref().filter(|_| !amount.is_zero()) else { continue };
-			if let Ok(moved) = T::Stake::reward(netuid, hotkey, amount, &account) {
-				paid = paid.saturating_add(moved);
+		for (uid, moved) in paid_uids.into_iter().zip(moved) {
+			paid = paid.saturating_add(moved);
+			if let Some(score) = scores.get_mut(uid) {
 				*score = moved.saturated_into();
 			}
 		}

@@ -69,9 +69,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `w` is `[1, 4096]`.
 	fn set_weights(w: u32, ) -> Weight {
 		// Proof size: measured `1421`, estimated `60821`.
-		// Minimum execution time: 33_600_000 picoseconds.
-		Weight::from_parts(79_776_546, 60821)
-			.saturating_add(Weight::from_parts(54_875, 0).saturating_mul(w.into()))
+		// Minimum execution time: 33_260_000 picoseconds.
+		Weight::from_parts(63_781_451, 60821)
+			.saturating_add(Weight::from_parts(48_479, 0).saturating_mul(w.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -87,8 +87,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Emission::Commits` (`max_values`: None, `max_size`: Some(94), added: 2569, mode: `MaxEncodedLen`)
 	fn commit_weights() -> Weight {
 		// Proof size: measured `496`, estimated `7573`.
-		// Minimum execution time: 27_861_000 picoseconds.
-		Weight::from_parts(29_844_000, 7573)
+		// Minimum execution time: 27_601_000 picoseconds.
+		Weight::from_parts(30_135_000, 7573)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -109,9 +109,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `w` is `[1, 4096]`.
 	fn reveal_weights(w: u32, ) -> Weight {
 		// Proof size: measured `1539`, estimated `60821`.
-		// Minimum execution time: 39_689_000 picoseconds.
-		Weight::from_parts(73_463_001, 60821)
-			.saturating_add(Weight::from_parts(61_638, 0).saturating_mul(w.into()))
+		// Minimum execution time: 38_768_000 picoseconds.
+		Weight::from_parts(75_493_709, 60821)
+			.saturating_add(Weight::from_parts(53_345, 0).saturating_mul(w.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -119,8 +119,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Emission::SubnetShares` (`max_values`: Some(1), `max_size`: Some(770), added: 1265, mode: `MaxEncodedLen`)
 	fn set_subnet_shares() -> Weight {
 		// Proof size: measured `0`, estimated `0`.
-		// Minimum execution time: 9_854_000 picoseconds.
-		Weight::from_parts(11_797_000, 0)
+		// Minimum execution time: 9_874_000 picoseconds.
+		Weight::from_parts(11_947_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Emission::Issued` (r:1 w:1)
@@ -136,9 +136,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `s` is `[1, 128]`.
 	fn emit(s: u32, ) -> Weight {
 		// Proof size: measured `227`, estimated `3593`.
-		// Minimum execution time: 31_917_000 picoseconds.
-		Weight::from_parts(27_354_367, 3593)
-			.saturating_add(Weight::from_parts(6_400_992, 0).saturating_mul(s.into()))
+		// Minimum execution time: 31_838_000 picoseconds.
+		Weight::from_parts(16_366_504, 3593)
+			.saturating_add(Weight::from_parts(5_907_444, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -178,9 +178,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[2, 4096]`.
 	fn epoch(n: u32, ) -> Weight {
 		// Proof size: measured `79503`, estimated `7691013`.
-		// Minimum execution time: 228_759_000 picoseconds.
-		Weight::from_parts(230_001_000, 7691013)
-			.saturating_add(Weight::from_parts(117_548_254, 0).saturating_mul(n.into()))
+		// Minimum execution time: 200_357_000 picoseconds.
+		Weight::from_parts(202_410_000, 7691013)
+			.saturating_add(Weight::from_parts(61_574_597, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(717_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(185_u64))
@@ -200,9 +200,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 4096]`.
 	fn clean_dissolved(n: u32, ) -> Weight {
 		// Proof size: measured `1865`, estimated `3475`.
-		// Minimum execution time: 16_134_000 picoseconds.
-		Weight::from_parts(16_305_000, 3475)
-			.saturating_add(Weight::from_parts(5_505_770, 0).saturating_mul(n.into()))
+		// Minimum execution time: 17_065_000 picoseconds.
+		Weight::from_parts(17_396_000, 3475)
+			.saturating_add(Weight::from_parts(5_162_719, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -214,29 +214,29 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights priced with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn set_weights(w: u32, ) -> Weight {
-		Weight::from_parts(79_776_546, 60821)
-			.saturating_add(Weight::from_parts(54_875, 0).saturating_mul(w.into()))
+		Weight::from_parts(63_781_451, 60821)
+			.saturating_add(Weight::from_parts(48_479, 0).saturating_mul(w.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn commit_weights() -> Weight {
-		Weight::from_parts(29_844_000, 7573)
+		Weight::from_parts(30_135_000, 7573)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn reveal_weights(w: u32, ) -> Weight {
-		Weight::from_parts(73_463_001, 60821)
-			.saturating_add(Weight::from_parts(61_638, 0).saturating_mul(w.into()))
+		Weight::from_parts(75_493_709, 60821)
+			.saturating_add(Weight::from_parts(53_345, 0).saturating_mul(w.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn set_subnet_shares() -> Weight {
-		Weight::from_parts(11_797_000, 0)
+		Weight::from_parts(11_947_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn emit(s: u32, ) -> Weight {
-		Weight::from_parts(27_354_367, 3593)
-			.saturating_add(Weight::from_parts(6_400_992, 0).saturating_mul(s.into()))
+		Weight::from_parts(16_366_504, 3593)
+			.saturating_add(Weight::from_parts(5_907_444, 0).saturating_mul(s.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(s.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -244,8 +244,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2501).saturating_mul(s.into()))
 	}
 	fn epoch(n: u32, ) -> Weight {
-		Weight::from_parts(230_001_000, 7691013)
-			.saturating_add(Weight::from_parts(117_548_254, 0).saturating_mul(n.into()))
+		Weight::from_parts(202_410_000, 7691013)
+			.saturating_add(Weight::from_parts(61_574_597, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(717_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(185_u64))
@@ -253,8 +253,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2601).saturating_mul(n.into()))
 	}
 	fn clean_dissolved(n: u32, ) -> Weight {
-		Weight::from_parts(16_305_000, 3475)
-			.saturating_add(Weight::from_parts(5_505_770, 0).saturating_mul(n.into()))
+		Weight::from_parts(17_396_000, 3475)
+			.saturating_add(Weight::from_parts(5_162_719, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))

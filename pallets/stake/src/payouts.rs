@@ -5,10 +5,13 @@ use crate::{
 	UnbondingPools,
 };
 use alloc::vec::Vec;
-use frame_support::traits::{
-	fungible::{Inspect, Mutate},
-	tokens::{Fortitude, Precision, Preservation},
-	Get,
+use frame_support::{
+	storage::{with_transaction, TransactionOutcome},
+	traits::{
+		fungible::{Inspect, Mutate},
+		tokens::{Fortitude, Precision, Preservation},
+		Get,
+	},
 };
 use inferchain_primitives::{Slash, SlashTarget, StakeInfo, StakeRewards, SubnetRegistry};
 use inferchain_yuma::top_k_permits;
@@ -65,6 +68,55 @@ impl<T: Config> StakeRewards<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		if amount.is_zero() {
 			return Ok(amount);
 		}
+		with_transaction(|| {
+			let credited = match Self::credit_reward(netuid, hotkey, amount) {
+				Ok(credited) => credited,
+				Err(err) => return TransactionOutcome::Rollback(Err(err)),
+			};
+			match Self::fund_rewards(netuid, credited, source) {
+				Ok(()) => TransactionOutcome::Commit(Ok(credited)),
+				Err(err) => TransactionOutcome::Rollback(Err(err)),
+			}
+		})
+	}
+
+	fn reward_batch(
+		netuid: NetUid,
+		rewards: &[(T::AccountId, BalanceOf<T>)],
+		source: &T::AccountId,
+	) -> Vec<BalanceOf<T>> {
+		// Every pool is credited first, then the total moves in one transfer; if it cannot,
+		// the credits are rolled back.
+		let outcome = with_transaction(|| {
+			let credited: Vec<BalanceOf<T>> = rewards
+				.iter()
+				.map(|(hotkey, amount)| {
+					Self::credit_reward(netuid, hotkey, *amount).unwrap_or_else(|_| Zero::zero())
+				})
+				.collect();
+			let total =
+				credited.iter().fold(BalanceOf::<T>::zero(), |sum, c| sum.saturating_add(*c));
+			match Self::fund_rewards(netuid, total, source) {
+				Ok(()) => TransactionOutcome::Commit(Ok(credited)),
+				Err(err) => TransactionOutcome::Rollback(Err::<_, DispatchError>(err)),
+			}
+		});
+		outcome.unwrap_or_else(|_| alloc::vec![Zero::zero(); rewards.len()])
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// Adds `amount` to `hotkey`'s pool on `netuid` (the owner's take as the owner's shares)
+	/// without moving tokens; returns what was credited (zero when the hotkey has no stakers
+	/// and no owner). Callers move the tokens ([`Self::fund_rewards`]).
+	fn credit_reward(
+		netuid: NetUid,
+		hotkey: &T::AccountId,
+		amount: BalanceOf<T>,
+	) -> Result<BalanceOf<T>, DispatchError> {
+		if amount.is_zero() {
+			return Ok(amount);
+		}
 		let mut pool = Pools::<T>::get(netuid, hotkey).unwrap_or_default();
 		let owner = T::Subnets::hotkey_owner(hotkey);
 		let has_stakers = pool.shares > 0 && !pool.stake.is_zero();
@@ -89,10 +141,22 @@ impl<T: Config> StakeRewards<T::AccountId, BalanceOf<T>> for Pallet<T> {
 			let minted = Self::deposit(&mut pool, amount)?;
 			Self::credit_position(netuid, hotkey, &owner, minted, pool.generation);
 		}
-		T::Currency::transfer(source, &Self::account_id(), amount, Preservation::Preserve)?;
 		Pools::<T>::insert(netuid, hotkey, pool);
-		SubnetStake::<T>::mutate(netuid, |total| *total = total.saturating_add(amount));
 		Ok(amount)
+	}
+
+	/// Moves `total` credited rewards from `source` into the pallet account.
+	fn fund_rewards(
+		netuid: NetUid,
+		total: BalanceOf<T>,
+		source: &T::AccountId,
+	) -> Result<(), DispatchError> {
+		if total.is_zero() {
+			return Ok(());
+		}
+		T::Currency::transfer(source, &Self::account_id(), total, Preservation::Preserve)?;
+		SubnetStake::<T>::mutate(netuid, |sum| *sum = sum.saturating_add(total));
+		Ok(())
 	}
 }
 

@@ -9,9 +9,11 @@
 
 extern crate alloc;
 
+mod budget;
 mod ids;
 mod traits;
 
+pub use budget::items_that_fit;
 pub use ids::{NetUid, Uid};
 pub use traits::{
 	EpochParams, NeuronLifecycle, Slash, SlashTarget, StakeInfo, StakeRewards, SubnetRegistry,

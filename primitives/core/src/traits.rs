@@ -117,4 +117,14 @@ pub trait StakeRewards<AccountId, Balance> {
 		amount: Balance,
 		source: &AccountId,
 	) -> Result<Balance, DispatchError>;
+
+	/// [`StakeRewards::reward`] for many hotkeys with a single transfer of the total from
+	/// `source` (an epoch pays thousands of UIDs). Returns what each `(hotkey, amount)` received,
+	/// in order: zero where it could not be paid, and all zeros (nothing changed) if the total
+	/// cannot be moved.
+	fn reward_batch(
+		netuid: NetUid,
+		rewards: &[(AccountId, Balance)],
+		source: &AccountId,
+	) -> Vec<Balance>;
 }

@@ -32,6 +32,82 @@ fn a_reward_to_a_hotkey_without_stakers_goes_to_its_owner() {
 }
 
 #[test]
+fn a_reward_batch_pays_like_single_rewards_with_one_transfer() {
+	let rewards = [(VALIDATOR, 1_000), (MINER, 500), (STRANGER, 500), (VALIDATOR, 7)];
+	let setup = || {
+		stake(BOB, VALIDATOR, NET0, 1_000);
+		stake(CHARLIE, VALIDATOR, NET0, 3_000);
+	};
+	let singly = new_test_ext().execute_with(|| {
+		setup();
+		let moved: Vec<Balance> = rewards
+			.iter()
+			.map(|(hotkey, amount)| {
+				StakePallet::<Test>::reward(NET0, hotkey, *amount, &DAVE).unwrap()
+			})
+			.collect();
+		let positions = [
+			position(BOB, VALIDATOR, NET0),
+			position(ALICE, VALIDATOR, NET0),
+			position(DAVE, MINER, NET0),
+		];
+		(moved, positions, Balances::free_balance(DAVE))
+	});
+	new_test_ext().execute_with(|| {
+		setup();
+		let issuance = Balances::total_issuance();
+		System::reset_events();
+		let moved = StakePallet::<Test>::reward_batch(NET0, &rewards, &DAVE);
+		// The stranger has neither stakers nor an owner: nothing for it.
+		assert_eq!(moved, vec![1_000, 500, 0, 7]);
+		assert_eq!(moved, singly.0);
+		let positions = [
+			position(BOB, VALIDATOR, NET0),
+			position(ALICE, VALIDATOR, NET0),
+			position(DAVE, MINER, NET0),
+		];
+		assert_eq!(positions, singly.1);
+		assert_eq!(Balances::free_balance(DAVE), singly.2);
+		assert_eq!(Balances::total_issuance(), issuance);
+		// One transfer for the whole batch.
+		let transfers = System::events()
+			.iter()
+			.filter(|record| {
+				matches!(
+					record.event,
+					RuntimeEvent::Balances(pallet_balances::Event::Transfer { .. })
+				)
+			})
+			.count();
+		assert_eq!(transfers, 1);
+		check_invariants();
+	});
+}
+
+#[test]
+fn a_reward_batch_the_source_cannot_fund_changes_nothing() {
+	new_test_ext().execute_with(|| {
+		stake(BOB, VALIDATOR, NET0, 1_000);
+		let before =
+			(position(BOB, VALIDATOR, NET0), StakePallet::<Test>::stake_of(NET0, &VALIDATOR));
+		let moved =
+			StakePallet::<Test>::reward_batch(NET0, &[(VALIDATOR, FUNDS), (MINER, FUNDS)], &DAVE);
+		assert_eq!(moved, vec![0, 0]);
+		assert_eq!(
+			(position(BOB, VALIDATOR, NET0), StakePallet::<Test>::stake_of(NET0, &VALIDATOR)),
+			before
+		);
+		assert_eq!(position(DAVE, MINER, NET0), 0);
+		assert_eq!(
+			StakePallet::<Test>::reward(NET0, &VALIDATOR, FUNDS, &DAVE).map_err(|_| ()),
+			Err(())
+		);
+		assert_eq!(position(BOB, VALIDATOR, NET0), before.0);
+		check_invariants();
+	});
+}
+
+#[test]
 fn a_slash_takes_bonded_and_unbonding_stake_pro_rata() {
 	new_test_ext().execute_with(|| {
 		stake(BOB, VALIDATOR, NET0, 3_000);
