@@ -271,6 +271,52 @@ impl Chain {
 	}
 }
 
+/// Finalized blocks of a node, for as long as the worker runs: connects (or starts from a given
+/// connection), follows the finalized stream, and reconnects with backoff whenever the node
+/// goes away.
+pub struct FinalizedBlocks {
+	url: String,
+	chain: Option<Chain>,
+	stream: Option<subxt::client::Blocks<SubstrateConfig>>,
+}
+
+impl FinalizedBlocks {
+	/// Follows the node at `url`, starting with `chain` if already connected.
+	pub fn new(url: &str, chain: Option<Chain>) -> Self {
+		Self { url: url.to_string(), chain, stream: None }
+	}
+
+	/// The next finalized block's number, and the connection it came from.
+	pub async fn next(&mut self) -> (Chain, u32) {
+		loop {
+			if let (Some(chain), Some(stream)) = (&self.chain, &mut self.stream) {
+				match stream.next().await {
+					Some(Ok(block)) => {
+						return (chain.clone(), u32::try_from(block.number()).unwrap_or(u32::MAX))
+					},
+					Some(Err(err)) => tracing::warn!("finalized block stream: {err}"),
+					None => {},
+				}
+				tracing::warn!("lost the node; reconnecting");
+				(self.chain, self.stream) = (None, None);
+				tokio::time::sleep(Duration::from_secs(1)).await;
+				continue;
+			}
+			let chain = match self.chain.take() {
+				Some(chain) => chain,
+				None => Chain::connect_retrying(&self.url).await,
+			};
+			match chain.api.stream_blocks().await {
+				Ok(stream) => (self.chain, self.stream) = (Some(chain), Some(stream)),
+				Err(err) => {
+					tracing::warn!("cannot follow finalized blocks: {err}");
+					tokio::time::sleep(Duration::from_secs(1)).await;
+				},
+			}
+		}
+	}
+}
+
 /// Whether the pool refused a transaction before admitting it (so signing it again with a
 /// fresh nonce cannot apply it twice).
 fn refused_by_pool(err: &anyhow::Error) -> bool {

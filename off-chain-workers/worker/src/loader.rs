@@ -26,21 +26,22 @@ fn progress_bar() -> ProgressBar {
 	bar
 }
 
+/// Shows `done` of `total` bytes of `path` hashed.
+fn show_progress(bar: &ProgressBar, path: &std::path::Path, done: u64, total: u64) {
+	bar.set_message(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+	bar.set_length(total);
+	bar.set_position(done);
+}
+
 /// The model id of the files in `args` (hashing only).
 pub async fn model_id(args: &ModelArgs) -> anyhow::Result<[u8; 32]> {
 	let args = args.clone();
 	tokio::task::spawn_blocking(move || {
 		let bar = progress_bar();
-		let id = ModelFiles::in_dir(&args.model_dir).model_id(
-			&args.profile,
-			&mut |path, done, total| {
-				bar.set_message(
-					path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-				);
-				bar.set_length(total);
-				bar.set_position(done);
-			},
-		)?;
+		let id = ModelFiles::in_dir(&args.model_dir)
+			.model_id(&args.profile, &mut |path, done, total| {
+				show_progress(&bar, path, done, total)
+			})?;
 		bar.finish_and_clear();
 		Ok(id)
 	})
@@ -56,13 +57,7 @@ pub async fn load(args: &ModelArgs) -> anyhow::Result<EmbeddingModel> {
 		let model = EmbeddingModel::load(
 			&ModelFiles::in_dir(&args.model_dir),
 			options(&args),
-			&mut |path, done, total| {
-				bar.set_message(
-					path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-				);
-				bar.set_length(total);
-				bar.set_position(done);
-			},
+			&mut |path, done, total| show_progress(&bar, path, done, total),
 		);
 		bar.finish_and_clear();
 		model

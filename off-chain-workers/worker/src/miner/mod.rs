@@ -5,7 +5,7 @@
 mod http;
 
 use crate::{
-	chain::Chain,
+	chain::{Chain, FinalizedBlocks},
 	cli::MinerArgs,
 	join::{join, Joined},
 	metrics::Metrics,
@@ -69,8 +69,7 @@ pub async fn run(args: MinerArgs) -> anyhow::Result<()> {
 	if args.perturb.is_some() {
 		tracing::warn!("--perturb is set: this miner returns WRONG outputs (testing audits only)");
 	}
-	let follower =
-		tokio::spawn(follow_finalized(args.chain.chain.clone(), state.clone(), Some(chain)));
+	let follower = tokio::spawn(follow_finalized(args.chain.chain.clone(), state.clone(), chain));
 	tracing::info!(uid, netuid, %public, "serving /v1/embeddings");
 	axum::serve(listener, http::router(state))
 		.with_graceful_shutdown(crate::shutdown_signal())
@@ -112,31 +111,11 @@ async fn publish_endpoint(
 }
 
 /// Keeps `state.block` at the latest finalized block, reconnecting whenever the node goes away.
-async fn follow_finalized(url: String, state: Arc<MinerState>, mut chain: Option<Chain>) {
+async fn follow_finalized(url: String, state: Arc<MinerState>, chain: Chain) {
+	let mut blocks = FinalizedBlocks::new(&url, Some(chain));
 	loop {
-		let connected = match chain.take() {
-			Some(chain) => chain,
-			None => Chain::connect_retrying(&url).await,
-		};
-		match connected.api.stream_blocks().await {
-			Ok(mut blocks) => {
-				while let Some(block) = blocks.next().await {
-					match block {
-						Ok(block) => {
-							let number = u32::try_from(block.number()).unwrap_or(u32::MAX);
-							state.block.store(number, std::sync::atomic::Ordering::Relaxed);
-							state.metrics.finalized_block.set(i64::from(number));
-						},
-						Err(err) => {
-							tracing::warn!("finalized block stream: {err}");
-							break;
-						},
-					}
-				}
-			},
-			Err(err) => tracing::warn!("cannot follow finalized blocks: {err}"),
-		}
-		tracing::warn!("lost the node; reconnecting");
-		tokio::time::sleep(Duration::from_secs(1)).await;
+		let (_, number) = blocks.next().await;
+		state.block.store(number, std::sync::atomic::Ordering::Relaxed);
+		state.metrics.finalized_block.set(i64::from(number));
 	}
 }

@@ -8,7 +8,7 @@ mod probe;
 mod score;
 
 use crate::{
-	chain::{Chain, NeuronInfo},
+	chain::{Chain, FinalizedBlocks, NeuronInfo},
 	cli::ValidatorArgs,
 	join::{join, Joined},
 	keys,
@@ -64,6 +64,11 @@ pub fn commit_hash(
 	sp_crypto_hashing::blake2_256(&(hotkey, netuid, uids, values, salt, version_key).encode())
 }
 
+/// A `Vec<u16>` call argument (UIDs or weight values).
+fn u16_values(values: &[u16]) -> Value {
+	Value::unnamed_composite(values.iter().map(|v| Value::u128(u128::from(*v))))
+}
+
 /// Runs the validator until SIGTERM/Ctrl-C.
 pub async fn run(args: ValidatorArgs) -> anyhow::Result<()> {
 	let Joined { coldkey, hotkey, model, chain, uid } =
@@ -82,7 +87,7 @@ pub async fn run(args: ValidatorArgs) -> anyhow::Result<()> {
 	tracing::info!(uid, netuid = args.chain.netuid, model_id = %format!("0x{}", hex(&model_id)), "validating");
 	let validator = Validator { args, hotkey, batcher, model_id, rule, http, metrics };
 	tokio::select! {
-		() = validator.follow(Some(chain)) => {},
+		() = validator.follow(chain) => {},
 		() = crate::shutdown_signal() => tracing::info!("validator stopped"),
 	}
 	metrics_server.abort();
@@ -106,53 +111,32 @@ async fn serve_metrics(addr: std::net::SocketAddr, metrics: Arc<Metrics>) {
 
 impl Validator {
 	/// Follows finalized blocks forever (reconnecting), running rounds and reveals when due.
-	async fn follow(&self, mut chain: Option<Chain>) {
+	async fn follow(&self, chain: Chain) {
+		let mut blocks = FinalizedBlocks::new(&self.args.chain.chain, Some(chain));
 		let mut next_round = 0u32;
 		let mut pending: Option<PendingReveal> = None;
 		loop {
-			let connected = match chain.take() {
-				Some(chain) => chain,
-				None => Chain::connect_retrying(&self.args.chain.chain).await,
-			};
-			let mut blocks = match connected.api.stream_blocks().await {
-				Ok(blocks) => blocks,
-				Err(err) => {
-					tracing::warn!("cannot follow finalized blocks: {err}");
-					tokio::time::sleep(Duration::from_secs(1)).await;
-					continue;
-				},
-			};
-			while let Some(block) = blocks.next().await {
-				let number = match block {
-					Ok(block) => u32::try_from(block.number()).unwrap_or(u32::MAX),
-					Err(err) => {
-						tracing::warn!("finalized block stream: {err}");
-						break;
-					},
-				};
-				self.metrics.finalized_block.set(i64::from(number));
-				if let Some(reveal) = pending.take_if(|p| number >= p.reveal_at) {
-					if let Err(err) = self.reveal(&connected, &reveal).await {
-						tracing::warn!("reveal failed: {err:#}");
-					}
-				}
-				if number >= next_round {
-					match self.round(&connected, number).await {
-						Ok((interval, committed)) => {
-							next_round = number.saturating_add(interval.max(1));
-							if committed.is_some() {
-								pending = committed;
-							}
-						},
-						Err(err) => {
-							tracing::warn!("round failed: {err:#}");
-							next_round = number.saturating_add(1);
-						},
-					}
+			let (chain, number) = blocks.next().await;
+			self.metrics.finalized_block.set(i64::from(number));
+			if let Some(reveal) = pending.take_if(|p| number >= p.reveal_at) {
+				if let Err(err) = self.reveal(&chain, &reveal).await {
+					tracing::warn!("reveal failed: {err:#}");
 				}
 			}
-			tracing::warn!("lost the node; reconnecting");
-			tokio::time::sleep(Duration::from_secs(1)).await;
+			if number >= next_round {
+				match self.round(&chain, number).await {
+					Ok((interval, committed)) => {
+						next_round = number.saturating_add(interval.max(1));
+						if committed.is_some() {
+							pending = committed;
+						}
+					},
+					Err(err) => {
+						tracing::warn!("round failed: {err:#}");
+						next_round = number.saturating_add(1);
+					},
+				}
+			}
 		}
 	}
 
@@ -219,11 +203,9 @@ impl Validator {
 			return Ok((interval, None));
 		}
 		let netuid_value = Value::u128(u128::from(netuid));
-		let to_values =
-			|xs: &[u16]| Value::unnamed_composite(xs.iter().map(|x| Value::u128(u128::from(*x))));
 		if !subnet.hyperparams.commit_reveal {
 			let version_value = Value::u128(u128::from(version));
-			let args = vec![netuid_value, to_values(&uids), to_values(&values), version_value];
+			let args = vec![netuid_value, u16_values(&uids), u16_values(&values), version_value];
 			chain.submit(&self.hotkey, "Emission", "set_weights", args).await?;
 			self.metrics.weights_submitted.inc();
 			tracing::info!(block = number, ?uids, ?values, "weights set");
@@ -248,12 +230,10 @@ impl Validator {
 
 	/// Reveals committed weights.
 	async fn reveal(&self, chain: &Chain, pending: &PendingReveal) -> anyhow::Result<()> {
-		let to_values =
-			|xs: &[u16]| Value::unnamed_composite(xs.iter().map(|x| Value::u128(u128::from(*x))));
 		let args = vec![
 			Value::u128(u128::from(self.args.chain.netuid)),
-			to_values(&pending.uids),
-			to_values(&pending.values),
+			u16_values(&pending.uids),
+			u16_values(&pending.values),
 			Value::u128(u128::from(pending.salt)),
 			Value::u128(u128::from(pending.version)),
 		];
