@@ -8,6 +8,7 @@
 //! same instruction set and libtorch build; across others, use a tolerance profile.
 
 use crate::error::{EngineError, Result};
+use inferchain_inference::{ComparisonRule, RuntimeProfile};
 use std::{str::FromStr, sync::Once};
 
 /// Where the model runs.
@@ -110,6 +111,30 @@ pub fn prepare(
 			}
 			Ok(tch::Device::Cuda(index))
 		},
+	}
+}
+
+/// [`prepare`] as a runtime profile requires: a bitwise profile runs deterministically on the
+/// CPU with the thread count it pins (refused on GPUs or with zero threads); a tolerance profile
+/// runs anywhere with `threads` (or libtorch's default).
+pub fn prepare_for(
+	profile: &RuntimeProfile,
+	choice: DeviceChoice,
+	threads: Option<u16>,
+) -> Result<tch::Device> {
+	match profile.rule {
+		ComparisonRule::Bitwise => {
+			if choice != DeviceChoice::Cpu {
+				return Err(EngineError::Profile(
+					"bitwise profiles run on the CPU; use a tolerance profile on GPUs".into(),
+				));
+			}
+			if profile.cpu_threads == 0 {
+				return Err(EngineError::Profile("bitwise profiles need cpu_threads ≥ 1".into()));
+			}
+			prepare(choice, Some(profile.cpu_threads), true)
+		},
+		ComparisonRule::Tolerance { .. } => prepare(choice, threads, false),
 	}
 }
 

@@ -73,11 +73,6 @@ impl EngineOptions {
 	pub fn cpu(profile: RuntimeProfile) -> Self {
 		Self { device: DeviceChoice::Cpu, profile, threads: None, max_tokens: 256, max_inputs: 64 }
 	}
-
-	/// Whether the profile asks for bit-reproducible execution.
-	pub fn deterministic(&self) -> bool {
-		self.profile.rule == ComparisonRule::Bitwise
-	}
 }
 
 /// Embeddings of a batch: `rows` vectors of `dim` values, row-major.
@@ -129,23 +124,7 @@ impl EmbeddingModel {
 		options: EngineOptions,
 		progress: &mut dyn FnMut(&Path, u64, u64),
 	) -> Result<Self> {
-		let threads = match options.profile.rule {
-			ComparisonRule::Bitwise => {
-				if options.device != DeviceChoice::Cpu {
-					return Err(EngineError::Profile(
-						"bitwise profiles run on the CPU; use a tolerance profile on GPUs".into(),
-					));
-				}
-				if options.profile.cpu_threads == 0 {
-					return Err(EngineError::Profile(
-						"bitwise profiles need cpu_threads ≥ 1".into(),
-					));
-				}
-				Some(options.profile.cpu_threads)
-			},
-			ComparisonRule::Tolerance { .. } => options.threads,
-		};
-		let device = device::prepare(options.device, threads, options.deterministic())?;
+		let device = device::prepare_for(&options.profile, options.device, options.threads)?;
 		let id = files.model_id(&options.profile, progress)?;
 		let config = BertConfig::load(&files.config)?;
 		let mut tokenizer = Tokenizer::from_file(&files.tokenizer).map_err(|e| {

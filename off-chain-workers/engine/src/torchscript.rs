@@ -7,7 +7,7 @@ use crate::{
 	digest::file_digest,
 	error::{EngineError, Result},
 };
-use inferchain_inference::{model_id, ComparisonRule, ModelId, RuntimeProfile};
+use inferchain_inference::{model_id, ModelId, RuntimeProfile};
 use std::path::Path;
 use tch::{CModule, Kind, Tensor};
 
@@ -26,9 +26,7 @@ pub struct TorchScriptModel {
 impl TorchScriptModel {
 	/// Loads the module at `path` onto `device` under `profile`.
 	pub fn load(path: &Path, device: DeviceChoice, profile: RuntimeProfile) -> Result<Self> {
-		let deterministic = profile.rule == ComparisonRule::Bitwise;
-		let threads = deterministic.then_some(profile.cpu_threads);
-		let device = device::prepare(device, threads, deterministic)?;
+		let device = device::prepare_for(&profile, device, None)?;
 		let digest = file_digest(path, &mut |_, _| {})?;
 		let id = model_id(&digest, &torchscript_config(), None, &profile);
 		let mut module = CModule::load_on_device(path, device).map_err(|e| {
