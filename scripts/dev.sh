@@ -32,12 +32,15 @@ until curl -sf -H 'Content-Type: application/json' \
 done
 
 if [ "${WORKERS:-1}" != 0 ]; then
-	# Alice (sudo) registers subnet 0 for the model and gives it a 20-block (1 minute) tempo.
+	# Alice (sudo) registers the model and subnet 0 for it, with a 20-block (1 minute) tempo, one
+	# validator permit (the top stake) and 20 % of results audited.
 	"$worker" subnet --chain "$chain" --owner-suri //Alice --model-dir "$INFERCHAIN_MODEL_DIR" \
-		--tempo 20 --reveal-period 3 --weights-rate-limit 0 >/dev/null
-	# Bob's hotkey Charlie mines; Ferdie's hotkey Eve validates with 100 INFER of stake.
+		--tempo 20 --reveal-period 3 --weights-rate-limit 0 --max-validators 1 \
+		--audit-percent 20 >/dev/null
+	# Bob's hotkey Charlie mines with 10 INFER of stake behind its results; Ferdie's hotkey Eve
+	# validates with 100 INFER of stake.
 	"$worker" miner --chain "$chain" --netuid 0 --coldkey-suri //Bob --hotkey-suri //Charlie \
-		--listen "127.0.0.1:${miner_port}" >"$logs/miner.log" 2>&1 &
+		--listen "127.0.0.1:${miner_port}" --stake 10000000000000 >"$logs/miner.log" 2>&1 &
 	pids+=($!)
 	"$worker" validator --chain "$chain" --netuid 0 --coldkey-suri //Ferdie --hotkey-suri //Eve \
 		--stake 100000000000000 --metrics-listen 127.0.0.1:9616 >"$logs/validator.log" 2>&1 &
@@ -57,6 +60,8 @@ if [ "${WORKERS:-1}" != 0 ]; then
   Subnet 0 runs all-MiniLM-L6-v2 (model id: subnets_getSubnet(0).task.modelId).
   Miner (hotkey Charlie), OpenAI-compatible: curl -s http://127.0.0.1:${miner_port}/v1/embeddings \\
       -H 'Content-Type: application/json' -d '{"input":"hello","model":"all-MiniLM-L6-v2"}'
+  A paid, verified request (after the first epoch, ~1 minute, gives the validator its permit):
+      $worker request --chain $chain --requester-suri //Dave --input "hello"
   Miner metrics:      http://127.0.0.1:${miner_port}/metrics
   Validator (hotkey Eve) metrics: http://127.0.0.1:9616/metrics
   Worker logs:        ${logs}/{miner,validator}.log

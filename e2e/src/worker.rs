@@ -113,3 +113,39 @@ impl Drop for Worker {
 		}
 	}
 }
+
+/// The bundled model's folder: `$INFERCHAIN_MODEL_DIR`, else where `scripts/setup.sh` puts it.
+pub fn model_dir() -> String {
+	std::env::var("INFERCHAIN_MODEL_DIR").unwrap_or_else(|_| {
+		format!(
+			"{}/.cache/inferchain/models/all-MiniLM-L6-v2",
+			std::env::var("HOME").unwrap_or_default()
+		)
+	})
+}
+
+/// A free `127.0.0.1:port` for a worker to listen on.
+pub fn free_addr() -> String {
+	format!("127.0.0.1:{}", crate::node::free_port())
+}
+
+/// Seals (and finalizes) a block every `interval` on a `--sealing manual` node, reconnecting
+/// after node restarts; abort the handle to stop.
+pub fn start_block_ticker(url: String, interval: Duration) -> tokio::task::JoinHandle<()> {
+	tokio::spawn(async move {
+		let mut client: Option<crate::Client> = None;
+		loop {
+			tokio::time::sleep(interval).await;
+			if client.is_none() {
+				client = crate::Client::connect(&url).await.ok();
+			}
+			if let Some(connected) = &client {
+				let args =
+					vec![serde_json::json!(true), serde_json::json!(true), serde_json::Value::Null];
+				if connected.call("engine_createBlock", args).await.is_err() {
+					client = None;
+				}
+			}
+		}
+	})
+}

@@ -6,7 +6,9 @@
 //! own sr25519 verifies; workers survive a node restart and stop cleanly on SIGTERM.
 
 use codec::Decode;
-use inferchain_e2e::{run_worker, wait_for, Client, Node, NodeConfig, Worker};
+use inferchain_e2e::{
+	free_addr, model_dir, run_worker, start_block_ticker, wait_for, Node, NodeConfig, Worker,
+};
 use inferchain_inference::Receipt;
 use inferchain_primitives::NetUid;
 use inferchain_runtime::{Runtime, UNIT};
@@ -16,36 +18,6 @@ use sp_keyring::Sr25519Keyring::{Charlie, Dave, Eve};
 use std::time::Duration;
 
 const NETUID: NetUid = NetUid(0);
-
-fn model_dir() -> String {
-	std::env::var("INFERCHAIN_MODEL_DIR").unwrap_or_else(|_| {
-		format!(
-			"{}/.cache/inferchain/models/all-MiniLM-L6-v2",
-			std::env::var("HOME").unwrap_or_default()
-		)
-	})
-}
-
-/// Seals (and finalizes) a block every 250 ms, reconnecting after node restarts.
-fn start_block_ticker(url: String) -> tokio::task::JoinHandle<()> {
-	tokio::spawn(async move {
-		let mut client: Option<Client> = None;
-		loop {
-			tokio::time::sleep(Duration::from_millis(250)).await;
-			if client.is_none() {
-				client = Client::connect(&url).await.ok();
-			}
-			if let Some(connected) = &client {
-				let sealed = connected
-					.call("engine_createBlock", vec![json!(true), json!(true), Value::Null])
-					.await;
-				if sealed.is_err() {
-					client = None;
-				}
-			}
-		}
-	})
-}
 
 fn neuron<'a>(neurons: &'a Value, hotkey: &str) -> Option<&'a Value> {
 	neurons.as_array()?.iter().find(|n| n["hotkey"] == hotkey)
@@ -59,10 +31,6 @@ fn amount(neuron: &Value, field: &str) -> u128 {
 	}
 }
 
-fn free_addr() -> String {
-	format!("127.0.0.1:{}", inferchain_e2e::node::free_port())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_honest_miner_earns_and_a_cheating_miner_does_not() -> anyhow::Result<()> {
 	let dir = tempfile::tempdir()?;
@@ -70,7 +38,7 @@ async fn an_honest_miner_earns_and_a_cheating_miner_does_not() -> anyhow::Result
 		NodeConfig::new("workers", "dev", dir.path()).with_args(["--dev", "--sealing", "manual"]);
 	let url = config.ws_url();
 	let (mut node, client) = Node::start(config).await?;
-	let ticker = start_block_ticker(url.clone());
+	let ticker = start_block_ticker(url.clone(), Duration::from_millis(250));
 
 	// The subnet owner's tool: a subnet whose task is the bundled model, made fast by root.
 	let netuid = run_worker([

@@ -1,8 +1,8 @@
 //! The node's RPC extensions on top of Substrate's standard `system_*`, `chain_*`, `state_*` and
 //! `author_*` methods: account nonces (`system_accountNextIndex`), fee queries (`payment_*`), the
 //! manual-seal `engine_*` methods when the node runs with `--sealing manual`, and Inferchain's
-//! typed `subnets_getSubnet` / `subnets_getNeurons` reads (`inference_*` come with the
-//! inference pallet).
+//! typed reads: `subnets_getSubnet` / `subnets_getNeurons` and `inference_getRequest` /
+//! `inference_getResult` / `inference_listModels` / `inference_getMinerStats`.
 
 use std::sync::Arc;
 
@@ -44,8 +44,10 @@ where
 	C::Api: pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>,
 	C::Api: BlockBuilder<Block>,
 	C::Api: pallet_subnets_runtime_api::SubnetsApi<Block, AccountId, Balance, BlockNumber>,
+	C::Api: pallet_inference_runtime_api::InferenceApi<Block, AccountId, Balance, BlockNumber>,
 	P: TransactionPool + 'static,
 {
+	use pallet_inference_rpc::{Inference, InferenceApiServer};
 	use pallet_subnets_rpc::{Subnets, SubnetsApiServer};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
@@ -54,7 +56,8 @@ where
 	let mut module = RpcModule::new(());
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
-	module.merge(Subnets::new(client).into_rpc())?;
+	module.merge(Subnets::new(client.clone()).into_rpc())?;
+	module.merge(Inference::new(client).into_rpc())?;
 	if let Some(sink) = manual_seal_sink {
 		module.merge(ManualSeal::new(sink).into_rpc())?;
 	}

@@ -120,6 +120,31 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_inference_runtime_api::InferenceApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn request(
+			id: pallet_inference::RequestId,
+		) -> Option<pallet_inference_runtime_api::RequestView<AccountId, Balance, BlockNumber>> {
+			crate::inference_views::request(id)
+		}
+
+		fn models() -> Vec<pallet_inference_runtime_api::ModelView<AccountId, Balance, BlockNumber>> {
+			crate::inference_views::models()
+		}
+
+		fn market(
+			netuid: inferchain_primitives::NetUid,
+		) -> Option<pallet_inference::MarketParams<Balance>> {
+			crate::inference_views::market(netuid)
+		}
+
+		fn miner_stats(
+			netuid: inferchain_primitives::NetUid,
+			hotkey: AccountId,
+		) -> pallet_inference::MinerStats {
+			crate::inference_views::miner_stats(netuid, hotkey)
+		}
+	}
+
 	impl sp_session::SessionKeys<Block> for Runtime {
 		fn generate_session_keys(
 			owner: Vec<u8>,

@@ -21,6 +21,7 @@ pub mod apis;
 mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
+mod inference_views;
 #[cfg(test)]
 mod tests;
 mod views;
@@ -70,7 +71,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("inferchain"),
 	impl_name: alloc::borrow::Cow::Borrowed("inferchain"),
 	authoring_version: 1,
-	spec_version: 106,
+	spec_version: 107,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -209,4 +210,7 @@ mod runtime {
 
 	#[runtime::pallet_index(12)]
 	pub type Emission = pallet_emission;
+
+	#[runtime::pallet_index(13)]
+	pub type Inference = pallet_inference;
 }

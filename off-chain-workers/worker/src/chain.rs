@@ -15,6 +15,35 @@ use subxt_signer::sr25519::Keypair;
 /// A subxt client.
 pub type Api = OnlineClient<SubstrateConfig>;
 
+/// Serialises signing and submission within the process (see [`Chain::submit`]).
+static SIGNING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// The nonces this process signed with lately (see [`RecentNonces`]).
+static LAST_NONCES: tokio::sync::Mutex<RecentNonces> =
+	tokio::sync::Mutex::const_new(RecentNonces(Vec::new()));
+
+/// How long a nonce this process used counts against the pool's answer.
+const NONCE_MEMORY: Duration = Duration::from_secs(12);
+
+/// The last nonce used per key, and when. The node's `system_accountNextIndex` can answer
+/// before it counts a transaction submitted a moment earlier; the next nonce is then the
+/// larger of its answer and the last one used plus one, while that use is recent (a
+/// transaction that never made it cannot hold later ones back for longer).
+struct RecentNonces(Vec<(AccountId32, u64, std::time::Instant)>);
+
+impl RecentNonces {
+	/// The nonce to sign with, given the pool's answer; recorded as used.
+	fn next(&mut self, account: &AccountId32, pool_nonce: u64) -> u64 {
+		let now = std::time::Instant::now();
+		self.0.retain(|(_, _, at)| now.duration_since(*at) < NONCE_MEMORY);
+		let recent = self.0.iter().find(|(a, _, _)| a == account).map(|(_, n, _)| n + 1);
+		let nonce = recent.map_or(pool_nonce, |recent| recent.max(pool_nonce));
+		self.0.retain(|(a, _, _)| a != account);
+		self.0.push((*account, nonce, now));
+		nonce
+	}
+}
+
 /// A connection to a node: subxt for extrinsics and storage, raw RPC for `subnets_*`.
 #[derive(Clone)]
 pub struct Chain {
@@ -147,6 +176,15 @@ impl Chain {
 		Ok(neurons.unwrap_or_default())
 	}
 
+	/// Calls a typed JSON-RPC method of the node (`inference_*`, `subnets_*`).
+	pub async fn rpc<T: serde::de::DeserializeOwned>(
+		&self,
+		method: &str,
+		params: subxt::rpcs::client::RpcParams,
+	) -> anyhow::Result<T> {
+		self.rpc.request(method, params).await.with_context(|| format!("calling {method}"))
+	}
+
 	/// The neuron of `hotkey` on `netuid`, if registered.
 	pub async fn neuron_of(
 		&self,
@@ -194,14 +232,33 @@ impl Chain {
 		args: Vec<Value>,
 	) -> anyhow::Result<Vec<EventInfo>> {
 		let payload = subxt::dynamic::tx(pallet, call, args);
-		let events = self
-			.api
-			.at_current_block()
-			.await?
-			.transactions()
-			.sign_and_submit_then_watch_default(&payload, signer)
-			.await
-			.with_context(|| format!("submitting {pallet}.{call}"))?
+		// One signing at a time in this process: concurrent tasks signing with one key would
+		// take the same nonce. The lock is held until the pool has the transaction (the pool's
+		// next nonce then counts it), not until it is finalized.
+		let progress = {
+			let _signing = SIGNING.lock().await;
+			// The pool-aware nonce (subxt's default reads the chain's, which misses transactions
+			// of this key still in the pool).
+			let account = AccountId32(signer.public_key().0);
+			let pool_nonce: u64 = self
+				.rpc
+				.request("system_accountNextIndex", rpc_params![account.to_string()])
+				.await
+				.context("reading the account's next nonce")?;
+			let nonce = LAST_NONCES.lock().await.next(&account, pool_nonce);
+			tracing::debug!(%account, nonce, "signing {pallet}.{call}");
+			let params = subxt::config::SubstrateExtrinsicParamsBuilder::<SubstrateConfig>::new()
+				.nonce(nonce)
+				.build();
+			self.api
+				.at_current_block()
+				.await?
+				.transactions()
+				.sign_and_submit_then_watch(&payload, signer, params)
+				.await
+				.with_context(|| format!("submitting {pallet}.{call}"))?
+		};
+		let events = progress
 			.wait_for_finalized_success()
 			.await
 			.with_context(|| format!("{pallet}.{call}"))?;
@@ -271,6 +328,30 @@ impl Chain {
 	}
 }
 
+/// A finalized block.
+pub struct FinalizedBlock {
+	/// Its number.
+	pub number: u32,
+	block: subxt::client::Block<SubstrateConfig>,
+}
+
+impl FinalizedBlock {
+	/// The events the block emitted.
+	pub async fn events(&self) -> anyhow::Result<Vec<EventInfo>> {
+		let at = self.block.at().await?;
+		let events = at.events().fetch().await?;
+		let mut found = Vec::new();
+		for event in events.iter() {
+			let event = event?;
+			found.push(EventInfo {
+				name: format!("{}.{}", event.pallet_name(), event.event_name()),
+				fields: event.decode_fields_unchecked_as::<Value>()?,
+			});
+		}
+		Ok(found)
+	}
+}
+
 /// Finalized blocks of a node, for as long as the worker runs: connects (or starts from a given
 /// connection), follows the finalized stream, and reconnects with backoff whenever the node
 /// goes away.
@@ -286,13 +367,14 @@ impl FinalizedBlocks {
 		Self { url: url.to_string(), chain, stream: None }
 	}
 
-	/// The next finalized block's number, and the connection it came from.
-	pub async fn next(&mut self) -> (Chain, u32) {
+	/// The next finalized block, and the connection it came from.
+	pub async fn next(&mut self) -> (Chain, FinalizedBlock) {
 		loop {
 			if let (Some(chain), Some(stream)) = (&self.chain, &mut self.stream) {
 				match stream.next().await {
 					Some(Ok(block)) => {
-						return (chain.clone(), u32::try_from(block.number()).unwrap_or(u32::MAX))
+						let number = u32::try_from(block.number()).unwrap_or(u32::MAX);
+						return (chain.clone(), FinalizedBlock { number, block });
 					},
 					Some(Err(err)) => tracing::warn!("finalized block stream: {err}"),
 					None => {},
@@ -317,14 +399,15 @@ impl FinalizedBlocks {
 	}
 }
 
-/// Whether the pool refused a transaction before admitting it (so signing it again with a
-/// fresh nonce cannot apply it twice).
+/// Whether the pool refused a transaction, or dropped it for another with its nonce, without
+/// applying it (so signing it again with a fresh nonce cannot apply it twice).
 fn refused_by_pool(err: &anyhow::Error) -> bool {
 	let text = format!("{err:#}");
 	[
 		"priority of the transaction is too low",
 		"Transaction is outdated",
 		"Invalid Transaction (1010)",
+		"rendered invalid by another extrinsic",
 	]
 	.iter()
 	.any(|needle| text.contains(needle))
@@ -360,6 +443,19 @@ mod tests {
 		assert_eq!(endpoint("::1", "https").base_url().as_deref(), Some("https://[::1]:8080"));
 		assert_eq!(endpoint("127.0.0.1", "grpc").base_url(), None);
 		assert_eq!(endpoint("nonsense", "http").base_url(), None);
+	}
+
+	#[test]
+	fn nonces_follow_the_pool_or_the_last_one_used() {
+		let mut nonces = RecentNonces(Vec::new());
+		let (alice, bob) = (AccountId32([1; 32]), AccountId32([2; 32]));
+		assert_eq!(nonces.next(&alice, 5), 5);
+		// The pool has not counted nonce 5 yet.
+		assert_eq!(nonces.next(&alice, 5), 6);
+		// The pool is ahead.
+		assert_eq!(nonces.next(&alice, 9), 9);
+		assert_eq!(nonces.next(&bob, 0), 0);
+		assert_eq!(nonces.next(&alice, 0), 10);
 	}
 
 	#[test]

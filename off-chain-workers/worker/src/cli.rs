@@ -1,4 +1,4 @@
-//! The command line: `miner`, `validator`, `subnet` and `model-id`.
+//! The command line: `miner`, `validator`, `subnet`, `request` and `model-id`.
 
 use clap::{Args, Parser, Subcommand};
 use inferchain_engine::DeviceChoice;
@@ -27,6 +27,9 @@ pub enum Command {
 	Validator(ValidatorArgs),
 	/// Register a subnet whose task is the given model (its owner's tool).
 	Subnet(SubnetArgs),
+	/// Submit a paid inference request (a dApp's tool), wait for its result and print it with
+	/// its verification status.
+	Request(RequestArgs),
 	/// Print the model id of local model files under a runtime profile.
 	ModelId(ModelArgs),
 }
@@ -114,6 +117,10 @@ pub struct MinerArgs {
 	/// Most registration burn to pay, in planck (smallest units).
 	#[arg(long, default_value_t = 10_000_000_000_000_000)]
 	pub max_burn: u128,
+	/// Stake (planck) the coldkey keeps on the hotkey: topped up at start if lower. It backs
+	/// the miner's results (a wrong result is slashed from it).
+	#[arg(long)]
+	pub stake: Option<u128>,
 	/// TESTING ONLY: add this to every output value (a dishonest miner, for audits to catch).
 	#[arg(long, hide = true)]
 	pub perturb: Option<f32>,
@@ -189,6 +196,57 @@ pub struct SubnetArgs {
 	/// Root only: set the weights rate limit (blocks).
 	#[arg(long)]
 	pub weights_rate_limit: Option<u32>,
+	/// Root only: set the size of the validator set (top stakes hold permits; the other UIDs
+	/// are the miners requests are assigned to).
+	#[arg(long)]
+	pub max_validators: Option<u16>,
+	/// Fee of one inference request, in planck (default: the runtime's).
+	#[arg(long)]
+	pub request_fee: Option<u128>,
+	/// Probability, in percent, that a result is audited (default: the runtime's).
+	#[arg(long, value_parser = clap::value_parser!(u32).range(1..=100))]
+	pub audit_percent: Option<u32>,
+	/// The same for miners with few finalized results (default: `--audit-percent`).
+	#[arg(long, value_parser = clap::value_parser!(u32).range(1..=100))]
+	pub new_miner_audit_percent: Option<u32>,
+}
+
+/// How far `request` waits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum WaitFor {
+	/// Until a miner answered (the result may still be audited or challenged).
+	Answered,
+	/// Until the result is final (paid), rejected (slashed and refunded) or expired.
+	Final,
+}
+
+/// `request` options.
+#[derive(Debug, Args)]
+pub struct RequestArgs {
+	#[command(flatten)]
+	#[allow(missing_docs)]
+	pub chain: ChainArgs,
+	/// Dev requester account, e.g. `//Dave` (pays the fee).
+	#[arg(long, conflicts_with = "requester_file")]
+	pub requester_suri: Option<String>,
+	/// File with the requester's mnemonic or secret URI.
+	#[arg(long)]
+	pub requester_file: Option<PathBuf>,
+	/// The input text.
+	#[arg(long)]
+	pub input: String,
+	/// Most fee to pay, in planck (the subnet's fee is charged).
+	#[arg(long, default_value_t = 1_000_000_000_000)]
+	pub max_fee: u128,
+	/// How far to wait.
+	#[arg(long, value_enum, default_value = "final")]
+	pub wait: WaitFor,
+	/// Give up after this many finalized blocks.
+	#[arg(long, default_value_t = 200)]
+	pub timeout_blocks: u32,
+	/// Print the output vector (otherwise only its dimension).
+	#[arg(long)]
+	pub print_output: bool,
 }
 
 /// Parses `tolerance:<e9>` or `bitwise:<threads>`.

@@ -5,9 +5,11 @@ mod cli;
 mod join;
 mod keys;
 mod loader;
+mod market;
 mod metrics;
 mod miner;
 mod openai;
+mod request;
 mod subnet;
 mod validator;
 
@@ -43,6 +45,7 @@ async fn main() -> anyhow::Result<()> {
 		Command::Miner(args) => miner::run(args).await,
 		Command::Validator(args) => validator::run(args).await,
 		Command::Subnet(args) => subnet::run(args).await,
+		Command::Request(args) => request::run(args).await,
 		Command::ModelId(args) => {
 			println!("0x{}", inferchain_engine::hex(&loader::model_id(&args).await?));
 			Ok(())

@@ -38,6 +38,10 @@ pub struct Metrics {
 	pub checks: Family<Outcome, Counter>,
 	/// Validator: weight commits, reveals or sets that succeeded.
 	pub weights_submitted: Counter,
+	/// Miner: on-chain assignments by outcome (`answered`, `not_mine`, `failed`).
+	pub assignments: Family<Outcome, Counter>,
+	/// Validator: audits and challenges reviewed by verdict (`agrees`, `disagrees`, `failed`).
+	pub reviews: Family<Outcome, Counter>,
 }
 
 impl Metrics {
@@ -52,6 +56,14 @@ impl Metrics {
 		let rounds = Counter::default();
 		let checks = Family::<Outcome, Counter>::default();
 		let weights_submitted = Counter::default();
+		let assignments = Family::<Outcome, Counter>::default();
+		let reviews = Family::<Outcome, Counter>::default();
+		registry.register(
+			"assignments",
+			"On-chain requests assigned to this miner, by outcome",
+			assignments.clone(),
+		);
+		registry.register("reviews", "Audits and challenges reviewed, by verdict", reviews.clone());
 		registry.register("requests", "Embeddings requests by outcome", requests.clone());
 		registry.register("inputs", "Inputs embedded", inputs.clone());
 		registry.register("request_seconds", "Embeddings request latency", latency.clone());
@@ -76,6 +88,8 @@ impl Metrics {
 			rounds,
 			checks,
 			weights_submitted,
+			assignments,
+			reviews,
 		})
 	}
 

@@ -1,10 +1,12 @@
-//! The `subnet` tool for subnet owners: register a subnet whose task is the local model (its id
-//! computed from the files and profile), and, for a root (sudo) owner on dev chains, shorten
-//! its tempo and reveal period.
+//! The `subnet` tool for subnet owners: register the local model in the inference market (its
+//! id computed from the files and profile) unless it is registered, register a subnet whose
+//! task is that model, set its market settings if asked, and, for a root (sudo) owner on dev
+//! chains, shorten its tempo and reveal period.
 
 use crate::{chain::Chain, cli::SubnetArgs, keys, loader};
 use anyhow::{anyhow, Context};
 use inferchain_engine::hex;
+use inferchain_inference::{ComparisonRule, Dtype};
 use subxt::dynamic::{At, Value};
 
 /// Registers the subnet and prints its netuid.
@@ -35,7 +37,12 @@ pub async fn run(args: SubnetArgs) -> anyhow::Result<()> {
 		.await
 		.context("setting the subnet's task")?;
 
-	if args.tempo.is_some() || args.reveal_period.is_some() || args.weights_rate_limit.is_some() {
+	ensure_model(&chain, &owner, model_id, &args).await.context("registering the model")?;
+	if args.request_fee.is_some() || args.audit_percent.is_some() {
+		set_market(&chain, &owner, netuid, &args).await.context("setting market parameters")?;
+	}
+	let timing = [args.reveal_period, args.weights_rate_limit].iter().any(Option::is_some);
+	if timing || args.tempo.is_some() || args.max_validators.is_some() {
 		set_timing(&chain, &owner, netuid, &args).await.context("setting timing as root (sudo)")?;
 	}
 	tracing::info!(netuid, model_id = %format!("0x{}", hex(&model_id)), "subnet registered");
@@ -43,7 +50,87 @@ pub async fn run(args: SubnetArgs) -> anyhow::Result<()> {
 	Ok(())
 }
 
-/// Root: rewrites the subnet's hyperparameters with the timing `args` give.
+/// Registers the model under `model_id` unless the chain has it.
+async fn ensure_model(
+	chain: &Chain,
+	owner: &subxt_signer::sr25519::Keypair,
+	model_id: [u8; 32],
+	args: &SubnetArgs,
+) -> anyhow::Result<()> {
+	let id_hex = format!("0x{}", hex(&model_id));
+	if chain.models().await?.iter().any(|model| model.model_id == id_hex) {
+		return Ok(());
+	}
+	let profile = args.model.profile;
+	let rule = match profile.rule {
+		ComparisonRule::Bitwise => Value::unnamed_variant("Bitwise", []),
+		ComparisonRule::Tolerance { max_abs_error_e9 } => Value::named_variant(
+			"Tolerance",
+			[("max_abs_error_e9", Value::u128(u128::from(max_abs_error_e9)))],
+		),
+	};
+	let dtype = match profile.dtype {
+		Dtype::F32 => "F32",
+		Dtype::F16 => "F16",
+		Dtype::Bf16 => "Bf16",
+	};
+	let metadata = Value::named_composite([
+		("name", Value::from_bytes(args.model.model_name.as_bytes())),
+		("kind", Value::unnamed_variant("Embedding", [])),
+		(
+			"profile",
+			Value::named_composite([
+				("dtype", Value::unnamed_variant(dtype, [])),
+				("rule", rule),
+				("cpu_threads", Value::u128(u128::from(profile.cpu_threads))),
+			]),
+		),
+	]);
+	chain
+		.submit(owner, "Inference", "register_model", vec![Value::from_bytes(model_id), metadata])
+		.await?;
+	tracing::info!(model_id = %id_hex, "model registered");
+	Ok(())
+}
+
+/// Sets the subnet's request fee and audit probabilities (the runtime's defaults for what
+/// `args` leaves out).
+async fn set_market(
+	chain: &Chain,
+	owner: &subxt_signer::sr25519::Keypair,
+	netuid: u16,
+	args: &SubnetArgs,
+) -> anyhow::Result<()> {
+	let at = chain.api.at_current_block().await?;
+	let defaults =
+		at.constants().entry(subxt::dynamic::constant::<Value>("Inference", "DefaultMarket"))?;
+	let default_of = |field: &str| defaults.at(field).and_then(|v| v.as_u128());
+	let fee = args.request_fee.or_else(|| default_of("request_fee")).unwrap_or(0);
+	let parts = |percent: Option<u32>, field: &str| {
+		percent.map(|p| u128::from(p) * 10_000_000).or_else(|| default_of(field)).unwrap_or(0)
+	};
+	let audit = parts(args.audit_percent, "audit_probability");
+	let new_audit =
+		parts(args.new_miner_audit_percent.or(args.audit_percent), "new_miner_audit_probability");
+	let params = Value::named_composite([
+		("request_fee", Value::u128(fee)),
+		("audit_probability", Value::u128(audit)),
+		("new_miner_audit_probability", Value::u128(new_audit)),
+	]);
+	chain
+		.submit(
+			owner,
+			"Inference",
+			"set_market_params",
+			vec![Value::u128(u128::from(netuid)), params],
+		)
+		.await?;
+	tracing::info!(netuid, fee, audit, new_audit, "market parameters set");
+	Ok(())
+}
+
+/// Root: rewrites the subnet's hyperparameters with the timing and validator-set size `args`
+/// give.
 async fn set_timing(
 	chain: &Chain,
 	owner: &subxt_signer::sr25519::Keypair,
@@ -72,6 +159,7 @@ async fn set_timing(
 	set("tempo", args.tempo.map(u128::from))?;
 	set("reveal_period", args.reveal_period.map(u128::from))?;
 	set("weights_rate_limit", args.weights_rate_limit.map(u128::from))?;
+	set("max_validators", args.max_validators.map(u128::from))?;
 	let inner = Value::unnamed_variant(
 		"Subnets",
 		[Value::named_variant(

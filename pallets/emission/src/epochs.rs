@@ -195,3 +195,9 @@ impl<T: Config> NeuronLifecycle<T::AccountId> for Pallet<T> {
 		DissolvedSubnets::<T>::insert(netuid, ());
 	}
 }
+
+impl<T: Config> inferchain_primitives::ValidatorPermits for Pallet<T> {
+	fn permits(netuid: NetUid) -> alloc::vec::Vec<bool> {
+		Permits::<T>::get(netuid).into_inner()
+	}
+}

@@ -150,6 +150,7 @@ impl pallet_stake::Config for Test {
 	type DefaultTake = DefaultTake;
 	type MaxTake = MaxTake;
 	type TakeIncreaseRateLimit = ConstU64<TAKE_RATE_LIMIT>;
+	type Exposure = ();
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = SubnetsHelper;

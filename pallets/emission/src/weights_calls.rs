@@ -11,8 +11,9 @@ use inferchain_primitives::{EpochParams, SubnetRegistry};
 use sp_core::H256;
 use sp_runtime::{traits::Saturating, Perbill};
 
-/// The hash a commit must equal:
-/// `blake2_256(SCALE((hotkey, netuid, uids, values, salt, version_key)))`.
+/// The hash a commit must equal: [`inferchain_inference::weights_commitment`]
+/// (`blake2_256(SCALE((hotkey, netuid, uids, values, salt, version_key)))`), the function the
+/// validator worker commits with.
 pub fn commit_hash<AccountId: Encode>(
 	hotkey: &AccountId,
 	netuid: NetUid,
@@ -21,7 +22,14 @@ pub fn commit_hash<AccountId: Encode>(
 	salt: u64,
 	version_key: u64,
 ) -> H256 {
-	H256(sp_io::hashing::blake2_256(&(hotkey, netuid, uids, values, salt, version_key).encode()))
+	H256(inferchain_inference::weights_commitment(
+		hotkey,
+		netuid.0,
+		uids,
+		values,
+		salt,
+		version_key,
+	))
 }
 
 impl<T: Config> Pallet<T> {

@@ -146,9 +146,38 @@ impl pallet_stake::Config for Test {
 	type DefaultTake = DefaultTake;
 	type MaxTake = MaxTake;
 	type TakeIncreaseRateLimit = ConstU64<TAKE_RATE_LIMIT>;
+	type Exposure = TestExposure;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = SubnetsHelper;
+}
+
+std::thread_local! {
+	static EXPOSED: core::cell::RefCell<Vec<(pallet_subnets::NetUid, AccountId, u64)>> =
+		const { core::cell::RefCell::new(Vec::new()) };
+}
+
+/// Stands in for the inference pallet: tests mark a hotkey's stake as backing open results.
+pub struct TestExposure;
+
+impl TestExposure {
+	/// `hotkey`'s stake on `netuid` backs results challengeable until `until`.
+	pub fn expose(netuid: pallet_subnets::NetUid, hotkey: AccountId, until: u64) {
+		EXPOSED.with(|exposed| exposed.borrow_mut().push((netuid, hotkey, until)));
+	}
+}
+
+impl inferchain_primitives::StakeExposure<AccountId, u64> for TestExposure {
+	fn exposed_until(netuid: pallet_subnets::NetUid, hotkey: &AccountId) -> Option<u64> {
+		EXPOSED.with(|exposed| {
+			exposed
+				.borrow()
+				.iter()
+				.filter(|(n, h, _)| *n == netuid && h == hotkey)
+				.map(|e| e.2)
+				.max()
+		})
+	}
 }
 
 /// Registers hotkeys through the real subnets pallet for the benchmarks.

@@ -10,7 +10,7 @@ use frame_support::{
 	pallet_prelude::DispatchResult,
 	traits::{fungible::Mutate, tokens::Preservation, Get},
 };
-use inferchain_primitives::SubnetRegistry;
+use inferchain_primitives::{StakeExposure, SubnetRegistry};
 use sp_runtime::{
 	traits::{Saturating, Zero},
 	DispatchError, Perbill,
@@ -74,6 +74,8 @@ impl<T: Config> Pallet<T> {
 		let chunk_count = u32::try_from(chunks.len()).unwrap_or(u32::MAX);
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(chunks.iter().any(|chunk| chunk.unlocks_at <= now), Error::<T>::NothingToWithdraw);
+		let exposed = T::Exposure::exposed_until(netuid, &hotkey).is_some_and(|until| until >= now);
+		ensure!(!exposed, Error::<T>::StakeBacksOpenResults);
 		let mut pool = UnbondingPools::<T>::get(netuid, &hotkey).unwrap_or_default();
 		let mut amount = BalanceOf::<T>::zero();
 		let mut remaining = chunks;

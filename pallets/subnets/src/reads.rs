@@ -1,7 +1,8 @@
 //! What other pallets (through [`SubnetRegistry`]) and the emission pallet use.
 
 use crate::{
-	BondsMode, Config, HotkeyOwner, Hyperparams, Keys, NetUid, Pallet, Subnets, Uid, UidSlots, Uids,
+	BondsMode, Config, HotkeyOwner, Hyperparams, Keys, NetUid, Pallet, Subnets, Tasks, Uid,
+	UidSlots, Uids,
 };
 use alloc::vec::Vec;
 use frame_support::traits::Get;
@@ -86,5 +87,20 @@ impl<T: Config> SubnetRegistry<T::AccountId> for Pallet<T> {
 
 	fn set_pruning_scores(netuid: NetUid, scores: &[u64]) {
 		Pallet::<T>::set_pruning_scores(netuid, scores)
+	}
+
+	fn hotkey_at(netuid: NetUid, uid: Uid) -> Option<T::AccountId> {
+		Keys::<T>::get(netuid, uid)
+	}
+
+	fn uid_scores(netuid: NetUid) -> Vec<Option<u64>> {
+		UidSlots::<T>::get(netuid)
+			.iter()
+			.map(|slot| slot.occupied.then_some(slot.pruning_score))
+			.collect()
+	}
+
+	fn subnet_model(netuid: NetUid) -> Option<[u8; 32]> {
+		Tasks::<T>::get(netuid).map(|task| task.model_id.0)
 	}
 }

@@ -79,27 +79,7 @@ pub struct SubnetHyperparams<Balance> {
 	pub weights_version: u64,
 }
 
-/// What a subnet's miners compute.
-#[derive(
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Debug,
-)]
-pub enum TaskKind {
-	/// Sentence or document embeddings (vectors).
-	Embedding,
-	/// Class scores or labels.
-	Classification,
-	/// Generated text.
-	TextGeneration,
-}
+pub use inferchain_inference::TaskKind;
 
 /// A subnet's task: the kind of work and the model that must do it.
 #[derive(

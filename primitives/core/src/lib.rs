@@ -1,7 +1,8 @@
 //! # Inferchain primitives
 //!
 //! Identifiers shared by the runtime, its pallets and off-chain code, and the small traits
-//! through which the pallets meet (`SubnetRegistry`, `StakeInfo`, `Slash`, `StakeRewards`): each
+//! through which the pallets meet (`SubnetRegistry`, `StakeInfo`, `Slash`, `StakeRewards`, `ValidatorPermits`,
+//! `StakeExposure`): each
 //! pallet names the trait in its `Config`, the runtime wires the implementation, and no pallet
 //! reads another's storage.
 
@@ -16,5 +17,6 @@ mod traits;
 pub use budget::items_that_fit;
 pub use ids::{NetUid, Uid};
 pub use traits::{
-	EpochParams, NeuronLifecycle, Slash, SlashTarget, StakeInfo, StakeRewards, SubnetRegistry,
+	EpochParams, NeuronLifecycle, Slash, SlashTarget, StakeExposure, StakeInfo, StakeRewards,
+	SubnetRegistry, ValidatorPermits,
 };

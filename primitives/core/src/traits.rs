@@ -30,6 +30,34 @@ pub trait SubnetRegistry<AccountId> {
 	fn occupied(netuid: NetUid) -> Vec<bool>;
 	/// Records each UID's latest emission as its pruning score.
 	fn set_pruning_scores(netuid: NetUid, scores: &[u64]);
+	/// The hotkey holding `uid` on `netuid` (one storage read).
+	fn hotkey_at(netuid: NetUid, uid: Uid) -> Option<AccountId>;
+	/// Each UID's latest emission (its pruning score), `None` for a vacant UID (one read).
+	fn uid_scores(netuid: NetUid) -> Vec<Option<u64>>;
+	/// The model id of the subnet's task, once its owner has set one.
+	fn subnet_model(netuid: NetUid) -> Option<[u8; 32]>;
+}
+
+/// The validator permits of a subnet as of its last epoch (implemented by `pallet-emission`,
+/// which refreshes them each epoch: one storage read, unlike [`StakeInfo::validator_permits`]).
+pub trait ValidatorPermits {
+	/// Permits of `netuid` indexed by UID (empty before the subnet's first epoch).
+	fn permits(netuid: NetUid) -> Vec<bool>;
+}
+
+/// Until when a hotkey's stake backs results that can still be challenged (implemented by
+/// `pallet-inference`, read by `pallet-stake`, which refuses to pay out unbonded stake of such
+/// a hotkey until then). `()`: never exposed.
+pub trait StakeExposure<AccountId, BlockNumber> {
+	/// The last block at which a result of `hotkey` on `netuid` can still be challenged or is
+	/// under review, if any.
+	fn exposed_until(netuid: NetUid, hotkey: &AccountId) -> Option<BlockNumber>;
+}
+
+impl<AccountId, BlockNumber> StakeExposure<AccountId, BlockNumber> for () {
+	fn exposed_until(_: NetUid, _: &AccountId) -> Option<BlockNumber> {
+		None
+	}
 }
 
 /// The hyperparameters an epoch and the weights calls read.

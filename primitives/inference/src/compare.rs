@@ -122,6 +122,26 @@ pub fn outputs_agree(rule: &ComparisonRule, a: &[f32], b: &[f32]) -> bool {
 	}
 }
 
+/// An output as it travels on chain: each `f32` as 4 little-endian bytes, row-major.
+pub fn encode_output(values: &[f32]) -> Vec<u8> {
+	values.iter().flat_map(|value| value.to_le_bytes()).collect()
+}
+
+/// The values of an on-chain output: `None` when `bytes` is empty or not a whole number of
+/// `f32`s.
+pub fn decode_output(bytes: &[u8]) -> Option<Vec<f32>> {
+	if bytes.is_empty() || !bytes.len().is_multiple_of(4) {
+		return None;
+	}
+	Some(
+		bytes
+			.chunks_exact(4)
+			.filter_map(|chunk| <[u8; 4]>::try_from(chunk).ok())
+			.map(f32::from_le_bytes)
+			.collect(),
+	)
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -162,6 +182,17 @@ mod tests {
 		assert_ne!(base, output_commitment(&TOLERANT, SHAPE, &[0.5, -0.25, 1.01]));
 		// Within half a quantum the commitment does not move.
 		assert_eq!(base, output_commitment(&TOLERANT, SHAPE, &[0.5000004, -0.2500004, 1.0]));
+	}
+
+	#[test]
+	fn outputs_round_trip_through_bytes() {
+		let values = [0.5f32, -0.0, f32::MIN_POSITIVE, 3.25];
+		let bytes = encode_output(&values);
+		assert_eq!(bytes.len(), 16);
+		let back = decode_output(&bytes).unwrap();
+		assert!(values.iter().zip(&back).all(|(a, b)| a.to_bits() == b.to_bits()));
+		assert_eq!(decode_output(&[]), None);
+		assert_eq!(decode_output(&bytes[..15]), None);
 	}
 
 	#[test]

@@ -4,7 +4,10 @@
 //!   runtime profile a model id pins;
 //! - [`compare`]: the comparison rule and output commitments — the one place that decides
 //!   whether two outputs of a model agree, used by miner, validator and pallet alike;
-//! - [`receipt`]: what a miner signs with each answer.
+//! - [`receipt`]: what a miner signs with each answer;
+//! - [`verdict`]: what auditors and challenge committees commit to and reveal;
+//! - [`task`]: the kinds of work a model does;
+//! - [`weights`]: the commitment validators publish before revealing their weights.
 //!
 //! Everything is `no_std`; hashes are BLAKE2b-256 over SCALE encodings with a domain tag.
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -14,10 +17,18 @@ extern crate alloc;
 pub mod compare;
 pub mod model;
 pub mod receipt;
+pub mod task;
+pub mod verdict;
+pub mod weights;
 
-pub use compare::{output_commitment, outputs_agree, ComparisonRule, OutputShape};
+pub use compare::{
+	decode_output, encode_output, output_commitment, outputs_agree, ComparisonRule, OutputShape,
+};
 pub use model::{model_id, Dtype, ModelId, RuntimeProfile};
 pub use receipt::{request_hash, Receipt};
+pub use task::TaskKind;
+pub use verdict::{verdict_commitment, Verdict};
+pub use weights::weights_commitment;
 
 /// A 32-byte BLAKE2b hash.
 pub type Hash32 = [u8; 32];

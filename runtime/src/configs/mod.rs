@@ -19,10 +19,10 @@ use sp_runtime::{traits::One, Perbill};
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, Emission, Hash, Nonce, OriginCaller,
-	PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,
-	RuntimeOrigin, RuntimeTask, Stake, Subnets, System, DAYS, EXISTENTIAL_DEPOSIT, HOURS,
-	MILLI_UNIT, SLOT_DURATION, SS58_PREFIX, UNIT, VERSION,
+	AccountId, Aura, Balance, Balances, Block, BlockNumber, Emission, Hash, Inference, Nonce,
+	OriginCaller, PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason,
+	RuntimeHoldReason, RuntimeOrigin, RuntimeTask, Stake, Subnets, System, DAYS,
+	EXISTENTIAL_DEPOSIT, HOURS, MILLI_UNIT, SLOT_DURATION, SS58_PREFIX, UNIT, VERSION,
 };
 
 /// Most bytes in a block.
@@ -252,6 +252,7 @@ impl pallet_stake::Config for Runtime {
 	type DefaultTake = DefaultTake;
 	type MaxTake = MaxTake;
 	type TakeIncreaseRateLimit = TakeIncreaseRateLimit;
+	type Exposure = Inference;
 	type WeightInfo = pallet_stake::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = StakeBenchmarkHelper;
@@ -367,5 +368,95 @@ impl pallet_emission::BenchmarkHelper<AccountId> for EmissionBenchmarkHelper {
 			);
 		}
 		(netuid, hotkeys)
+	}
+}
+
+parameter_types! {
+	/// Deposit held for a model registration.
+	pub const ModelDeposit: Balance = 10 * UNIT;
+	/// Market settings of a subnet whose owner set none: 0.01 INFER per request, 5% of results
+	/// audited, 25% while a miner has fewer than `NewMinerResults` finalized results.
+	pub const DefaultMarket: pallet_inference::MarketParams<Balance> =
+		pallet_inference::MarketParams {
+			request_fee: 10 * MILLI_UNIT,
+			audit_probability: Perbill::from_percent(5),
+			new_miner_audit_probability: Perbill::from_percent(25),
+		};
+	/// Half of a slash goes to whoever caught the wrong result; the rest is burned.
+	pub const SlashRewardShare: Perbill = Perbill::from_percent(50);
+	/// A tenth of each request fee is burned.
+	pub const ProtocolCut: Perbill = Perbill::from_percent(10);
+}
+
+/// Timing of the inference market, in 3-second blocks, sized for embedding-class tasks: a miner
+/// answers within 30 s, a result is challengeable for a minute, panels get 12 s to commit and
+/// 12 s to reveal.
+impl pallet_inference::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Subnets = Subnets;
+	type Stake = Stake;
+	type Permits = Emission;
+	type Randomness = pallet_inference::ParentHashRandomness<Runtime>;
+	type ModelDeposit = ModelDeposit;
+	type MaxModelName = ConstU32<64>;
+	type MaxInputLen = ConstU32<2048>;
+	// 4096 `f32` values (all-MiniLM-L6-v2 answers 384).
+	type MaxOutputLen = ConstU32<16384>;
+	type DefaultMarket = DefaultMarket;
+	type MinRequestFee = ConstU128<MILLI_UNIT>;
+	type ResultTimeout = ConstU32<10>;
+	type MaxAttempts = ConstU8<3>;
+	type ChallengeWindow = ConstU32<20>;
+	type VerdictCommitPeriod = ConstU32<4>;
+	type VerdictRevealPeriod = ConstU32<4>;
+	type CommitteeSize = ConstU32<5>;
+	type ChallengeBond = ConstU128<UNIT>;
+	// 100 × the default fee: 1 INFER.
+	type SlashMultiple = ConstU32<100>;
+	type SlashRewardShare = SlashRewardShare;
+	type VerdictPenalty = ConstU128<{ 100 * MILLI_UNIT }>;
+	type TimeoutPenalty = ConstU128<{ 10 * MILLI_UNIT }>;
+	type ProtocolCut = ProtocolCut;
+	type NewMinerResults = ConstU32<100>;
+	type Retention = ConstU32<HOURS>;
+	type MaxUids = ConstU32<4096>;
+	type MaxAgendaLen = ConstU32<256>;
+	type WeightInfo = pallet_inference::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = InferenceBenchmarkHelper;
+}
+
+/// Builds subnets for the inference pallet's benchmarks on top of the emission helper's: every
+/// hotkey funded and staked, the validators permitted, the task set to the model.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct InferenceBenchmarkHelper;
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_inference::BenchmarkHelper<AccountId> for InferenceBenchmarkHelper {
+	fn subnet(
+		miners: u32,
+		validators: u32,
+		model_id: [u8; 32],
+	) -> (pallet_subnets::NetUid, alloc::vec::Vec<AccountId>, alloc::vec::Vec<AccountId>) {
+		use frame_support::traits::fungible::Mutate;
+		use pallet_emission::BenchmarkHelper;
+		let total = miners.saturating_add(validators);
+		let (netuid, mut hotkeys) = EmissionBenchmarkHelper::subnet(total, total, false);
+		for hotkey in &hotkeys {
+			let _ = Balances::set_balance(hotkey, 1_000 * UNIT);
+		}
+		let permits: alloc::vec::Vec<bool> = (0..total).map(|uid| uid < validators).collect();
+		pallet_emission::Permits::<Runtime>::insert(
+			netuid,
+			frame_support::BoundedVec::truncate_from(permits),
+		);
+		let task = pallet_subnets::SubnetTask {
+			kind: inferchain_inference::TaskKind::Embedding,
+			model_id: sp_core::H256(model_id),
+		};
+		let _ = Subnets::set_subnet_task(RuntimeOrigin::root(), netuid, task);
+		let miners = hotkeys.split_off(usize::try_from(validators).unwrap_or(usize::MAX));
+		(netuid, miners, hotkeys)
 	}
 }

@@ -1,11 +1,12 @@
 //! The `miner` role: checks the local model is the subnet's, registers the hotkey, publishes the
-//! endpoint, follows finalized blocks and serves the OpenAI-compatible embeddings API with a
-//! signed receipt per answer.
+//! endpoint, answers the requests the chain assigns to it ([`assignments`]) and serves the
+//! OpenAI-compatible embeddings API with a signed receipt per answer.
 
+mod assignments;
 mod http;
 
 use crate::{
-	chain::{Chain, FinalizedBlocks},
+	chain::Chain,
 	cli::MinerArgs,
 	join::{join, Joined},
 	metrics::Metrics,
@@ -37,8 +38,11 @@ pub struct MinerState {
 /// Runs the miner until SIGTERM/Ctrl-C.
 pub async fn run(args: MinerArgs) -> anyhow::Result<()> {
 	let netuid = args.chain.netuid;
-	let Joined { hotkey, model, chain, uid, .. } =
+	let Joined { coldkey, hotkey, model, chain, uid } =
 		join(&args.chain, &args.keys, &args.model, args.max_burn).await?;
+	if let Some(stake) = args.stake {
+		chain.ensure_stake(netuid, &coldkey, &hotkey, stake).await?;
+	}
 	let model_id = model.id();
 	let rule = model.options().profile.rule;
 
@@ -69,7 +73,8 @@ pub async fn run(args: MinerArgs) -> anyhow::Result<()> {
 	if args.perturb.is_some() {
 		tracing::warn!("--perturb is set: this miner returns WRONG outputs (testing audits only)");
 	}
-	let follower = tokio::spawn(follow_finalized(args.chain.chain.clone(), state.clone(), chain));
+	let follower =
+		tokio::spawn(assignments::follow(args.chain.chain.clone(), state.clone(), chain));
 	tracing::info!(uid, netuid, %public, "serving /v1/embeddings");
 	axum::serve(listener, http::router(state))
 		.with_graceful_shutdown(crate::shutdown_signal())
@@ -108,14 +113,4 @@ async fn publish_endpoint(
 	chain.submit(hotkey, "Subnets", "serve_endpoint", args).await?;
 	tracing::info!(%addr, "endpoint published");
 	Ok(())
-}
-
-/// Keeps `state.block` at the latest finalized block, reconnecting whenever the node goes away.
-async fn follow_finalized(url: String, state: Arc<MinerState>, chain: Chain) {
-	let mut blocks = FinalizedBlocks::new(&url, Some(chain));
-	loop {
-		let (_, number) = blocks.next().await;
-		state.block.store(number, std::sync::atomic::Ordering::Relaxed);
-		state.metrics.finalized_block.set(i64::from(number));
-	}
 }

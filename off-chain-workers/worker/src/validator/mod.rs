@@ -1,10 +1,13 @@
 //! The `validator` role. Each round (every tempo by default): probe a random sample of the
 //! subnet's miners with fresh inputs, re-execute every probe locally, check each answer
-//! ([`check`]), turn verdicts into weights ([`score`]) and commit them; reveal them once the
-//! subnet's reveal period has passed (or set them directly where commit-reveal is off).
+//! ([`check`]), turn verdicts into weights ([`score`]), discounted by each miner's on-chain
+//! audit record, and commit them; reveal them once the subnet's reveal period has passed (or
+//! set them directly where commit-reveal is off). Between rounds, sit on the audits and
+//! challenge committees the chain assigns to this hotkey ([`review`]).
 
 mod check;
 mod probe;
+mod review;
 mod score;
 
 use crate::{
@@ -12,16 +15,18 @@ use crate::{
 	cli::ValidatorArgs,
 	join::{join, Joined},
 	keys,
+	market::request_ids,
 	metrics::{Metrics, Outcome},
 	openai::{EmbeddingsRequest, EmbeddingsResponse, Input},
 };
 use check::Verdict;
-use codec::Encode;
 use inferchain_engine::{hex, BatchOptions, Batcher};
 use inferchain_inference::{ComparisonRule, ModelId};
 use rand::{seq::SliceRandom, Rng};
+use review::Reviewer;
 use std::{
-	sync::Arc,
+	collections::HashSet,
+	sync::{Arc, Mutex},
 	time::{Duration, Instant},
 };
 use subxt::dynamic::Value;
@@ -49,19 +54,7 @@ struct Validator {
 	rule: ComparisonRule,
 	http: reqwest::Client,
 	metrics: Arc<Metrics>,
-}
-
-/// The hash `Emission.commit_weights` expects: `blake2_256(SCALE((hotkey, netuid, uids,
-/// values, salt, version_key)))` (pallet-emission's `commit_hash`).
-pub fn commit_hash(
-	hotkey: &[u8; 32],
-	netuid: u16,
-	uids: &[u16],
-	values: &[u16],
-	salt: u64,
-	version_key: u64,
-) -> [u8; 32] {
-	sp_crypto_hashing::blake2_256(&(hotkey, netuid, uids, values, salt, version_key).encode())
+	reviewer: Arc<Reviewer>,
 }
 
 /// A `Vec<u16>` call argument (UIDs or weight values).
@@ -85,7 +78,13 @@ pub async fn run(args: ValidatorArgs) -> anyhow::Result<()> {
 	let http =
 		reqwest::Client::builder().timeout(Duration::from_millis(args.timeout_ms)).build()?;
 	tracing::info!(uid, netuid = args.chain.netuid, model_id = %format!("0x{}", hex(&model_id)), "validating");
-	let validator = Validator { args, hotkey, batcher, model_id, rule, http, metrics };
+	let reviewer = Arc::new(Reviewer {
+		hotkey: hotkey.clone(),
+		batcher: batcher.clone(),
+		rule,
+		metrics: metrics.clone(),
+	});
+	let validator = Validator { args, hotkey, batcher, model_id, rule, http, metrics, reviewer };
 	tokio::select! {
 		() = validator.follow(chain) => {},
 		() = crate::shutdown_signal() => tracing::info!("validator stopped"),
@@ -110,14 +109,41 @@ async fn serve_metrics(addr: std::net::SocketAddr, metrics: Arc<Metrics>) {
 }
 
 impl Validator {
-	/// Follows finalized blocks forever (reconnecting), running rounds and reveals when due.
+	/// Follows finalized blocks forever (reconnecting): starts reviews as soon as a block
+	/// assigns them, and runs rounds and reveals when due. The two run side by side, so a slow
+	/// round never delays a review past its commit period.
 	async fn follow(&self, chain: Chain) {
+		let (latest, blocks) = tokio::sync::watch::channel(None);
+		tokio::join!(self.watch_blocks(chain, latest), self.run_rounds(blocks));
+	}
+
+	/// Reads each finalized block's events, starts the reviews they assign, and publishes the
+	/// block to [`Self::run_rounds`].
+	async fn watch_blocks(
+		&self,
+		chain: Chain,
+		latest: tokio::sync::watch::Sender<Option<(Chain, u32)>>,
+	) {
 		let mut blocks = FinalizedBlocks::new(&self.args.chain.chain, Some(chain));
+		let reviewing: Arc<Mutex<HashSet<u64>>> = Arc::default();
+		loop {
+			let (chain, block) = blocks.next().await;
+			self.metrics.finalized_block.set(i64::from(block.number));
+			match block.events().await {
+				Ok(events) => self.start_reviews(&chain, &events, &reviewing),
+				Err(err) => tracing::warn!(block = block.number, "cannot read events: {err:#}"),
+			}
+			latest.send_replace(Some((chain, block.number)));
+		}
+	}
+
+	/// Runs a round when one is due and reveals committed weights when their period is over,
+	/// at the latest finalized block (blocks that pass during a round are skipped).
+	async fn run_rounds(&self, mut blocks: tokio::sync::watch::Receiver<Option<(Chain, u32)>>) {
 		let mut next_round = 0u32;
 		let mut pending: Option<PendingReveal> = None;
-		loop {
-			let (chain, number) = blocks.next().await;
-			self.metrics.finalized_block.set(i64::from(number));
+		while blocks.changed().await.is_ok() {
+			let Some((chain, number)) = blocks.borrow_and_update().clone() else { continue };
 			if let Some(reveal) = pending.take_if(|p| number >= p.reveal_at) {
 				if let Err(err) = self.reveal(&chain, &reveal).await {
 					tracing::warn!("reveal failed: {err:#}");
@@ -137,6 +163,32 @@ impl Validator {
 					},
 				}
 			}
+		}
+	}
+
+	/// Starts a review task for each audit or committee among `events` (those not for this
+	/// hotkey end at once).
+	fn start_reviews(
+		&self,
+		chain: &Chain,
+		events: &[crate::chain::EventInfo],
+		reviewing: &Arc<Mutex<HashSet<u64>>>,
+	) {
+		let ids = request_ids(events, "AuditAssigned")
+			.into_iter()
+			.chain(request_ids(events, "CommitteeFormed"));
+		for id in ids {
+			if !reviewing.lock().map(|mut set| set.insert(id)).unwrap_or(false) {
+				continue;
+			}
+			let (chain, reviewer, reviewing) =
+				(chain.clone(), self.reviewer.clone(), reviewing.clone());
+			tokio::spawn(async move {
+				reviewer.review_counted(&chain, id).await;
+				if let Ok(mut set) = reviewing.lock() {
+					set.remove(&id);
+				}
+			});
 		}
 	}
 
@@ -187,8 +239,21 @@ impl Validator {
 				Verdict::Unreachable(_) => "unreachable",
 			};
 			self.metrics.checks.get_or_create(&Outcome::of(label)).inc();
-			tracing::info!(block = number, uid = miner.uid, ?verdict, "checked miner");
-			scores.push((miner.uid, score::score(verdict, self.args.target_latency_ms)));
+			let audits = chain.miner_stats(netuid, &miner.hotkey).await.unwrap_or_default();
+			let score = score::with_audits(
+				score::score(verdict, self.args.target_latency_ms),
+				audits.audits_passed,
+				audits.audits_failed,
+			);
+			tracing::info!(
+				block = number,
+				uid = miner.uid,
+				?verdict,
+				?audits,
+				score,
+				"checked miner"
+			);
+			scores.push((miner.uid, score));
 		}
 		let required: u64 = subnet.hyperparams.weights_version.parse().unwrap_or(0);
 		let version = self.args.weights_version;
@@ -212,7 +277,14 @@ impl Validator {
 			return Ok((interval, None));
 		}
 		let salt: u64 = rand::thread_rng().gen();
-		let hash = commit_hash(&self.hotkey.public_key().0, netuid, &uids, &values, salt, version);
+		let hash = inferchain_inference::weights_commitment(
+			&self.hotkey.public_key().0,
+			netuid,
+			&uids,
+			&values,
+			salt,
+			version,
+		);
 		chain
 			.submit(
 				&self.hotkey,
@@ -286,26 +358,5 @@ impl Validator {
 			Ok(()) => Verdict::Honest { latency_ms },
 			Err(reason) => Verdict::Wrong(reason),
 		}
-	}
-}
-
-#[cfg(test)]
-mod tests {
-	use super::*;
-
-	#[test]
-	fn commit_hash_is_the_pallets_formula() {
-		// SCALE: 32 hotkey bytes, netuid u16 LE, compact-length vectors of u16 LE, salt and
-		// version u64 LE.
-		let mut bytes = vec![1u8; 32];
-		bytes.extend_from_slice(&[2, 0]);
-		bytes.extend_from_slice(&[2 << 2, 3, 0, 4, 0]);
-		bytes.extend_from_slice(&[2 << 2, 5, 0, 6, 0]);
-		bytes.extend_from_slice(&7u64.to_le_bytes());
-		bytes.extend_from_slice(&8u64.to_le_bytes());
-		assert_eq!(
-			commit_hash(&[1; 32], 2, &[3, 4], &[5, 6], 7, 8),
-			sp_crypto_hashing::blake2_256(&bytes)
-		);
 	}
 }

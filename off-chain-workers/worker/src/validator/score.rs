@@ -2,6 +2,10 @@
 //! 0.8 and 1, the full score at or under the target latency, less as latency grows:
 //! `score = 0.8 + 0.2 · min(1, target / latency)`. Weights are scores scaled so the best is
 //! `u16::MAX`; zero scores are left out (a missing weight is a zero weight).
+//!
+//! The chain's audits and challenges discount a score: with `p` reviews passed and `f` failed,
+//! `score · (p + 1) / (p + 4f + 1)` — one failed review costs as much as four passed ones earn
+//! back, so emission follows verification.
 
 use super::check::Verdict;
 
@@ -18,6 +22,13 @@ pub fn score(verdict: &Verdict, target_latency_ms: u64) -> u32 {
 		},
 		Verdict::Wrong(_) | Verdict::Unreachable(_) => 0,
 	}
+}
+
+/// `score` discounted by the miner's on-chain review record (see the module docs).
+pub fn with_audits(score: u32, passed: u32, failed: u32) -> u32 {
+	let numerator = u64::from(passed) + 1;
+	let denominator = numerator + 4 * u64::from(failed);
+	(u64::from(score) * numerator / denominator) as u32
 }
 
 /// UIDs and `u16` weights from `(uid, score)` pairs: sorted by UID, zeros left out, the best
@@ -51,6 +62,16 @@ mod tests {
 		assert_eq!(score(&Verdict::Honest { latency_ms: u64::MAX }, 500), 800_000);
 		assert_eq!(score(&Verdict::Wrong("x".into()), 500), 0);
 		assert_eq!(score(&Verdict::Unreachable("x".into()), 500), 0);
+	}
+
+	#[test]
+	fn failed_audits_discount_the_score() {
+		assert_eq!(with_audits(1_000_000, 0, 0), 1_000_000);
+		assert_eq!(with_audits(1_000_000, 9, 0), 1_000_000);
+		assert_eq!(with_audits(1_000_000, 0, 1), 200_000);
+		assert_eq!(with_audits(1_000_000, 3, 1), 500_000);
+		assert_eq!(with_audits(0, 5, 0), 0);
+		assert!(with_audits(u32::MAX, u32::MAX, u32::MAX) < u32::MAX);
 	}
 
 	#[test]

@@ -134,6 +134,32 @@ fn unbonding_chunks_are_bounded_and_merge_within_a_block() {
 }
 
 #[test]
+fn withdraw_waits_while_the_hotkey_backs_challengeable_results() {
+	new_test_ext().execute_with(|| {
+		stake(BOB, VALIDATOR, NET0, 1_000);
+		assert_ok!(Stake::remove_stake(RuntimeOrigin::signed(BOB), VALIDATOR, NET0, 400));
+		let exposed_until = 1 + UNBONDING + 3;
+		crate::mock::TestExposure::expose(NET0, VALIDATOR, exposed_until);
+		advance(UNBONDING);
+		let before = stake_state();
+		assert_noop!(
+			Stake::withdraw_unbonded(RuntimeOrigin::signed(BOB), VALIDATOR, NET0),
+			Error::<Test>::StakeBacksOpenResults
+		);
+		assert_eq!(stake_state(), before);
+		advance(exposed_until - System::block_number());
+		assert_noop!(
+			Stake::withdraw_unbonded(RuntimeOrigin::signed(BOB), VALIDATOR, NET0),
+			Error::<Test>::StakeBacksOpenResults
+		);
+		advance(1);
+		assert_ok!(Stake::withdraw_unbonded(RuntimeOrigin::signed(BOB), VALIDATOR, NET0));
+		assert_eq!(Balances::free_balance(BOB), FUNDS - 600);
+		check_invariants();
+	});
+}
+
+#[test]
 fn withdraw_unbonded_rejects_when_nothing_unbonds() {
 	new_test_ext().execute_with(|| {
 		assert_noop!(

@@ -1,0 +1,385 @@
+//! The inference market end to end, on CPU, with the real all-MiniLM-L6-v2 model: a dev node
+//! (manual sealing, a block every 500 ms), a subnet whose owner audits every result, an honest
+//! miner and a miner that perturbs its outputs (both staked), one validator. A dApp submits
+//! requests with `inferchain-worker request`; the chain assigns them, the miners answer on
+//! chain, the validator re-executes each audited result and commits/reveals its verdict. The
+//! honest miner's results become final and are paid; the cheat's are rejected, its stake is
+//! slashed, the auditor rewarded and the requester refunded.
+
+use codec::Decode;
+use inferchain_e2e::{
+	free_addr, model_dir, run_worker, start_block_ticker, wait_for, Client, Node, NodeConfig,
+	Worker,
+};
+use inferchain_primitives::NetUid;
+use inferchain_runtime::{AccountId, Runtime, RuntimeEvent, MILLI_UNIT, UNIT};
+use pallet_inference::Event as InferenceEvent;
+use serde_json::{json, Value};
+use sp_core::crypto::Ss58Codec;
+use sp_keyring::Sr25519Keyring::{self, Alice, Charlie, Dave, Eve};
+use std::time::Duration;
+
+const NETUID: NetUid = NetUid(0);
+/// The subnet's request fee.
+const FEE: u128 = 10 * MILLI_UNIT;
+/// Each miner's stake.
+const MINER_STAKE: u128 = 10 * UNIT;
+
+fn ss58(key: Sr25519Keyring) -> String {
+	key.to_account_id().to_ss58check()
+}
+
+/// The balances of `who`.
+async fn account(
+	client: &Client,
+	who: &AccountId,
+) -> anyhow::Result<pallet_balances::AccountData<u128>> {
+	let key = frame_system::Account::<Runtime>::hashed_key_for(who);
+	let raw = client.storage(&key, None).await?.unwrap_or_default();
+	let info =
+		frame_system::AccountInfo::<u32, pallet_balances::AccountData<u128>>::decode(&mut &raw[..])
+			.unwrap_or_default();
+	Ok(info.data)
+}
+
+/// Free balance of `who`.
+async fn free(client: &Client, who: &AccountId) -> anyhow::Result<u128> {
+	Ok(account(client, who).await?.free)
+}
+
+/// Balance of `who` on hold (fees, deposits, locks).
+async fn reserved(client: &Client, who: &AccountId) -> anyhow::Result<u128> {
+	Ok(account(client, who).await?.reserved)
+}
+
+/// Bonded stake on `hotkey` in subnet 0, from `subnets_getNeurons`.
+async fn stake_of(client: &Client, hotkey: &str) -> anyhow::Result<u128> {
+	let neurons = client.call("subnets_getNeurons", vec![json!(0)]).await?;
+	let stake = neurons
+		.as_array()
+		.and_then(|all| all.iter().find(|n| n["hotkey"] == hotkey))
+		.and_then(|n| n["stake"].as_str())
+		.and_then(|s| s.parse().ok())
+		.unwrap_or(0);
+	Ok(stake)
+}
+
+/// The inference events of blocks `from..=to`, with their block numbers.
+async fn inference_events(
+	client: &Client,
+	from: u32,
+	to: u32,
+) -> anyhow::Result<Vec<(u32, InferenceEvent<Runtime>)>> {
+	let mut found = Vec::new();
+	for number in from..=to {
+		let Some(hash) = client.block_hash(number).await? else { continue };
+		for record in client.events(hash).await? {
+			if let RuntimeEvent::Inference(event) = record.event {
+				found.push((number, event));
+			}
+		}
+	}
+	Ok(found)
+}
+
+/// Blocks from each request's submission to its settlement, for requests settled by `settled`.
+fn latencies(
+	events: &[(u32, InferenceEvent<Runtime>)],
+	settled: impl Fn(&InferenceEvent<Runtime>) -> Option<u64>,
+) -> Vec<u32> {
+	events
+		.iter()
+		.filter_map(|(at, event)| {
+			let id = settled(event)?;
+			let submitted = events.iter().find_map(|(block, e)| match e {
+				InferenceEvent::RequestSubmitted { request_id, .. } if *request_id == id => {
+					Some(*block)
+				},
+				_ => None,
+			})?;
+			Some(at - submitted)
+		})
+		.collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_results_are_audited_and_slashed_right_ones_are_paid() -> anyhow::Result<()> {
+	let dir = tempfile::tempdir()?;
+	let config =
+		NodeConfig::new("market", "dev", dir.path()).with_args(["--dev", "--sealing", "manual"]);
+	let url = config.ws_url();
+	let (_node, client) = Node::start(config).await?;
+	let ticker = start_block_ticker(url.clone(), Duration::from_millis(500));
+
+	// The owner's tool: the model registered, a subnet for it, every result audited, one
+	// validator permit (the top stake), fast epochs.
+	run_worker([
+		"subnet",
+		"--chain",
+		&url,
+		"--owner-suri",
+		"//Alice",
+		"--model-dir",
+		&model_dir(),
+		"--tempo",
+		"10",
+		"--reveal-period",
+		"2",
+		"--weights-rate-limit",
+		"0",
+		"--max-validators",
+		"1",
+		"--audit-percent",
+		"100",
+		"--request-fee",
+		&FEE.to_string(),
+	])
+	.await?;
+	let models = client.call("inference_listModels", vec![]).await?;
+	assert_eq!(models[0]["name"], "all-MiniLM-L6-v2", "{models}");
+	assert_eq!(models[0]["kind"], "embedding");
+	assert_eq!(models[0]["rule"]["tolerance"]["maxAbsErrorE9"], 10_000, "{models}");
+
+	let common = |extra: &[&str]| -> Vec<String> {
+		let mut args: Vec<String> =
+			vec!["--chain".into(), url.clone(), "--netuid".into(), "0".into()];
+		args.extend(["--model-dir".into(), model_dir()]);
+		args.extend(extra.iter().map(|s| s.to_string()));
+		args
+	};
+	let miner_stake = MINER_STAKE.to_string();
+	let (honest_addr, cheat_addr) = (free_addr(), free_addr());
+	let mut honest = Worker::spawn(
+		"honest-miner",
+		dir.path(),
+		[
+			vec!["miner".to_string()],
+			common(&["--coldkey-suri", "//Bob", "--hotkey-suri", "//Charlie"]),
+			vec!["--listen".into(), honest_addr, "--stake".into(), miner_stake.clone()],
+		]
+		.concat(),
+	)?;
+	let mut cheat = Worker::spawn(
+		"cheating-miner",
+		dir.path(),
+		[
+			vec!["miner".to_string()],
+			common(&["--coldkey-suri", "//Bob", "--hotkey-suri", "//Dave", "--perturb", "0.01"]),
+			vec!["--listen".into(), cheat_addr, "--stake".into(), miner_stake],
+		]
+		.concat(),
+	)?;
+	let metrics_addr = free_addr();
+	let validator_stake = (100 * UNIT).to_string();
+	let mut validator = Worker::spawn(
+		"validator",
+		dir.path(),
+		[
+			vec!["validator".to_string()],
+			common(&["--coldkey-suri", "//Ferdie", "--hotkey-suri", "//Eve"]),
+			vec![
+				"--stake".into(),
+				validator_stake,
+				"--metrics-listen".into(),
+				metrics_addr.clone(),
+			],
+		]
+		.concat(),
+	)?;
+
+	// Wait for an epoch to have given the validator, and only it, its permit (audits need
+	// a permitted validator; requests go to UIDs without one).
+	let eve = ss58(Eve);
+	wait_for("the validator's permit", Duration::from_secs(120), || {
+		let client = &client;
+		let eve = eve.clone();
+		let workers_ok = [&mut honest, &mut cheat, &mut validator]
+			.into_iter()
+			.try_for_each(|w| w.assert_running());
+		async move {
+			workers_ok?;
+			let neurons = client.call("subnets_getNeurons", vec![json!(0)]).await?;
+			let Some(uid) = neurons
+				.as_array()
+				.and_then(|all| all.iter().find(|n| n["hotkey"] == eve.as_str()))
+				.and_then(|n| n["uid"].as_u64())
+			else {
+				return Ok(None);
+			};
+			let staked = neurons.as_array().is_some_and(|all| {
+				all.len() == 3 && all.iter().all(|n| n["stake"].as_str().is_some_and(|s| s != "0"))
+			});
+			let key = pallet_emission::Permits::<Runtime>::hashed_key_for(NETUID);
+			let raw = client.storage(&key, None).await?.unwrap_or_default();
+			let permits = Vec::<bool>::decode(&mut &raw[..]).unwrap_or_default();
+			let only_eve = permits.iter().enumerate().all(|(i, p)| *p == (i as u64 == uid));
+			Ok((staked && only_eve && permits.len() == 3).then_some(()))
+		}
+	})
+	.await?;
+
+	let start = client.finalized_number().await?;
+	let eve_before = free(&client, &Eve.to_account_id()).await?;
+	let dave_stake_before = stake_of(&client, &ss58(Dave)).await?;
+	let charlie_stake_before = stake_of(&client, &ss58(Charlie)).await?;
+	let alice_reserved_before = reserved(&client, &Alice.to_account_id()).await?;
+
+	// The dApp: requests until both miners have answered at least one.
+	let mut answered: Vec<Value> = Vec::new();
+	for round in 0..12 {
+		let out = run_worker([
+			"request",
+			"--chain",
+			&url,
+			"--netuid",
+			"0",
+			"--requester-suri",
+			"//Alice",
+			"--input",
+			&format!("Inferchain request number {round} checks the work."),
+			"--wait",
+			"answered",
+		])
+		.await?;
+		answered.push(serde_json::from_str(&out)?);
+		let miners: Vec<&str> = answered.iter().filter_map(|r| r["miner"].as_str()).collect();
+		if miners.contains(&ss58(Charlie).as_str()) && miners.contains(&ss58(Dave).as_str()) {
+			break;
+		}
+	}
+	for result in &answered {
+		assert_eq!(result["commitmentVerified"], true, "{result}");
+		assert_eq!(result["dimensions"], 384, "{result}");
+	}
+	let ids: Vec<u64> = answered.iter().filter_map(|r| r["requestId"].as_u64()).collect();
+
+	// Every request settles: the honest miner's final, the cheat's rejected.
+	let settled = wait_for("every request to settle", Duration::from_secs(120), || {
+		let client = &client;
+		let ids = ids.clone();
+		async move {
+			let mut results = Vec::new();
+			for id in ids {
+				let result = client.call("inference_getResult", vec![json!(id)]).await?;
+				if !matches!(result["status"].as_str(), Some("final" | "rejected")) {
+					return Ok(None);
+				}
+				results.push(result);
+			}
+			Ok(Some(results))
+		}
+	})
+	.await
+	.map_err(|err| {
+		anyhow::anyhow!(
+			"{err:#}\nvalidator log:\n{}\ncheat log:\n{}",
+			validator.log_tail(),
+			cheat.log_tail()
+		)
+	})?;
+	// The chain's record of it all.
+	let end = client.finalized_number().await?;
+	let events = inference_events(&client, start, end).await?;
+	let final_after = latencies(&events, |e| match e {
+		InferenceEvent::ResultFinalized { request_id, .. } => Some(*request_id),
+		_ => None,
+	});
+	let rejected_after = latencies(&events, |e| match e {
+		InferenceEvent::ResultSlashed { request_id, .. } => Some(*request_id),
+		_ => None,
+	});
+	println!("blocks from submission to final: {final_after:?}; to rejected: {rejected_after:?}");
+	let events: Vec<InferenceEvent<Runtime>> = events.into_iter().map(|(_, e)| e).collect();
+	// What a dApp sees (printed with --nocapture; the README's examples come from here).
+	for id in [ids[0], *ids.last().unwrap_or(&0)] {
+		let mut request = client.call("inference_getRequest", vec![json!(id)]).await?;
+		request["result"]["output"] = json!("…");
+		println!("inference_getRequest({id}) = {request}");
+	}
+	println!("inference_listModels() = {models}");
+	let (charlie, dave) = (ss58(Charlie), ss58(Dave));
+	let mut rejected = 0u128;
+	let mut paid = 0u128;
+	for result in &settled {
+		if result["miner"] == charlie.as_str() {
+			assert_eq!(result["status"], "final", "{result}");
+			assert_eq!(result["auditsPassed"], 1, "{result}\n{events:?}\n{}", validator.log_tail());
+			paid += 1;
+		} else {
+			assert_eq!(result["miner"], dave.as_str(), "{result}");
+			assert_eq!(result["status"], "rejected", "{result}");
+			rejected += 1;
+		}
+	}
+	assert!(paid >= 1 && rejected >= 1, "{settled:?}");
+
+	let slash = 100 * FEE;
+	let slashes: Vec<_> = events
+		.iter()
+		.filter_map(|e| match e {
+			InferenceEvent::ResultSlashed { miner, slashed, rewarded, refunded, .. } => {
+				Some((miner.clone(), *slashed, *rewarded, *refunded))
+			},
+			_ => None,
+		})
+		.collect();
+	assert_eq!(slashes.len() as u128, rejected, "{events:?}");
+	for (miner, slashed, rewarded, refunded) in &slashes {
+		assert_eq!(*miner, Dave.to_account_id());
+		assert_eq!((*slashed, *rewarded, *refunded), (slash, slash / 2, FEE));
+	}
+	let finalized = events
+		.iter()
+		.filter(|e| {
+			matches!(e, InferenceEvent::ResultFinalized { miner, paid, .. }
+				if *miner == Charlie.to_account_id() && *paid == FEE - FEE / 10)
+		})
+		.count();
+	assert_eq!(finalized as u128, paid, "{events:?}");
+	assert!(!events.iter().any(|e| matches!(e, InferenceEvent::VerdictPenalised { .. })));
+
+	// The cheat lost `slash` per wrong result; the honest miner kept its stake (and earned
+	// emission); the auditor received half of each slash (less its transaction fees, which
+	// are far smaller); the requester holds nothing back.
+	assert_eq!(stake_of(&client, &dave).await?, dave_stake_before - rejected * slash);
+	assert!(stake_of(&client, &charlie).await? >= charlie_stake_before);
+	let eve_after = free(&client, &Eve.to_account_id()).await?;
+	assert!(
+		eve_after + slash / 10 >= eve_before + rejected * slash / 2,
+		"{eve_before} → {eve_after}"
+	);
+	let alice_reserved = reserved(&client, &Alice.to_account_id()).await?;
+	assert_eq!(alice_reserved, alice_reserved_before, "every fee was paid out or refunded");
+	let stats = client.call("inference_getMinerStats", vec![json!(0), json!(dave)]).await?;
+	assert_eq!(stats["auditsFailed"].as_u64(), Some(rejected as u64), "{stats}");
+	let stats = client.call("inference_getMinerStats", vec![json!(0), json!(charlie)]).await?;
+	assert_eq!(stats["finalized"].as_u64(), Some(paid as u64), "{stats}");
+	println!("inference_getMinerStats(0, {charlie}) = {stats}");
+
+	// A request waited to the end prints its final status.
+	let out = run_worker([
+		"request",
+		"--chain",
+		&url,
+		"--requester-suri",
+		"//Alice",
+		"--input",
+		"Verified inference.",
+	])
+	.await?;
+	let last: Value = serde_json::from_str(&out)?;
+	assert!(matches!(last["status"].as_str(), Some("final" | "rejected")), "{last}");
+
+	let metrics = reqwest::get(format!("http://{metrics_addr}/metrics")).await?.text().await?;
+	assert!(
+		metrics.contains("inferchain_worker_reviews_total{outcome=\"disagrees\"}"),
+		"{metrics}"
+	);
+	assert!(metrics.contains("inferchain_worker_reviews_total{outcome=\"agrees\"}"), "{metrics}");
+	for worker in [&mut honest, &mut cheat, &mut validator] {
+		let status = worker.terminate(Duration::from_secs(20)).await?;
+		assert!(status.success(), "{} exited with {status}:\n{}", worker.name, worker.log_tail());
+	}
+	ticker.abort();
+	Ok(())
+}

@@ -1,0 +1,172 @@
+//! The inference market as workers see it: the node's typed `inference_*` reads and the
+//! `Inference` events that concern a hotkey.
+
+use crate::chain::{Chain, EventInfo};
+use serde::Deserialize;
+use subxt::{dynamic::At, rpcs::rpc_params};
+
+/// What `inference_getRequest` returns (the fields workers use).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestInfo {
+	/// `0x`-hex model id.
+	pub model_id: String,
+	/// The input text.
+	pub input: String,
+	/// `queued`, `assigned`, `answered`, `underReview`, `final`, `rejected`, `expired`.
+	pub status: String,
+	/// The assigned miner (SS58) while `assigned`.
+	pub assigned_miner: Option<String>,
+	/// The result, once answered.
+	pub result: Option<ResultInfo>,
+	/// The open review.
+	pub review: Option<ReviewInfo>,
+}
+
+/// What `inference_getResult` returns (also `RequestInfo::result`).
+#[derive(Clone, Debug, Deserialize, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResultInfo {
+	/// Request id.
+	pub request_id: u64,
+	/// `pending`, `auditing`, `challenged`, `audited`, `final`, `rejected`, `expired`.
+	pub status: String,
+	/// The miner (SS58).
+	pub miner: Option<String>,
+	/// The output values.
+	pub output: Option<Vec<f32>>,
+	/// `0x`-hex output commitment.
+	pub output_commitment: Option<String>,
+	/// Block of the answer.
+	pub submitted_at: Option<u32>,
+	/// Last block of the challenge window.
+	pub challenge_until: Option<u32>,
+	/// Audits survived.
+	pub audits_passed: u8,
+	/// Challenges survived.
+	pub challenges_passed: u8,
+}
+
+/// An open audit or challenge.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewInfo {
+	/// `audit` or `challenge`.
+	pub kind: String,
+	/// The panel.
+	pub panel: Vec<SeatInfo>,
+	/// Last block for commits.
+	pub commit_until: u32,
+	/// Last block for reveals.
+	pub reveal_until: u32,
+}
+
+/// A panel member.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SeatInfo {
+	/// Validator hotkey (SS58).
+	pub validator: String,
+	/// Whether it committed.
+	pub committed: bool,
+}
+
+/// What `inference_getMinerStats` returns.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct MinerStats {
+	/// Results submitted.
+	pub results: u32,
+	/// Results finalized.
+	pub finalized: u32,
+	/// Reviews survived.
+	pub audits_passed: u32,
+	/// Reviews failed.
+	pub audits_failed: u32,
+	/// Deadlines missed.
+	pub timeouts: u32,
+}
+
+/// A registered model (the fields workers use).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelInfo {
+	/// `0x`-hex model id.
+	pub model_id: String,
+	/// The comparison rule.
+	pub rule: inferchain_inference::ComparisonRule,
+}
+
+impl Chain {
+	/// Request `id`, unless unknown or pruned.
+	pub async fn request(&self, id: u64) -> anyhow::Result<Option<RequestInfo>> {
+		self.rpc("inference_getRequest", rpc_params![id]).await
+	}
+
+	/// The result of request `id` with its verification status.
+	pub async fn result(&self, id: u64) -> anyhow::Result<Option<ResultInfo>> {
+		self.rpc("inference_getResult", rpc_params![id]).await
+	}
+
+	/// What `hotkey` (SS58) did as a miner on `netuid`.
+	pub async fn miner_stats(&self, netuid: u16, hotkey: &str) -> anyhow::Result<MinerStats> {
+		self.rpc("inference_getMinerStats", rpc_params![netuid, hotkey]).await
+	}
+
+	/// Every registered model.
+	pub async fn models(&self) -> anyhow::Result<Vec<ModelInfo>> {
+		self.rpc("inference_listModels", rpc_params![]).await
+	}
+}
+
+/// The request ids of the `Inference.<name>` events among `events`.
+pub fn request_ids(events: &[EventInfo], name: &str) -> Vec<u64> {
+	let full = format!("Inference.{name}");
+	events
+		.iter()
+		.filter(|event| event.name == full)
+		.filter_map(|event| event.fields.at("request_id").and_then(|id| id.as_u128()))
+		.filter_map(|id| u64::try_from(id).ok())
+		.collect()
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use subxt::dynamic::Value;
+
+	#[test]
+	fn request_ids_come_from_the_named_events() {
+		let event = |name: &str, id: u128| EventInfo {
+			name: name.into(),
+			fields: Value::named_composite([("request_id", Value::u128(id))]),
+		};
+		let events = [
+			event("Inference.RequestAssigned", 3),
+			event("Inference.ResultSubmitted", 4),
+			event("Inference.RequestAssigned", 5),
+			event("Subnets.RequestAssigned", 6),
+		];
+		assert_eq!(request_ids(&events, "RequestAssigned"), vec![3, 5]);
+		assert!(request_ids(&events, "AuditAssigned").is_empty());
+	}
+
+	#[test]
+	fn the_nodes_json_parses() {
+		let json = serde_json::json!({
+			"id": 1, "requester": "5Grw", "netuid": 0, "modelId": "0xab", "input": "hi",
+			"fee": "10", "submittedAt": 3, "attempts": 1, "status": "underReview",
+			"assignedMiner": null, "deadline": null, "challengeUntil": 30, "auditsPassed": 0,
+			"challengesPassed": 0, "pruneAt": null,
+			"result": { "requestId": 1, "status": "auditing", "miner": "5F", "output": [0.5],
+				"outputCommitment": "0x01", "submittedAt": 5, "challengeUntil": 30,
+				"auditsPassed": 0, "challengesPassed": 0 },
+			"review": { "kind": "audit", "challenger": null, "commitUntil": 10,
+				"revealUntil": 14, "panel": [{ "validator": "5V", "committed": false,
+				"agrees": null }] }
+		});
+		let request: RequestInfo = serde_json::from_value(json).unwrap();
+		assert_eq!(request.review.unwrap().panel[0].validator, "5V");
+		assert_eq!(request.result.unwrap().output, Some(vec![0.5]));
+	}
+}

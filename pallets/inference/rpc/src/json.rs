@@ -1,0 +1,365 @@
+//! The JSON shapes of the `inference_*` methods.
+
+use inferchain_inference::{decode_output, ComparisonRule, TaskKind};
+use pallet_inference::{MinerStats, RequestStatus, ReviewKind};
+use pallet_inference_runtime_api::{ModelView, RequestView};
+use serde::{Deserialize, Serialize};
+use sp_core::crypto::{AccountId32, Ss58Codec};
+
+type View = RequestView<AccountId32, u128, u32>;
+
+fn ss58(account: &AccountId32) -> String {
+	account.to_ss58check()
+}
+
+fn hex(bytes: &[u8]) -> String {
+	let digits: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+	format!("0x{digits}")
+}
+
+/// A request.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestJson {
+	/// Its id.
+	pub id: u64,
+	/// Who asked (SS58).
+	pub requester: String,
+	/// The subnet.
+	pub netuid: u16,
+	/// Model id (`0x`-hex).
+	pub model_id: String,
+	/// The input text.
+	pub input: String,
+	/// Fee held (decimal string, plancks).
+	pub fee: String,
+	/// Block of submission.
+	pub submitted_at: u32,
+	/// Miners assigned so far.
+	pub attempts: u8,
+	/// `queued`, `assigned`, `answered`, `underReview`, `final`, `rejected` or `expired`.
+	pub status: String,
+	/// The assigned miner (SS58) while `assigned`.
+	pub assigned_miner: Option<String>,
+	/// The miner's deadline while `assigned`.
+	pub deadline: Option<u32>,
+	/// Last block of the challenge window once answered.
+	pub challenge_until: Option<u32>,
+	/// Audits the result survived.
+	pub audits_passed: u8,
+	/// Challenges the result survived.
+	pub challenges_passed: u8,
+	/// Block at which the record will be pruned, once settled.
+	pub prune_at: Option<u32>,
+	/// The result, once answered.
+	pub result: Option<ResultJson>,
+	/// The open audit or challenge.
+	pub review: Option<ReviewJson>,
+}
+
+/// A result and its verification status.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct ResultJson {
+	/// The request.
+	pub request_id: u64,
+	/// `pending` (not answered, or answered and challengeable, never reviewed), `auditing`
+	/// (an audit is re-executing it), `challenged` (a committee is re-executing it), `audited`
+	/// (it survived a review and is still challengeable), `final` (paid), `rejected` (found
+	/// wrong: slashed and refunded) or `expired` (unanswered: refunded).
+	pub status: String,
+	/// The miner (SS58), once answered.
+	pub miner: Option<String>,
+	/// The output values, once answered.
+	pub output: Option<Vec<f32>>,
+	/// The output commitment (`0x`-hex), once answered.
+	pub output_commitment: Option<String>,
+	/// Block of the answer.
+	pub submitted_at: Option<u32>,
+	/// Last block of the challenge window.
+	pub challenge_until: Option<u32>,
+	/// Audits the result survived.
+	pub audits_passed: u8,
+	/// Challenges the result survived.
+	pub challenges_passed: u8,
+}
+
+/// An open audit or challenge.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewJson {
+	/// `audit` or `challenge`.
+	pub kind: String,
+	/// The challenger (SS58), for challenges.
+	pub challenger: Option<String>,
+	/// The panel.
+	pub panel: Vec<SeatJson>,
+	/// Last block for verdict commits.
+	pub commit_until: u32,
+	/// Last block for verdict reveals.
+	pub reveal_until: u32,
+}
+
+/// One panel member.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct SeatJson {
+	/// Validator hotkey (SS58).
+	pub validator: String,
+	/// Whether it committed.
+	pub committed: bool,
+	/// Its revealed verdict (`true`: the miner's output agrees), once revealed.
+	pub agrees: Option<bool>,
+}
+
+/// A registered model.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelJson {
+	/// Model id (`0x`-hex).
+	pub model_id: String,
+	/// Who registered it (SS58).
+	pub owner: String,
+	/// Its name.
+	pub name: String,
+	/// `embedding`, `classification` or `textGeneration`.
+	pub kind: TaskKind,
+	/// `f32`, `f16` or `bf16`.
+	pub dtype: String,
+	/// The comparison rule.
+	pub rule: ComparisonRule,
+	/// CPU threads a bitwise profile pins (0 otherwise).
+	pub cpu_threads: u16,
+	/// Deposit held (decimal string).
+	pub deposit: String,
+	/// Block of registration.
+	pub registered_at: u32,
+}
+
+/// A miner's record on a subnet.
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct StatsJson {
+	/// Results submitted.
+	pub results: u32,
+	/// Results finalized (paid).
+	pub finalized: u32,
+	/// Audits and challenges survived.
+	pub audits_passed: u32,
+	/// Audits and challenges failed.
+	pub audits_failed: u32,
+	/// Deadlines missed.
+	pub timeouts: u32,
+}
+
+impl From<MinerStats> for StatsJson {
+	fn from(stats: MinerStats) -> Self {
+		Self {
+			results: stats.results,
+			finalized: stats.finalized,
+			audits_passed: stats.audits_passed,
+			audits_failed: stats.audits_failed,
+			timeouts: stats.timeouts,
+		}
+	}
+}
+
+fn status_name(status: &RequestStatus<AccountId32, u32>) -> &'static str {
+	match status {
+		RequestStatus::Queued => "queued",
+		RequestStatus::Assigned { .. } => "assigned",
+		RequestStatus::Answered { .. } => "answered",
+		RequestStatus::UnderReview { .. } => "underReview",
+		RequestStatus::Final => "final",
+		RequestStatus::Rejected => "rejected",
+		RequestStatus::Expired => "expired",
+	}
+}
+
+fn challenge_until(status: &RequestStatus<AccountId32, u32>) -> Option<u32> {
+	match status {
+		RequestStatus::Answered { challenge_until }
+		| RequestStatus::UnderReview { challenge_until } => Some(*challenge_until),
+		_ => None,
+	}
+}
+
+impl From<View> for RequestJson {
+	fn from(view: View) -> Self {
+		let request = &view.request;
+		let (assigned_miner, deadline) = match &request.status {
+			RequestStatus::Assigned { miner, deadline, .. } => (Some(ss58(miner)), Some(*deadline)),
+			_ => (None, None),
+		};
+		let review = view.review.as_ref().map(|review| ReviewJson {
+			kind: match review.kind {
+				ReviewKind::Audit => "audit".into(),
+				ReviewKind::Challenge { .. } => "challenge".into(),
+			},
+			challenger: match &review.kind {
+				ReviewKind::Challenge { challenger, .. } => Some(ss58(challenger)),
+				ReviewKind::Audit => None,
+			},
+			panel: review
+				.panel
+				.iter()
+				.map(|seat| SeatJson {
+					validator: ss58(&seat.validator),
+					committed: seat.commitment.is_some(),
+					agrees: seat.verdict.map(|verdict| verdict.agrees),
+				})
+				.collect(),
+			commit_until: review.commit_until,
+			reveal_until: review.reveal_until,
+		});
+		Self {
+			id: view.id,
+			requester: ss58(&request.requester),
+			netuid: request.netuid.0,
+			model_id: hex(&request.model_id),
+			input: String::from_utf8_lossy(&request.input).into_owned(),
+			fee: request.fee.to_string(),
+			submitted_at: request.submitted_at,
+			attempts: request.attempts,
+			status: status_name(&request.status).into(),
+			assigned_miner,
+			deadline,
+			challenge_until: challenge_until(&request.status),
+			audits_passed: request.audits_passed,
+			challenges_passed: request.challenges_passed,
+			prune_at: request.prune_at,
+			review,
+			result: Some(ResultJson::from(view.clone())).filter(|r| r.miner.is_some()),
+		}
+	}
+}
+
+impl From<View> for ResultJson {
+	fn from(view: View) -> Self {
+		let request = &view.request;
+		let reviewed = request.audits_passed > 0 || request.challenges_passed > 0;
+		let status = match (&request.status, &view.review) {
+			(RequestStatus::UnderReview { .. }, Some(review)) => match review.kind {
+				ReviewKind::Audit => "auditing",
+				ReviewKind::Challenge { .. } => "challenged",
+			},
+			(RequestStatus::Answered { .. }, _) if reviewed => "audited",
+			(RequestStatus::Final, _) => "final",
+			(RequestStatus::Rejected, _) => "rejected",
+			(RequestStatus::Expired, _) => "expired",
+			_ => "pending",
+		};
+		let result = view.result.as_ref();
+		Self {
+			request_id: view.id,
+			status: status.into(),
+			miner: result.map(|r| ss58(&r.miner)),
+			output: result.and_then(|r| decode_output(&r.output)),
+			output_commitment: result.map(|r| hex(r.output_commitment.as_bytes())),
+			submitted_at: result.map(|r| r.submitted_at),
+			challenge_until: challenge_until(&request.status),
+			audits_passed: request.audits_passed,
+			challenges_passed: request.challenges_passed,
+		}
+	}
+}
+
+impl From<ModelView<AccountId32, u128, u32>> for ModelJson {
+	fn from(view: ModelView<AccountId32, u128, u32>) -> Self {
+		let profile = view.info.metadata.profile;
+		Self {
+			model_id: hex(&view.model_id),
+			owner: ss58(&view.info.owner),
+			name: String::from_utf8_lossy(&view.info.metadata.name).into_owned(),
+			kind: view.info.metadata.kind,
+			dtype: format!("{:?}", profile.dtype).to_lowercase(),
+			rule: profile.rule,
+			cpu_threads: profile.cpu_threads,
+			deposit: view.info.deposit.to_string(),
+			registered_at: view.info.registered_at,
+		}
+	}
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+	use super::*;
+	use inferchain_inference::encode_output;
+	use pallet_inference::{InferenceResult, PanelSeat, Request, Review};
+	use sp_core::H256;
+
+	fn view(status: RequestStatus<AccountId32, u32>, answered: bool) -> View {
+		let miner = AccountId32::new([2; 32]);
+		View {
+			id: 7,
+			request: Request {
+				requester: AccountId32::new([1; 32]),
+				netuid: inferchain_primitives::NetUid(3),
+				model_id: [0xab; 32],
+				rule: ComparisonRule::Tolerance { max_abs_error_e9: 10_000 },
+				input: b"hello".to_vec(),
+				fee: 10_000_000_000,
+				submitted_at: 5,
+				attempts: 1,
+				previous_miner: None,
+				status,
+				audits_passed: 0,
+				challenges_passed: 0,
+				prune_at: None,
+			},
+			result: answered.then(|| InferenceResult {
+				miner: miner.clone(),
+				output: encode_output(&[0.5, -0.25]),
+				output_commitment: H256::repeat_byte(9),
+				submitted_at: 6,
+			}),
+			review: None,
+		}
+	}
+
+	#[test]
+	fn a_request_serializes_with_camel_case_fields_and_its_result() {
+		let json = serde_json::to_value(RequestJson::from(view(
+			RequestStatus::Answered { challenge_until: 26 },
+			true,
+		)))
+		.unwrap();
+		assert_eq!(json["status"], "answered");
+		assert_eq!(json["challengeUntil"], 26);
+		assert_eq!(json["input"], "hello");
+		assert_eq!(json["fee"], "10000000000");
+		assert_eq!(json["modelId"], format!("0x{}", "ab".repeat(32)));
+		assert_eq!(json["result"]["output"], serde_json::json!([0.5, -0.25]));
+		assert_eq!(json["result"]["status"], "pending");
+		assert!(json["requester"].as_str().unwrap().starts_with('5'));
+	}
+
+	#[test]
+	fn result_status_follows_the_request_and_its_review() {
+		let status = |view: View| ResultJson::from(view).status;
+		assert_eq!(status(view(RequestStatus::Queued, false)), "pending");
+		assert_eq!(status(view(RequestStatus::Final, true)), "final");
+		assert_eq!(status(view(RequestStatus::Rejected, true)), "rejected");
+		assert_eq!(status(view(RequestStatus::Expired, false)), "expired");
+		let mut audited = view(RequestStatus::Answered { challenge_until: 9 }, true);
+		audited.request.audits_passed = 1;
+		assert_eq!(status(audited), "audited");
+		let mut under = view(RequestStatus::UnderReview { challenge_until: 9 }, true);
+		under.review = Some(Review {
+			kind: ReviewKind::Challenge { challenger: AccountId32::new([4; 32]), bond: 1 },
+			panel: vec![PanelSeat {
+				validator: AccountId32::new([5; 32]),
+				commitment: Some(H256::zero()),
+				verdict: None,
+			}],
+			commit_until: 10,
+			reveal_until: 12,
+		});
+		assert_eq!(status(under.clone()), "challenged");
+		let json = serde_json::to_value(RequestJson::from(under)).unwrap();
+		assert_eq!(json["review"]["kind"], "challenge");
+		assert_eq!(json["review"]["panel"][0]["committed"], true);
+		assert_eq!(json["review"]["panel"][0]["agrees"], serde_json::Value::Null);
+	}
+}

@@ -1,0 +1,454 @@
+//! Benchmarks of the inference pallet (frame-benchmarking v2): every call and every agenda
+//! action, at their worst cases.
+
+use super::*;
+use crate::pallet::{BalanceOf, ModelMetadataOf, RequestOf, ResultOf, ReviewOf, StatusOf};
+use alloc::{vec, vec::Vec};
+use frame_benchmarking::v2::*;
+use frame_support::{
+	traits::{
+		fungible::{Mutate, MutateHold},
+		Get,
+	},
+	BoundedVec,
+};
+use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
+use inferchain_inference::{
+	encode_output, output_commitment, verdict_commitment, OutputShape, RuntimeProfile, TaskKind,
+	Verdict,
+};
+use sp_core::H256;
+use sp_runtime::{
+	traits::{One, Saturating},
+	Perbill,
+};
+
+/// The benchmarks' model id.
+const MODEL: [u8; 32] = [42; 32];
+
+/// Plenty of funds.
+fn funds<T: Config>() -> BalanceOf<T> {
+	T::ChallengeBond::get()
+		.saturating_add(T::ModelDeposit::get())
+		.saturating_add(T::DefaultMarket::get().request_fee)
+		.saturating_mul(1_000u32.into())
+}
+
+/// A metadata record with a name of the longest length and a tolerance rule (whose
+/// commitment quantises every value: the costlier rule).
+fn metadata<T: Config>() -> ModelMetadataOf<T> {
+	ModelMetadata {
+		name: BoundedVec::truncate_from(vec![b'm'; T::MaxModelName::get() as usize]),
+		kind: TaskKind::Embedding,
+		profile: RuntimeProfile::tolerant(10_000),
+	}
+}
+
+/// A subnet with `miners` miners and `validators` permitted validators, its model registered
+/// and every result audited.
+fn market<T: Config>(
+	miners: u32,
+	validators: u32,
+) -> (NetUid, Vec<T::AccountId>, Vec<T::AccountId>) {
+	let (netuid, miners, validators) = T::BenchmarkHelper::subnet(miners, validators, MODEL);
+	let owner: T::AccountId = account("model owner", 0, 0);
+	T::Currency::set_balance(&owner, funds::<T>());
+	if !Models::<T>::contains_key(MODEL) {
+		let _ =
+			Pallet::<T>::register_model(RawOrigin::Signed(owner).into(), MODEL, metadata::<T>());
+	}
+	let always = MarketParams {
+		audit_probability: Perbill::one(),
+		new_miner_audit_probability: Perbill::one(),
+		..T::DefaultMarket::get()
+	};
+	Markets::<T>::insert(netuid, always);
+	(netuid, miners, validators)
+}
+
+/// A request of `requester` on `netuid` in `status`, its fee held; returns its id.
+fn request<T: Config>(
+	netuid: NetUid,
+	requester: &T::AccountId,
+	status: StatusOf<T>,
+) -> Result<RequestId, BenchmarkError> {
+	T::Currency::set_balance(requester, funds::<T>());
+	let fee = Pallet::<T>::market(netuid).request_fee;
+	T::Currency::hold(&HoldReason::RequestFee.into(), requester, fee)
+		.map_err(|_| BenchmarkError::Weightless)?;
+	let id = NextRequestId::<T>::get();
+	NextRequestId::<T>::put(id.saturating_add(1));
+	let record: RequestOf<T> = Request {
+		requester: requester.clone(),
+		netuid,
+		model_id: MODEL,
+		rule: metadata::<T>().profile.rule,
+		input: BoundedVec::truncate_from(vec![b'a'; T::MaxInputLen::get() as usize]),
+		fee,
+		submitted_at: frame_system::Pallet::<T>::block_number(),
+		attempts: 1,
+		previous_miner: None,
+		audits_passed: 0,
+		challenges_passed: 0,
+		status,
+		prune_at: None,
+	};
+	Requests::<T>::insert(id, record);
+	Ok(id)
+}
+
+/// A result of `miner` on `id` with the longest output.
+fn result<T: Config>(id: RequestId, miner: &T::AccountId) {
+	let values = vec![0.5f32; (T::MaxOutputLen::get() / 4) as usize];
+	let output = BoundedVec::truncate_from(encode_output(&values));
+	let record: ResultOf<T> = InferenceResult {
+		miner: miner.clone(),
+		output,
+		output_commitment: H256::zero(),
+		submitted_at: frame_system::Pallet::<T>::block_number(),
+	};
+	Results::<T>::insert(id, record);
+}
+
+/// An open challenge review of `id` by `challenger` with `panel`, each member having revealed
+/// `verdicts[i]` (`None`: only committed).
+fn review<T: Config>(
+	id: RequestId,
+	challenger: &T::AccountId,
+	panel: &[T::AccountId],
+	verdicts: &[Option<bool>],
+) -> Result<(), BenchmarkError> {
+	let bond = T::ChallengeBond::get();
+	T::Currency::set_balance(challenger, funds::<T>());
+	T::Currency::hold(&HoldReason::ChallengeBond.into(), challenger, bond)
+		.map_err(|_| BenchmarkError::Weightless)?;
+	let now = frame_system::Pallet::<T>::block_number();
+	let seats: Vec<PanelSeat<T::AccountId>> = panel
+		.iter()
+		.zip(verdicts.iter().chain(core::iter::repeat(&None)))
+		.map(|(validator, verdict)| {
+			let verdict = verdict.map(|agrees| Verdict { agrees, output_commitment: [1; 32] });
+			let commitment = verdict
+				.map(|v| H256(verdict_commitment(validator, id, &v, &[0; 32])))
+				.or(Some(H256::zero()));
+			PanelSeat { validator: validator.clone(), commitment, verdict }
+		})
+		.collect();
+	let record: ReviewOf<T> = Review {
+		kind: ReviewKind::Challenge { challenger: challenger.clone(), bond },
+		panel: BoundedVec::truncate_from(seats),
+		commit_until: now.saturating_add(10u32.into()),
+		reveal_until: now.saturating_add(20u32.into()),
+	};
+	Reviews::<T>::insert(id, record);
+	Ok(())
+}
+
+/// Moves to block `n`.
+fn go_to<T: Config>(n: BlockNumberFor<T>) {
+	frame_system::Pallet::<T>::set_block_number(n);
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn register_model() {
+		let owner: T::AccountId = whitelisted_caller();
+		T::Currency::set_balance(&owner, funds::<T>());
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), [9; 32], metadata::<T>());
+
+		assert!(Models::<T>::contains_key([9; 32]));
+	}
+
+	#[benchmark]
+	fn set_market_params() {
+		let (netuid, _, _) = market::<T>(1, 1);
+		let params = T::DefaultMarket::get();
+
+		#[extrinsic_call]
+		_(RawOrigin::Root, netuid, params);
+
+		assert_eq!(Markets::<T>::get(netuid), Some(params));
+	}
+
+	/// An input of `i` bytes (checked as UTF-8).
+	#[benchmark]
+	fn submit_request(i: Linear<1, { T::MaxInputLen::get() }>) {
+		let (netuid, _, _) = market::<T>(1, 1);
+		let requester: T::AccountId = whitelisted_caller();
+		T::Currency::set_balance(&requester, funds::<T>());
+		let input = BoundedVec::truncate_from(vec![b'a'; i as usize]);
+		let fee = Pallet::<T>::market(netuid).request_fee;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(requester), netuid, input, fee);
+
+		assert!(Requests::<T>::contains_key(0));
+	}
+
+	/// An output of `o` bytes whose commitment is recomputed under a tolerance rule.
+	#[benchmark]
+	fn submit_result(o: Linear<1, { T::MaxOutputLen::get() / 4 }>) -> Result<(), BenchmarkError> {
+		let (netuid, miners, _) = market::<T>(1, 1);
+		let miner = miners.first().cloned().ok_or(BenchmarkError::Weightless)?;
+		let now = frame_system::Pallet::<T>::block_number();
+		let status = RequestStatus::Assigned {
+			miner: miner.clone(),
+			uid: 1,
+			deadline: now.saturating_add(One::one()),
+		};
+		let id = request::<T>(netuid, &account("requester", 0, 0), status)?;
+		let values = vec![0.123_456_7f32; o as usize];
+		let rule = metadata::<T>().profile.rule;
+		let commitment = H256(output_commitment(&rule, OutputShape { rows: 1, cols: o }, &values));
+		let output = BoundedVec::truncate_from(encode_output(&values));
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(miner), id, output, commitment);
+
+		assert!(Results::<T>::contains_key(id));
+		Ok(())
+	}
+
+	/// The last member of a full committee commits.
+	#[benchmark]
+	fn commit_verdict() -> Result<(), BenchmarkError> {
+		let size = T::CommitteeSize::get();
+		let (netuid, miners, validators) = market::<T>(1, size);
+		let miner = miners.first().cloned().ok_or(BenchmarkError::Weightless)?;
+		let now = frame_system::Pallet::<T>::block_number();
+		let status = RequestStatus::UnderReview { challenge_until: now };
+		let id = request::<T>(netuid, &account("requester", 0, 0), status)?;
+		result::<T>(id, &miner);
+		review::<T>(id, &account("challenger", 0, 0), &validators, &[])?;
+		Reviews::<T>::mutate(id, |review| {
+			if let Some(review) = review {
+				review.panel.iter_mut().for_each(|seat| seat.commitment = None);
+			}
+		});
+		let last = validators.last().cloned().ok_or(BenchmarkError::Weightless)?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(last), id, H256::repeat_byte(3));
+
+		Ok(())
+	}
+
+	/// The last member of a full committee reveals.
+	#[benchmark]
+	fn reveal_verdict() -> Result<(), BenchmarkError> {
+		let size = T::CommitteeSize::get();
+		let (netuid, miners, validators) = market::<T>(1, size);
+		let miner = miners.first().cloned().ok_or(BenchmarkError::Weightless)?;
+		let now = frame_system::Pallet::<T>::block_number();
+		let status = RequestStatus::UnderReview { challenge_until: now };
+		let id = request::<T>(netuid, &account("requester", 0, 0), status)?;
+		result::<T>(id, &miner);
+		review::<T>(id, &account("challenger", 0, 0), &validators, &[])?;
+		let last = validators.last().cloned().ok_or(BenchmarkError::Weightless)?;
+		let verdict = Verdict { agrees: false, output_commitment: [1; 32] };
+		let salt = [5u8; 32];
+		let reveal_at = now.saturating_add(11u32.into());
+		Reviews::<T>::mutate(id, |review| {
+			if let Some(review) = review {
+				if let Some(seat) = review.panel.last_mut() {
+					seat.commitment = Some(H256(verdict_commitment(&last, id, &verdict, &salt)));
+				}
+			}
+		});
+		go_to::<T>(reveal_at);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(last), id, verdict, salt);
+
+		Ok(())
+	}
+
+	#[benchmark]
+	fn challenge() -> Result<(), BenchmarkError> {
+		let (netuid, miners, validators) = market::<T>(1, 1);
+		let miner = miners.first().cloned().ok_or(BenchmarkError::Weightless)?;
+		let challenger = validators.first().cloned().ok_or(BenchmarkError::Weightless)?;
+		T::Currency::set_balance(&challenger, funds::<T>());
+		let now = frame_system::Pallet::<T>::block_number();
+		let status = RequestStatus::Answered { challenge_until: now.saturating_add(10u32.into()) };
+		let id = request::<T>(netuid, &account("requester", 0, 0), status)?;
+		result::<T>(id, &miner);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(challenger), id);
+
+		assert!(Reviews::<T>::contains_key(id));
+		Ok(())
+	}
+
+	/// Drawing a miner among `u` UIDs (one validator, the rest miners).
+	#[benchmark]
+	fn assign(u: Linear<2, { T::MaxUids::get() }>) -> Result<(), BenchmarkError> {
+		let (netuid, _, _) = market::<T>(u.saturating_sub(1), 1);
+		let id = request::<T>(netuid, &account("requester", 0, 0), RequestStatus::Queued)?;
+		let now = frame_system::Pallet::<T>::block_number();
+
+		#[block]
+		{
+			Pallet::<T>::assign(id, now);
+		}
+
+		assert!(matches!(
+			Requests::<T>::get(id).map(|r| r.status),
+			Some(RequestStatus::Assigned { .. })
+		));
+		Ok(())
+	}
+
+	/// A missed deadline of the last attempt: penalty, then the request expires (a
+	/// reassignment is charged as [`WeightInfo::assign`] on top).
+	#[benchmark]
+	fn timeout() -> Result<(), BenchmarkError> {
+		let (netuid, miners, _) = market::<T>(1, 1);
+		let miner = miners.first().cloned().ok_or(BenchmarkError::Weightless)?;
+		let now = frame_system::Pallet::<T>::block_number();
+		let status = RequestStatus::Assigned { miner, uid: 1, deadline: now };
+		let id = request::<T>(netuid, &account("requester", 0, 0), status)?;
+		let attempts = T::MaxAttempts::get();
+		Requests::<T>::mutate(id, |r| {
+			if let Some(r) = r {
+				r.attempts = attempts;
+			}
+		});
+		let later = now.saturating_add(One::one());
+		go_to::<T>(later);
+
+		#[block]
+		{
+			Pallet::<T>::timeout(id, attempts, later);
+		}
+
+		assert_eq!(Requests::<T>::get(id).map(|r| r.status), Some(RequestStatus::Expired));
+		Ok(())
+	}
+
+	/// An audit drawn (probability one) among a full committee's worth of validators.
+	#[benchmark]
+	fn draw_audit() -> Result<(), BenchmarkError> {
+		let (netuid, miners, _) = market::<T>(1, T::CommitteeSize::get());
+		let miner = miners.first().cloned().ok_or(BenchmarkError::Weightless)?;
+		let now = frame_system::Pallet::<T>::block_number();
+		let status = RequestStatus::Answered { challenge_until: now.saturating_add(10u32.into()) };
+		let id = request::<T>(netuid, &account("requester", 0, 0), status)?;
+		result::<T>(id, &miner);
+
+		#[block]
+		{
+			Pallet::<T>::draw_audit(id, now);
+		}
+
+		assert!(Reviews::<T>::contains_key(id));
+		Ok(())
+	}
+
+	/// A committee drawn for a challenge.
+	#[benchmark]
+	fn form_committee() -> Result<(), BenchmarkError> {
+		let size = T::CommitteeSize::get();
+		let (netuid, miners, _) = market::<T>(1, size.saturating_add(1));
+		let miner = miners.first().cloned().ok_or(BenchmarkError::Weightless)?;
+		let now = frame_system::Pallet::<T>::block_number();
+		let status =
+			RequestStatus::UnderReview { challenge_until: now.saturating_add(10u32.into()) };
+		let id = request::<T>(netuid, &account("requester", 0, 0), status)?;
+		result::<T>(id, &miner);
+		review::<T>(id, &account("challenger", 0, 0), &[], &[])?;
+
+		#[block]
+		{
+			Pallet::<T>::form_committee(id, now);
+		}
+
+		assert!(Reviews::<T>::get(id).is_some_and(|r| !r.panel.is_empty()));
+		Ok(())
+	}
+
+	/// Tally of a `c`-member challenge that rejects the result: the miner slashed twice, the
+	/// requester refunded, the bond returned, the minority penalised.
+	#[benchmark]
+	fn close_review(c: Linear<1, { T::CommitteeSize::get() }>) -> Result<(), BenchmarkError> {
+		let (netuid, miners, validators) = market::<T>(1, c);
+		let miner = miners.first().cloned().ok_or(BenchmarkError::Weightless)?;
+		let now = frame_system::Pallet::<T>::block_number();
+		let status = RequestStatus::UnderReview { challenge_until: now };
+		let id = request::<T>(netuid, &account("requester", 0, 0), status)?;
+		result::<T>(id, &miner);
+		// The first ⌊(c−1)/2⌋ agree (outvoted, penalised), the rest disagree.
+		let agreeing = c.saturating_sub(1) / 2;
+		let verdicts: Vec<Option<bool>> = (0..c).map(|i| Some(i < agreeing)).collect();
+		review::<T>(id, &account("challenger", 0, 0), &validators, &verdicts)?;
+		let later = now.saturating_add(One::one());
+		go_to::<T>(later);
+
+		#[block]
+		{
+			Pallet::<T>::close_review(id, later);
+		}
+
+		assert_eq!(Requests::<T>::get(id).map(|r| r.status), Some(RequestStatus::Rejected));
+		Ok(())
+	}
+
+	/// A result paid after its window.
+	#[benchmark]
+	fn finalize() -> Result<(), BenchmarkError> {
+		let (netuid, miners, _) = market::<T>(1, 1);
+		let miner = miners.first().cloned().ok_or(BenchmarkError::Weightless)?;
+		let now = frame_system::Pallet::<T>::block_number();
+		let status = RequestStatus::Answered { challenge_until: now };
+		let id = request::<T>(netuid, &account("requester", 0, 0), status)?;
+		result::<T>(id, &miner);
+		let later = now.saturating_add(One::one());
+		go_to::<T>(later);
+
+		#[block]
+		{
+			Pallet::<T>::finalize(id, later);
+		}
+
+		assert_eq!(Requests::<T>::get(id).map(|r| r.status), Some(RequestStatus::Final));
+		Ok(())
+	}
+
+	/// A settled request and its result removed, with the miner's exposure.
+	#[benchmark]
+	fn prune() -> Result<(), BenchmarkError> {
+		let (netuid, miners, _) = market::<T>(1, 1);
+		let miner = miners.first().cloned().ok_or(BenchmarkError::Weightless)?;
+		let now = frame_system::Pallet::<T>::block_number();
+		let id = request::<T>(netuid, &account("requester", 0, 0), RequestStatus::Final)?;
+		let fee = Pallet::<T>::market(netuid).request_fee;
+		let requester: T::AccountId = account("requester", 0, 0);
+		let _ = T::Currency::release(
+			&HoldReason::RequestFee.into(),
+			&requester,
+			fee,
+			frame_support::traits::tokens::Precision::BestEffort,
+		);
+		result::<T>(id, &miner);
+		ExposedUntil::<T>::insert(netuid, &miner, now);
+		let later = now.saturating_add(One::one());
+		go_to::<T>(later);
+
+		#[block]
+		{
+			Pallet::<T>::prune(id, later);
+		}
+
+		assert!(!Requests::<T>::contains_key(id));
+		assert!(!ExposedUntil::<T>::contains_key(netuid, &miner));
+		Ok(())
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}

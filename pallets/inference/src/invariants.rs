@@ -1,0 +1,60 @@
+//! The pallet's invariants, checked by `try_state` (and after every step of the tests).
+
+use crate::{
+	BalanceOf, Config, HoldReason, Models, Pallet, RequestStatus, Requests, ReviewKind, Reviews,
+};
+use alloc::collections::BTreeMap;
+use frame_support::{ensure, traits::fungible::InspectHold};
+use sp_runtime::{traits::Saturating, TryRuntimeError};
+
+/// Sums per account.
+type Totals<T> = BTreeMap<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
+
+fn add<T: Config>(totals: &mut Totals<T>, who: &T::AccountId, amount: BalanceOf<T>) {
+	let entry = totals.entry(who.clone()).or_default();
+	*entry = entry.saturating_add(amount);
+}
+
+impl<T: Config> Pallet<T> {
+	/// Checks every invariant listed in the crate docs: what each account has on hold for
+	/// fees, bonds and deposits is exactly what the open requests, open challenges and models
+	/// account for.
+	pub fn do_try_state() -> Result<(), TryRuntimeError> {
+		let mut fees = Totals::<T>::new();
+		for request in Requests::<T>::iter_values() {
+			let open = matches!(
+				request.status,
+				RequestStatus::Queued
+					| RequestStatus::Assigned { .. }
+					| RequestStatus::Answered { .. }
+					| RequestStatus::UnderReview { .. }
+			);
+			if open {
+				add::<T>(&mut fees, &request.requester, request.fee);
+			}
+		}
+		let mut bonds = Totals::<T>::new();
+		for review in Reviews::<T>::iter_values() {
+			if let ReviewKind::Challenge { challenger, bond } = review.kind {
+				add::<T>(&mut bonds, &challenger, bond);
+			}
+		}
+		let mut deposits = Totals::<T>::new();
+		for model in Models::<T>::iter_values() {
+			add::<T>(&mut deposits, &model.owner, model.deposit);
+		}
+		for (reason, totals) in [
+			(HoldReason::RequestFee, fees),
+			(HoldReason::ChallengeBond, bonds),
+			(HoldReason::ModelDeposit, deposits),
+		] {
+			for (who, expected) in totals {
+				ensure!(
+					T::Currency::balance_on_hold(&reason.into(), &who) == expected,
+					"an account's hold differs from what its requests, challenges or models account for"
+				);
+			}
+		}
+		Ok(())
+	}
+}

@@ -1,0 +1,586 @@
+//! # Inference pallet
+//!
+//! A market for verifiable inference: dApps pay for requests, miners drawn by incentive answer
+//! with outputs bound to commitments, randomly sampled results are re-executed by validators
+//! (Proof-of-Sampling), anyone staked can challenge a result before it is final, and wrong
+//! results are slashed from the miner's stake.
+//!
+//! ## Life of a request
+//! 1. [`Pallet::submit_request`]: the subnet's `request_fee` is held from the requester; the
+//!    request is `Queued`.
+//! 2. Next block (`on_initialize`): a miner is drawn (see [`draw`]) with randomness from a
+//!    block after the submission, so the requester cannot pick it: `Assigned` until
+//!    `now + ResultTimeout`.
+//! 3. [`Pallet::submit_result`] by the assigned hotkey before the deadline: the output's
+//!    commitment is recomputed on chain under the model's comparison rule and must match.
+//!    `Answered`, challengeable for `ChallengeWindow` blocks. A missed deadline burns
+//!    `TimeoutPenalty` of the miner's stake and draws another miner (at most `MaxAttempts`
+//!    miners; then the fee is refunded: `Expired`).
+//! 4. Next block: with probability `audit_probability` (`new_miner_audit_probability` while
+//!    the miner has fewer than `NewMinerResults` finalized results) one permitted validator
+//!    other than the miner is drawn as auditor.
+//! 5. [`Pallet::challenge`]: while `Answered`, a hotkey staked on the subnet holds
+//!    `ChallengeBond`; next block `CommitteeSize` permitted validators (not the miner or the
+//!    challenger) are drawn.
+//! 6. Audit and committee members [`Pallet::commit_verdict`] within `VerdictCommitPeriod`
+//!    blocks, then [`Pallet::reveal_verdict`] within `VerdictRevealPeriod`; the next block
+//!    tallies the revealed verdicts: more "disagree" than "agree" rejects the result.
+//! 7. After the window, with no review open: `Final`; the fee minus `ProtocolCut` (burned)
+//!    goes to the miner's hotkey. Settled requests are pruned `Retention` blocks later.
+//!
+//! ## Slashing (see [`settle`])
+//! - Rejected result: `SlashMultiple × fee` of the miner's stake (bounded by the stake);
+//!   `SlashRewardShare` of it to the challenger (challenge) or the dissenting auditor (audit),
+//!   the rest burned; the requester's fee is refunded; a challenger's bond is returned.
+//! - Upheld result: a challenger's bond goes to the miner.
+//! - Panel members on the losing side, or who did not reveal: `VerdictPenalty` burned from
+//!   their stake. A review with no reveal at all decides nothing (the bond is returned).
+//! - A hotkey's stake backs its results until their reviews close and their windows end:
+//!   [`inferchain_primitives::StakeExposure`] tells `pallet-stake` not to pay it out before.
+//!
+//! ## Invariants (checked by `try_state`)
+//! - Each account's balance held for request fees equals the fees of its unsettled requests,
+//!   its balance held for challenge bonds the bonds of its open challenges, and its balance
+//!   held for model deposits the deposits of its models.
+//!
+//! Randomness: [`ParentHashRandomness`] hashes the parent block's hash, which a block author
+//! could grind; the `Randomness` type is a `Config` item so a runtime can plug in a VRF source.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+mod agenda;
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+pub mod draw;
+mod exposure;
+#[cfg(any(feature = "try-runtime", test))]
+mod invariants;
+mod market;
+#[cfg(test)]
+#[allow(clippy::arithmetic_side_effects, clippy::unwrap_used, clippy::indexing_slicing)]
+mod mock;
+mod randomness;
+mod review;
+pub mod settle;
+#[cfg(test)]
+mod tests;
+pub mod types;
+pub mod weights;
+
+pub use inferchain_primitives::{NetUid, Uid};
+pub use randomness::ParentHashRandomness;
+pub use types::{
+	Action, InferenceResult, MarketParams, MinerStats, ModelInfo, ModelMetadata, PanelSeat,
+	Request, RequestId, RequestStatus, Review, ReviewKind,
+};
+pub use weights::WeightInfo;
+
+/// Builds subnets with miners and permitted validators for the benchmarks.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId> {
+	/// A subnet with `miners` miners and `validators` permitted validators (all funded and
+	/// staked), its task set to `model_id`; returns the netuid, the miners and the validators.
+	fn subnet(
+		miners: u32,
+		validators: u32,
+		model_id: [u8; 32],
+	) -> (NetUid, alloc::vec::Vec<AccountId>, alloc::vec::Vec<AccountId>);
+}
+
+// FRAME's pallet macros expand to `expect` calls spanned on this module, which clippy cannot tell
+// from ours, so this module allows `expect_used`. It holds only declarations and one-line
+// delegations; the logic lives in the other modules, where every lint applies.
+#[allow(clippy::expect_used)]
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{
+			fungible::{Inspect, Mutate, MutateHold},
+			Randomness,
+		},
+	};
+	use frame_system::pallet_prelude::*;
+	use inferchain_inference::ModelId;
+	use inferchain_primitives::{Slash, StakeInfo, SubnetRegistry, ValidatorPermits};
+	use sp_runtime::Perbill;
+
+	/// Balance type of the fee currency.
+	pub type BalanceOf<T> =
+		<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+	/// A model record.
+	pub type ModelInfoOf<T> = ModelInfo<
+		<T as frame_system::Config>::AccountId,
+		BalanceOf<T>,
+		BlockNumberFor<T>,
+		BoundedVec<u8, <T as Config>::MaxModelName>,
+	>;
+	/// A model's metadata.
+	pub type ModelMetadataOf<T> = ModelMetadata<BoundedVec<u8, <T as Config>::MaxModelName>>;
+	/// A request record.
+	pub type RequestOf<T> = Request<
+		<T as frame_system::Config>::AccountId,
+		BalanceOf<T>,
+		BlockNumberFor<T>,
+		BoundedVec<u8, <T as Config>::MaxInputLen>,
+	>;
+	/// A result record.
+	pub type ResultOf<T> = InferenceResult<
+		<T as frame_system::Config>::AccountId,
+		BlockNumberFor<T>,
+		BoundedVec<u8, <T as Config>::MaxOutputLen>,
+	>;
+	/// A review record.
+	pub type ReviewOf<T> = Review<
+		<T as frame_system::Config>::AccountId,
+		BalanceOf<T>,
+		BlockNumberFor<T>,
+		BoundedVec<PanelSeat<<T as frame_system::Config>::AccountId>, <T as Config>::CommitteeSize>,
+	>;
+	/// A request's status.
+	pub type StatusOf<T> = RequestStatus<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
+	/// The actions due in one block.
+	pub type AgendaOf<T> = BoundedVec<Action, <T as Config>::MaxAgendaLen>;
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// The fee currency (fees, bonds and deposits are held in it).
+		type Currency: Mutate<Self::AccountId>
+			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+		/// The overarching hold reason.
+		type RuntimeHoldReason: From<HoldReason>;
+		/// Subnets, their neurons and their task's model.
+		type Subnets: SubnetRegistry<Self::AccountId>;
+		/// Stake (who may challenge) and slashing.
+		type Stake: StakeInfo<Self::AccountId, BalanceOf<Self>>
+			+ Slash<Self::AccountId, BalanceOf<Self>>;
+		/// Validator permits as of each subnet's last epoch.
+		type Permits: ValidatorPermits;
+		/// Randomness for assignment, audits and committees.
+		type Randomness: Randomness<Self::Hash, BlockNumberFor<Self>>;
+		/// Deposit held for a model registration.
+		#[pallet::constant]
+		type ModelDeposit: Get<BalanceOf<Self>>;
+		/// Longest model name, in bytes.
+		#[pallet::constant]
+		type MaxModelName: Get<u32>;
+		/// Longest request input, in bytes.
+		#[pallet::constant]
+		type MaxInputLen: Get<u32>;
+		/// Longest result output, in bytes.
+		#[pallet::constant]
+		type MaxOutputLen: Get<u32>;
+		/// Market settings of subnets whose owner set none.
+		#[pallet::constant]
+		type DefaultMarket: Get<MarketParams<BalanceOf<Self>>>;
+		/// Lowest request fee an owner may set.
+		#[pallet::constant]
+		type MinRequestFee: Get<BalanceOf<Self>>;
+		/// Blocks an assigned miner has to submit its result.
+		#[pallet::constant]
+		type ResultTimeout: Get<BlockNumberFor<Self>>;
+		/// Most miners assigned to one request before it expires.
+		#[pallet::constant]
+		type MaxAttempts: Get<u8>;
+		/// Blocks after a result during which it can be challenged (W).
+		#[pallet::constant]
+		type ChallengeWindow: Get<BlockNumberFor<Self>>;
+		/// Blocks a panel has to commit verdicts.
+		#[pallet::constant]
+		type VerdictCommitPeriod: Get<BlockNumberFor<Self>>;
+		/// Blocks a panel has to reveal verdicts, after the commit period.
+		#[pallet::constant]
+		type VerdictRevealPeriod: Get<BlockNumberFor<Self>>;
+		/// Validators drawn for a challenge committee (bound of every panel).
+		#[pallet::constant]
+		type CommitteeSize: Get<u32>;
+		/// Bond a challenger holds.
+		#[pallet::constant]
+		type ChallengeBond: Get<BalanceOf<Self>>;
+		/// A wrong result costs its miner this many times the fee.
+		#[pallet::constant]
+		type SlashMultiple: Get<u32>;
+		/// Share of a miner's slash paid to the challenger or dissenting auditor.
+		#[pallet::constant]
+		type SlashRewardShare: Get<Perbill>;
+		/// Burned from a panel member on the losing side or who did not reveal.
+		#[pallet::constant]
+		type VerdictPenalty: Get<BalanceOf<Self>>;
+		/// Burned from a miner that misses a deadline.
+		#[pallet::constant]
+		type TimeoutPenalty: Get<BalanceOf<Self>>;
+		/// Share of each final fee that is burned.
+		#[pallet::constant]
+		type ProtocolCut: Get<Perbill>;
+		/// Finalized results under which a miner counts as new.
+		#[pallet::constant]
+		type NewMinerResults: Get<u32>;
+		/// Blocks a settled request stays readable before it is pruned.
+		#[pallet::constant]
+		type Retention: Get<BlockNumberFor<Self>>;
+		/// Most UIDs a subnet holds (the worst case of a miner draw's scan, for benchmarks).
+		#[pallet::constant]
+		type MaxUids: Get<u32>;
+		/// Most actions due in one block (bounds `on_initialize`).
+		#[pallet::constant]
+		type MaxAgendaLen: Get<u32>;
+		/// Weights of this pallet's calls and actions, generated by its benchmarks.
+		type WeightInfo: WeightInfo;
+		/// Builds subnets for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: crate::BenchmarkHelper<Self::AccountId>;
+	}
+
+	/// Why this pallet holds balance.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// A registered model's deposit.
+		ModelDeposit,
+		/// A request's fee, until it is paid or refunded.
+		RequestFee,
+		/// A challenger's bond, until the challenge is decided.
+		ChallengeBond,
+	}
+
+	/// Registered models.
+	#[pallet::storage]
+	pub type Models<T: Config> = StorageMap<_, Identity, ModelId, ModelInfoOf<T>>;
+
+	/// Market settings of subnets whose owner set them.
+	#[pallet::storage]
+	pub type Markets<T: Config> = StorageMap<_, Twox64Concat, NetUid, MarketParams<BalanceOf<T>>>;
+
+	/// The id the next request gets.
+	#[pallet::storage]
+	pub type NextRequestId<T> = StorageValue<_, RequestId, ValueQuery>;
+
+	/// Requests until pruned.
+	#[pallet::storage]
+	pub type Requests<T: Config> = StorageMap<_, Twox64Concat, RequestId, RequestOf<T>>;
+
+	/// Results of answered requests until pruned.
+	#[pallet::storage]
+	pub type Results<T: Config> = StorageMap<_, Twox64Concat, RequestId, ResultOf<T>>;
+
+	/// Open audits and challenges.
+	#[pallet::storage]
+	pub type Reviews<T: Config> = StorageMap<_, Twox64Concat, RequestId, ReviewOf<T>>;
+
+	/// What each miner did on each subnet.
+	#[pallet::storage]
+	pub type Stats<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		NetUid,
+		Blake2_128Concat,
+		T::AccountId,
+		MinerStats,
+		ValueQuery,
+	>;
+
+	/// Last block at which a hotkey's results can be challenged or are under review.
+	#[pallet::storage]
+	pub type ExposedUntil<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		NetUid,
+		Blake2_128Concat,
+		T::AccountId,
+		BlockNumberFor<T>,
+	>;
+
+	/// Actions due in each block.
+	#[pallet::storage]
+	pub type Agenda<T: Config> =
+		StorageMap<_, Twox64Concat, BlockNumberFor<T>, AgendaOf<T>, ValueQuery>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A model was registered.
+		ModelRegistered { model_id: ModelId, owner: T::AccountId },
+		/// A subnet's market settings were set.
+		MarketParamsSet { netuid: NetUid, params: MarketParams<BalanceOf<T>> },
+		/// A request was submitted and its fee held.
+		RequestSubmitted {
+			request_id: RequestId,
+			requester: T::AccountId,
+			netuid: NetUid,
+			model_id: ModelId,
+			fee: BalanceOf<T>,
+		},
+		/// A miner was drawn for a request.
+		RequestAssigned {
+			request_id: RequestId,
+			netuid: NetUid,
+			miner: T::AccountId,
+			uid: Uid,
+			deadline: BlockNumberFor<T>,
+		},
+		/// The assigned miner answered.
+		ResultSubmitted {
+			request_id: RequestId,
+			miner: T::AccountId,
+			output_commitment: sp_core::H256,
+			challenge_until: BlockNumberFor<T>,
+		},
+		/// The assigned miner missed its deadline and was penalised.
+		MinerTimedOut { request_id: RequestId, miner: T::AccountId, penalty: BalanceOf<T> },
+		/// The request found no miner in time; its fee was refunded.
+		RequestExpired { request_id: RequestId, refunded: BalanceOf<T> },
+		/// A result was drawn for audit.
+		AuditAssigned {
+			request_id: RequestId,
+			validator: T::AccountId,
+			commit_until: BlockNumberFor<T>,
+			reveal_until: BlockNumberFor<T>,
+		},
+		/// A result was challenged.
+		Challenged { request_id: RequestId, challenger: T::AccountId, bond: BalanceOf<T> },
+		/// A challenge's committee was drawn.
+		CommitteeFormed {
+			request_id: RequestId,
+			members: alloc::vec::Vec<T::AccountId>,
+			commit_until: BlockNumberFor<T>,
+			reveal_until: BlockNumberFor<T>,
+		},
+		/// A challenge found no eligible validator; the bond was returned.
+		ChallengeVoid { request_id: RequestId },
+		/// A panel member committed its verdict.
+		VerdictCommitted { request_id: RequestId, validator: T::AccountId },
+		/// A panel member revealed its verdict.
+		VerdictRevealed { request_id: RequestId, validator: T::AccountId, agrees: bool },
+		/// A review found the result right.
+		ResultUpheld { request_id: RequestId, agree: u32, disagree: u32 },
+		/// A review found the result wrong: the miner was slashed, the requester refunded.
+		ResultSlashed {
+			request_id: RequestId,
+			miner: T::AccountId,
+			slashed: BalanceOf<T>,
+			rewarded: BalanceOf<T>,
+			refunded: BalanceOf<T>,
+		},
+		/// No panel member revealed: the review decided nothing.
+		ReviewInconclusive { request_id: RequestId },
+		/// A panel member on the losing side, or silent, was penalised.
+		VerdictPenalised { request_id: RequestId, validator: T::AccountId, amount: BalanceOf<T> },
+		/// The challenge window ended: the fee went to the miner.
+		ResultFinalized {
+			request_id: RequestId,
+			miner: T::AccountId,
+			paid: BalanceOf<T>,
+			burned: BalanceOf<T>,
+		},
+		/// A settled request's records were removed.
+		RequestPruned { request_id: RequestId },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// A model with this id is registered already.
+		ModelAlreadyRegistered,
+		/// The model name is empty or not UTF-8.
+		InvalidModelName,
+		/// The caller cannot pay the deposit, fee or bond.
+		InsufficientBalance,
+		/// No subnet with this netuid.
+		SubnetNotFound,
+		/// Only the subnet's owner (or root) may do this.
+		NotSubnetOwner,
+		/// The request fee is below `MinRequestFee`, or a probability is zero.
+		InvalidMarketParams,
+		/// The subnet has no task, or its model is not registered.
+		ModelNotRegistered,
+		/// The subnet's request fee is above the caller's `max_fee`.
+		FeeAboveMax,
+		/// The input is empty or not UTF-8.
+		InvalidInput,
+		/// Every block the request's next action could go in is full; try later.
+		MarketBusy,
+		/// No request with this id.
+		UnknownRequest,
+		/// The request is not waiting for a result (answered, settled or not yet assigned).
+		NotAwaitingResult,
+		/// The caller is not the miner assigned to this request.
+		NotAssignedMiner,
+		/// The request's deadline has passed.
+		DeadlinePassed,
+		/// The output is empty or not a whole number of `f32` values.
+		MalformedOutput,
+		/// The output commitment is not the commitment of the output under the model's rule.
+		CommitmentMismatch,
+		/// The caller has no stake on the request's subnet.
+		NotStaked,
+		/// The result is not open to challenge (not answered, or already under review).
+		NotChallengeable,
+		/// The challenge window has closed.
+		ChallengeWindowClosed,
+		/// A miner cannot challenge its own result.
+		OwnResult,
+		/// No audit or challenge is open on this request.
+		NoReview,
+		/// The caller is not on the review's panel.
+		NotOnPanel,
+		/// The commit period is over.
+		CommitPeriodOver,
+		/// The caller committed already.
+		AlreadyCommitted,
+		/// The reveal period has not started.
+		RevealNotOpen,
+		/// The reveal period is over.
+		RevealPeriodOver,
+		/// The caller did not commit.
+		NoCommitment,
+		/// The caller revealed already.
+		AlreadyRevealed,
+		/// The reveal does not reproduce the commitment.
+		RevealDoesNotMatchCommit,
+		/// Request ids are exhausted.
+		Overflow,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			Self::run_agenda(now)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Register a model under its id (the engine computes the same id from the files and the
+		/// profile: `inferchain-worker model-id`).
+		///
+		/// Origin: signed; holds `ModelDeposit`. Errors: [`Error::ModelAlreadyRegistered`],
+		/// [`Error::InvalidModelName`], [`Error::InsufficientBalance`].
+		/// Event: [`Event::ModelRegistered`].
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::register_model())]
+		pub fn register_model(
+			origin: OriginFor<T>,
+			model_id: ModelId,
+			metadata: ModelMetadataOf<T>,
+		) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			Self::do_register_model(owner, model_id, metadata)
+		}
+
+		/// Set a subnet's request fee and audit probabilities.
+		///
+		/// Origin: the subnet's owner or root. Errors: [`Error::SubnetNotFound`],
+		/// [`Error::NotSubnetOwner`], [`Error::InvalidMarketParams`].
+		/// Event: [`Event::MarketParamsSet`].
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::set_market_params())]
+		pub fn set_market_params(
+			origin: OriginFor<T>,
+			netuid: NetUid,
+			params: MarketParams<BalanceOf<T>>,
+		) -> DispatchResult {
+			Self::do_set_market_params(origin, netuid, params)
+		}
+
+		/// Ask `netuid`'s miners to run its model on `input`; holds the subnet's request fee,
+		/// which must not exceed `max_fee`. A miner is drawn in the next block.
+		///
+		/// Origin: signed. Errors: [`Error::SubnetNotFound`], [`Error::ModelNotRegistered`],
+		/// [`Error::FeeAboveMax`], [`Error::InvalidInput`], [`Error::InsufficientBalance`],
+		/// [`Error::MarketBusy`], [`Error::Overflow`]. Event: [`Event::RequestSubmitted`].
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::submit_request(input.len().try_into().unwrap_or(u32::MAX)))]
+		pub fn submit_request(
+			origin: OriginFor<T>,
+			netuid: NetUid,
+			input: BoundedVec<u8, T::MaxInputLen>,
+			max_fee: BalanceOf<T>,
+		) -> DispatchResult {
+			let requester = ensure_signed(origin)?;
+			Self::do_submit_request(requester, netuid, input, max_fee)
+		}
+
+		/// Answer an assigned request: `output` is the `f32` values (4 little-endian bytes each)
+		/// and `output_commitment` their commitment under the model's rule, checked here. The
+		/// weight grows with the number of values.
+		///
+		/// Origin: the assigned miner's hotkey. Errors: [`Error::UnknownRequest`],
+		/// [`Error::NotAwaitingResult`] (not assigned, or answered: replays),
+		/// [`Error::NotAssignedMiner`], [`Error::DeadlinePassed`], [`Error::MalformedOutput`],
+		/// [`Error::CommitmentMismatch`], [`Error::MarketBusy`].
+		/// Event: [`Event::ResultSubmitted`].
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::submit_result(
+			output.len().saturating_div(4).try_into().unwrap_or(u32::MAX)
+		))]
+		pub fn submit_result(
+			origin: OriginFor<T>,
+			request_id: RequestId,
+			output: BoundedVec<u8, T::MaxOutputLen>,
+			output_commitment: sp_core::H256,
+		) -> DispatchResult {
+			let miner = ensure_signed(origin)?;
+			Self::do_submit_result(miner, request_id, output, output_commitment)
+		}
+
+		/// Commit a verdict on a result under review:
+		/// [`inferchain_inference::verdict_commitment`] of (caller, request, verdict, salt).
+		///
+		/// Origin: a hotkey on the review's panel. Errors: [`Error::NoReview`],
+		/// [`Error::NotOnPanel`], [`Error::CommitPeriodOver`], [`Error::AlreadyCommitted`].
+		/// Event: [`Event::VerdictCommitted`].
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::commit_verdict())]
+		pub fn commit_verdict(
+			origin: OriginFor<T>,
+			request_id: RequestId,
+			commitment: sp_core::H256,
+		) -> DispatchResult {
+			let validator = ensure_signed(origin)?;
+			Self::do_commit_verdict(validator, request_id, commitment)
+		}
+
+		/// Reveal a committed verdict, after the commit period.
+		///
+		/// Origin: the panel member that committed. Errors: [`Error::NoReview`],
+		/// [`Error::NotOnPanel`], [`Error::RevealNotOpen`], [`Error::RevealPeriodOver`],
+		/// [`Error::NoCommitment`], [`Error::AlreadyRevealed`],
+		/// [`Error::RevealDoesNotMatchCommit`]. Event: [`Event::VerdictRevealed`].
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::reveal_verdict())]
+		pub fn reveal_verdict(
+			origin: OriginFor<T>,
+			request_id: RequestId,
+			verdict: inferchain_inference::Verdict,
+			salt: [u8; 32],
+		) -> DispatchResult {
+			let validator = ensure_signed(origin)?;
+			Self::do_reveal_verdict(validator, request_id, verdict, salt)
+		}
+
+		/// Dispute an answered result within its challenge window, holding `ChallengeBond`.
+		/// A committee is drawn in the next block.
+		///
+		/// Origin: a hotkey with stake on the request's subnet, not the miner.
+		/// Errors: [`Error::UnknownRequest`], [`Error::NotChallengeable`],
+		/// [`Error::ChallengeWindowClosed`], [`Error::OwnResult`], [`Error::NotStaked`],
+		/// [`Error::InsufficientBalance`], [`Error::MarketBusy`]. Event: [`Event::Challenged`].
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::challenge())]
+		pub fn challenge(origin: OriginFor<T>, request_id: RequestId) -> DispatchResult {
+			let challenger = ensure_signed(origin)?;
+			Self::do_challenge(challenger, request_id)
+		}
+	}
+}

@@ -1,0 +1,259 @@
+//! Models, market settings, requests, miner assignment, results and deadlines.
+
+use crate::{
+	draw, weights::WeightInfo, Action, BalanceOf, Config, Error, Event, HoldReason, MarketParams,
+	Markets, ModelInfo, ModelMetadataOf, Models, NextRequestId, Pallet, Request, RequestId,
+	RequestStatus, Requests, ResultOf, Results, Stats,
+};
+use frame_support::{
+	dispatch::DispatchResult,
+	ensure,
+	traits::{fungible::MutateHold, Get, Randomness},
+	weights::Weight,
+	BoundedVec,
+};
+use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
+use inferchain_inference::{decode_output, output_commitment, ModelId, OutputShape};
+use inferchain_primitives::{NetUid, Slash, SlashTarget, SubnetRegistry, ValidatorPermits};
+use sp_core::H256;
+use sp_runtime::{
+	traits::{One, Saturating, Zero},
+	DispatchError,
+};
+
+impl<T: Config> Pallet<T> {
+	pub(crate) fn do_register_model(
+		owner: T::AccountId,
+		model_id: ModelId,
+		metadata: ModelMetadataOf<T>,
+	) -> DispatchResult {
+		ensure!(!Models::<T>::contains_key(model_id), Error::<T>::ModelAlreadyRegistered);
+		ensure!(
+			!metadata.name.is_empty() && core::str::from_utf8(&metadata.name).is_ok(),
+			Error::<T>::InvalidModelName
+		);
+		let deposit = T::ModelDeposit::get();
+		T::Currency::hold(&HoldReason::ModelDeposit.into(), &owner, deposit)
+			.map_err(|_| Error::<T>::InsufficientBalance)?;
+		let registered_at = frame_system::Pallet::<T>::block_number();
+		Models::<T>::insert(
+			model_id,
+			ModelInfo { owner: owner.clone(), metadata, deposit, registered_at },
+		);
+		Self::deposit_event(Event::ModelRegistered { model_id, owner });
+		Ok(())
+	}
+
+	pub(crate) fn do_set_market_params(
+		origin: T::RuntimeOrigin,
+		netuid: NetUid,
+		params: MarketParams<BalanceOf<T>>,
+	) -> DispatchResult {
+		let owner = T::Subnets::subnet_owner(netuid).ok_or(Error::<T>::SubnetNotFound)?;
+		match origin.into() {
+			Ok(RawOrigin::Root) => {},
+			Ok(RawOrigin::Signed(caller)) if caller == owner => {},
+			Ok(RawOrigin::Signed(_)) => return Err(Error::<T>::NotSubnetOwner.into()),
+			_ => return Err(DispatchError::BadOrigin),
+		}
+		ensure!(
+			params.request_fee >= T::MinRequestFee::get()
+				&& !params.audit_probability.is_zero()
+				&& !params.new_miner_audit_probability.is_zero(),
+			Error::<T>::InvalidMarketParams
+		);
+		Markets::<T>::insert(netuid, params);
+		Self::deposit_event(Event::MarketParamsSet { netuid, params });
+		Ok(())
+	}
+
+	/// The market settings of `netuid` (its owner's, else the default).
+	pub fn market(netuid: NetUid) -> MarketParams<BalanceOf<T>> {
+		Markets::<T>::get(netuid).unwrap_or_else(T::DefaultMarket::get)
+	}
+
+	pub(crate) fn do_submit_request(
+		requester: T::AccountId,
+		netuid: NetUid,
+		input: BoundedVec<u8, T::MaxInputLen>,
+		max_fee: BalanceOf<T>,
+	) -> DispatchResult {
+		ensure!(T::Subnets::subnet_exists(netuid), Error::<T>::SubnetNotFound);
+		let (model_id, rule) = T::Subnets::subnet_model(netuid)
+			.and_then(|model| {
+				Models::<T>::get(model).map(|info| (model, info.metadata.profile.rule))
+			})
+			.ok_or(Error::<T>::ModelNotRegistered)?;
+		let fee = Self::market(netuid).request_fee;
+		ensure!(fee <= max_fee, Error::<T>::FeeAboveMax);
+		ensure!(
+			!input.is_empty() && core::str::from_utf8(&input).is_ok(),
+			Error::<T>::InvalidInput
+		);
+		let request_id = NextRequestId::<T>::get();
+		let next = request_id.checked_add(1).ok_or(Error::<T>::Overflow)?;
+		let now = frame_system::Pallet::<T>::block_number();
+		Self::schedule(now.saturating_add(One::one()), Action::Assign(request_id))?;
+		T::Currency::hold(&HoldReason::RequestFee.into(), &requester, fee)
+			.map_err(|_| Error::<T>::InsufficientBalance)?;
+		NextRequestId::<T>::put(next);
+		Requests::<T>::insert(
+			request_id,
+			Request {
+				requester: requester.clone(),
+				netuid,
+				model_id,
+				rule,
+				input,
+				fee,
+				submitted_at: now,
+				attempts: 0,
+				previous_miner: None,
+				audits_passed: 0,
+				challenges_passed: 0,
+				status: RequestStatus::Queued,
+				prune_at: None,
+			},
+		);
+		Self::deposit_event(Event::RequestSubmitted {
+			request_id,
+			requester,
+			netuid,
+			model_id,
+			fee,
+		});
+		Ok(())
+	}
+
+	/// Draws a miner for a queued request (the `Assign` action): every occupied UID without a
+	/// validator permit, weighted as in [`draw::miner_weights`], the previous miner excluded
+	/// when anyone else is left. None: the request expires.
+	pub(crate) fn assign(request_id: RequestId, now: BlockNumberFor<T>) -> Weight {
+		let Some(mut request) = Requests::<T>::get(request_id) else {
+			return Self::stale_action();
+		};
+		if request.status != RequestStatus::Queued {
+			return Self::stale_action();
+		}
+		let netuid = request.netuid;
+		let mut scores = T::Subnets::uid_scores(netuid);
+		let weight = T::WeightInfo::assign(Self::uid_count(scores.len()));
+		let permits = T::Permits::permits(netuid);
+		for (score, permitted) in scores.iter_mut().zip(permits) {
+			if permitted {
+				*score = None;
+			}
+		}
+		if let Some(previous) = &request.previous_miner {
+			if let Some(uid) = T::Subnets::uid_of(netuid, previous) {
+				let others =
+					scores.iter().enumerate().any(|(i, s)| s.is_some() && i != usize::from(uid));
+				if others {
+					if let Some(score) = scores.get_mut(usize::from(uid)) {
+						*score = None;
+					}
+				}
+			}
+		}
+		let seed = Self::seed(b"assign", request_id);
+		let chosen = draw::weighted_index(&seed, b"miner", &draw::miner_weights(&scores))
+			.and_then(|index| u16::try_from(index).ok())
+			.and_then(|uid| T::Subnets::hotkey_at(netuid, uid).map(|miner| (uid, miner)));
+		let Some((uid, miner)) = chosen else {
+			Self::expire(request_id, request, now);
+			return weight;
+		};
+		let deadline = now.saturating_add(T::ResultTimeout::get());
+		request.attempts = request.attempts.saturating_add(1);
+		let timeout = Action::Timeout(request_id, request.attempts);
+		if Self::schedule(deadline.saturating_add(One::one()), timeout).is_err() {
+			Self::expire(request_id, request, now);
+			return weight;
+		}
+		request.status = RequestStatus::Assigned { miner: miner.clone(), uid, deadline };
+		Requests::<T>::insert(request_id, request);
+		Self::deposit_event(Event::RequestAssigned { request_id, netuid, miner, uid, deadline });
+		weight
+	}
+
+	/// A 32-byte seed for draws about `request_id`, from [`Config::Randomness`].
+	pub(crate) fn seed(tag: &[u8], request_id: RequestId) -> [u8; 32] {
+		let mut subject = tag.to_vec();
+		subject.extend_from_slice(&request_id.to_le_bytes());
+		let (random, _) = T::Randomness::random(&subject);
+		sp_io::hashing::blake2_256(random.as_ref())
+	}
+
+	pub(crate) fn do_submit_result(
+		miner: T::AccountId,
+		request_id: RequestId,
+		output: BoundedVec<u8, T::MaxOutputLen>,
+		commitment: H256,
+	) -> DispatchResult {
+		let mut request = Requests::<T>::get(request_id).ok_or(Error::<T>::UnknownRequest)?;
+		let RequestStatus::Assigned { miner: assigned, deadline, .. } = &request.status else {
+			return Err(Error::<T>::NotAwaitingResult.into());
+		};
+		ensure!(*assigned == miner, Error::<T>::NotAssignedMiner);
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(now <= *deadline, Error::<T>::DeadlinePassed);
+		let values = decode_output(&output).ok_or(Error::<T>::MalformedOutput)?;
+		let shape = OutputShape {
+			rows: 1,
+			cols: u32::try_from(values.len()).map_err(|_| Error::<T>::MalformedOutput)?,
+		};
+		let expected = output_commitment(&request.rule, shape, &values);
+		ensure!(expected == commitment.0, Error::<T>::CommitmentMismatch);
+		let challenge_until = now.saturating_add(T::ChallengeWindow::get());
+		Self::schedule(now.saturating_add(One::one()), Action::DrawAudit(request_id))?;
+		Self::schedule(challenge_until.saturating_add(One::one()), Action::Finalize(request_id))?;
+		request.status = RequestStatus::Answered { challenge_until };
+		let netuid = request.netuid;
+		Requests::<T>::insert(request_id, request);
+		let result: ResultOf<T> = crate::InferenceResult {
+			miner: miner.clone(),
+			output,
+			output_commitment: commitment,
+			submitted_at: now,
+		};
+		Results::<T>::insert(request_id, result);
+		Self::expose(netuid, &miner, challenge_until);
+		Self::deposit_event(Event::ResultSubmitted {
+			request_id,
+			miner,
+			output_commitment: commitment,
+			challenge_until,
+		});
+		Ok(())
+	}
+
+	/// A deadline passed (the `Timeout` action): if the request still waits for that attempt,
+	/// the miner is penalised and the request reassigned, or expires after `MaxAttempts`.
+	pub(crate) fn timeout(request_id: RequestId, attempt: u8, now: BlockNumberFor<T>) -> Weight {
+		let Some(mut request) = Requests::<T>::get(request_id) else {
+			return Self::stale_action();
+		};
+		let RequestStatus::Assigned { miner, .. } = request.status.clone() else {
+			return Self::stale_action();
+		};
+		if request.attempts != attempt {
+			return Self::stale_action();
+		}
+		let penalty =
+			T::Stake::slash(request.netuid, &miner, T::TimeoutPenalty::get(), SlashTarget::Burn)
+				.unwrap_or_else(|_| Zero::zero());
+		Stats::<T>::mutate(request.netuid, &miner, |stats| {
+			stats.timeouts = stats.timeouts.saturating_add(1)
+		});
+		request.previous_miner = Some(miner.clone());
+		Self::deposit_event(Event::MinerTimedOut { request_id, miner, penalty });
+		let weight = T::WeightInfo::timeout();
+		if request.attempts >= T::MaxAttempts::get() {
+			Self::expire(request_id, request, now);
+			return weight;
+		}
+		request.status = RequestStatus::Queued;
+		Requests::<T>::insert(request_id, request);
+		weight.saturating_add(Self::assign(request_id, now))
+	}
+}

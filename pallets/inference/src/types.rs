@@ -1,0 +1,191 @@
+//! Records the pallet stores: models, market parameters, requests, results, reviews, miner
+//! statistics and the agenda of timed actions.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use inferchain_inference::{ComparisonRule, ModelId, RuntimeProfile, TaskKind, Verdict};
+use inferchain_primitives::{NetUid, Uid};
+use scale_info::TypeInfo;
+use sp_core::H256;
+use sp_runtime::Perbill;
+
+/// A request's id: assigned in submission order from 0.
+pub type RequestId = u64;
+
+/// A registered model.
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
+pub struct ModelInfo<AccountId, Balance, BlockNumber, Name> {
+	/// Who registered it (and whose deposit is held).
+	pub owner: AccountId,
+	/// Its description.
+	pub metadata: ModelMetadata<Name>,
+	/// The deposit held from `owner`.
+	pub deposit: Balance,
+	/// Block of registration.
+	pub registered_at: BlockNumber,
+}
+
+/// What a model registration says about the model (its id binds the files and the profile).
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
+)]
+pub struct ModelMetadata<Name> {
+	/// Human-readable name (UTF-8, bounded).
+	pub name: Name,
+	/// What it computes.
+	pub kind: TaskKind,
+	/// How it must be run, including the comparison rule and its tolerance.
+	pub profile: RuntimeProfile,
+}
+
+/// A subnet's market settings, set by its owner (defaults: the runtime's `DefaultMarket`).
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub struct MarketParams<Balance> {
+	/// Fee of one request, escrowed at submission.
+	pub request_fee: Balance,
+	/// Probability that a result is audited.
+	pub audit_probability: Perbill,
+	/// Probability for miners with fewer than `NewMinerResults` finalized results.
+	pub new_miner_audit_probability: Perbill,
+}
+
+/// Where a request stands.
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
+pub enum RequestStatus<AccountId, BlockNumber> {
+	/// Waiting for a miner to be drawn (next block).
+	Queued,
+	/// `miner` (holding `uid`) must submit a result by `deadline`.
+	Assigned { miner: AccountId, uid: Uid, deadline: BlockNumber },
+	/// Answered; challengeable until `challenge_until`, then final.
+	Answered { challenge_until: BlockNumber },
+	/// An audit or a challenge is re-executing it.
+	UnderReview { challenge_until: BlockNumber },
+	/// Final: the fee went to the miner.
+	Final,
+	/// The result was found wrong: the miner was slashed and the requester refunded.
+	Rejected,
+	/// No miner answered (or none was available): the fee was refunded.
+	Expired,
+}
+
+/// A request for inference.
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
+pub struct Request<AccountId, Balance, BlockNumber, Input> {
+	/// Who asked and paid.
+	pub requester: AccountId,
+	/// The subnet serving it.
+	pub netuid: NetUid,
+	/// The subnet's model at submission.
+	pub model_id: ModelId,
+	/// That model's comparison rule (results' commitments are checked under it).
+	pub rule: ComparisonRule,
+	/// The input (UTF-8 text, bounded).
+	pub input: Input,
+	/// The fee held from `requester`.
+	pub fee: Balance,
+	/// Block of submission.
+	pub submitted_at: BlockNumber,
+	/// Miners assigned so far (a missed deadline reassigns).
+	pub attempts: u8,
+	/// The last miner that missed its deadline (not drawn again while others are left).
+	pub previous_miner: Option<AccountId>,
+	/// Where it stands.
+	pub status: RequestStatus<AccountId, BlockNumber>,
+	/// Audits its result survived.
+	pub audits_passed: u8,
+	/// Challenges its result survived.
+	pub challenges_passed: u8,
+	/// Block after which the request's record may be pruned (set once settled).
+	pub prune_at: Option<BlockNumber>,
+}
+
+/// A miner's answer to a request.
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
+pub struct InferenceResult<AccountId, BlockNumber, Output> {
+	/// The miner's hotkey.
+	pub miner: AccountId,
+	/// The output: `f32` values, 4 little-endian bytes each (bounded).
+	pub output: Output,
+	/// [`inferchain_inference::output_commitment`] of the output under the model's rule.
+	pub output_commitment: H256,
+	/// Block of submission.
+	pub submitted_at: BlockNumber,
+}
+
+/// Why a result is being re-executed.
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
+pub enum ReviewKind<AccountId, Balance> {
+	/// Drawn at random (Proof-of-Sampling).
+	Audit,
+	/// `challenger` disputed it, holding `bond`.
+	Challenge { challenger: AccountId, bond: Balance },
+}
+
+/// One validator of a review panel.
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
+pub struct PanelSeat<AccountId> {
+	/// The validator's hotkey.
+	pub validator: AccountId,
+	/// Its verdict commitment, once committed.
+	pub commitment: Option<H256>,
+	/// Its verdict, once revealed.
+	pub verdict: Option<Verdict>,
+}
+
+/// A re-execution of a result by a panel of validators (one for an audit, a committee for a
+/// challenge), each committing then revealing a verdict.
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
+pub struct Review<AccountId, Balance, BlockNumber, Panel> {
+	/// Audit or challenge.
+	pub kind: ReviewKind<AccountId, Balance>,
+	/// The validators, [`PanelSeat`]s (empty until a challenge's committee is drawn).
+	pub panel: Panel,
+	/// Last block for commits.
+	pub commit_until: BlockNumber,
+	/// Last block for reveals; the review closes in the next block.
+	pub reveal_until: BlockNumber,
+}
+
+/// What is known of a miner on a subnet.
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct MinerStats {
+	/// Results submitted (counted the block after each, when its audit is drawn).
+	pub results: u32,
+	/// Results finalized (fee paid).
+	pub finalized: u32,
+	/// Audits and challenges the miner's result survived.
+	pub audits_passed: u32,
+	/// Audits and challenges that found the miner's result wrong.
+	pub audits_failed: u32,
+	/// Deadlines missed.
+	pub timeouts: u32,
+}
+
+/// A timed action, kept in the agenda of the block it is due in.
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Action {
+	/// Draw a miner for a queued request.
+	Assign(RequestId),
+	/// The assigned miner's deadline (of that attempt) has passed.
+	Timeout(RequestId, u8),
+	/// Decide whether a result is audited, and by whom.
+	DrawAudit(RequestId),
+	/// Draw the committee of a challenge.
+	FormCommittee(RequestId),
+	/// Tally a review's verdicts.
+	CloseReview(RequestId),
+	/// The challenge window ended: pay the miner.
+	Finalize(RequestId),
+	/// Remove a settled request's records.
+	Prune(RequestId),
+}

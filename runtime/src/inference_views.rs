@@ -1,0 +1,73 @@
+//! The views served by `InferenceApi`: the inference pallet's records with plain vectors.
+
+use crate::{AccountId, Balance, BlockNumber, Runtime};
+use alloc::vec::Vec;
+use inferchain_primitives::{NetUid, SubnetRegistry};
+use pallet_inference::{
+	InferenceResult, MinerStats, ModelInfo, Models, Request, RequestId, Requests, Results, Review,
+	Reviews,
+};
+use pallet_inference_runtime_api::{ModelView, RequestView};
+
+/// Request `id` with its result and review, if known.
+pub fn request(id: RequestId) -> Option<RequestView<AccountId, Balance, BlockNumber>> {
+	let r = Requests::<Runtime>::get(id)?;
+	let request = Request {
+		requester: r.requester,
+		netuid: r.netuid,
+		model_id: r.model_id,
+		rule: r.rule,
+		input: r.input.into_inner(),
+		fee: r.fee,
+		submitted_at: r.submitted_at,
+		attempts: r.attempts,
+		previous_miner: r.previous_miner,
+		status: r.status,
+		audits_passed: r.audits_passed,
+		challenges_passed: r.challenges_passed,
+		prune_at: r.prune_at,
+	};
+	let result = Results::<Runtime>::get(id).map(|result| InferenceResult {
+		miner: result.miner,
+		output: result.output.into_inner(),
+		output_commitment: result.output_commitment,
+		submitted_at: result.submitted_at,
+	});
+	let review = Reviews::<Runtime>::get(id).map(|review| Review {
+		kind: review.kind,
+		panel: review.panel.into_inner(),
+		commit_until: review.commit_until,
+		reveal_until: review.reveal_until,
+	});
+	Some(RequestView { id, request, result, review })
+}
+
+/// Every registered model.
+pub fn models() -> Vec<ModelView<AccountId, Balance, BlockNumber>> {
+	Models::<Runtime>::iter()
+		.map(|(model_id, info)| ModelView {
+			model_id,
+			info: ModelInfo {
+				owner: info.owner,
+				metadata: pallet_inference::ModelMetadata {
+					name: info.metadata.name.into_inner(),
+					kind: info.metadata.kind,
+					profile: info.metadata.profile,
+				},
+				deposit: info.deposit,
+				registered_at: info.registered_at,
+			},
+		})
+		.collect()
+}
+
+/// The market settings of `netuid`, if registered.
+pub fn market(netuid: NetUid) -> Option<pallet_inference::MarketParams<Balance>> {
+	<crate::Subnets as SubnetRegistry<AccountId>>::subnet_exists(netuid)
+		.then(|| pallet_inference::Pallet::<Runtime>::market(netuid))
+}
+
+/// What `hotkey` did as a miner on `netuid`.
+pub fn miner_stats(netuid: NetUid, hotkey: AccountId) -> MinerStats {
+	pallet_inference::Stats::<Runtime>::get(netuid, hotkey)
+}
