@@ -67,8 +67,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	fn register_model() -> Weight {
 		// Proof size: measured `6`, estimated `3624`.
-		// Minimum execution time: 53_469_000 picoseconds.
-		Weight::from_parts(55_873_000, 3624)
+		// Minimum execution time: 51_276_000 picoseconds.
+		Weight::from_parts(53_419_000, 3624)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -78,8 +78,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Markets` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
 	fn set_market_params() -> Weight {
 		// Proof size: measured `349`, estimated `3527`.
-		// Minimum execution time: 14_091_000 picoseconds.
-		Weight::from_parts(15_973_000, 3527)
+		// Minimum execution time: 14_021_000 picoseconds.
+		Weight::from_parts(15_743_000, 3527)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -102,9 +102,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `i` is `[1, 2048]`.
 	fn submit_request(i: u32, ) -> Weight {
 		// Proof size: measured `696`, estimated `6039`.
-		// Minimum execution time: 76_754_000 picoseconds.
-		Weight::from_parts(81_397_903, 6039)
-			.saturating_add(Weight::from_parts(1_201, 0).saturating_mul(i.into()))
+		// Minimum execution time: 75_082_000 picoseconds.
+		Weight::from_parts(78_606_420, 6039)
+			.saturating_add(Weight::from_parts(799, 0).saturating_mul(i.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -119,9 +119,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `o` is `[1, 4096]`.
 	fn submit_result(o: u32, ) -> Weight {
 		// Proof size: measured `2328`, estimated `11088`.
-		// Minimum execution time: 29_513_000 picoseconds.
-		Weight::from_parts(44_319_398, 11088)
-			.saturating_add(Weight::from_parts(69_504, 0).saturating_mul(o.into()))
+		// Minimum execution time: 31_026_000 picoseconds.
+		Weight::from_parts(34_834_942, 11088)
+			.saturating_add(Weight::from_parts(60_399, 0).saturating_mul(o.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -129,8 +129,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Reviews` (`max_values`: None, `max_size`: Some(569), added: 3044, mode: `MaxEncodedLen`)
 	fn commit_verdict() -> Weight {
 		// Proof size: measured `439`, estimated `4034`.
-		// Minimum execution time: 17_596_000 picoseconds.
-		Weight::from_parts(21_432_000, 4034)
+		// Minimum execution time: 17_395_000 picoseconds.
+		Weight::from_parts(19_159_000, 4034)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -138,8 +138,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Reviews` (`max_values`: None, `max_size`: Some(569), added: 3044, mode: `MaxEncodedLen`)
 	fn reveal_verdict() -> Weight {
 		// Proof size: measured `599`, estimated `4034`.
-		// Minimum execution time: 19_890_000 picoseconds.
-		Weight::from_parts(23_044_000, 4034)
+		// Minimum execution time: 19_599_000 picoseconds.
+		Weight::from_parts(21_862_000, 4034)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -159,8 +159,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Reviews` (`max_values`: None, `max_size`: Some(569), added: 3044, mode: `MaxEncodedLen`)
 	fn challenge() -> Weight {
 		// Proof size: measured `19286`, estimated `19937`.
-		// Minimum execution time: 86_888_000 picoseconds.
-		Weight::from_parts(94_230_000, 19937)
+		// Minimum execution time: 85_597_000 picoseconds.
+		Weight::from_parts(90_725_000, 19937)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -179,9 +179,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `u` is `[2, 4096]`.
 	fn assign(u: u32, ) -> Weight {
 		// Proof size: measured `3591`, estimated `60821`.
-		// Minimum execution time: 54_902_000 picoseconds.
-		Weight::from_parts(93_970_837, 60821)
-			.saturating_add(Weight::from_parts(41_004, 0).saturating_mul(u.into()))
+		// Minimum execution time: 37_255_000 picoseconds.
+		Weight::from_parts(87_902_647, 60821)
+			.saturating_add(Weight::from_parts(34_115, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -203,8 +203,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(2574), added: 5049, mode: `MaxEncodedLen`)
 	fn timeout() -> Weight {
 		// Proof size: measured `2941`, estimated `6196`.
-		// Minimum execution time: 103_754_000 picoseconds.
-		Weight::from_parts(113_649_000, 6196)
+		// Minimum execution time: 102_412_000 picoseconds.
+		Weight::from_parts(106_829_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
@@ -230,8 +230,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Reviews` (`max_values`: None, `max_size`: Some(569), added: 3044, mode: `MaxEncodedLen`)
 	fn draw_audit() -> Weight {
 		// Proof size: measured `19334`, estimated `19937`.
-		// Minimum execution time: 53_880_000 picoseconds.
-		Weight::from_parts(63_724_000, 19937)
+		// Minimum execution time: 55_352_000 picoseconds.
+		Weight::from_parts(59_137_000, 19937)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -253,8 +253,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::ExposedUntil` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
 	fn form_committee() -> Weight {
 		// Proof size: measured `19497`, estimated `19937`.
-		// Minimum execution time: 68_191_000 picoseconds.
-		Weight::from_parts(76_253_000, 19937)
+		// Minimum execution time: 69_032_000 picoseconds.
+		Weight::from_parts(73_600_000, 19937)
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -281,14 +281,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `c` is `[1, 5]`.
 	fn close_review(c: u32, ) -> Weight {
 		// Proof size: measured `19666`, estimated `19937`.
-		// Minimum execution time: 207_207_000 picoseconds.
-		Weight::from_parts(212_684_287, 19937)
-			.saturating_add(Weight::from_parts(16_809_674, 0).saturating_mul(c.into()))
+		// Minimum execution time: 200_667_000 picoseconds.
+		Weight::from_parts(187_711_586, 19937)
+			.saturating_add(Weight::from_parts(16_038_857, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 1154).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 1151).saturating_mul(c.into()))
 	}
 	/// Storage: `Inference::Requests` (r:1 w:1)
 	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(2237), added: 4712, mode: `MaxEncodedLen`)
@@ -304,8 +304,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(2574), added: 5049, mode: `MaxEncodedLen`)
 	fn finalize() -> Weight {
 		// Proof size: measured `19162`, estimated `19937`.
-		// Minimum execution time: 94_971_000 picoseconds.
-		Weight::from_parts(102_792_000, 19937)
+		// Minimum execution time: 94_000_000 picoseconds.
+		Weight::from_parts(98_125_000, 19937)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -317,8 +317,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::ExposedUntil` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
 	fn prune() -> Weight {
 		// Proof size: measured `18876`, estimated `19937`.
-		// Minimum execution time: 28_422_000 picoseconds.
-		Weight::from_parts(31_216_000, 19937)
+		// Minimum execution time: 28_202_000 picoseconds.
+		Weight::from_parts(30_515_000, 19937)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -327,79 +327,79 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights priced with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_model() -> Weight {
-		Weight::from_parts(55_873_000, 3624)
+		Weight::from_parts(53_419_000, 3624)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn set_market_params() -> Weight {
-		Weight::from_parts(15_973_000, 3527)
+		Weight::from_parts(15_743_000, 3527)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn submit_request(i: u32, ) -> Weight {
-		Weight::from_parts(81_397_903, 6039)
-			.saturating_add(Weight::from_parts(1_201, 0).saturating_mul(i.into()))
+		Weight::from_parts(78_606_420, 6039)
+			.saturating_add(Weight::from_parts(799, 0).saturating_mul(i.into()))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn submit_result(o: u32, ) -> Weight {
-		Weight::from_parts(44_319_398, 11088)
-			.saturating_add(Weight::from_parts(69_504, 0).saturating_mul(o.into()))
+		Weight::from_parts(34_834_942, 11088)
+			.saturating_add(Weight::from_parts(60_399, 0).saturating_mul(o.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn commit_verdict() -> Weight {
-		Weight::from_parts(21_432_000, 4034)
+		Weight::from_parts(19_159_000, 4034)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn reveal_verdict() -> Weight {
-		Weight::from_parts(23_044_000, 4034)
+		Weight::from_parts(21_862_000, 4034)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn challenge() -> Weight {
-		Weight::from_parts(94_230_000, 19937)
+		Weight::from_parts(90_725_000, 19937)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn assign(u: u32, ) -> Weight {
-		Weight::from_parts(93_970_837, 60821)
-			.saturating_add(Weight::from_parts(41_004, 0).saturating_mul(u.into()))
+		Weight::from_parts(87_902_647, 60821)
+			.saturating_add(Weight::from_parts(34_115, 0).saturating_mul(u.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn timeout() -> Weight {
-		Weight::from_parts(113_649_000, 6196)
+		Weight::from_parts(106_829_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn draw_audit() -> Weight {
-		Weight::from_parts(63_724_000, 19937)
+		Weight::from_parts(59_137_000, 19937)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn form_committee() -> Weight {
-		Weight::from_parts(76_253_000, 19937)
+		Weight::from_parts(73_600_000, 19937)
 			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn close_review(c: u32, ) -> Weight {
-		Weight::from_parts(212_684_287, 19937)
-			.saturating_add(Weight::from_parts(16_809_674, 0).saturating_mul(c.into()))
+		Weight::from_parts(187_711_586, 19937)
+			.saturating_add(Weight::from_parts(16_038_857, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(11_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 1154).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 1151).saturating_mul(c.into()))
 	}
 	fn finalize() -> Weight {
-		Weight::from_parts(102_792_000, 19937)
+		Weight::from_parts(98_125_000, 19937)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn prune() -> Weight {
-		Weight::from_parts(31_216_000, 19937)
+		Weight::from_parts(30_515_000, 19937)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
