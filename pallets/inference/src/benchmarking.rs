@@ -110,6 +110,29 @@ fn result<T: Config>(id: RequestId, miner: &T::AccountId) {
 	Results::<T>::insert(id, record);
 }
 
+/// What [`answered`] returns: the request id, the miner, the validators, the current block.
+type Answered<T> = (
+	RequestId,
+	<T as frame_system::Config>::AccountId,
+	Vec<<T as frame_system::Config>::AccountId>,
+	BlockNumberFor<T>,
+);
+
+/// A subnet with one miner and `validators` permitted validators, and a request in
+/// `status(now)` that the miner answered (the longest output); returns the request id, the
+/// miner, the validators and the current block.
+fn answered<T: Config>(
+	validators: u32,
+	status: impl FnOnce(BlockNumberFor<T>) -> StatusOf<T>,
+) -> Result<Answered<T>, BenchmarkError> {
+	let (netuid, miners, validators) = market::<T>(1, validators);
+	let miner = miners.first().cloned().ok_or(BenchmarkError::Weightless)?;
+	let now = frame_system::Pallet::<T>::block_number();
+	let id = request::<T>(netuid, &account("requester", 0, 0), status(now))?;
+	result::<T>(id, &miner);
+	Ok((id, miner, validators, now))
+}
+
 /// An open challenge review of `id` by `challenger` with `panel`, each member having revealed
 /// `verdicts[i]` (`None`: only committed).
 fn review<T: Config>(
@@ -218,12 +241,8 @@ mod benchmarks {
 	#[benchmark]
 	fn commit_verdict() -> Result<(), BenchmarkError> {
 		let size = T::CommitteeSize::get();
-		let (netuid, miners, validators) = market::<T>(1, size);
-		let miner = miners.first().cloned().ok_or(BenchmarkError::Weightless)?;
-		let now = frame_system::Pallet::<T>::block_number();
-		let status = RequestStatus::UnderReview { challenge_until: now };
-		let id = request::<T>(netuid, &account("requester", 0, 0), status)?;
-		result::<T>(id, &miner);
+		let (id, _, validators, _) =
+			answered::<T>(size, |now| RequestStatus::UnderReview { challenge_until: now })?;
 		review::<T>(id, &account("challenger", 0, 0), &validators, &[])?;
 		Reviews::<T>::mutate(id, |review| {
 			if let Some(review) = review {
@@ -242,12 +261,8 @@ mod benchmarks {
 	#[benchmark]
 	fn reveal_verdict() -> Result<(), BenchmarkError> {
 		let size = T::CommitteeSize::get();
-		let (netuid, miners, validators) = market::<T>(1, size);
-		let miner = miners.first().cloned().ok_or(BenchmarkError::Weightless)?;
-		let now = frame_system::Pallet::<T>::block_number();
-		let status = RequestStatus::UnderReview { challenge_until: now };
-		let id = request::<T>(netuid, &account("requester", 0, 0), status)?;
-		result::<T>(id, &miner);
+		let (id, _, validators, now) =
+			answered::<T>(size, |now| RequestStatus::UnderReview { challenge_until: now })?;
 		review::<T>(id, &account("challenger", 0, 0), &validators, &[])?;
 		let last = validators.last().cloned().ok_or(BenchmarkError::Weightless)?;
 		let verdict = Verdict { agrees: false, output_commitment: [1; 32] };
@@ -335,12 +350,9 @@ mod benchmarks {
 	/// An audit drawn (probability one) among a full committee's worth of validators.
 	#[benchmark]
 	fn draw_audit() -> Result<(), BenchmarkError> {
-		let (netuid, miners, _) = market::<T>(1, T::CommitteeSize::get());
-		let miner = miners.first().cloned().ok_or(BenchmarkError::Weightless)?;
-		let now = frame_system::Pallet::<T>::block_number();
-		let status = RequestStatus::Answered { challenge_until: now.saturating_add(10u32.into()) };
-		let id = request::<T>(netuid, &account("requester", 0, 0), status)?;
-		result::<T>(id, &miner);
+		let (id, _, _, now) = answered::<T>(T::CommitteeSize::get(), |now| {
+			RequestStatus::Answered { challenge_until: now.saturating_add(10u32.into()) }
+		})?;
 
 		#[block]
 		{
@@ -377,12 +389,8 @@ mod benchmarks {
 	/// requester refunded, the bond returned, the minority penalised.
 	#[benchmark]
 	fn close_review(c: Linear<1, { T::CommitteeSize::get() }>) -> Result<(), BenchmarkError> {
-		let (netuid, miners, validators) = market::<T>(1, c);
-		let miner = miners.first().cloned().ok_or(BenchmarkError::Weightless)?;
-		let now = frame_system::Pallet::<T>::block_number();
-		let status = RequestStatus::UnderReview { challenge_until: now };
-		let id = request::<T>(netuid, &account("requester", 0, 0), status)?;
-		result::<T>(id, &miner);
+		let (id, _, validators, now) =
+			answered::<T>(c, |now| RequestStatus::UnderReview { challenge_until: now })?;
 		// The first ⌊(c−1)/2⌋ agree (outvoted, penalised), the rest disagree.
 		let agreeing = c.saturating_sub(1) / 2;
 		let verdicts: Vec<Option<bool>> = (0..c).map(|i| Some(i < agreeing)).collect();
@@ -402,12 +410,8 @@ mod benchmarks {
 	/// A result paid after its window.
 	#[benchmark]
 	fn finalize() -> Result<(), BenchmarkError> {
-		let (netuid, miners, _) = market::<T>(1, 1);
-		let miner = miners.first().cloned().ok_or(BenchmarkError::Weightless)?;
-		let now = frame_system::Pallet::<T>::block_number();
-		let status = RequestStatus::Answered { challenge_until: now };
-		let id = request::<T>(netuid, &account("requester", 0, 0), status)?;
-		result::<T>(id, &miner);
+		let (id, _, _, now) =
+			answered::<T>(1, |now| RequestStatus::Answered { challenge_until: now })?;
 		let later = now.saturating_add(One::one());
 		go_to::<T>(later);
 
