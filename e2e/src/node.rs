@@ -165,9 +165,14 @@ impl Node {
 		Ok(())
 	}
 
+	/// The node's whole log so far.
+	pub fn log(&self) -> String {
+		std::fs::read_to_string(&self.log_path).unwrap_or_default()
+	}
+
 	/// The last 4 KiB of the node's log.
 	pub fn log_tail(&self) -> String {
-		let log = std::fs::read_to_string(&self.log_path).unwrap_or_default();
+		let log = self.log();
 		let start = log.len().saturating_sub(4096);
 		log.get(start..).unwrap_or(&log).to_string()
 	}

@@ -4,8 +4,7 @@ use crate::{AccountId, Balance, BlockNumber, Runtime};
 use alloc::vec::Vec;
 use inferchain_primitives::{NetUid, SubnetRegistry};
 use pallet_inference::{
-	InferenceResult, MinerStats, ModelInfo, Models, Request, RequestId, Requests, Results, Review,
-	Reviews,
+	InferenceResult, MinerStats, ModelInfo, Models, Request, RequestId, Requests, Review, Reviews,
 };
 use pallet_inference_runtime_api::{ModelView, RequestView};
 
@@ -26,20 +25,20 @@ pub fn request(id: RequestId) -> Option<RequestView<AccountId, Balance, BlockNum
 		audits_passed: r.audits_passed,
 		challenges_passed: r.challenges_passed,
 		prune_at: r.prune_at,
+		result: r.result.map(|result| InferenceResult {
+			miner: result.miner,
+			output: result.output.into_inner(),
+			output_commitment: result.output_commitment,
+			submitted_at: result.submitted_at,
+		}),
 	};
-	let result = Results::<Runtime>::get(id).map(|result| InferenceResult {
-		miner: result.miner,
-		output: result.output.into_inner(),
-		output_commitment: result.output_commitment,
-		submitted_at: result.submitted_at,
-	});
 	let review = Reviews::<Runtime>::get(id).map(|review| Review {
 		kind: review.kind,
 		panel: review.panel.into_inner(),
 		commit_until: review.commit_until,
 		reveal_until: review.reveal_until,
 	});
-	Some(RequestView { id, request, result, review })
+	Some(RequestView { id, request, review })
 }
 
 /// Every registered model.

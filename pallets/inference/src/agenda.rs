@@ -1,9 +1,12 @@
 //! The agenda: actions due in a block (assignments, deadlines, audit draws, review tallies,
-//! finalization, pruning), run by `on_initialize`. A block holds at most `MaxAgendaLen`
-//! actions; an action that does not fit goes to the next block with room, up to
-//! [`SCHEDULE_TRIES`] blocks later, so the work of one block stays bounded.
+//! finalization, pruning), run by `on_initialize`. A block's agenda holds at most
+//! `MaxAgendaLen` actions; an action that does not fit goes to the next block with room, up to
+//! [`SCHEDULE_TRIES`] blocks later. `on_initialize` spends at most `AgendaBudget` on actions
+//! (each checked against its worst-case weight before it runs): what does not fit stays due
+//! and runs first in the next block, from [`AgendaCursor`], so a busy block delays actions
+//! instead of dropping them or overfilling the block.
 
-use crate::{Action, Agenda, Config, Error, Pallet};
+use crate::{weights::WeightInfo, Action, Agenda, AgendaCursor, Config, Error, Pallet};
 use frame_support::{traits::Get, weights::Weight};
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::traits::{One, Saturating};
@@ -30,28 +33,81 @@ impl<T: Config> Pallet<T> {
 		Err(Error::<T>::MarketBusy)
 	}
 
-	/// Runs every action due at `now`; returns the weight used.
+	/// Runs the actions due by `now`, oldest first, within `AgendaBudget`; returns the weight
+	/// used. Where the budget ends, [`AgendaCursor`] records the block and position to go on
+	/// from.
 	pub(crate) fn run_agenda(now: BlockNumberFor<T>) -> Weight {
-		let agenda = Agenda::<T>::take(now);
-		let mut used = T::DbWeight::get().reads_writes(1, 1);
-		for action in agenda {
-			let weight = match action {
-				Action::Assign(id) => Self::assign(id, now),
-				Action::Timeout(id, attempt) => Self::timeout(id, attempt, now),
-				Action::DrawAudit(id) => Self::draw_audit(id, now),
-				Action::FormCommittee(id) => Self::form_committee(id, now),
-				Action::CloseReview(id) => Self::close_review(id, now),
-				Action::Finalize(id) => Self::finalize(id, now),
-				Action::Prune(id) => Self::prune(id, now),
-			};
-			used = used.saturating_add(weight);
+		let budget = T::AgendaBudget::get();
+		let db = T::DbWeight::get();
+		let cursor = AgendaCursor::<T>::get();
+		let (mut block, mut next) = cursor.unwrap_or((now, 0));
+		let mut used = db.reads(1);
+		let mut ran_any = false;
+		while block <= now {
+			// Reading this block's agenda, and removing it or moving the cursor.
+			used.saturating_accrue(db.reads_writes(1, 1));
+			let agenda = Agenda::<T>::get(block);
+			let pending = agenda.iter().enumerate().skip(usize::try_from(next).unwrap_or(0));
+			for (index, action) in pending {
+				// At least one action a block, so even an action over the budget runs.
+				if ran_any && used.saturating_add(Self::worst_case(action)).any_gt(budget) {
+					AgendaCursor::<T>::put((block, u32::try_from(index).unwrap_or(u32::MAX)));
+					return used;
+				}
+				used.saturating_accrue(Self::run_action(*action, now));
+				ran_any = true;
+			}
+			Agenda::<T>::remove(block);
+			block = block.saturating_add(One::one());
+			next = 0;
+		}
+		if cursor.is_some() {
+			AgendaCursor::<T>::kill();
 		}
 		used
 	}
 
-	/// The weight of an action that found its request moved on (one read).
-	pub(crate) fn stale_action() -> Weight {
-		T::DbWeight::get().reads(1)
+	/// Runs one action; returns the weight it used.
+	fn run_action(action: Action, now: BlockNumberFor<T>) -> Weight {
+		match action {
+			Action::Assign(id) => Self::assign(id, now),
+			Action::Timeout(id, attempt) => Self::timeout(id, attempt, now),
+			Action::DrawAudit(id) => Self::draw_audit(id, now),
+			Action::FormCommittee(id) => Self::form_committee(id, now),
+			Action::CloseReview(id) => Self::close_review(id, now),
+			Action::Finalize(id) => Self::finalize(id, now),
+			Action::Prune(id) => Self::prune(id, now),
+		}
+	}
+
+	/// The most an action can weigh: its benchmark on the largest subnet and panel, plus
+	/// what it may run on the way (a reassignment, a finalization).
+	pub(crate) fn worst_case(action: &Action) -> Weight {
+		let assign = T::WeightInfo::assign(T::MaxUids::get());
+		let finalize = T::WeightInfo::finalize();
+		match action {
+			Action::Assign(_) => assign,
+			Action::Timeout(..) => T::WeightInfo::timeout().saturating_add(assign),
+			Action::DrawAudit(_) => T::WeightInfo::draw_audit(),
+			Action::FormCommittee(_) => T::WeightInfo::form_committee().saturating_add(finalize),
+			Action::CloseReview(_) => {
+				T::WeightInfo::close_review(T::CommitteeSize::get()).saturating_add(finalize)
+			},
+			Action::Finalize(_) => finalize,
+			Action::Prune(_) => T::WeightInfo::prune(),
+		}
+	}
+
+	/// Blocks the oldest unfinished agenda is behind `now` (zero when none is).
+	pub(crate) fn agenda_delay(now: BlockNumberFor<T>) -> BlockNumberFor<T> {
+		AgendaCursor::<T>::get()
+			.map_or_else(Default::default, |(block, _)| now.saturating_sub(block))
+	}
+
+	/// The weight of an action that found its request moved on after `reads` reads and
+	/// `writes` writes.
+	pub(crate) fn stale_action(reads: u64, writes: u64) -> Weight {
+		T::DbWeight::get().reads_writes(reads, writes)
 	}
 
 	/// Weight charged for a UID-scanning action on a subnet of `uids` UIDs.

@@ -92,6 +92,7 @@ fn request<T: Config>(
 		challenges_passed: 0,
 		status,
 		prune_at: None,
+		result: None,
 	};
 	Requests::<T>::insert(id, record);
 	Ok(id)
@@ -107,7 +108,11 @@ fn result<T: Config>(id: RequestId, miner: &T::AccountId) {
 		output_commitment: H256::zero(),
 		submitted_at: frame_system::Pallet::<T>::block_number(),
 	};
-	Results::<T>::insert(id, record);
+	Requests::<T>::mutate(id, |request| {
+		if let Some(request) = request {
+			request.result = Some(record);
+		}
+	});
 }
 
 /// What [`answered`] returns: the request id, the miner, the validators, the current block.
@@ -233,7 +238,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(miner), id, output, commitment);
 
-		assert!(Results::<T>::contains_key(id));
+		assert!(Requests::<T>::get(id).is_some_and(|request| request.result.is_some()));
 		Ok(())
 	}
 

@@ -3,7 +3,7 @@
 use crate::{
 	draw, weights::WeightInfo, Action, BalanceOf, Config, Error, Event, HoldReason, MarketParams,
 	Markets, ModelInfo, ModelMetadataOf, Models, NextRequestId, Pallet, Request, RequestId,
-	RequestStatus, Requests, ResultOf, Results, Stats,
+	RequestOf, RequestStatus, Requests, Stats,
 };
 use frame_support::{
 	dispatch::DispatchResult,
@@ -93,6 +93,7 @@ impl<T: Config> Pallet<T> {
 		let request_id = NextRequestId::<T>::get();
 		let next = request_id.checked_add(1).ok_or(Error::<T>::Overflow)?;
 		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(Self::agenda_delay(now) <= crate::SCHEDULE_TRIES.into(), Error::<T>::MarketBusy);
 		Self::schedule(now.saturating_add(One::one()), Action::Assign(request_id))?;
 		T::Currency::hold(&HoldReason::RequestFee.into(), &requester, fee)
 			.map_err(|_| Error::<T>::InsufficientBalance)?;
@@ -113,6 +114,7 @@ impl<T: Config> Pallet<T> {
 				challenges_passed: 0,
 				status: RequestStatus::Queued,
 				prune_at: None,
+				result: None,
 			},
 		);
 		Self::deposit_event(Event::RequestSubmitted {
@@ -130,10 +132,10 @@ impl<T: Config> Pallet<T> {
 	/// when anyone else is left. None: the request expires.
 	pub(crate) fn assign(request_id: RequestId, now: BlockNumberFor<T>) -> Weight {
 		let Some(mut request) = Requests::<T>::get(request_id) else {
-			return Self::stale_action();
+			return Self::stale_action(1, 0);
 		};
 		if request.status != RequestStatus::Queued {
-			return Self::stale_action();
+			return Self::stale_action(1, 0);
 		}
 		let netuid = request.netuid;
 		let mut scores = T::Subnets::uid_scores(netuid);
@@ -170,10 +172,21 @@ impl<T: Config> Pallet<T> {
 			Self::expire(request_id, request, now);
 			return weight;
 		}
+		// A result can come up to the deadline and stays challengeable for the window after
+		// it: the stake backs it from now (reviews extend this), so answering writes nothing
+		// more than the request.
+		Self::expose(netuid, &miner, deadline.saturating_add(T::ChallengeWindow::get()));
 		request.status = RequestStatus::Assigned { miner: miner.clone(), uid, deadline };
 		Requests::<T>::insert(request_id, request);
 		Self::deposit_event(Event::RequestAssigned { request_id, netuid, miner, uid, deadline });
 		weight
+	}
+
+	/// Request `request_id` and the miner that answered it; `None` if unknown or unanswered.
+	pub(crate) fn answered_request(request_id: RequestId) -> Option<(RequestOf<T>, T::AccountId)> {
+		let request = Requests::<T>::get(request_id)?;
+		let miner = request.result.as_ref()?.miner.clone();
+		Some((request, miner))
 	}
 
 	/// A 32-byte seed for draws about `request_id`, from [`Config::Randomness`].
@@ -208,16 +221,14 @@ impl<T: Config> Pallet<T> {
 		Self::schedule(now.saturating_add(One::one()), Action::DrawAudit(request_id))?;
 		Self::schedule(challenge_until.saturating_add(One::one()), Action::Finalize(request_id))?;
 		request.status = RequestStatus::Answered { challenge_until };
-		let netuid = request.netuid;
-		Requests::<T>::insert(request_id, request);
-		let result: ResultOf<T> = crate::InferenceResult {
+		request.result = Some(crate::InferenceResult {
 			miner: miner.clone(),
 			output,
 			output_commitment: commitment,
 			submitted_at: now,
-		};
-		Results::<T>::insert(request_id, result);
-		Self::expose(netuid, &miner, challenge_until);
+		});
+		// The miner's stake has backed this result since the assignment (see `assign`).
+		Requests::<T>::insert(request_id, request);
 		Self::deposit_event(Event::ResultSubmitted {
 			request_id,
 			miner,
@@ -231,13 +242,13 @@ impl<T: Config> Pallet<T> {
 	/// the miner is penalised and the request reassigned, or expires after `MaxAttempts`.
 	pub(crate) fn timeout(request_id: RequestId, attempt: u8, now: BlockNumberFor<T>) -> Weight {
 		let Some(mut request) = Requests::<T>::get(request_id) else {
-			return Self::stale_action();
+			return Self::stale_action(1, 0);
 		};
 		let RequestStatus::Assigned { miner, .. } = request.status.clone() else {
-			return Self::stale_action();
+			return Self::stale_action(1, 0);
 		};
 		if request.attempts != attempt {
-			return Self::stale_action();
+			return Self::stale_action(1, 0);
 		}
 		let penalty =
 			T::Stake::slash(request.netuid, &miner, T::TimeoutPenalty::get(), SlashTarget::Burn)

@@ -154,6 +154,8 @@ parameter_types! {
 	pub const MaxTake: Perbill = Perbill::from_percent(50);
 	pub const Half: Perbill = Perbill::from_percent(50);
 	pub const Tenth: Perbill = Perbill::from_percent(10);
+	/// Unlimited unless a test lowers it (`AgendaBudget::set`).
+	pub storage AgendaBudget: frame_support::weights::Weight = frame_support::weights::Weight::MAX;
 	pub const Market: MarketParams<Balance> = MarketParams {
 		request_fee: FEE,
 		audit_probability: Perbill::from_percent(10),
@@ -237,6 +239,7 @@ impl pallet_inference::Config for Test {
 	type Retention = ConstU64<RETENTION>;
 	type MaxUids = ConstU32<8>;
 	type MaxAgendaLen = ConstU32<AGENDA>;
+	type AgendaBudget = AgendaBudget;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = Helper;

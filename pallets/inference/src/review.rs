@@ -2,7 +2,7 @@
 
 use crate::{
 	draw, weights::WeightInfo, Action, Config, Error, Event, HoldReason, NetUid, Pallet, PanelSeat,
-	RequestId, RequestStatus, Requests, Results, Review, ReviewKind, ReviewOf, Reviews, Stats,
+	RequestId, RequestStatus, Requests, Review, ReviewKind, ReviewOf, Reviews, Stats,
 };
 use alloc::vec::Vec;
 use frame_support::{
@@ -80,13 +80,11 @@ impl<T: Config> Pallet<T> {
 	/// Also counts the result in the miner's statistics (kept out of `submit_result`, which
 	/// stays lean).
 	pub(crate) fn draw_audit(request_id: RequestId, now: BlockNumberFor<T>) -> Weight {
-		let (Some(mut request), Some(result)) =
-			(Requests::<T>::get(request_id), Results::<T>::get(request_id))
-		else {
-			return Self::stale_action();
+		let Some((mut request, miner)) = Self::answered_request(request_id) else {
+			return Self::stale_action(1, 0);
 		};
 		let netuid = request.netuid;
-		let stats = Stats::<T>::mutate(netuid, &result.miner, |stats| {
+		let stats = Stats::<T>::mutate(netuid, &miner, |stats| {
 			stats.results = stats.results.saturating_add(1);
 			*stats
 		});
@@ -99,10 +97,9 @@ impl<T: Config> Pallet<T> {
 		if !draw::happens(&seed, b"audit", p) {
 			return weight;
 		}
-		let panel = Self::draw_panel(netuid, &seed, 1, &[&result.miner]);
+		let panel = Self::draw_panel(netuid, &seed, 1, &[&miner]);
 		let Some(validator) = panel.first().cloned() else { return weight };
-		let opened =
-			Self::open_panel(request_id, ReviewKind::Audit, panel, now, netuid, &result.miner);
+		let opened = Self::open_panel(request_id, ReviewKind::Audit, panel, now, netuid, &miner);
 		let Some((commit_until, reveal_until)) = opened else { return weight };
 		request.status = RequestStatus::UnderReview { challenge_until };
 		Requests::<T>::insert(request_id, request);
@@ -122,8 +119,8 @@ impl<T: Config> Pallet<T> {
 		};
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(now <= challenge_until, Error::<T>::ChallengeWindowClosed);
-		let result = Results::<T>::get(request_id).ok_or(Error::<T>::UnknownRequest)?;
-		ensure!(result.miner != challenger, Error::<T>::OwnResult);
+		let miner = request.result.as_ref().map(|result| &result.miner);
+		ensure!(*miner.ok_or(Error::<T>::UnknownRequest)? != challenger, Error::<T>::OwnResult);
 		ensure!(!T::Stake::stake_of(request.netuid, &challenger).is_zero(), Error::<T>::NotStaked);
 		Self::schedule(now.saturating_add(One::one()), Action::FormCommittee(request_id))?;
 		let bond = T::ChallengeBond::get();
@@ -145,43 +142,44 @@ impl<T: Config> Pallet<T> {
 	/// Draws a challenge's committee (the `FormCommittee` action); with nobody eligible the
 	/// challenge is void and the bond returned.
 	pub(crate) fn form_committee(request_id: RequestId, now: BlockNumberFor<T>) -> Weight {
-		let Some(review) = Reviews::<T>::get(request_id) else { return Self::stale_action() };
+		let Some(review) = Reviews::<T>::get(request_id) else { return Self::stale_action(1, 0) };
 		let ReviewKind::Challenge { challenger, bond } = review.kind.clone() else {
-			return Self::stale_action();
+			return Self::stale_action(1, 0);
 		};
 		if !review.panel.is_empty() {
-			return Self::stale_action();
+			return Self::stale_action(1, 0);
 		}
-		let (Some(request), Some(result)) =
-			(Requests::<T>::get(request_id), Results::<T>::get(request_id))
-		else {
-			return Self::stale_action();
+		let Some((request, miner)) = Self::answered_request(request_id) else {
+			return Self::stale_action(2, 0);
 		};
 		let weight = T::WeightInfo::form_committee();
 		let netuid = request.netuid;
 		let seed = Self::seed(b"committee", request_id);
 		let members =
-			Self::draw_panel(netuid, &seed, T::CommitteeSize::get(), &[&result.miner, &challenger]);
+			Self::draw_panel(netuid, &seed, T::CommitteeSize::get(), &[&miner, &challenger]);
 		let opened = if members.is_empty() {
 			None
 		} else {
-			Self::open_panel(request_id, review.kind, members.clone(), now, netuid, &result.miner)
+			Self::open_panel(request_id, review.kind, members.clone(), now, netuid, &miner)
 		};
-		match opened {
-			Some((commit_until, reveal_until)) => Self::deposit_event(Event::CommitteeFormed {
-				request_id,
-				members,
-				commit_until,
-				reveal_until,
-			}),
+		let finalized = match opened {
+			Some((commit_until, reveal_until)) => {
+				Self::deposit_event(Event::CommitteeFormed {
+					request_id,
+					members,
+					commit_until,
+					reveal_until,
+				});
+				Weight::zero()
+			},
 			None => {
 				Reviews::<T>::remove(request_id);
 				Self::release_bond(&challenger, bond);
 				Self::deposit_event(Event::ChallengeVoid { request_id });
-				Self::reopen(request_id, request, now);
+				Self::reopen(request_id, request, now)
 			},
-		}
-		weight
+		};
+		weight.saturating_add(finalized)
 	}
 
 	pub(crate) fn do_commit_verdict(
@@ -241,11 +239,11 @@ impl<T: Config> Pallet<T> {
 	/// rejects the result; otherwise, with at least one reveal, it is upheld; with none the
 	/// review decides nothing. Members on the losing side or silent are penalised.
 	pub(crate) fn close_review(request_id: RequestId, now: BlockNumberFor<T>) -> Weight {
-		let Some(review) = Reviews::<T>::take(request_id) else { return Self::stale_action() };
-		let (Some(request), Some(result)) =
-			(Requests::<T>::get(request_id), Results::<T>::get(request_id))
-		else {
-			return Self::stale_action();
+		let Some(review) = Reviews::<T>::take(request_id) else {
+			return Self::stale_action(1, 1);
+		};
+		let Some((request, miner)) = Self::answered_request(request_id) else {
+			return Self::stale_action(2, 1);
 		};
 		let panel_size = u32::try_from(review.panel.len()).unwrap_or(u32::MAX);
 		let weight = T::WeightInfo::close_review(panel_size);
@@ -257,13 +255,13 @@ impl<T: Config> Pallet<T> {
 			ReviewKind::Challenge { challenger, bond } => Some((challenger.clone(), *bond)),
 			ReviewKind::Audit => None,
 		};
-		if agree.saturating_add(disagree) == 0 {
+		let finalized = if agree.saturating_add(disagree) == 0 {
 			Self::penalise_panel(request_id, netuid, &review.panel, None);
 			if let Some((challenger, bond)) = challenger {
 				Self::release_bond(&challenger, bond);
 			}
 			Self::deposit_event(Event::ReviewInconclusive { request_id });
-			Self::reopen(request_id, request, now);
+			Self::reopen(request_id, request, now)
 		} else if disagree > agree {
 			Self::penalise_panel(request_id, netuid, &review.panel, Some(false));
 			let beneficiary = match &challenger {
@@ -277,16 +275,17 @@ impl<T: Config> Pallet<T> {
 			if let Some((challenger, bond)) = &challenger {
 				Self::release_bond(challenger, *bond);
 			}
-			Stats::<T>::mutate(netuid, &result.miner, |stats| {
+			Stats::<T>::mutate(netuid, &miner, |stats| {
 				stats.audits_failed = stats.audits_failed.saturating_add(1)
 			});
-			Self::reject(request_id, request, &result.miner, beneficiary, now);
+			Self::reject(request_id, request, &miner, beneficiary, now);
+			Weight::zero()
 		} else {
 			Self::penalise_panel(request_id, netuid, &review.panel, Some(true));
 			if let Some((challenger, bond)) = &challenger {
-				Self::forfeit_bond(challenger, &result.miner, *bond);
+				Self::forfeit_bond(challenger, &miner, *bond);
 			}
-			Stats::<T>::mutate(netuid, &result.miner, |stats| {
+			Stats::<T>::mutate(netuid, &miner, |stats| {
 				stats.audits_passed = stats.audits_passed.saturating_add(1)
 			});
 			let mut request = request;
@@ -296,9 +295,9 @@ impl<T: Config> Pallet<T> {
 				request.audits_passed = request.audits_passed.saturating_add(1);
 			}
 			Self::deposit_event(Event::ResultUpheld { request_id, agree, disagree });
-			Self::reopen(request_id, request, now);
-		}
-		weight
+			Self::reopen(request_id, request, now)
+		};
+		weight.saturating_add(finalized)
 	}
 
 	/// Burns `VerdictPenalty` from each member that did not reveal, or (with `winning` set)

@@ -14,7 +14,7 @@
 
 use crate::{
 	weights::WeightInfo, Action, BalanceOf, Config, Event, ExposedUntil, HoldReason, NetUid,
-	Pallet, RequestId, RequestOf, RequestStatus, Requests, Results, Stats,
+	Pallet, RequestId, RequestOf, RequestStatus, Requests, Stats,
 };
 use frame_support::{
 	traits::{
@@ -31,30 +31,38 @@ use sp_runtime::traits::{One, Saturating, Zero};
 impl<T: Config> Pallet<T> {
 	/// Ends a review that did not reject the result: back to `Answered`, or final at once if
 	/// the challenge window is over (its `Finalize` action found the review open and left).
-	pub(crate) fn reopen(request_id: RequestId, mut request: RequestOf<T>, now: BlockNumberFor<T>) {
+	/// Returns the weight of that finalization (the caller's benchmark covers the rest).
+	pub(crate) fn reopen(
+		request_id: RequestId,
+		mut request: RequestOf<T>,
+		now: BlockNumberFor<T>,
+	) -> Weight {
 		let challenge_until = match request.status {
 			RequestStatus::UnderReview { challenge_until } => challenge_until,
-			_ => return,
+			_ => return Weight::zero(),
 		};
 		request.status = RequestStatus::Answered { challenge_until };
 		Requests::<T>::insert(request_id, request);
 		if now > challenge_until {
-			Self::finalize(request_id, now);
+			return Self::finalize(request_id, now);
 		}
+		Weight::zero()
 	}
 
 	/// Pays a result whose window closed with no review open (the `Finalize` action).
 	pub(crate) fn finalize(request_id: RequestId, now: BlockNumberFor<T>) -> Weight {
 		let Some(mut request) = Requests::<T>::get(request_id) else {
-			return Self::stale_action();
+			return Self::stale_action(1, 0);
 		};
 		let RequestStatus::Answered { challenge_until } = request.status else {
-			return Self::stale_action();
+			return Self::stale_action(1, 0);
 		};
 		if now <= challenge_until {
-			return Self::stale_action();
+			return Self::stale_action(1, 0);
 		}
-		let Some(result) = Results::<T>::get(request_id) else { return Self::stale_action() };
+		let Some(miner) = request.result.as_ref().map(|result| result.miner.clone()) else {
+			return Self::stale_action(1, 0);
+		};
 		let reason = HoldReason::RequestFee.into();
 		let cut = T::ProtocolCut::get().mul_floor(request.fee);
 		let burned = T::Currency::burn_held(
@@ -69,24 +77,19 @@ impl<T: Config> Pallet<T> {
 		let paid = T::Currency::transfer_on_hold(
 			&reason,
 			&request.requester,
-			&result.miner,
+			&miner,
 			rest,
 			Precision::BestEffort,
 			Restriction::Free,
 			Fortitude::Force,
 		)
 		.unwrap_or_else(|_| Self::release_fee(&request.requester, rest));
-		Stats::<T>::mutate(request.netuid, &result.miner, |stats| {
+		Stats::<T>::mutate(request.netuid, &miner, |stats| {
 			stats.finalized = stats.finalized.saturating_add(1)
 		});
 		request.status = RequestStatus::Final;
 		Self::retire(request_id, request, now);
-		Self::deposit_event(Event::ResultFinalized {
-			request_id,
-			miner: result.miner,
-			paid,
-			burned,
-		});
+		Self::deposit_event(Event::ResultFinalized { request_id, miner, paid, burned });
 		T::WeightInfo::finalize()
 	}
 
@@ -148,15 +151,15 @@ impl<T: Config> Pallet<T> {
 	/// Removes a settled request and its result (the `Prune` action), and the miner's
 	/// exposure record once it has passed.
 	pub(crate) fn prune(request_id: RequestId, now: BlockNumberFor<T>) -> Weight {
-		let Some(request) = Requests::<T>::get(request_id) else { return Self::stale_action() };
+		let Some(request) = Requests::<T>::get(request_id) else { return Self::stale_action(1, 0) };
 		if !matches!(
 			request.status,
 			RequestStatus::Final | RequestStatus::Rejected | RequestStatus::Expired
 		) {
-			return Self::stale_action();
+			return Self::stale_action(1, 0);
 		}
 		Requests::<T>::remove(request_id);
-		if let Some(result) = Results::<T>::take(request_id) {
+		if let Some(result) = &request.result {
 			Self::forget_exposure(request.netuid, &result.miner, now);
 		}
 		Self::deposit_event(Event::RequestPruned { request_id });

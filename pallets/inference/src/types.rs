@@ -78,9 +78,10 @@ pub enum RequestStatus<AccountId, BlockNumber> {
 	Expired,
 }
 
-/// A request for inference.
+/// A request for inference, with its result once answered (one record, so answering writes
+/// one storage item).
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
-pub struct Request<AccountId, Balance, BlockNumber, Input> {
+pub struct Request<AccountId, Balance, BlockNumber, Input, Output> {
 	/// Who asked and paid.
 	pub requester: AccountId,
 	/// The subnet serving it.
@@ -107,6 +108,8 @@ pub struct Request<AccountId, Balance, BlockNumber, Input> {
 	pub challenges_passed: u8,
 	/// Block after which the request's record may be pruned (set once settled).
 	pub prune_at: Option<BlockNumber>,
+	/// The miner's answer, once submitted.
+	pub result: Option<InferenceResult<AccountId, BlockNumber, Output>>,
 }
 
 /// A miner's answer to a request.

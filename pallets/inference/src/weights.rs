@@ -67,8 +67,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	fn register_model() -> Weight {
 		// Proof size: measured `6`, estimated `3624`.
-		// Minimum execution time: 51_276_000 picoseconds.
-		Weight::from_parts(53_419_000, 3624)
+		// Minimum execution time: 51_316_000 picoseconds.
+		Weight::from_parts(53_399_000, 3624)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -78,8 +78,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Markets` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
 	fn set_market_params() -> Weight {
 		// Proof size: measured `349`, estimated `3527`.
-		// Minimum execution time: 14_021_000 picoseconds.
-		Weight::from_parts(15_743_000, 3527)
+		// Minimum execution time: 14_151_000 picoseconds.
+		Weight::from_parts(15_643_000, 3527)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -98,55 +98,49 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Requests` (r:0 w:1)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(2237), added: 4712, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18694), added: 21169, mode: `MaxEncodedLen`)
 	/// The range of component `i` is `[1, 2048]`.
 	fn submit_request(i: u32, ) -> Weight {
 		// Proof size: measured `696`, estimated `6039`.
-		// Minimum execution time: 75_082_000 picoseconds.
-		Weight::from_parts(78_606_420, 6039)
-			.saturating_add(Weight::from_parts(799, 0).saturating_mul(i.into()))
+		// Minimum execution time: 74_981_000 picoseconds.
+		Weight::from_parts(78_750_495, 6039)
+			.saturating_add(Weight::from_parts(988, 0).saturating_mul(i.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Inference::Requests` (r:1 w:1)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(2237), added: 4712, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18694), added: 21169, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Agenda` (r:2 w:2)
 	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(2574), added: 5049, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::ExposedUntil` (r:1 w:1)
-	/// Proof: `Inference::ExposedUntil` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::Results` (r:0 w:1)
-	/// Proof: `Inference::Results` (`max_values`: None, `max_size`: Some(16472), added: 18947, mode: `MaxEncodedLen`)
 	/// The range of component `o` is `[1, 4096]`.
 	fn submit_result(o: u32, ) -> Weight {
-		// Proof size: measured `2328`, estimated `11088`.
-		// Minimum execution time: 31_026_000 picoseconds.
-		Weight::from_parts(34_834_942, 11088)
-			.saturating_add(Weight::from_parts(60_399, 0).saturating_mul(o.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+		// Proof size: measured `2329`, estimated `22159`.
+		// Minimum execution time: 26_679_000 picoseconds.
+		Weight::from_parts(30_839_657, 22159)
+			.saturating_add(Weight::from_parts(63_002, 0).saturating_mul(o.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Inference::Reviews` (r:1 w:1)
 	/// Proof: `Inference::Reviews` (`max_values`: None, `max_size`: Some(569), added: 3044, mode: `MaxEncodedLen`)
 	fn commit_verdict() -> Weight {
-		// Proof size: measured `439`, estimated `4034`.
-		// Minimum execution time: 17_395_000 picoseconds.
-		Weight::from_parts(19_159_000, 4034)
+		// Proof size: measured `406`, estimated `4034`.
+		// Minimum execution time: 16_965_000 picoseconds.
+		Weight::from_parts(19_379_000, 4034)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Inference::Reviews` (r:1 w:1)
 	/// Proof: `Inference::Reviews` (`max_values`: None, `max_size`: Some(569), added: 3044, mode: `MaxEncodedLen`)
 	fn reveal_verdict() -> Weight {
-		// Proof size: measured `599`, estimated `4034`.
-		// Minimum execution time: 19_599_000 picoseconds.
-		Weight::from_parts(21_862_000, 4034)
+		// Proof size: measured `566`, estimated `4034`.
+		// Minimum execution time: 19_128_000 picoseconds.
+		Weight::from_parts(21_432_000, 4034)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Inference::Requests` (r:1 w:1)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(2237), added: 4712, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::Results` (r:1 w:0)
-	/// Proof: `Inference::Results` (`max_values`: None, `max_size`: Some(16472), added: 18947, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18694), added: 21169, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::Pools` (r:1 w:0)
 	/// Proof: `Stake::Pools` (`max_values`: None, `max_size`: Some(94), added: 2569, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Agenda` (r:1 w:1)
@@ -158,14 +152,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Inference::Reviews` (r:0 w:1)
 	/// Proof: `Inference::Reviews` (`max_values`: None, `max_size`: Some(569), added: 3044, mode: `MaxEncodedLen`)
 	fn challenge() -> Weight {
-		// Proof size: measured `19286`, estimated `19937`.
-		// Minimum execution time: 85_597_000 picoseconds.
-		Weight::from_parts(90_725_000, 19937)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		// Proof size: measured `19247`, estimated `22159`.
+		// Minimum execution time: 88_351_000 picoseconds.
+		Weight::from_parts(93_409_000, 22159)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Inference::Requests` (r:1 w:1)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(2237), added: 4712, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18694), added: 21169, mode: `MaxEncodedLen`)
 	/// Storage: `Subnets::UidSlots` (r:1 w:0)
 	/// Proof: `Subnets::UidSlots` (`max_values`: None, `max_size`: Some(57356), added: 59831, mode: `MaxEncodedLen`)
 	/// Storage: `Emission::Permits` (r:1 w:0)
@@ -176,17 +170,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Subnets::Keys` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Agenda` (r:1 w:1)
 	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(2574), added: 5049, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::ExposedUntil` (r:1 w:1)
+	/// Proof: `Inference::ExposedUntil` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
 	/// The range of component `u` is `[2, 4096]`.
 	fn assign(u: u32, ) -> Weight {
-		// Proof size: measured `3591`, estimated `60821`.
-		// Minimum execution time: 37_255_000 picoseconds.
-		Weight::from_parts(87_902_647, 60821)
-			.saturating_add(Weight::from_parts(34_115, 0).saturating_mul(u.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+		// Proof size: measured `3592`, estimated `60821`.
+		// Minimum execution time: 41_671_000 picoseconds.
+		Weight::from_parts(95_045_484, 60821)
+			.saturating_add(Weight::from_parts(35_486, 0).saturating_mul(u.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Inference::Requests` (r:1 w:1)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(2237), added: 4712, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18694), added: 21169, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::Pools` (r:1 w:1)
 	/// Proof: `Stake::Pools` (`max_values`: None, `max_size`: Some(94), added: 2569, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::UnbondingPools` (r:1 w:1)
@@ -202,16 +198,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Inference::Agenda` (r:1 w:1)
 	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(2574), added: 5049, mode: `MaxEncodedLen`)
 	fn timeout() -> Weight {
-		// Proof size: measured `2941`, estimated `6196`.
-		// Minimum execution time: 102_412_000 picoseconds.
-		Weight::from_parts(106_829_000, 6196)
+		// Proof size: measured `2942`, estimated `22159`.
+		// Minimum execution time: 102_031_000 picoseconds.
+		Weight::from_parts(106_377_000, 22159)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `Inference::Requests` (r:1 w:1)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(2237), added: 4712, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::Results` (r:1 w:0)
-	/// Proof: `Inference::Results` (`max_values`: None, `max_size`: Some(16472), added: 18947, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18694), added: 21169, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Stats` (r:1 w:1)
 	/// Proof: `Inference::Stats` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Markets` (r:1 w:0)
@@ -229,18 +223,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Inference::Reviews` (r:0 w:1)
 	/// Proof: `Inference::Reviews` (`max_values`: None, `max_size`: Some(569), added: 3044, mode: `MaxEncodedLen`)
 	fn draw_audit() -> Weight {
-		// Proof size: measured `19334`, estimated `19937`.
-		// Minimum execution time: 55_352_000 picoseconds.
-		Weight::from_parts(59_137_000, 19937)
-			.saturating_add(T::DbWeight::get().reads(9_u64))
+		// Proof size: measured `19295`, estimated `22159`.
+		// Minimum execution time: 57_676_000 picoseconds.
+		Weight::from_parts(60_850_000, 22159)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Inference::Reviews` (r:1 w:1)
 	/// Proof: `Inference::Reviews` (`max_values`: None, `max_size`: Some(569), added: 3044, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Requests` (r:1 w:0)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(2237), added: 4712, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::Results` (r:1 w:0)
-	/// Proof: `Inference::Results` (`max_values`: None, `max_size`: Some(16472), added: 18947, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18694), added: 21169, mode: `MaxEncodedLen`)
 	/// Storage: `System::ParentHash` (r:1 w:0)
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Emission::Permits` (r:1 w:0)
@@ -252,18 +244,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Inference::ExposedUntil` (r:1 w:1)
 	/// Proof: `Inference::ExposedUntil` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
 	fn form_committee() -> Weight {
-		// Proof size: measured `19497`, estimated `19937`.
-		// Minimum execution time: 69_032_000 picoseconds.
-		Weight::from_parts(73_600_000, 19937)
-			.saturating_add(T::DbWeight::get().reads(12_u64))
+		// Proof size: measured `19458`, estimated `22159`.
+		// Minimum execution time: 65_507_000 picoseconds.
+		Weight::from_parts(69_023_000, 22159)
+			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Inference::Reviews` (r:1 w:1)
 	/// Proof: `Inference::Reviews` (`max_values`: None, `max_size`: Some(569), added: 3044, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Requests` (r:1 w:1)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(2237), added: 4712, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::Results` (r:1 w:0)
-	/// Proof: `Inference::Results` (`max_values`: None, `max_size`: Some(16472), added: 18947, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18694), added: 21169, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::Pools` (r:3 w:3)
 	/// Proof: `Stake::Pools` (`max_values`: None, `max_size`: Some(94), added: 2569, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::UnbondingPools` (r:3 w:3)
@@ -280,20 +270,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(2574), added: 5049, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[1, 5]`.
 	fn close_review(c: u32, ) -> Weight {
-		// Proof size: measured `19666`, estimated `19937`.
-		// Minimum execution time: 200_667_000 picoseconds.
-		Weight::from_parts(187_711_586, 19937)
-			.saturating_add(Weight::from_parts(16_038_857, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(12_u64))
+		// Proof size: measured `19627`, estimated `22159`.
+		// Minimum execution time: 203_682_000 picoseconds.
+		Weight::from_parts(189_507_710, 22159)
+			.saturating_add(Weight::from_parts(15_641_086, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 1151).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 1149).saturating_mul(c.into()))
 	}
 	/// Storage: `Inference::Requests` (r:1 w:1)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(2237), added: 4712, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::Results` (r:1 w:0)
-	/// Proof: `Inference::Results` (`max_values`: None, `max_size`: Some(16472), added: 18947, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18694), added: 21169, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -303,104 +291,102 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Inference::Agenda` (r:1 w:1)
 	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(2574), added: 5049, mode: `MaxEncodedLen`)
 	fn finalize() -> Weight {
-		// Proof size: measured `19162`, estimated `19937`.
-		// Minimum execution time: 94_000_000 picoseconds.
-		Weight::from_parts(98_125_000, 19937)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+		// Proof size: measured `19123`, estimated `22159`.
+		// Minimum execution time: 97_084_000 picoseconds.
+		Weight::from_parts(100_909_000, 22159)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Inference::Requests` (r:1 w:1)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(2237), added: 4712, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::Results` (r:1 w:1)
-	/// Proof: `Inference::Results` (`max_values`: None, `max_size`: Some(16472), added: 18947, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18694), added: 21169, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::ExposedUntil` (r:1 w:1)
 	/// Proof: `Inference::ExposedUntil` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
 	fn prune() -> Weight {
-		// Proof size: measured `18876`, estimated `19937`.
-		// Minimum execution time: 28_202_000 picoseconds.
-		Weight::from_parts(30_515_000, 19937)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		// Proof size: measured `18837`, estimated `22159`.
+		// Minimum execution time: 25_037_000 picoseconds.
+		Weight::from_parts(26_690_000, 22159)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 }
 
 /// The same weights priced with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_model() -> Weight {
-		Weight::from_parts(53_419_000, 3624)
+		Weight::from_parts(53_399_000, 3624)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn set_market_params() -> Weight {
-		Weight::from_parts(15_743_000, 3527)
+		Weight::from_parts(15_643_000, 3527)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn submit_request(i: u32, ) -> Weight {
-		Weight::from_parts(78_606_420, 6039)
-			.saturating_add(Weight::from_parts(799, 0).saturating_mul(i.into()))
+		Weight::from_parts(78_750_495, 6039)
+			.saturating_add(Weight::from_parts(988, 0).saturating_mul(i.into()))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn submit_result(o: u32, ) -> Weight {
-		Weight::from_parts(34_834_942, 11088)
-			.saturating_add(Weight::from_parts(60_399, 0).saturating_mul(o.into()))
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
+		Weight::from_parts(30_839_657, 22159)
+			.saturating_add(Weight::from_parts(63_002, 0).saturating_mul(o.into()))
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn commit_verdict() -> Weight {
-		Weight::from_parts(19_159_000, 4034)
+		Weight::from_parts(19_379_000, 4034)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn reveal_verdict() -> Weight {
-		Weight::from_parts(21_862_000, 4034)
+		Weight::from_parts(21_432_000, 4034)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn challenge() -> Weight {
-		Weight::from_parts(90_725_000, 19937)
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
+		Weight::from_parts(93_409_000, 22159)
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn assign(u: u32, ) -> Weight {
-		Weight::from_parts(87_902_647, 60821)
-			.saturating_add(Weight::from_parts(34_115, 0).saturating_mul(u.into()))
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
+		Weight::from_parts(95_045_484, 60821)
+			.saturating_add(Weight::from_parts(35_486, 0).saturating_mul(u.into()))
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn timeout() -> Weight {
-		Weight::from_parts(106_829_000, 6196)
+		Weight::from_parts(106_377_000, 22159)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn draw_audit() -> Weight {
-		Weight::from_parts(59_137_000, 19937)
-			.saturating_add(RocksDbWeight::get().reads(9_u64))
+		Weight::from_parts(60_850_000, 22159)
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn form_committee() -> Weight {
-		Weight::from_parts(73_600_000, 19937)
-			.saturating_add(RocksDbWeight::get().reads(12_u64))
+		Weight::from_parts(69_023_000, 22159)
+			.saturating_add(RocksDbWeight::get().reads(11_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn close_review(c: u32, ) -> Weight {
-		Weight::from_parts(187_711_586, 19937)
-			.saturating_add(Weight::from_parts(16_038_857, 0).saturating_mul(c.into()))
-			.saturating_add(RocksDbWeight::get().reads(12_u64))
+		Weight::from_parts(189_507_710, 22159)
+			.saturating_add(Weight::from_parts(15_641_086, 0).saturating_mul(c.into()))
+			.saturating_add(RocksDbWeight::get().reads(11_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(11_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 1151).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 1149).saturating_mul(c.into()))
 	}
 	fn finalize() -> Weight {
-		Weight::from_parts(98_125_000, 19937)
-			.saturating_add(RocksDbWeight::get().reads(7_u64))
+		Weight::from_parts(100_909_000, 22159)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn prune() -> Weight {
-		Weight::from_parts(30_515_000, 19937)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+		Weight::from_parts(26_690_000, 22159)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 }

@@ -386,6 +386,8 @@ parameter_types! {
 	pub const SlashRewardShare: Perbill = Perbill::from_percent(50);
 	/// A tenth of each request fee is burned.
 	pub const ProtocolCut: Perbill = Perbill::from_percent(10);
+	/// A fifth of a block's weight for the market's timed actions; the rest wait a block.
+	pub AgendaBudget: Weight = RuntimeBlockWeights::get().max_block.saturating_div(5);
 }
 
 /// Timing of the inference market, in 3-second blocks, sized for embedding-class tasks: a miner
@@ -421,7 +423,9 @@ impl pallet_inference::Config for Runtime {
 	type NewMinerResults = ConstU32<100>;
 	type Retention = ConstU32<HOURS>;
 	type MaxUids = ConstU32<4096>;
-	type MaxAgendaLen = ConstU32<256>;
+	// About twice what one block's budget runs: a burst spills into a short backlog.
+	type MaxAgendaLen = ConstU32<1024>;
+	type AgendaBudget = AgendaBudget;
 	type WeightInfo = pallet_inference::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = InferenceBenchmarkHelper;

@@ -229,13 +229,13 @@ impl From<View> for RequestJson {
 			challenges_passed: request.challenges_passed,
 			prune_at: request.prune_at,
 			review,
-			result: Some(ResultJson::from(view.clone())).filter(|r| r.miner.is_some()),
+			result: view.request.result.is_some().then(|| ResultJson::from(&view)),
 		}
 	}
 }
 
-impl From<View> for ResultJson {
-	fn from(view: View) -> Self {
+impl From<&View> for ResultJson {
+	fn from(view: &View) -> Self {
 		let request = &view.request;
 		let reviewed = request.audits_passed > 0 || request.challenges_passed > 0;
 		let status = match (&request.status, &view.review) {
@@ -249,7 +249,7 @@ impl From<View> for ResultJson {
 			(RequestStatus::Expired, _) => "expired",
 			_ => "pending",
 		};
-		let result = view.result.as_ref();
+		let result = request.result.as_ref();
 		Self {
 			request_id: view.id,
 			status: status.into(),
@@ -307,13 +307,13 @@ mod tests {
 				audits_passed: 0,
 				challenges_passed: 0,
 				prune_at: None,
+				result: answered.then(|| InferenceResult {
+					miner: miner.clone(),
+					output: encode_output(&[0.5, -0.25]),
+					output_commitment: H256::repeat_byte(9),
+					submitted_at: 6,
+				}),
 			},
-			result: answered.then(|| InferenceResult {
-				miner: miner.clone(),
-				output: encode_output(&[0.5, -0.25]),
-				output_commitment: H256::repeat_byte(9),
-				submitted_at: 6,
-			}),
 			review: None,
 		}
 	}
@@ -337,7 +337,7 @@ mod tests {
 
 	#[test]
 	fn result_status_follows_the_request_and_its_review() {
-		let status = |view: View| ResultJson::from(view).status;
+		let status = |view: View| ResultJson::from(&view).status;
 		assert_eq!(status(view(RequestStatus::Queued, false)), "pending");
 		assert_eq!(status(view(RequestStatus::Final, true)), "final");
 		assert_eq!(status(view(RequestStatus::Rejected, true)), "rejected");

@@ -95,7 +95,7 @@ where
 	fn get_result(&self, id: u64, at: Option<Block::Hash>) -> RpcResult<Option<ResultJson>> {
 		let at = at.unwrap_or_else(|| self.client.info().best_hash);
 		let view = self.client.runtime_api().request(at, id).map_err(runtime_error)?;
-		Ok(view.map(ResultJson::from))
+		Ok(view.as_ref().map(ResultJson::from))
 	}
 
 	fn list_models(&self, at: Option<Block::Hash>) -> RpcResult<Vec<ModelJson>> {

@@ -13,7 +13,7 @@ use codec::{Codec, Decode, Encode};
 use inferchain_inference::ModelId;
 use inferchain_primitives::NetUid;
 use pallet_inference::{
-	InferenceResult, MarketParams, MinerStats, ModelInfo, PanelSeat, Request, RequestId, Review,
+	MarketParams, MinerStats, ModelInfo, PanelSeat, Request, RequestId, Review,
 };
 use scale_info::TypeInfo;
 
@@ -22,10 +22,8 @@ use scale_info::TypeInfo;
 pub struct RequestView<AccountId, Balance, BlockNumber> {
 	/// Its id.
 	pub id: RequestId,
-	/// The request record.
-	pub request: Request<AccountId, Balance, BlockNumber, Vec<u8>>,
-	/// The miner's answer, once submitted.
-	pub result: Option<InferenceResult<AccountId, BlockNumber, Vec<u8>>>,
+	/// The request record, with the miner's answer once submitted.
+	pub request: Request<AccountId, Balance, BlockNumber, Vec<u8>, Vec<u8>>,
 	/// The audit or challenge under way, if any.
 	pub review: Option<Review<AccountId, Balance, BlockNumber, Vec<PanelSeat<AccountId>>>>,
 }

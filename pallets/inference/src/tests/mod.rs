@@ -3,6 +3,7 @@
 
 #![allow(clippy::arithmetic_side_effects, clippy::indexing_slicing, clippy::unwrap_used)]
 
+mod agenda;
 mod models;
 mod properties;
 mod requests;
@@ -43,9 +44,9 @@ pub fn check_invariants() {
 pub fn market_state() -> impl PartialEq + core::fmt::Debug {
 	(
 		crate::Requests::<Test>::iter().collect::<Vec<_>>(),
-		crate::Results::<Test>::iter().collect::<Vec<_>>(),
 		crate::Reviews::<Test>::iter().collect::<Vec<_>>(),
 		crate::Agenda::<Test>::iter().collect::<Vec<_>>(),
+		crate::AgendaCursor::<Test>::get(),
 		crate::Models::<Test>::iter().collect::<Vec<_>>(),
 		crate::Markets::<Test>::iter().collect::<Vec<_>>(),
 		crate::NextRequestId::<Test>::get(),
@@ -184,7 +185,10 @@ pub fn answered(values: &[f32]) -> (RequestId, u64) {
 pub fn validators_act(silent: &[AccountId]) {
 	let now = System::block_number();
 	for (id, review) in crate::Reviews::<Test>::iter().collect::<Vec<_>>() {
-		let Some(result) = crate::Results::<Test>::get(id) else { continue };
+		let Some(result) = crate::Requests::<Test>::get(id).and_then(|request| request.result)
+		else {
+			continue;
+		};
 		let output = inferchain_inference::decode_output(&result.output).unwrap();
 		let agrees = inferchain_inference::outputs_agree(&RULE, &output, &honest_output());
 		for seat in review.panel.iter().filter(|seat| !silent.contains(&seat.validator)) {

@@ -39,7 +39,12 @@ fn apply(op: &Op) {
 		},
 		Op::Answer => {
 			for (id, request) in crate::Requests::<Test>::iter().collect::<Vec<_>>() {
-				if let RequestStatus::Assigned { miner, .. } = request.status {
+				// Past its deadline a request waits for its (possibly delayed) timeout.
+				let now = System::block_number();
+				if let RequestStatus::Assigned { miner, deadline, .. } = request.status {
+					if now > deadline {
+						continue;
+					}
 					let values = if miner == MINER { honest_output() } else { wrong_output() };
 					assert_ok!(answer(id, miner, &values));
 				}
@@ -70,19 +75,37 @@ proptest! {
 	#![proptest_config(ProptestConfig::with_cases(64))]
 
 	#[test]
-	fn random_sequences_keep_every_invariant(ops in prop::collection::vec(op(), 1..60)) {
+	fn random_sequences_keep_every_invariant(
+		ops in prop::collection::vec(op(), 1..60),
+		actions_per_block in prop::option::of(1u64..4),
+	) {
 		new_test_ext().execute_with(|| {
 			add_second_miner();
+			// A tight agenda budget delays actions into a backlog; none may be lost.
+			if let Some(actions) = actions_per_block {
+				let worst = Inference::worst_case(&crate::Action::CloseReview(0));
+				AgendaBudget::set(&worst.saturating_mul(actions));
+			}
 			for op in &ops {
 				apply(op);
 				check_invariants();
 			}
-			// Let everything settle.
-			for _ in 0..(WINDOW + COMMIT + REVEAL + 4) {
+			// Let everything settle: the backlog first, then every window and review.
+			let mut quiet = 0;
+			for _ in 0..1_000 {
 				run_to(System::block_number() + 1);
 				validators_act(&[]);
 				check_invariants();
+				quiet = if crate::AgendaCursor::<Test>::get().is_none() { quiet + 1 } else { 0 };
+				if quiet > WINDOW + COMMIT + REVEAL + 4 {
+					break;
+				}
 			}
+			let open = crate::Requests::<Test>::iter().filter(|(_, r)| !matches!(
+				r.status,
+				RequestStatus::Final | RequestStatus::Rejected | RequestStatus::Expired
+			));
+			assert_eq!(open.count(), 0, "a request never settled");
 			let events = events();
 			let mut paid = std::collections::BTreeSet::new();
 			let mut slashed = std::collections::BTreeSet::new();

@@ -119,9 +119,10 @@ fn the_assigned_miner_answers_and_is_paid_after_the_window() {
 				challenge_until: at + WINDOW
 			}
 		);
-		let result = crate::Results::<Test>::get(id).unwrap();
+		let result = crate::Requests::<Test>::get(id).unwrap().result.unwrap();
 		assert_eq!(result.output.to_vec(), encode_output(&honest_output()));
-		assert_eq!(Inference::exposed_until(NET, &MINER), Some(at + WINDOW));
+		// Exposed since the assignment (this block), to the deadline's challenge window.
+		assert_eq!(Inference::exposed_until(NET, &MINER), Some(at + TIMEOUT + WINDOW));
 		// Counted the next block, with the audit draw.
 		assert_eq!(crate::Stats::<Test>::get(NET, MINER).results, 0);
 		run_to(at + 1);
@@ -143,7 +144,6 @@ fn the_assigned_miner_answers_and_is_paid_after_the_window() {
 		// Pruned after the retention period, exposure forgotten.
 		run_to(at + WINDOW + 1 + RETENTION + 1);
 		assert!(crate::Requests::<Test>::get(id).is_none());
-		assert!(crate::Results::<Test>::get(id).is_none());
 		assert_eq!(Inference::exposed_until(NET, &MINER), None);
 		assert_eq!(last_event(), Event::RequestPruned { request_id: id });
 		check_invariants();
@@ -232,7 +232,7 @@ fn a_missed_deadline_penalises_and_reassigns_then_expires() {
 }
 
 #[test]
-fn stake_backing_a_challengeable_result_cannot_be_withdrawn() {
+fn stake_backing_an_assignment_or_a_challengeable_result_cannot_be_withdrawn() {
 	new_test_ext().execute_with(|| {
 		no_audits();
 		let (_, at) = answered(&honest_output());
@@ -243,7 +243,13 @@ fn stake_backing_a_challengeable_result_cannot_be_withdrawn() {
 			Stake::withdraw_unbonded(RuntimeOrigin::signed(DAVE), MINER, NET),
 			pallet_stake::Error::<Test>::StakeBacksOpenResults
 		);
-		run_to(at + WINDOW + 1);
+		// The stake backs the work from its assignment to the deadline's challenge window.
+		run_to(at + TIMEOUT + WINDOW);
+		assert_noop!(
+			Stake::withdraw_unbonded(RuntimeOrigin::signed(DAVE), MINER, NET),
+			pallet_stake::Error::<Test>::StakeBacksOpenResults
+		);
+		run_to(at + TIMEOUT + WINDOW + 1);
 		assert_ok!(Stake::withdraw_unbonded(RuntimeOrigin::signed(DAVE), MINER, NET));
 		check_invariants();
 	});
