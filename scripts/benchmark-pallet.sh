@@ -2,6 +2,8 @@
 # Runs a pallet's frame-benchmarking v2 benchmarks on the Wasm runtime and writes its weights.rs.
 #   scripts/benchmark-pallet.sh subnets        # -> pallets/subnets/src/weights.rs
 #   STEPS=20 REPEAT=10 scripts/benchmark-pallet.sh subnets   # fewer samples (default 50 × 20)
+#   EXTRINSICS=epoch,yuma OUTPUT=/tmp/emission.rs STEPS=3 REPEAT=2 scripts/benchmark-pallet.sh emission
+#                                              # some benchmarks only, weights.rs left alone
 # Installs frame-omni-bencher once (a long build) under ~/.cache/inferchain/tools.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,8 +23,8 @@ runtime="$CARGO_TARGET_DIR/debug/wbuild/inferchain-runtime/inferchain_runtime.wa
 "$bencher" v1 benchmark pallet \
 	--runtime "$runtime" \
 	--genesis-builder-preset development \
-	--pallet "pallet_$name" --extrinsic '*' \
+	--pallet "pallet_$name" --extrinsic "${EXTRINSICS:-*}" \
 	--steps "${STEPS:-50}" --repeat "${REPEAT:-20}" \
 	--template scripts/weight-template.hbs \
-	--output "pallets/$name/src/weights.rs"
-echo "wrote pallets/$name/src/weights.rs"
+	--output "${OUTPUT:-pallets/$name/src/weights.rs}"
+echo "wrote ${OUTPUT:-pallets/$name/src/weights.rs}"

@@ -152,6 +152,51 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// The Yuma math alone (no storage) on the `epoch` benchmark's inputs: `n` UIDs, up to 256
+	/// validators weighting every miner, bonds from a first epoch. Not charged anywhere: it
+	/// shows how much of `epoch(n)` is the math, in Wasm.
+	#[benchmark]
+	fn yuma(n: Linear<2, { T::MaxUids::get() }>) -> Result<(), BenchmarkError> {
+		use inferchain_yuma::{epoch, BondsMode, EpochInput, SparseMatrix, Q32};
+		let validators = (n / 2).min(256);
+		let count = n as usize;
+		let row: Vec<(Uid, u16)> = (validators..n)
+			.filter_map(|uid| Uid::try_from(uid).ok())
+			.map(|uid| (uid, uid.saturating_add(1)))
+			.collect();
+		let weights: Vec<Vec<(Uid, u16)>> =
+			(0..n).map(|uid| if uid < validators { row.clone() } else { Vec::new() }).collect();
+		let stake = vec![1_000_000_000_000u128; count];
+		let permit: Vec<bool> = (0..n).map(|uid| uid < validators).collect();
+		let active = permit.clone();
+		let registered_at = vec![0u64; count];
+		let set_at = vec![1u64; count];
+		let input = |bonds| EpochInput {
+			stake: &stake,
+			active: &active,
+			permit: &permit,
+			registered_at: &registered_at,
+			weights: &weights,
+			weights_set_at: &set_at,
+			bonds,
+			last_epoch: 1,
+			kappa: Q32::from_parts_per_billion(500_000_000),
+			bonds_alpha: Q32::from_parts_per_billion(100_000_000),
+			bonds_mode: BondsMode::Absolute,
+		};
+		let empty: SparseMatrix = vec![Vec::new(); count];
+		let bonds = epoch(&input(&empty)).bonds;
+		let output;
+
+		#[block]
+		{
+			output = epoch(&input(&bonds));
+		}
+
+		assert_eq!(output.incentive.len(), count);
+		Ok(())
+	}
+
 	/// `on_idle` removing a dissolved subnet's entries: `n` UIDs with weights, their blocks,
 	/// bonds and a commit each.
 	#[benchmark]

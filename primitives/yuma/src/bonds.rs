@@ -1,7 +1,7 @@
 //! Step 7: bonds.
 
 use crate::{fixed::Q32, BondsMode, SparseMatrix, SparseRow};
-use alloc::vec::Vec;
+use alloc::{borrow::Cow, vec::Vec};
 
 /// New bonds from the previous ones and the clipped weights (see the crate docs for the
 /// formulas). Bonds in the row or column of a UID registered after `last_epoch` are dropped
@@ -17,14 +17,22 @@ pub fn update_bonds(
 ) -> SparseMatrix {
 	let n = stake.len();
 	let fresh = |uid: usize| registered_at.get(uid).is_some_and(|at| *at > last_epoch);
-	let previous_row = |i: usize| -> SparseRow {
-		if fresh(i) {
-			return Vec::new();
+	// Usually nobody registered since the last epoch: then the previous rows are used as they
+	// are, not copied.
+	let any_fresh = registered_at.iter().take(n).any(|at| *at > last_epoch);
+	let empty = Vec::new();
+	let previous_row = |i: usize| -> Cow<'_, SparseRow> {
+		let row = previous.get(i).unwrap_or(&empty);
+		if !any_fresh {
+			return Cow::Borrowed(row);
 		}
-		previous
-			.get(i)
-			.map(|row| row.iter().filter(|(j, _)| !fresh(usize::from(*j))).copied().collect())
-			.unwrap_or_default()
+		if fresh(i) {
+			return Cow::Owned(Vec::new());
+		}
+		Cow::Owned(crate::collect_within(
+			row.len(),
+			row.iter().filter(|(j, _)| !fresh(usize::from(*j))).copied(),
+		))
 	};
 	let relative;
 	let observed: &SparseMatrix = match mode {
@@ -37,7 +45,6 @@ pub fn update_bonds(
 	let keep = Q32::ONE.saturating_sub(alpha);
 	let bonds: SparseMatrix = (0..n)
 		.map(|i| {
-			let empty = Vec::new();
 			let observed = observed.get(i).unwrap_or(&empty);
 			merge(&previous_row(i), observed, |b, w| {
 				keep.mul_floor(b).saturating_add(alpha.mul_floor(w))
@@ -56,7 +63,8 @@ fn stake_weighted(matrix: &SparseMatrix, stake: &[Q32]) -> SparseMatrix {
 		.iter()
 		.zip(stake)
 		.map(|(row, s)| {
-			row.iter().map(|(j, w)| (*j, s.mul_floor(*w))).filter(|(_, v)| !v.is_zero()).collect()
+			let weighted = row.iter().map(|(j, w)| (*j, s.mul_floor(*w)));
+			crate::collect_within(row.len(), weighted.filter(|(_, v)| !v.is_zero()))
 		})
 		.collect()
 }
@@ -72,12 +80,10 @@ fn column_normalized(matrix: &SparseMatrix, n: usize) -> SparseMatrix {
 	matrix
 		.iter()
 		.map(|row| {
-			row.iter()
-				.map(|(j, v)| {
-					(*j, v.div_floor(sums.get(usize::from(*j)).copied().unwrap_or_default()))
-				})
-				.filter(|(_, v)| !v.is_zero())
-				.collect()
+			let normalised = row.iter().map(|(j, v)| {
+				(*j, v.div_floor(sums.get(usize::from(*j)).copied().unwrap_or_default()))
+			});
+			crate::collect_within(row.len(), normalised.filter(|(_, v)| !v.is_zero()))
 		})
 		.collect()
 }

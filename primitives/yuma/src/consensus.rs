@@ -6,15 +6,20 @@ use crate::{
 };
 use alloc::vec::Vec;
 
+/// Bits of a packed column entry that hold the validator's row (a [`crate::Uid`] fits).
+const ROW_BITS: u32 = 16;
+
 /// `Cⱼ = max { w : Σ_{i : Wᵢⱼ ≥ w} Sᵢ ≥ κ }`, zero when less than κ of the stake weights `j`.
 /// Transposes the rows into one flat column-major buffer (two passes: count, then fill;
-/// O(nnz), one allocation) and sorts each column's slice by weight.
+/// O(nnz), one allocation) of packed `weight << 16 | row` words, sorts each column's slice
+/// (plain `u64`s: half the bytes of `(weight, stake)` pairs and no key extraction) and walks
+/// it from the largest weight, adding each row's stake.
 pub fn consensus(weights: &SparseMatrix, stake: &[Q32], kappa: Q32) -> Vec<Q32> {
 	let n = stake.len();
-	let staked = || weights.iter().zip(stake).filter(|(_, s)| !s.is_zero());
+	let staked = || weights.iter().enumerate().zip(stake).filter(|(_, s)| !s.is_zero());
 	// Column starts: `starts[j]..starts[j + 1]` is column `j`'s slice.
 	let mut starts = alloc::vec![0usize; n.saturating_add(1)];
-	for (row, _) in staked() {
+	for ((_, row), _) in staked() {
 		for (j, _) in row {
 			if let Some(count) = starts.get_mut(usize::from(*j).saturating_add(1)) {
 				*count = count.saturating_add(1);
@@ -28,17 +33,21 @@ pub fn consensus(weights: &SparseMatrix, stake: &[Q32], kappa: Q32) -> Vec<Q32> 
 		}
 	}
 	let mut next = starts.clone();
-	let mut entries = alloc::vec![(Q32::ZERO, Q32::ZERO); starts.last().copied().unwrap_or(0)];
-	for (row, s) in staked() {
+	let mut entries = alloc::vec![0u64; starts.last().copied().unwrap_or(0)];
+	// A row weight is at most one (2³²), far below the 48 bits left for it.
+	let max_weight = u64::MAX >> ROW_BITS;
+	for ((i, row), _) in staked() {
+		let Ok(i) = u16::try_from(i) else { continue };
 		for (j, w) in row {
 			if let Some(slot) = next.get_mut(usize::from(*j)) {
 				if let Some(entry) = entries.get_mut(*slot) {
-					*entry = (*w, *s);
+					*entry = (w.0.min(max_weight) << ROW_BITS) | u64::from(i);
 				}
 				*slot = slot.saturating_add(1);
 			}
 		}
 	}
+	let row_mask = (1u64 << ROW_BITS).saturating_sub(1);
 	starts
 		.windows(2)
 		.map(|bounds| {
@@ -48,13 +57,14 @@ pub fn consensus(weights: &SparseMatrix, stake: &[Q32], kappa: Q32) -> Vec<Q32> 
 			};
 			let Some(column) = entries.get_mut(start..end) else { return Q32::ZERO };
 			// Sorting beat a weighted quickselect here (measured): a column holds at most one
-			// entry per validator, and `sort_unstable` on a few hundred pairs is very fast.
-			column.sort_unstable_by_key(|(w, _)| core::cmp::Reverse(*w));
+			// entry per validator, and `sort_unstable` on a few hundred words is very fast.
+			column.sort_unstable();
 			let mut support = Q32::ZERO;
-			for (w, s) in column.iter() {
-				support = support.saturating_add(*s);
+			for packed in column.iter().rev() {
+				let row = usize::try_from(packed & row_mask).unwrap_or(usize::MAX);
+				support = support.saturating_add(stake.get(row).copied().unwrap_or_default());
 				if support >= kappa {
-					return *w;
+					return Q32(packed >> ROW_BITS);
 				}
 			}
 			Q32::ZERO
@@ -67,12 +77,10 @@ pub fn clip(weights: &SparseMatrix, consensus: &[Q32]) -> SparseMatrix {
 	weights
 		.iter()
 		.map(|row| {
-			row.iter()
-				.map(|(j, w)| {
-					(*j, (*w).min(consensus.get(usize::from(*j)).copied().unwrap_or_default()))
-				})
-				.filter(|(_, w)| !w.is_zero())
-				.collect()
+			let clipped = row.iter().map(|(j, w)| {
+				(*j, (*w).min(consensus.get(usize::from(*j)).copied().unwrap_or_default()))
+			});
+			crate::collect_within(row.len(), clipped.filter(|(_, w)| !w.is_zero()))
 		})
 		.collect()
 }

@@ -69,6 +69,15 @@ pub type SparseRow = Vec<(Uid, Q32)>;
 /// A sparse matrix indexed by row UID.
 pub type SparseMatrix = Vec<SparseRow>;
 
+/// Collects `items` into a vector allocated once for `capacity` (a filtered row never
+/// outgrows its source): in the Wasm runtime each reallocation of a growing vector is a call
+/// into the host's allocator.
+pub(crate) fn collect_within<T>(capacity: usize, items: impl Iterator<Item = T>) -> Vec<T> {
+	let mut collected = Vec::with_capacity(capacity);
+	collected.extend(items);
+	collected
+}
+
 /// How bonds are kept.
 #[derive(Encode, Decode, TypeInfo, Clone, Copy, PartialEq, Eq, Debug)]
 pub enum BondsMode {

@@ -21,22 +21,19 @@ pub fn mask_weights(
 			let has_stake = stake.get(i).is_some_and(|s| !s.is_zero());
 			let row = weights.get(i).filter(|_| has_stake);
 			let set_at_i = set_at.get(i).copied().unwrap_or(0);
-			let kept: Vec<(Uid, u16)> = row
-				.into_iter()
-				.flatten()
-				.filter(|(j, w)| {
+			let submitted = row.map_or(0, Vec::len);
+			let kept: Vec<(Uid, u16)> = crate::collect_within(
+				submitted,
+				row.into_iter().flatten().copied().filter(|(j, w)| {
 					let j = usize::from(*j);
 					*w > 0
 						&& j != i && j < n && registered_at.get(j).is_some_and(|at| *at <= set_at_i)
-				})
-				.copied()
-				.collect();
+				}),
+			);
 			let total = kept.iter().fold(0u64, |sum, (_, w)| sum.saturating_add(u64::from(*w)));
-			let mut row: Vec<(Uid, Q32)> = kept
-				.into_iter()
-				.map(|(j, w)| (j, Q32::from_weight(w, total)))
-				.filter(|(_, w)| !w.is_zero())
-				.collect();
+			let normalised = kept.iter().map(|(j, w)| (*j, Q32::from_weight(*w, total)));
+			let mut row: Vec<(Uid, Q32)> =
+				crate::collect_within(kept.len(), normalised.filter(|(_, w)| !w.is_zero()));
 			row.sort_unstable_by_key(|(j, _)| *j);
 			row.dedup_by_key(|(j, _)| *j);
 			row
