@@ -296,7 +296,8 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
-	/// Last block at which a hotkey's results can be challenged or are under review.
+	/// Last block at which a hotkey's stake backs its work: the challenge window after the
+	/// deadline of its latest assignment, or the end of a review of its result.
 	#[pallet::storage]
 	pub type ExposedUntil<T: Config> = StorageDoubleMap<
 		_,

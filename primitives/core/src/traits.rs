@@ -45,12 +45,12 @@ pub trait ValidatorPermits {
 	fn permits(netuid: NetUid) -> Vec<bool>;
 }
 
-/// Until when a hotkey's stake backs results that can still be challenged (implemented by
-/// `pallet-inference`, read by `pallet-stake`, which refuses to pay out unbonded stake of such
-/// a hotkey until then). `()`: never exposed.
+/// Until when a hotkey's stake backs inference work: assigned requests and results that can
+/// still be challenged (implemented by `pallet-inference`, read by `pallet-stake`, which
+/// refuses to pay out unbonded stake of such a hotkey until then). `()`: never exposed.
 pub trait StakeExposure<AccountId, BlockNumber> {
-	/// The last block at which a result of `hotkey` on `netuid` can still be challenged or is
-	/// under review, if any.
+	/// The last block at which work of `hotkey` on `netuid` (an assigned request, a result that
+	/// can still be challenged or is under review) may still cost it stake, if any.
 	fn exposed_until(netuid: NetUid, hotkey: &AccountId) -> Option<BlockNumber>;
 }
 
