@@ -49,6 +49,23 @@ async fn seal(client: &Client) -> anyhow::Result<usize> {
 	Ok(block["block"]["extrinsics"].as_array().map_or(0, Vec::len))
 }
 
+/// Seals blocks until request `id` reads `status` (at most `max_blocks`); returns how many.
+async fn seal_until(
+	client: &Client,
+	id: u64,
+	status: &str,
+	max_blocks: usize,
+) -> anyhow::Result<usize> {
+	for sealed in 1..=max_blocks {
+		seal(client).await?;
+		let request = client.call("inference_getRequest", vec![json!(id)]).await?;
+		if request["status"] == status {
+			return Ok(sealed);
+		}
+	}
+	anyhow::bail!("request {id} is not {status} after {max_blocks} blocks")
+}
+
 /// Puts `extrinsics` in the pool, then seals until they are all in blocks: (blocks, seconds,
 /// largest block in extrinsics). Each block also carries the timestamp inherent, not counted.
 /// Counting sealed extrinsics (rather than reading the pool back) keeps the measuring loop's own
@@ -171,16 +188,7 @@ async fn submit_result_throughput_against_transfers() -> anyhow::Result<()> {
 	let (request_blocks, request_seconds, _) = drain(&client, &requests).await?;
 	// The draws run within the agenda's budget, over a few blocks: seal until the last is
 	// drawn (the first deadlines are `ResultTimeout` blocks after the first draws).
-	let mut draw_blocks = 0;
-	loop {
-		seal(&client).await?;
-		draw_blocks += 1;
-		let last = client.call("inference_getRequest", vec![json!(u64::from(n) - 1)]).await?;
-		if last["status"] == "assigned" {
-			break;
-		}
-		anyhow::ensure!(draw_blocks < 50, "requests were not assigned: {last}");
-	}
+	let draw_blocks = seal_until(&client, u64::from(n) - 1, "assigned", 50).await?;
 	let first = client.call("inference_getRequest", vec![json!(0u64)]).await?;
 	anyhow::ensure!(first["status"] == "assigned", "request 0 was not assigned: {first}");
 
@@ -218,15 +226,7 @@ async fn submit_result_throughput_against_transfers() -> anyhow::Result<()> {
 
 	// Every result settles: the audit draws and finalizations the burst scheduled run within
 	// the agenda's per-block budget, late if need be, and none is lost.
-	let mut settle_blocks = 0;
-	while settle_blocks < 200 {
-		seal(&client).await?;
-		settle_blocks += 1;
-		let last = client.call("inference_getRequest", vec![json!(u64::from(n) - 1)]).await?;
-		if last["status"] == "final" {
-			break;
-		}
-	}
+	let settle_blocks = seal_until(&client, u64::from(n) - 1, "final", 200).await?;
 	for id in 0..u64::from(n) {
 		let request = client.call("inference_getRequest", vec![json!(id)]).await?;
 		anyhow::ensure!(request["status"] == "final", "request {id} did not settle: {request}");
