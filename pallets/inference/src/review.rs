@@ -50,7 +50,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Opens `panel` on `request_id`: schedules the tally and exposes the miner until then.
-	/// `false` (nothing changed) if no agenda had room.
+	/// `None` (nothing changed) if no agenda had room.
 	fn open_panel(
 		request_id: RequestId,
 		kind: ReviewKind<T::AccountId, crate::BalanceOf<T>>,
