@@ -1,5 +1,5 @@
 //! The subnet and metagraph views served by `SubnetsApi`: the subnets pallet's records joined
-//! with the stake pallet's pools.
+//! with the stake pallet's ledger.
 
 use crate::{AccountId, Balance, BlockNumber, Runtime, Stake, Subnets};
 use alloc::vec::Vec;
@@ -34,6 +34,8 @@ pub fn neurons(netuid: NetUid) -> Option<Vec<NeuronView<AccountId, Balance, Bloc
 		return None;
 	}
 	let permits = <Stake as StakeInfo<AccountId, Balance>>::validator_permits(netuid);
+	// From the stake ledger: rewards accrued by epochs and not yet folded into pools included.
+	let stakes = <Stake as StakeInfo<AccountId, Balance>>::uid_stakes(netuid);
 	let slots = UidSlots::<Runtime>::get(netuid);
 	let neurons = (0..=u16::MAX)
 		.zip(slots.iter())
@@ -42,7 +44,7 @@ pub fn neurons(netuid: NetUid) -> Option<Vec<NeuronView<AccountId, Balance, Bloc
 			Some(NeuronView {
 				uid,
 				coldkey: HotkeyOwner::<Runtime>::get(&hotkey)?,
-				stake: <Stake as StakeInfo<AccountId, Balance>>::stake_of(netuid, &hotkey),
+				stake: stakes.get(usize::from(uid)).copied().unwrap_or(0),
 				validator_permit: permits.get(usize::from(uid)).copied().unwrap_or(false),
 				registered_at: slot.registered_at,
 				pruning_score: slot.pruning_score,

@@ -18,23 +18,19 @@ use inferchain_yuma::{
 };
 use sp_runtime::traits::{SaturatedConversion, Saturating, UniqueSaturatedInto, Zero};
 
-/// A hotkey and what it is paid.
-type Reward<T> = (<T as frame_system::Config>::AccountId, BalanceOf<T>);
-
 impl<T: Config> Pallet<T> {
 	/// Runs one epoch of `netuid` and pays its pending emission; returns the UIDs it covered.
 	pub(crate) fn run_epoch(netuid: NetUid, now: BlockNumberFor<T>, params: &EpochParams) -> u32 {
 		let Some(owner) = T::Subnets::subnet_owner(netuid) else { return 0 };
-		let hotkeys = T::Subnets::hotkeys(netuid);
-		let n = hotkeys.len();
-		let uids = (0..=Uid::MAX).take(n);
 		let registered_at = T::Subnets::registered_at(netuid);
-		let stake: Vec<u128> = hotkeys
-			.iter()
-			.map(|hotkey| {
-				hotkey.as_ref().map_or(0, |h| T::Stake::stake_of(netuid, h).saturated_into())
-			})
+		let n = registered_at.len();
+		let uids = (0..=Uid::MAX).take(n);
+		// The stake pallet's ledger: a few pages, not a read per UID.
+		let mut stake: Vec<u128> = T::Stake::uid_stakes(netuid)
+			.into_iter()
+			.map(SaturatedConversion::saturated_into)
 			.collect();
+		stake.resize(n, 0);
 		// The same rule as `StakeInfo::validator_permits`, from the stake just read.
 		let permits = top_k_permits(&stake, params.max_validators);
 		let previous_permits = Permits::<T>::get(netuid);
@@ -134,27 +130,19 @@ impl<T: Config> Pallet<T> {
 			&output.dividends,
 			&output.stake,
 		);
-		// One batch: a single transfer of the total into the stake pallet, one pool update per
-		// paid hotkey.
-		let (paid_uids, rewards): (Vec<usize>, Vec<Reward<T>>) = hotkeys
+		// One batch: a single transfer of the total into the stake pallet, accrued per UID in
+		// its ledger (a read and a write per page of UIDs).
+		let amounts: Vec<BalanceOf<T>> = split
+			.miners
 			.iter()
-			.zip(split.miners.iter().zip(&split.validators))
-			.enumerate()
-			.filter_map(|(uid, (hotkey, (miner, validator)))| {
-				let amount: BalanceOf<T> = miner.saturating_add(*validator).saturated_into();
-				let hotkey = hotkey.as_ref().filter(|_| !amount.is_zero())?;
-				Some((uid, (hotkey.clone(), amount)))
-			})
-			.unzip();
-		let moved = T::Stake::reward_batch(netuid, &rewards, &account);
-		let mut paid = BalanceOf::<T>::zero();
-		let mut scores = alloc::vec![0u64; n];
-		for (uid, moved) in paid_uids.into_iter().zip(moved) {
-			paid = paid.saturating_add(moved);
-			if let Some(score) = scores.get_mut(uid) {
-				*score = moved.saturated_into();
-			}
-		}
+			.zip(&split.validators)
+			.map(|(miner, validator)| miner.saturating_add(*validator).saturated_into())
+			.collect();
+		let moved = T::Stake::reward_uids(netuid, &amounts, &account);
+		let paid = moved.iter().fold(BalanceOf::<T>::zero(), |sum, m| sum.saturating_add(*m));
+		let mut scores: Vec<u64> =
+			moved.into_iter().map(SaturatedConversion::saturated_into).collect();
+		scores.resize(n, 0);
 		T::Subnets::set_pruning_scores(netuid, &scores);
 		let unpaid = rest.saturating_sub(paid);
 		if unpaid.is_zero() {
@@ -172,6 +160,8 @@ impl<T: Config> Pallet<T> {
 /// and its per-UID state queued for removal by `on_idle` ([`Pallet::clean_dissolved`]): up to
 /// 4 × `MaxUids` entries would not fit in the dissolving extrinsic.
 impl<T: Config> NeuronLifecycle<T::AccountId> for Pallet<T> {
+	fn on_neuron_registered(_: NetUid, _: Uid, _: &T::AccountId) {}
+
 	fn on_neuron_removed(netuid: NetUid, uid: Uid, hotkey: &T::AccountId) {
 		Weights::<T>::remove(netuid, uid);
 		WeightsSetAt::<T>::remove(netuid, uid);

@@ -156,6 +156,8 @@ parameter_types! {
 	pub const Tenth: Perbill = Perbill::from_percent(10);
 	/// Unlimited unless a test lowers it (`AgendaBudget::set`).
 	pub storage AgendaBudget: frame_support::weights::Weight = frame_support::weights::Weight::MAX;
+	/// `RETENTION` unless a test changes it (`Retention::set`).
+	pub storage Retention: u64 = RETENTION;
 	pub const Market: MarketParams<Balance> = MarketParams {
 		request_fee: FEE,
 		audit_probability: Perbill::from_percent(10),
@@ -173,7 +175,7 @@ impl pallet_subnets::Config for Test {
 	type DefaultHyperparams = DefaultHyperparams;
 	type OwnerLimits = Limits;
 	type HyperparamsRateLimit = ConstU64<0>;
-	type NeuronLifecycle = Emission;
+	type NeuronLifecycle = (Emission, Stake);
 	type WeightInfo = ();
 }
 
@@ -187,6 +189,7 @@ impl pallet_stake::Config for Test {
 	type DefaultTake = Take;
 	type MaxTake = MaxTake;
 	type TakeIncreaseRateLimit = ConstU64<5>;
+	type MaxSubnets = ConstU32<4>;
 	type Exposure = Inference;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
@@ -236,7 +239,7 @@ impl pallet_inference::Config for Test {
 	type TimeoutPenalty = ConstU64<TIMEOUT_PENALTY>;
 	type ProtocolCut = Tenth;
 	type NewMinerResults = ConstU32<2>;
-	type Retention = ConstU64<RETENTION>;
+	type Retention = Retention;
 	type MaxUids = ConstU32<8>;
 	type MaxAgendaLen = ConstU32<AGENDA>;
 	type AgendaBudget = AgendaBudget;

@@ -159,8 +159,11 @@ impl<T: Config> Pallet<T> {
 			return Self::stale_action(1, 0);
 		}
 		Requests::<T>::remove(request_id);
-		if let Some(result) = &request.result {
-			Self::forget_exposure(request.netuid, &result.miner, now);
+		// The miners it was assigned to: the one that answered and the last one that timed out
+		// (an expired request has only the latter). Their exposure from it has ended.
+		let answered = request.result.as_ref().map(|result| &result.miner);
+		for miner in answered.into_iter().chain(request.previous_miner.as_ref()) {
+			Self::forget_exposure(request.netuid, miner, now);
 		}
 		Self::deposit_event(Event::RequestPruned { request_id });
 		T::WeightInfo::prune()

@@ -67,8 +67,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	fn register_model() -> Weight {
 		// Proof size: measured `6`, estimated `3624`.
-		// Minimum execution time: 51_316_000 picoseconds.
-		Weight::from_parts(53_399_000, 3624)
+		// Minimum execution time: 51_998_000 picoseconds.
+		Weight::from_parts(54_872_000, 3624)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -78,8 +78,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Markets` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
 	fn set_market_params() -> Weight {
 		// Proof size: measured `349`, estimated `3527`.
-		// Minimum execution time: 14_151_000 picoseconds.
-		Weight::from_parts(15_643_000, 3527)
+		// Minimum execution time: 14_562_000 picoseconds.
+		Weight::from_parts(17_736_000, 3527)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -93,31 +93,33 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Markets` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::NextRequestId` (r:1 w:1)
 	/// Proof: `Inference::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::AgendaCursor` (r:1 w:0)
+	/// Proof: `Inference::AgendaCursor` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Agenda` (r:1 w:1)
-	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(2574), added: 5049, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(10254), added: 12729, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Requests` (r:0 w:1)
 	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18694), added: 21169, mode: `MaxEncodedLen`)
 	/// The range of component `i` is `[1, 2048]`.
 	fn submit_request(i: u32, ) -> Weight {
-		// Proof size: measured `696`, estimated `6039`.
-		// Minimum execution time: 74_981_000 picoseconds.
-		Weight::from_parts(78_750_495, 6039)
-			.saturating_add(Weight::from_parts(988, 0).saturating_mul(i.into()))
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+		// Proof size: measured `696`, estimated `13719`.
+		// Minimum execution time: 76_674_000 picoseconds.
+		Weight::from_parts(86_765_212, 13719)
+			.saturating_add(Weight::from_parts(833, 0).saturating_mul(i.into()))
+			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Inference::Requests` (r:1 w:1)
 	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18694), added: 21169, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Agenda` (r:2 w:2)
-	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(2574), added: 5049, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(10254), added: 12729, mode: `MaxEncodedLen`)
 	/// The range of component `o` is `[1, 4096]`.
 	fn submit_result(o: u32, ) -> Weight {
-		// Proof size: measured `2329`, estimated `22159`.
-		// Minimum execution time: 26_679_000 picoseconds.
-		Weight::from_parts(30_839_657, 22159)
-			.saturating_add(Weight::from_parts(63_002, 0).saturating_mul(o.into()))
+		// Proof size: measured `2329`, estimated `26448`.
+		// Minimum execution time: 27_421_000 picoseconds.
+		Weight::from_parts(32_951_898, 26448)
+			.saturating_add(Weight::from_parts(63_334, 0).saturating_mul(o.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -125,8 +127,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Reviews` (`max_values`: None, `max_size`: Some(569), added: 3044, mode: `MaxEncodedLen`)
 	fn commit_verdict() -> Weight {
 		// Proof size: measured `406`, estimated `4034`.
-		// Minimum execution time: 16_965_000 picoseconds.
-		Weight::from_parts(19_379_000, 4034)
+		// Minimum execution time: 17_236_000 picoseconds.
+		Weight::from_parts(20_580_000, 4034)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -134,17 +136,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Reviews` (`max_values`: None, `max_size`: Some(569), added: 3044, mode: `MaxEncodedLen`)
 	fn reveal_verdict() -> Weight {
 		// Proof size: measured `566`, estimated `4034`.
-		// Minimum execution time: 19_128_000 picoseconds.
-		Weight::from_parts(21_432_000, 4034)
+		// Minimum execution time: 19_348_000 picoseconds.
+		Weight::from_parts(22_584_000, 4034)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Inference::Requests` (r:1 w:1)
 	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18694), added: 21169, mode: `MaxEncodedLen`)
-	/// Storage: `Stake::Pools` (r:1 w:0)
-	/// Proof: `Stake::Pools` (`max_values`: None, `max_size`: Some(94), added: 2569, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::Uids` (r:1 w:0)
+	/// Proof: `Subnets::Uids` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Storage: `Stake::Ledger` (r:1 w:0)
+	/// Proof: `Stake::Ledger` (`max_values`: None, `max_size`: Some(8342), added: 10817, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Agenda` (r:1 w:1)
-	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(2574), added: 5049, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(10254), added: 12729, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -152,10 +156,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Inference::Reviews` (r:0 w:1)
 	/// Proof: `Inference::Reviews` (`max_values`: None, `max_size`: Some(569), added: 3044, mode: `MaxEncodedLen`)
 	fn challenge() -> Weight {
-		// Proof size: measured `19247`, estimated `22159`.
-		// Minimum execution time: 88_351_000 picoseconds.
-		Weight::from_parts(93_409_000, 22159)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Proof size: measured `19672`, estimated `22159`.
+		// Minimum execution time: 96_904_000 picoseconds.
+		Weight::from_parts(103_814_000, 22159)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Inference::Requests` (r:1 w:1)
@@ -169,20 +173,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Subnets::Keys` (r:1 w:0)
 	/// Proof: `Subnets::Keys` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Agenda` (r:1 w:1)
-	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(2574), added: 5049, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(10254), added: 12729, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::ExposedUntil` (r:1 w:1)
 	/// Proof: `Inference::ExposedUntil` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
 	/// The range of component `u` is `[2, 4096]`.
 	fn assign(u: u32, ) -> Weight {
 		// Proof size: measured `3592`, estimated `60821`.
-		// Minimum execution time: 41_671_000 picoseconds.
-		Weight::from_parts(95_045_484, 60821)
-			.saturating_add(Weight::from_parts(35_486, 0).saturating_mul(u.into()))
+		// Minimum execution time: 41_722_000 picoseconds.
+		Weight::from_parts(105_523_803, 60821)
+			.saturating_add(Weight::from_parts(40_739, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Inference::Requests` (r:1 w:1)
 	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18694), added: 21169, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::Uids` (r:1 w:0)
+	/// Proof: `Subnets::Uids` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Storage: `Stake::Ledger` (r:1 w:1)
+	/// Proof: `Stake::Ledger` (`max_values`: None, `max_size`: Some(8342), added: 10817, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::Pools` (r:1 w:1)
 	/// Proof: `Stake::Pools` (`max_values`: None, `max_size`: Some(94), added: 2569, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::UnbondingPools` (r:1 w:1)
@@ -196,13 +204,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Agenda` (r:1 w:1)
-	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(2574), added: 5049, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(10254), added: 12729, mode: `MaxEncodedLen`)
 	fn timeout() -> Weight {
-		// Proof size: measured `2942`, estimated `22159`.
-		// Minimum execution time: 102_031_000 picoseconds.
-		Weight::from_parts(106_377_000, 22159)
-			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().writes(9_u64))
+		// Proof size: measured `3488`, estimated `22159`.
+		// Minimum execution time: 123_764_000 picoseconds.
+		Weight::from_parts(130_744_000, 22159)
+			.saturating_add(T::DbWeight::get().reads(11_u64))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
 	/// Storage: `Inference::Requests` (r:1 w:1)
 	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18694), added: 21169, mode: `MaxEncodedLen`)
@@ -217,15 +225,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Subnets::Keys` (r:1 w:0)
 	/// Proof: `Subnets::Keys` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Agenda` (r:1 w:1)
-	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(2574), added: 5049, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(10254), added: 12729, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::ExposedUntil` (r:1 w:1)
 	/// Proof: `Inference::ExposedUntil` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Reviews` (r:0 w:1)
 	/// Proof: `Inference::Reviews` (`max_values`: None, `max_size`: Some(569), added: 3044, mode: `MaxEncodedLen`)
 	fn draw_audit() -> Weight {
 		// Proof size: measured `19295`, estimated `22159`.
-		// Minimum execution time: 57_676_000 picoseconds.
-		Weight::from_parts(60_850_000, 22159)
+		// Minimum execution time: 58_907_000 picoseconds.
+		Weight::from_parts(63_715_000, 22159)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -240,13 +248,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Subnets::Keys` (r:5 w:0)
 	/// Proof: `Subnets::Keys` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Agenda` (r:1 w:1)
-	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(2574), added: 5049, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(10254), added: 12729, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::ExposedUntil` (r:1 w:1)
 	/// Proof: `Inference::ExposedUntil` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
 	fn form_committee() -> Weight {
 		// Proof size: measured `19458`, estimated `22159`.
-		// Minimum execution time: 65_507_000 picoseconds.
-		Weight::from_parts(69_023_000, 22159)
+		// Minimum execution time: 66_618_000 picoseconds.
+		Weight::from_parts(71_306_000, 22159)
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -254,6 +262,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Reviews` (`max_values`: None, `max_size`: Some(569), added: 3044, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Requests` (r:1 w:1)
 	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18694), added: 21169, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::Uids` (r:3 w:0)
+	/// Proof: `Subnets::Uids` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Storage: `Stake::Ledger` (r:1 w:1)
+	/// Proof: `Stake::Ledger` (`max_values`: None, `max_size`: Some(8342), added: 10817, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::Pools` (r:3 w:3)
 	/// Proof: `Stake::Pools` (`max_values`: None, `max_size`: Some(94), added: 2569, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::UnbondingPools` (r:3 w:3)
@@ -267,18 +279,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Inference::Stats` (r:1 w:1)
 	/// Proof: `Inference::Stats` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Agenda` (r:1 w:1)
-	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(2574), added: 5049, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(10254), added: 12729, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[1, 5]`.
 	fn close_review(c: u32, ) -> Weight {
-		// Proof size: measured `19627`, estimated `22159`.
-		// Minimum execution time: 203_682_000 picoseconds.
-		Weight::from_parts(189_507_710, 22159)
-			.saturating_add(Weight::from_parts(15_641_086, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(11_u64))
+		// Proof size: measured `20066`, estimated `22159`.
+		// Minimum execution time: 234_808_000 picoseconds.
+		Weight::from_parts(213_855_884, 22159)
+			.saturating_add(Weight::from_parts(22_108_965, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(c.into())))
-			.saturating_add(T::DbWeight::get().writes(11_u64))
+			.saturating_add(T::DbWeight::get().writes(12_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 1149).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 1151).saturating_mul(c.into()))
 	}
 	/// Storage: `Inference::Requests` (r:1 w:1)
 	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18694), added: 21169, mode: `MaxEncodedLen`)
@@ -289,11 +301,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Inference::Stats` (r:1 w:1)
 	/// Proof: `Inference::Stats` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Agenda` (r:1 w:1)
-	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(2574), added: 5049, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(10254), added: 12729, mode: `MaxEncodedLen`)
 	fn finalize() -> Weight {
 		// Proof size: measured `19123`, estimated `22159`.
-		// Minimum execution time: 97_084_000 picoseconds.
-		Weight::from_parts(100_909_000, 22159)
+		// Minimum execution time: 98_216_000 picoseconds.
+		Weight::from_parts(101_892_000, 22159)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -303,8 +315,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::ExposedUntil` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
 	fn prune() -> Weight {
 		// Proof size: measured `18837`, estimated `22159`.
-		// Minimum execution time: 25_037_000 picoseconds.
-		Weight::from_parts(26_690_000, 22159)
+		// Minimum execution time: 25_348_000 picoseconds.
+		Weight::from_parts(27_651_000, 22159)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -313,79 +325,79 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights priced with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_model() -> Weight {
-		Weight::from_parts(53_399_000, 3624)
+		Weight::from_parts(54_872_000, 3624)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn set_market_params() -> Weight {
-		Weight::from_parts(15_643_000, 3527)
+		Weight::from_parts(17_736_000, 3527)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn submit_request(i: u32, ) -> Weight {
-		Weight::from_parts(78_750_495, 6039)
-			.saturating_add(Weight::from_parts(988, 0).saturating_mul(i.into()))
-			.saturating_add(RocksDbWeight::get().reads(7_u64))
+		Weight::from_parts(86_765_212, 13719)
+			.saturating_add(Weight::from_parts(833, 0).saturating_mul(i.into()))
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn submit_result(o: u32, ) -> Weight {
-		Weight::from_parts(30_839_657, 22159)
-			.saturating_add(Weight::from_parts(63_002, 0).saturating_mul(o.into()))
+		Weight::from_parts(32_951_898, 26448)
+			.saturating_add(Weight::from_parts(63_334, 0).saturating_mul(o.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn commit_verdict() -> Weight {
-		Weight::from_parts(19_379_000, 4034)
+		Weight::from_parts(20_580_000, 4034)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn reveal_verdict() -> Weight {
-		Weight::from_parts(21_432_000, 4034)
+		Weight::from_parts(22_584_000, 4034)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn challenge() -> Weight {
-		Weight::from_parts(93_409_000, 22159)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
+		Weight::from_parts(103_814_000, 22159)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn assign(u: u32, ) -> Weight {
-		Weight::from_parts(95_045_484, 60821)
-			.saturating_add(Weight::from_parts(35_486, 0).saturating_mul(u.into()))
+		Weight::from_parts(105_523_803, 60821)
+			.saturating_add(Weight::from_parts(40_739, 0).saturating_mul(u.into()))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn timeout() -> Weight {
-		Weight::from_parts(106_377_000, 22159)
-			.saturating_add(RocksDbWeight::get().reads(9_u64))
-			.saturating_add(RocksDbWeight::get().writes(9_u64))
+		Weight::from_parts(130_744_000, 22159)
+			.saturating_add(RocksDbWeight::get().reads(11_u64))
+			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 	fn draw_audit() -> Weight {
-		Weight::from_parts(60_850_000, 22159)
+		Weight::from_parts(63_715_000, 22159)
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn form_committee() -> Weight {
-		Weight::from_parts(69_023_000, 22159)
+		Weight::from_parts(71_306_000, 22159)
 			.saturating_add(RocksDbWeight::get().reads(11_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn close_review(c: u32, ) -> Weight {
-		Weight::from_parts(189_507_710, 22159)
-			.saturating_add(Weight::from_parts(15_641_086, 0).saturating_mul(c.into()))
-			.saturating_add(RocksDbWeight::get().reads(11_u64))
+		Weight::from_parts(213_855_884, 22159)
+			.saturating_add(Weight::from_parts(22_108_965, 0).saturating_mul(c.into()))
+			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(c.into())))
-			.saturating_add(RocksDbWeight::get().writes(11_u64))
+			.saturating_add(RocksDbWeight::get().writes(12_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 1149).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 1151).saturating_mul(c.into()))
 	}
 	fn finalize() -> Weight {
-		Weight::from_parts(100_909_000, 22159)
+		Weight::from_parts(101_892_000, 22159)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn prune() -> Weight {
-		Weight::from_parts(26_690_000, 22159)
+		Weight::from_parts(27_651_000, 22159)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}

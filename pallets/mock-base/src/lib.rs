@@ -8,7 +8,7 @@
 /// Defines the shared accounts, constants, configurations, the benchmark helper
 /// `SubnetsHelper` and `new_test_ext` in the calling module.
 ///
-/// - `neuron_lifecycle`: `pallet_subnets::Config::NeuronLifecycle` (`()` or a pallet).
+/// - `neuron_lifecycle`: told of neurons and subnets before `Stake` (`()` or a pallet).
 /// - `exposure`: `pallet_stake::Config::Exposure` (`()` or a test double).
 /// - `extra_genesis`: a `fn(&mut sp_runtime::Storage)` adding the caller's genesis.
 ///
@@ -102,7 +102,7 @@ macro_rules! subnets_and_stake {
 			type DefaultHyperparams = DefaultHyperparams;
 			type OwnerLimits = Limits;
 			type HyperparamsRateLimit = frame_support::traits::ConstU64<0>;
-			type NeuronLifecycle = $lifecycle;
+			type NeuronLifecycle = ($lifecycle, Stake);
 			type WeightInfo = ();
 		}
 
@@ -116,6 +116,7 @@ macro_rules! subnets_and_stake {
 			type DefaultTake = DefaultTake;
 			type MaxTake = MaxTake;
 			type TakeIncreaseRateLimit = frame_support::traits::ConstU64<TAKE_RATE_LIMIT>;
+			type MaxSubnets = frame_support::traits::ConstU32<4>;
 			type Exposure = $exposure;
 			type WeightInfo = ();
 			#[cfg(feature = "runtime-benchmarks")]

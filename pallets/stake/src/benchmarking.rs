@@ -4,6 +4,7 @@ use super::*;
 use frame_benchmarking::v2::*;
 use frame_support::traits::{fungible::Mutate, Get};
 use frame_system::RawOrigin;
+use inferchain_primitives::StakeRewards;
 use sp_runtime::{traits::Saturating, Perbill};
 
 /// An account funded far beyond the minimum stake.
@@ -22,11 +23,15 @@ fn staked_hotkey<T: Config>(index: u32) -> Result<(T::AccountId, NetUid), Benchm
 	let netuid = T::BenchmarkHelper::register_hotkey(&owner, &hotkey);
 	let staker = funded::<T>("staker", index);
 	Pallet::<T>::add_stake(
-		RawOrigin::Signed(staker).into(),
+		RawOrigin::Signed(staker.clone()).into(),
 		hotkey.clone(),
 		netuid,
 		T::MinStake::get().saturating_mul(10u32.into()),
 	)?;
+	// An epoch's reward waits in the ledger, so the call first settles it (the costlier path).
+	let reward = T::MinStake::get();
+	let paid = <Pallet<T> as StakeRewards<_, _>>::reward_uids(netuid, &[reward], &staker);
+	assert_eq!(paid, alloc::vec![reward]);
 	Ok((hotkey, netuid))
 }
 
@@ -131,17 +136,21 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// A take increase after an earlier change (the rate limit is read and passed).
+	/// A take increase after an earlier change (the rate limit is read and passed), settling
+	/// the hotkey's accrued reward on its one subnet first (`set_take_weight` adds `settle` per
+	/// subnet on top).
 	#[benchmark]
 	fn set_take() -> Result<(), BenchmarkError> {
-		let owner = funded::<T>("owner", 0);
-		let hotkey: T::AccountId = account("hotkey", 0, 0);
-		T::BenchmarkHelper::register_hotkey(&owner, &hotkey);
+		let (hotkey, netuid) = staked_hotkey::<T>(0)?;
+		let owner: T::AccountId = account("owner", 0, 0);
 		Pallet::<T>::set_take(
 			RawOrigin::Signed(owner.clone()).into(),
 			hotkey.clone(),
 			Perbill::zero(),
 		)?;
+		// That change settled the setup's reward: accrue another for the measured one.
+		let reward = T::MinStake::get();
+		<Pallet<T> as StakeRewards<_, _>>::reward_uids(netuid, &[reward], &owner);
 		let later = frame_system::Pallet::<T>::block_number()
 			.saturating_add(T::TakeIncreaseRateLimit::get());
 		frame_system::Pallet::<T>::set_block_number(later);
@@ -151,6 +160,34 @@ mod benchmarks {
 		_(RawOrigin::Signed(owner), hotkey.clone(), take);
 
 		assert_eq!(Takes::<T>::get(hotkey).map(|t| t.take), Some(take));
+		Ok(())
+	}
+
+	/// Folding one UID's accrued reward into a pool with stakers and an owner taking a cut, its
+	/// ledger page full (what `on_idle` does per entry of a dissolved subnet, and what each
+	/// call touching a pool may do first).
+	#[benchmark]
+	fn settle() -> Result<(), BenchmarkError> {
+		let (hotkey, netuid) = staked_hotkey::<T>(0)?;
+		let mut page = Ledger::<T>::get(netuid, 0).into_inner();
+		for index in 1..u32::from(LEDGER_PAGE) {
+			let other: T::AccountId = account("other", index, 0);
+			page.push(Some(LedgerEntry {
+				hotkey: other,
+				bonded: 0u32.into(),
+				accrued: 0u32.into(),
+			}));
+		}
+		Ledger::<T>::insert(netuid, 0, LedgerPageOf::<T>::truncate_from(page));
+		let before = Pools::<T>::get(netuid, &hotkey).map(|pool| pool.stake);
+
+		#[block]
+		{
+			assert!(Pallet::<T>::settle(netuid, &hotkey));
+		}
+
+		let after = Pools::<T>::get(netuid, &hotkey).map(|pool| pool.stake);
+		assert!(after > before);
 		Ok(())
 	}
 

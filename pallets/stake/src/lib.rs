@@ -16,16 +16,34 @@
 //! - [`Pallet::set_take`]: the hotkey's owner sets its take, at most `MaxTake`; increases at
 //!   most once per `TakeIncreaseRateLimit` blocks, decreases any time.
 //!
+//! ## The stake ledger
+//! Per subnet, in pages of [`LEDGER_PAGE`] UIDs, each registered UID's hotkey, its pool's stake
+//! and the rewards it has **accrued** ([`LedgerEntry`], storage [`Ledger`]). An epoch reads
+//! every UID's stake and pays every UID with one read and one write per page, where a pool
+//! read, a pool write, the owner's and the take's reads and the owner's position write per UID
+//! made the payout the larger part of a 4096-UID epoch. Accrued rewards count as stake at once
+//! (`stake_of`, `uid_stakes`, permits, the RPC) and are **folded** into the pool, split with the
+//! take as an immediate reward would be, when the pool is next touched (a stake call, a slash, a
+//! take change, which folds on every subnet first so rewards are split at the take they were
+//! earned under), when the hotkey leaves its UID, or, for a dissolved subnet, by `on_idle`
+//! (stake cannot leave a dissolved subnet before that: [`Error::RewardsSettling`]). Until a
+//! fold, `Pools` and `Positions` read over plain storage queries do not include them. The
+//! subnets pallet tells the ledger of registrations through
+//! [`inferchain_primitives::NeuronLifecycle`].
+//!
 //! ## For other pallets
-//! [`inferchain_primitives::StakeInfo`] (stake per hotkey, per subnet, validator permits: the
-//! top `max_validators` hotkeys by stake), [`inferchain_primitives::StakeRewards`] (O(1)
-//! payout with take) and [`inferchain_primitives::Slash`] (bonded and unbonding stake pro
-//! rata, to a beneficiary or burned).
+//! [`inferchain_primitives::StakeInfo`] (stake per hotkey, per UID, per subnet, validator
+//! permits: the top `max_validators` hotkeys by stake), [`inferchain_primitives::StakeRewards`]
+//! (one reward with take, or every UID of a subnet through the ledger) and
+//! [`inferchain_primitives::Slash`] (bonded and unbonding stake pro rata, accrued rewards
+//! included, to a beneficiary or burned).
 //!
 //! ## Invariants (checked by `try_state`)
 //! - The pallet account holds its existential deposit plus the stake of every bonded and
-//!   unbonding pool.
-//! - `SubnetStake` of each subnet is the sum of its bonded pools.
+//!   unbonding pool and every accrued reward.
+//! - `SubnetStake` of each subnet is the sum of its bonded pools and accrued rewards.
+//! - The ledger has one entry per registered UID (and the entries of dissolved subnets not yet
+//!   folded), naming the UID's hotkey and its pool's stake; no page ends in a vacancy.
 //! - Each bonded pool's shares are the sum of its current-generation positions; each unbonding
 //!   pool's shares the sum of its current-generation chunks.
 //! - No empty pool, position or chunk list is stored.
@@ -40,6 +58,7 @@ pub use pallet::*;
 mod benchmarking;
 #[cfg(any(feature = "try-runtime", test))]
 mod invariants;
+mod ledger;
 #[cfg(test)]
 mod mock;
 mod payouts;
@@ -116,6 +135,9 @@ pub mod pallet {
 		/// Blocks between two take increases.
 		#[pallet::constant]
 		type TakeIncreaseRateLimit: Get<BlockNumberFor<Self>>;
+		/// Most subnets (a take change settles the hotkey's rewards on each).
+		#[pallet::constant]
+		type MaxSubnets: Get<u32>;
 		/// Until when a hotkey's stake backs inference work: requests assigned to it and results
 		/// that can still be challenged (its unbonded stake is not paid out before then). `()`
 		/// when nothing is ever exposed.
@@ -182,6 +204,23 @@ pub mod pallet {
 	pub type Takes<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, Take<BlockNumberFor<T>>>;
 
+	/// A page of a subnet's stake ledger: the entries of UIDs `page × LEDGER_PAGE` onwards,
+	/// `None` for a vacant UID (trailing vacancies are not stored).
+	pub type LedgerPageOf<T> = BoundedVec<
+		Option<LedgerEntry<<T as frame_system::Config>::AccountId, BalanceOf<T>>>,
+		ConstU32<{ LEDGER_PAGE as u32 }>,
+	>;
+
+	/// Each subnet's stake ledger, keyed `(netuid, page)`: per registered UID its hotkey, the
+	/// stake of its pool and its accrued rewards (see [`LedgerEntry`]).
+	#[pallet::storage]
+	pub type Ledger<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, NetUid, Twox64Concat, u16, LedgerPageOf<T>, ValueQuery>;
+
+	/// Dissolved subnets whose ledger `on_idle` is still folding into their pools.
+	#[pallet::storage]
+	pub type SettlingSubnets<T> = StorageMap<_, Twox64Concat, NetUid, ()>;
+
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
@@ -232,6 +271,8 @@ pub mod pallet {
 		},
 		/// The owner of `hotkey` set its take.
 		TakeSet { hotkey: T::AccountId, take: Perbill },
+		/// The accrued rewards of dissolved `netuid` are all in their pools; its ledger is gone.
+		LedgerSettled { netuid: NetUid },
 		/// `amount` of `hotkey`'s stake on `netuid` (bonded and unbonding) was slashed.
 		StakeSlashed {
 			netuid: NetUid,
@@ -245,7 +286,7 @@ pub mod pallet {
 	pub enum Error<T> {
 		/// The amount is below `MinStake`.
 		StakeBelowMinimum,
-		/// The hotkey holds no UID on the subnet.
+		/// The hotkey holds no UID on the subnet (or the subnet was dissolved).
 		HotkeyNotRegistered,
 		/// The coldkey cannot pay the amount from its free balance.
 		InsufficientBalance,
@@ -270,10 +311,17 @@ pub mod pallet {
 		TakeIncreaseRateLimited,
 		/// A pool's arithmetic would overflow.
 		Overflow,
+		/// The subnet was dissolved and its accrued rewards are still being added to its pools
+		/// (by `on_idle`, usually in the same block); retry in a later block.
+		RewardsSettling,
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_idle(_n: BlockNumberFor<T>, remaining: Weight) -> Weight {
+			Self::settle_dissolved(remaining)
+		}
+
 		#[cfg(feature = "try-runtime")]
 		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
 			Self::do_try_state()
@@ -301,11 +349,12 @@ pub mod pallet {
 
 		/// Start unbonding `amount` of the caller's stake on `hotkey` on `netuid`; it can be
 		/// withdrawn after `UnbondingPeriod` blocks and is slashable until then. Works on
-		/// deregistered hotkeys and dissolved subnets too, so stake is never stuck.
+		/// deregistered hotkeys and dissolved subnets too (once `on_idle` has folded a dissolved
+		/// subnet's accrued rewards), so stake is never stuck.
 		///
 		/// Origin: signed (the coldkey). Errors: [`Error::InsufficientStake`],
 		/// [`Error::RemainingStakeBelowMinimum`], [`Error::AmountTooSmall`],
-		/// [`Error::TooManyUnbondingChunks`], [`Error::Overflow`].
+		/// [`Error::TooManyUnbondingChunks`], [`Error::Overflow`], [`Error::RewardsSettling`].
 		/// Event: [`Event::StakeUnbonding`].
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::remove_stake())]
@@ -340,8 +389,8 @@ pub mod pallet {
 		///
 		/// Origin: signed (the coldkey). Errors: [`Error::StakeBelowMinimum`],
 		/// [`Error::HotkeyNotRegistered`], [`Error::InsufficientStake`],
-		/// [`Error::RemainingStakeBelowMinimum`], [`Error::AmountTooSmall`], [`Error::Overflow`].
-		/// Event: [`Event::StakeMoved`].
+		/// [`Error::RemainingStakeBelowMinimum`], [`Error::AmountTooSmall`], [`Error::Overflow`],
+		/// [`Error::RewardsSettling`]. Event: [`Event::StakeMoved`].
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::move_stake())]
 		pub fn move_stake(
@@ -356,18 +405,19 @@ pub mod pallet {
 			Self::do_move_stake(coldkey, (from_hotkey, from_netuid), (to_hotkey, to_netuid), amount)
 		}
 
-		/// Set the take of `hotkey`.
+		/// Set the take of `hotkey`. Rewards the hotkey accrued on any subnet are first folded
+		/// into its pools at the old take.
 		///
 		/// Origin: signed by the coldkey owning `hotkey`. Errors: [`Error::NotHotkeyOwner`],
 		/// [`Error::TakeAboveMaximum`], [`Error::TakeIncreaseRateLimited`].
 		/// Event: [`Event::TakeSet`].
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::set_take())]
+		#[pallet::weight(Pallet::<T>::set_take_weight(T::MaxSubnets::get()))]
 		pub fn set_take(
 			origin: OriginFor<T>,
 			hotkey: T::AccountId,
 			take: Perbill,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let coldkey = ensure_signed(origin)?;
 			Self::do_set_take(coldkey, hotkey, take)
 		}

@@ -40,20 +40,22 @@ impl<T: Config> Pallet<T> {
 
 impl<T: Config> StakeInfo<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	fn stake_of(netuid: NetUid, hotkey: &T::AccountId) -> BalanceOf<T> {
-		Pools::<T>::get(netuid, hotkey).map_or_else(Zero::zero, |pool| pool.stake)
+		Self::ledger_stake_of(netuid, hotkey).unwrap_or_else(|| {
+			Pools::<T>::get(netuid, hotkey).map_or_else(Zero::zero, |pool| pool.stake)
+		})
 	}
 
 	fn total_stake(netuid: NetUid) -> BalanceOf<T> {
 		SubnetStake::<T>::get(netuid)
 	}
 
+	fn uid_stakes(netuid: NetUid) -> Vec<BalanceOf<T>> {
+		Self::ledger_stakes(netuid)
+	}
+
 	fn validator_permits(netuid: NetUid) -> Vec<bool> {
-		let stakes: Vec<u128> = T::Subnets::hotkeys(netuid)
-			.iter()
-			.map(|hotkey| {
-				hotkey.as_ref().map_or(0, |hotkey| raw::<T>(Self::stake_of(netuid, hotkey)))
-			})
-			.collect();
+		let mut stakes: Vec<u128> = Self::ledger_stakes(netuid).into_iter().map(raw::<T>).collect();
+		stakes.resize(T::Subnets::occupied(netuid).len().max(stakes.len()), 0);
 		top_k_permits(&stakes, T::Subnets::max_validators(netuid).unwrap_or(0))
 	}
 }
@@ -69,10 +71,8 @@ impl<T: Config> StakeRewards<T::AccountId, BalanceOf<T>> for Pallet<T> {
 			return Ok(amount);
 		}
 		with_transaction(|| {
-			let credited = match Self::credit_reward(netuid, hotkey, amount) {
-				Ok(credited) => credited,
-				Err(err) => return TransactionOutcome::Rollback(Err(err)),
-			};
+			Self::settle(netuid, hotkey);
+			let credited = Self::credit_reward(netuid, hotkey, amount);
 			match Self::fund_rewards(netuid, credited, source) {
 				Ok(()) => TransactionOutcome::Commit(Ok(credited)),
 				Err(err) => TransactionOutcome::Rollback(Err(err)),
@@ -80,20 +80,15 @@ impl<T: Config> StakeRewards<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		})
 	}
 
-	fn reward_batch(
+	fn reward_uids(
 		netuid: NetUid,
-		rewards: &[(T::AccountId, BalanceOf<T>)],
+		amounts: &[BalanceOf<T>],
 		source: &T::AccountId,
 	) -> Vec<BalanceOf<T>> {
-		// Every pool is credited first, then the total moves in one transfer; if it cannot,
-		// the credits are rolled back.
+		// Every UID's accrual is recorded first, then the total moves in one transfer; if it
+		// cannot, the accruals are rolled back.
 		let outcome = with_transaction(|| {
-			let credited: Vec<BalanceOf<T>> = rewards
-				.iter()
-				.map(|(hotkey, amount)| {
-					Self::credit_reward(netuid, hotkey, *amount).unwrap_or_else(|_| Zero::zero())
-				})
-				.collect();
+			let credited = Self::accrue(netuid, amounts);
 			let total =
 				credited.iter().fold(BalanceOf::<T>::zero(), |sum, c| sum.saturating_add(*c));
 			match Self::fund_rewards(netuid, total, source) {
@@ -101,48 +96,46 @@ impl<T: Config> StakeRewards<T::AccountId, BalanceOf<T>> for Pallet<T> {
 				Err(err) => TransactionOutcome::Rollback(Err::<_, DispatchError>(err)),
 			}
 		});
-		outcome.unwrap_or_else(|_| alloc::vec![Zero::zero(); rewards.len()])
+		outcome.unwrap_or_else(|_| alloc::vec![Zero::zero(); amounts.len()])
 	}
 }
 
 impl<T: Config> Pallet<T> {
-	/// Adds `amount` to `hotkey`'s pool on `netuid` (the owner's take as the owner's shares)
-	/// without moving tokens; returns what was credited (zero when the hotkey has no stakers
-	/// and no owner). Callers move the tokens ([`Self::fund_rewards`]).
-	fn credit_reward(
+	/// Adds `amount` to `hotkey`'s pool on `netuid` without moving tokens: the owner's take buys
+	/// the owner shares at the raised price, the rest raises the value of every share; a pool
+	/// without stakers gives it all to the owner. A cut too small to buy a share stays in the
+	/// pool. Returns what was credited: zero (nothing changed) when the hotkey has no stakers
+	/// and no owner. Callers move the tokens ([`Self::fund_rewards`]).
+	pub(crate) fn credit_reward(
 		netuid: NetUid,
 		hotkey: &T::AccountId,
 		amount: BalanceOf<T>,
-	) -> Result<BalanceOf<T>, DispatchError> {
+	) -> BalanceOf<T> {
 		if amount.is_zero() {
-			return Ok(amount);
+			return amount;
 		}
 		let mut pool = Pools::<T>::get(netuid, hotkey).unwrap_or_default();
 		let owner = T::Subnets::hotkey_owner(hotkey);
 		let has_stakers = pool.shares > 0 && !pool.stake.is_zero();
-		if has_stakers {
-			let take = Takes::<T>::get(hotkey).map_or_else(T::DefaultTake::get, |t| t.take);
-			let cut = take.mul_floor(amount);
-			// The rest raises the price of every existing share; then the owner's cut buys
-			// shares at that new price, so stakers get exactly `amount - cut` between them.
-			let cut = if owner.is_some() { cut } else { Zero::zero() };
-			pool.stake = pool.stake.saturating_add(amount.saturating_sub(cut));
-			if let (Some(owner), false) = (owner.as_ref(), cut.is_zero()) {
-				match Self::deposit(&mut pool, cut) {
-					Ok(minted) => {
-						Self::credit_position(netuid, hotkey, owner, minted, pool.generation)
-					},
-					// A cut too small to buy one share stays with the pool.
-					Err(_) => pool.stake = pool.stake.saturating_add(cut),
-				}
+		let to_owner = match (has_stakers, owner.is_some()) {
+			(false, false) => return Zero::zero(),
+			(false, true) => amount,
+			(true, false) => Zero::zero(),
+			(true, true) => Takes::<T>::get(hotkey)
+				.map_or_else(T::DefaultTake::get, |t| t.take)
+				.mul_floor(amount),
+		};
+		// The stakers' part raises the price of every existing share; then the owner's part
+		// buys shares at that new price, so stakers get exactly `amount - to_owner`.
+		pool.stake = pool.stake.saturating_add(amount.saturating_sub(to_owner));
+		if let (Some(owner), false) = (owner.as_ref(), to_owner.is_zero()) {
+			match Self::deposit(&mut pool, to_owner) {
+				Ok(minted) => Self::credit_position(netuid, hotkey, owner, minted, pool.generation),
+				Err(_) => pool.stake = pool.stake.saturating_add(to_owner),
 			}
-		} else {
-			let Some(owner) = owner else { return Ok(Zero::zero()) };
-			let minted = Self::deposit(&mut pool, amount)?;
-			Self::credit_position(netuid, hotkey, &owner, minted, pool.generation);
 		}
-		Pools::<T>::insert(netuid, hotkey, pool);
-		Ok(amount)
+		Self::store_pool(netuid, hotkey, pool);
+		amount
 	}
 
 	/// Moves `total` credited rewards from `source` into the pallet account.
@@ -167,6 +160,8 @@ impl<T: Config> Slash<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		amount: BalanceOf<T>,
 		target: SlashTarget<T::AccountId>,
 	) -> Result<BalanceOf<T>, DispatchError> {
+		// What the hotkey accrued is part of its stake: folded into the pool first.
+		Self::settle(netuid, hotkey);
 		let mut bonded = Pools::<T>::get(netuid, hotkey).unwrap_or_default();
 		let mut unbonding = UnbondingPools::<T>::get(netuid, hotkey).unwrap_or_default();
 		let total = bonded.stake.saturating_add(unbonding.stake);
@@ -202,14 +197,11 @@ impl<T: Config> Slash<T::AccountId, BalanceOf<T>> for Pallet<T> {
 				T::Currency::transfer(&account, to, taken, Preservation::Preserve)?;
 			},
 		}
-		for (pools_of, pool) in [(true, bonded), (false, unbonding)] {
-			let empty = pool.shares == 0 && pool.stake.is_zero();
-			match (pools_of, empty) {
-				(true, true) => Pools::<T>::remove(netuid, hotkey),
-				(true, false) => Pools::<T>::insert(netuid, hotkey, pool),
-				(false, true) => UnbondingPools::<T>::remove(netuid, hotkey),
-				(false, false) => UnbondingPools::<T>::insert(netuid, hotkey, pool),
-			}
+		Self::store_pool(netuid, hotkey, bonded);
+		if unbonding.shares == 0 && unbonding.stake.is_zero() {
+			UnbondingPools::<T>::remove(netuid, hotkey);
+		} else {
+			UnbondingPools::<T>::insert(netuid, hotkey, unbonding);
 		}
 		SubnetStake::<T>::mutate(netuid, |total| *total = total.saturating_sub(from_bonded));
 		Self::deposit_event(Event::StakeSlashed {

@@ -2,7 +2,7 @@
 
 use crate::{
 	weights::WeightInfo, BalanceOf, Config, Error, Event, NetUid, Pallet, Pools, Positions,
-	SubnetStake, Take, Takes, Unbonding, UnbondingChunk, UnbondingPools,
+	SettlingSubnets, SubnetStake, Take, Takes, Unbonding, UnbondingChunk, UnbondingPools,
 };
 use frame_support::{
 	dispatch::DispatchResultWithPostInfo,
@@ -24,7 +24,7 @@ impl<T: Config> Pallet<T> {
 		amount: BalanceOf<T>,
 	) -> DispatchResult {
 		ensure!(amount >= T::MinStake::get(), Error::<T>::StakeBelowMinimum);
-		ensure!(T::Subnets::uid_of(netuid, &hotkey).is_some(), Error::<T>::HotkeyNotRegistered);
+		Self::ensure_registered(netuid, &hotkey)?;
 		T::Currency::transfer(&coldkey, &Self::account_id(), amount, Preservation::Preserve)
 			.map_err(|_| Error::<T>::InsufficientBalance)?;
 		Self::bond(netuid, &hotkey, &coldkey, amount)?;
@@ -115,10 +115,7 @@ impl<T: Config> Pallet<T> {
 		amount: BalanceOf<T>,
 	) -> DispatchResult {
 		ensure!(amount >= T::MinStake::get(), Error::<T>::StakeBelowMinimum);
-		ensure!(
-			T::Subnets::uid_of(to_netuid, &to_hotkey).is_some(),
-			Error::<T>::HotkeyNotRegistered
-		);
+		Self::ensure_registered(to_netuid, &to_hotkey)?;
 		let amount = Self::unbond(from_netuid, &from_hotkey, &coldkey, amount)?;
 		Self::bond(to_netuid, &to_hotkey, &coldkey, amount)?;
 		Self::deposit_event(Event::StakeMoved {
@@ -136,7 +133,7 @@ impl<T: Config> Pallet<T> {
 		coldkey: T::AccountId,
 		hotkey: T::AccountId,
 		take: Perbill,
-	) -> DispatchResult {
+	) -> DispatchResultWithPostInfo {
 		ensure!(
 			T::Subnets::hotkey_owner(&hotkey).as_ref() == Some(&coldkey),
 			Error::<T>::NotHotkeyOwner
@@ -150,8 +147,23 @@ impl<T: Config> Pallet<T> {
 				Error::<T>::TakeIncreaseRateLimited
 			);
 		}
+		// Rewards accrued before the change are split at the take they were earned under.
+		let netuids = T::Subnets::netuids();
+		for netuid in &netuids {
+			Self::settle(*netuid, &hotkey);
+		}
 		Takes::<T>::insert(&hotkey, Take { take, changed_at: now });
 		Self::deposit_event(Event::TakeSet { hotkey, take });
+		let subnets = u32::try_from(netuids.len()).unwrap_or(u32::MAX);
+		Ok(Some(Self::set_take_weight(subnets)).into())
+	}
+
+	/// Whether `hotkey` holds a UID on `netuid`, a subnet not dissolved (a dissolved subnet's
+	/// hotkey maps are removed over later blocks).
+	fn ensure_registered(netuid: NetUid, hotkey: &T::AccountId) -> DispatchResult {
+		let registered =
+			T::Subnets::subnet_exists(netuid) && T::Subnets::uid_of(netuid, hotkey).is_some();
+		ensure!(registered, Error::<T>::HotkeyNotRegistered);
 		Ok(())
 	}
 
@@ -162,10 +174,11 @@ impl<T: Config> Pallet<T> {
 		coldkey: &T::AccountId,
 		amount: BalanceOf<T>,
 	) -> DispatchResult {
+		Self::settle(netuid, hotkey);
 		let mut pool = Pools::<T>::get(netuid, hotkey).unwrap_or_default();
 		let minted = Self::deposit(&mut pool, amount)?;
 		Self::credit_position(netuid, hotkey, coldkey, minted, pool.generation);
-		Pools::<T>::insert(netuid, hotkey, pool);
+		Self::store_pool(netuid, hotkey, pool);
 		SubnetStake::<T>::mutate(netuid, |total| *total = total.saturating_add(amount));
 		Ok(())
 	}
@@ -181,6 +194,8 @@ impl<T: Config> Pallet<T> {
 		amount: BalanceOf<T>,
 	) -> Result<BalanceOf<T>, DispatchError> {
 		ensure!(!amount.is_zero(), Error::<T>::AmountTooSmall);
+		ensure!(!SettlingSubnets::<T>::contains_key(netuid), Error::<T>::RewardsSettling);
+		Self::settle(netuid, hotkey);
 		let mut pool = Pools::<T>::get(netuid, hotkey).ok_or(Error::<T>::InsufficientStake)?;
 		let key = (netuid, hotkey.clone(), coldkey.clone());
 		let mut position = Positions::<T>::get(&key).ok_or(Error::<T>::InsufficientStake)?;
@@ -202,12 +217,15 @@ impl<T: Config> Pallet<T> {
 		} else {
 			Positions::<T>::insert(&key, position);
 		}
-		if pool.shares == 0 && pool.stake.is_zero() {
-			Pools::<T>::remove(netuid, hotkey);
-		} else {
-			Pools::<T>::insert(netuid, hotkey, pool);
-		}
+		Self::store_pool(netuid, hotkey, pool);
 		SubnetStake::<T>::mutate(netuid, |total| *total = total.saturating_sub(amount));
 		Ok(amount)
+	}
+
+	/// Weight of `set_take` on a chain of `subnets` subnets: each may hold the hotkey's
+	/// accrued rewards to settle (the benchmark covers one).
+	pub(crate) fn set_take_weight(subnets: u32) -> frame_support::weights::Weight {
+		T::WeightInfo::set_take()
+			.saturating_add(T::WeightInfo::settle().saturating_mul(u64::from(subnets)))
 	}
 }

@@ -45,3 +45,27 @@ pub struct Take<BlockNumber> {
 	/// Block of the latest change (increases are rate-limited).
 	pub changed_at: BlockNumber,
 }
+
+/// UIDs per page of a subnet's stake ledger (`Ledger`): an epoch reads and writes
+/// `MaxUids / LEDGER_PAGE` pages, a call touching one pool one page.
+pub const LEDGER_PAGE: u16 = 128;
+
+/// A registered UID in its subnet's stake ledger: what an epoch needs of the hotkey holding it,
+/// without reading its pool.
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
+pub struct LedgerEntry<AccountId, Balance> {
+	/// The hotkey holding the UID.
+	pub hotkey: AccountId,
+	/// The stake of its bonded pool (kept equal to the pool's `stake`).
+	pub bonded: Balance,
+	/// Rewards paid to it by epochs and not yet added to its pool: they count as its stake at
+	/// once and are split with the take when the pool is next touched (or the UID is left).
+	pub accrued: Balance,
+}
+
+impl<AccountId, Balance: sp_runtime::Saturating + Copy> LedgerEntry<AccountId, Balance> {
+	/// The hotkey's bonded stake, accrued rewards included.
+	pub fn stake(&self) -> Balance {
+		self.bonded.saturating_add(self.accrued)
+	}
+}

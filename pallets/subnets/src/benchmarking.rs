@@ -8,6 +8,7 @@ use frame_support::{
 	traits::{fungible::Mutate, Get},
 };
 use frame_system::RawOrigin;
+use inferchain_primitives::NeuronLifecycle;
 use sp_runtime::traits::{Bounded, Saturating};
 
 /// An account funded well beyond any lock cost or burn.
@@ -43,6 +44,8 @@ fn full_subnet<T: Config>(owner: &T::AccountId, n: u32) -> Result<NetUid, Benchm
 		Keys::<T>::insert(netuid, uid, hotkey.clone());
 		Uids::<T>::insert(netuid, hotkey.clone(), uid);
 		HotkeyOwner::<T>::insert(&hotkey, neuron_owner.clone());
+		// Pallets keeping per-UID state (the stake ledger) learn of it as for a registration.
+		T::NeuronLifecycle::on_neuron_registered(netuid, uid, &hotkey);
 		Endpoints::<T>::insert(
 			netuid,
 			uid,

@@ -103,6 +103,7 @@ impl<T: Config> Pallet<T> {
 		Keys::<T>::insert(netuid, uid, hotkey.clone());
 		Uids::<T>::insert(netuid, hotkey.clone(), uid);
 		HotkeyOwner::<T>::insert(&hotkey, coldkey.clone());
+		T::NeuronLifecycle::on_neuron_registered(netuid, uid, &hotkey);
 		burn_state.registrations = burn_state.registrations.saturating_add(1);
 		Burns::<T>::insert(netuid, burn_state);
 		Self::deposit_event(Event::NeuronRegistered { netuid, uid, hotkey, coldkey, burned });

@@ -85,9 +85,12 @@ pub struct EpochParams {
 	pub weights_version: u64,
 }
 
-/// Told by `pallet-subnets` when a neuron leaves a UID, so pallets that keep per-UID state
-/// (weights, bonds) can clear it. `()` does nothing.
+/// Told by `pallet-subnets` when a neuron takes or leaves a UID, so pallets that keep per-UID
+/// state (weights, bonds, the stake ledger) can set it up or clear it. `()` does nothing; a
+/// pair tells both, first then second.
 pub trait NeuronLifecycle<AccountId> {
+	/// `hotkey` now holds `uid` on `netuid` (told after any removal of the UID's last holder).
+	fn on_neuron_registered(netuid: NetUid, uid: Uid, hotkey: &AccountId);
 	/// `hotkey` no longer holds `uid` on `netuid` (replaced or deregistered).
 	fn on_neuron_removed(netuid: NetUid, uid: Uid, hotkey: &AccountId);
 	/// `netuid` was dissolved: all of its per-subnet state may go.
@@ -95,8 +98,26 @@ pub trait NeuronLifecycle<AccountId> {
 }
 
 impl<AccountId> NeuronLifecycle<AccountId> for () {
+	fn on_neuron_registered(_: NetUid, _: Uid, _: &AccountId) {}
 	fn on_neuron_removed(_: NetUid, _: Uid, _: &AccountId) {}
 	fn on_subnet_dissolved(_: NetUid) {}
+}
+
+impl<AccountId, A: NeuronLifecycle<AccountId>, B: NeuronLifecycle<AccountId>>
+	NeuronLifecycle<AccountId> for (A, B)
+{
+	fn on_neuron_registered(netuid: NetUid, uid: Uid, hotkey: &AccountId) {
+		A::on_neuron_registered(netuid, uid, hotkey);
+		B::on_neuron_registered(netuid, uid, hotkey);
+	}
+	fn on_neuron_removed(netuid: NetUid, uid: Uid, hotkey: &AccountId) {
+		A::on_neuron_removed(netuid, uid, hotkey);
+		B::on_neuron_removed(netuid, uid, hotkey);
+	}
+	fn on_subnet_dissolved(netuid: NetUid) {
+		A::on_subnet_dissolved(netuid);
+		B::on_subnet_dissolved(netuid);
+	}
 }
 
 /// Read access to stake (implemented by `pallet-stake`).
@@ -105,6 +126,9 @@ pub trait StakeInfo<AccountId, Balance> {
 	fn stake_of(netuid: NetUid, hotkey: &AccountId) -> Balance;
 	/// Bonded stake on all hotkeys of `netuid`.
 	fn total_stake(netuid: NetUid) -> Balance;
+	/// [`Self::stake_of`] of every UID of `netuid`, indexed by UID (zero for a vacant UID; may
+	/// be shorter than the UIDs in use, the rest being zero). A few reads, not one per UID.
+	fn uid_stakes(netuid: NetUid) -> Vec<Balance>;
 	/// Validator permits of `netuid` indexed by UID: the `max_validators` registered hotkeys
 	/// with the most stake (ties: lower UID) and non-zero stake.
 	fn validator_permits(netuid: NetUid) -> Vec<bool>;
@@ -146,13 +170,10 @@ pub trait StakeRewards<AccountId, Balance> {
 		source: &AccountId,
 	) -> Result<Balance, DispatchError>;
 
-	/// [`StakeRewards::reward`] for many hotkeys with a single transfer of the total from
-	/// `source` (an epoch pays thousands of UIDs). Returns what each `(hotkey, amount)` received,
-	/// in order: zero where it could not be paid, and all zeros (nothing changed) if the total
+	/// Pays `amounts[uid]` to the hotkey holding each UID of `netuid` with a single transfer of
+	/// the total from `source` (an epoch pays thousands of UIDs): counted in the hotkey's stake
+	/// at once, split with the take when its pool is next touched. Returns what each UID
+	/// received, in order: zero for a vacant UID, and all zeros (nothing changed) if the total
 	/// cannot be moved.
-	fn reward_batch(
-		netuid: NetUid,
-		rewards: &[(AccountId, Balance)],
-		source: &AccountId,
-	) -> Vec<Balance>;
+	fn reward_uids(netuid: NetUid, amounts: &[Balance], source: &AccountId) -> Vec<Balance>;
 }

@@ -1,6 +1,9 @@
 //! Step 2: masking and row normalisation of the submitted weights.
 
-use crate::{fixed::Q32, SparseMatrix, Uid};
+use crate::{
+	fixed::{WeightScale, Q32},
+	SparseMatrix, Uid,
+};
 use alloc::vec::Vec;
 
 /// The weights that count, each row normalised to one. `weights[i]` is validator `i`'s
@@ -31,7 +34,8 @@ pub fn mask_weights(
 				}),
 			);
 			let total = kept.iter().fold(0u64, |sum, (_, w)| sum.saturating_add(u64::from(*w)));
-			let normalised = kept.iter().map(|(j, w)| (*j, Q32::from_weight(*w, total)));
+			let scale = WeightScale::new(total);
+			let normalised = kept.iter().map(|(j, w)| (*j, scale.apply(*w)));
 			let mut row: Vec<(Uid, Q32)> =
 				crate::collect_within(kept.len(), normalised.filter(|(_, w)| !w.is_zero()));
 			row.sort_unstable_by_key(|(j, _)| *j);

@@ -5,7 +5,7 @@
 mod common;
 
 use common::{dense_epoch, Case};
-use inferchain_yuma::{split_emission, BondsMode, Q32};
+use inferchain_yuma::{fixed::WeightScale, split_emission, BondsMode, Q32};
 use proptest::prelude::*;
 
 /// Random subnets of up to 12 UIDs: random stake, permits, activity, registration blocks,
@@ -79,6 +79,11 @@ proptest! {
 	#[test]
 	fn the_sparse_epoch_agrees_with_the_dense_reference(case in case()) {
 		prop_assert_eq!(case.run(), dense_epoch(&case));
+	}
+
+	#[test]
+	fn the_weight_scale_is_an_exact_division(weight in any::<u16>(), total in 1u64..(1 << 50)) {
+		prop_assert_eq!(WeightScale::new(total).apply(weight), Q32::from_weight(weight, total));
 	}
 
 	#[test]

@@ -155,7 +155,7 @@ impl pallet_subnets::Config for Runtime {
 	type DefaultHyperparams = DefaultSubnetHyperparams;
 	type OwnerLimits = SubnetOwnerLimits;
 	type HyperparamsRateLimit = SubnetHyperparamsRateLimit;
-	type NeuronLifecycle = Emission;
+	type NeuronLifecycle = (Emission, Stake);
 	type WeightInfo = pallet_subnets::weights::SubstrateWeight<Runtime>;
 }
 
@@ -252,6 +252,7 @@ impl pallet_stake::Config for Runtime {
 	type DefaultTake = DefaultTake;
 	type MaxTake = MaxTake;
 	type TakeIncreaseRateLimit = TakeIncreaseRateLimit;
+	type MaxSubnets = ConstU32<128>;
 	type Exposure = Inference;
 	type WeightInfo = pallet_stake::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
@@ -321,6 +322,7 @@ impl pallet_emission::BenchmarkHelper<AccountId> for EmissionBenchmarkHelper {
 		commit_reveal: bool,
 	) -> (pallet_subnets::NetUid, alloc::vec::Vec<AccountId>) {
 		use frame_support::traits::fungible::Mutate;
+		use inferchain_primitives::NeuronLifecycle;
 		use pallet_subnets::{HotkeyOwner, Keys, UidSlot, UidSlots, Uids};
 		let owner: AccountId = [7u8; 32].into();
 		let staker: AccountId = [8u8; 32].into();
@@ -350,6 +352,9 @@ impl pallet_emission::BenchmarkHelper<AccountId> for EmissionBenchmarkHelper {
 			Keys::<Runtime>::insert(netuid, uid, hotkey.clone());
 			Uids::<Runtime>::insert(netuid, hotkey.clone(), uid);
 			HotkeyOwner::<Runtime>::insert(&hotkey, owner.clone());
+			<Runtime as pallet_subnets::Config>::NeuronLifecycle::on_neuron_registered(
+				netuid, uid, &hotkey,
+			);
 			let _ = slots.try_push(UidSlot {
 				occupied: true,
 				registered_at: 0,

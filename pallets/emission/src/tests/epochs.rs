@@ -2,6 +2,12 @@
 
 use super::*;
 use crate::{Bonds, LastEpoch, Permits, Weights};
+use inferchain_primitives::StakeInfo;
+
+/// `hotkey`'s bonded stake on subnet 0, rewards accrued by epochs included.
+fn stake_of(hotkey: AccountId) -> Balance {
+	pallet_stake::Pallet::<Test>::stake_of(NET0, &hotkey)
+}
 
 fn epoch_events() -> Vec<Event<Test>> {
 	System::events()
@@ -43,7 +49,7 @@ fn without_weights_nobody_is_active_and_all_but_the_owners_cut_stays_pending() {
 			vec![Event::EpochRun { netuid: NET0, owner_cut: 1_980, paid: 0, unpaid: 9_020 }]
 		);
 		assert_eq!(Balances::free_balance(ALICE), alice + 1_980);
-		assert_eq!(pallet_stake::Pools::<Test>::get(NET0, VALIDATOR).unwrap().stake, 300);
+		assert_eq!(stake_of(VALIDATOR), 300);
 		assert_eq!(Pending::<Test>::get(NET0), 9_020);
 		assert_eq!(Permits::<Test>::get(NET0).into_inner(), vec![true, false]);
 		check_invariants();
@@ -64,18 +70,16 @@ fn an_epoch_pays_miners_by_incentive_and_validators_by_dividends() {
 			vec![1],
 			0
 		));
-		let miner_before = pallet_stake::Pools::<Test>::get(NET0, MINER).unwrap().stake;
-		let validator_before = pallet_stake::Pools::<Test>::get(NET0, VALIDATOR).unwrap().stake;
+		let miner_before = stake_of(MINER);
+		let validator_before = stake_of(VALIDATOR);
 		run_blocks(10);
 		let Some(Event::EpochRun { owner_cut, paid, unpaid, .. }) = epoch_events().pop() else {
 			panic!("an epoch ran")
 		};
 		assert!(owner_cut > 0 && paid > 0);
 		assert!(unpaid <= 2, "only rounding stays pending: {unpaid}");
-		let miner_gain =
-			pallet_stake::Pools::<Test>::get(NET0, MINER).unwrap().stake - miner_before;
-		let validator_gain =
-			pallet_stake::Pools::<Test>::get(NET0, VALIDATOR).unwrap().stake - validator_before;
+		let miner_gain = stake_of(MINER) - miner_before;
+		let validator_gain = stake_of(VALIDATOR) - validator_before;
 		// The miner earns half of what is left after the owner's cut; the validator the rest.
 		assert_eq!(miner_gain + validator_gain, paid);
 		assert!(miner_gain.abs_diff(validator_gain) <= 1, "{miner_gain} vs {validator_gain}");

@@ -232,6 +232,31 @@ fn a_missed_deadline_penalises_and_reassigns_then_expires() {
 }
 
 #[test]
+fn pruning_an_expired_request_forgets_the_exposure_of_its_last_miner() {
+	new_test_ext().execute_with(|| {
+		// Kept longer than the exposure lasts, so the prune comes after it ended.
+		crate::mock::Retention::set(&(TIMEOUT + WINDOW + 5));
+		add_second_miner();
+		let id = submit();
+		run_to(2);
+		let first = assigned(id);
+		run_to(2 + TIMEOUT + 1);
+		let second = assigned(id);
+		let second_until = Inference::exposed_until(NET, &second);
+		assert_eq!(second_until, Some(2 + TIMEOUT + 1 + TIMEOUT + WINDOW));
+		run_to(2 + 2 * (TIMEOUT + 1));
+		assert_eq!(status(id), RequestStatus::Expired);
+		// Still exposed after the expiry, until its deadline's window ends.
+		assert_eq!(Inference::exposed_until(NET, &second), second_until);
+		run_to(2 + 2 * (TIMEOUT + 1) + TIMEOUT + WINDOW + 5 + 1);
+		assert_eq!(last_event(), Event::RequestPruned { request_id: id });
+		assert_eq!(Inference::exposed_until(NET, &second), None);
+		assert_ne!(first, second);
+		check_invariants();
+	});
+}
+
+#[test]
 fn stake_backing_an_assignment_or_a_challengeable_result_cannot_be_withdrawn() {
 	new_test_ext().execute_with(|| {
 		no_audits();

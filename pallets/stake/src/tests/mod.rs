@@ -4,6 +4,7 @@
 #![allow(clippy::arithmetic_side_effects)]
 
 mod calls;
+mod ledger;
 mod payouts;
 mod properties;
 
@@ -32,6 +33,12 @@ pub fn position(coldkey: AccountId, hotkey: AccountId, netuid: NetUid) -> Balanc
 /// The most recent event.
 pub fn last_event() -> RuntimeEvent {
 	System::events().pop().expect("an event was deposited").event
+}
+
+/// Runs the pallet's `on_idle` with all the weight it wants (settles dissolved subnets).
+pub fn idle() {
+	use frame_support::traits::Hooks;
+	StakePallet::<Test>::on_idle(System::block_number(), frame_support::weights::Weight::MAX);
 }
 
 /// Moves the chain forward by `blocks`.

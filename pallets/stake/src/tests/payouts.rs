@@ -32,43 +32,39 @@ fn a_reward_to_a_hotkey_without_stakers_goes_to_its_owner() {
 }
 
 #[test]
-fn a_reward_batch_pays_like_single_rewards_with_one_transfer() {
-	let rewards = [(VALIDATOR, 1_000), (MINER, 500), (STRANGER, 500), (VALIDATOR, 7)];
+fn uid_rewards_count_at_once_and_pay_like_single_rewards_when_settled() {
+	// NET0: VALIDATOR holds UID 0, MINER UID 1; UID 2 is vacant.
+	let amounts = [1_007, 500, 500];
 	let setup = || {
 		stake(BOB, VALIDATOR, NET0, 1_000);
 		stake(CHARLIE, VALIDATOR, NET0, 3_000);
 	};
 	let singly = new_test_ext().execute_with(|| {
 		setup();
-		let moved: Vec<Balance> = rewards
-			.iter()
-			.map(|(hotkey, amount)| {
-				StakePallet::<Test>::reward(NET0, hotkey, *amount, &DAVE).unwrap()
-			})
-			.collect();
+		for (hotkey, amount) in [(VALIDATOR, 1_007), (MINER, 500)] {
+			assert_eq!(StakePallet::<Test>::reward(NET0, &hotkey, amount, &DAVE), Ok(amount));
+		}
 		let positions = [
 			position(BOB, VALIDATOR, NET0),
 			position(ALICE, VALIDATOR, NET0),
 			position(DAVE, MINER, NET0),
 		];
-		(moved, positions, Balances::free_balance(DAVE))
+		(positions, Balances::free_balance(DAVE))
 	});
 	new_test_ext().execute_with(|| {
 		setup();
 		let issuance = Balances::total_issuance();
 		System::reset_events();
-		let moved = StakePallet::<Test>::reward_batch(NET0, &rewards, &DAVE);
-		// The stranger has neither stakers nor an owner: nothing for it.
-		assert_eq!(moved, vec![1_000, 500, 0, 7]);
-		assert_eq!(moved, singly.0);
-		let positions = [
-			position(BOB, VALIDATOR, NET0),
-			position(ALICE, VALIDATOR, NET0),
-			position(DAVE, MINER, NET0),
-		];
-		assert_eq!(positions, singly.1);
-		assert_eq!(Balances::free_balance(DAVE), singly.2);
+		let moved = StakePallet::<Test>::reward_uids(NET0, &amounts, &DAVE);
+		assert_eq!(moved, vec![1_007, 500, 0]);
+		// Counted as stake at once; the pools are untouched until settled.
+		assert_eq!(StakePallet::<Test>::stake_of(NET0, &VALIDATOR), 4_000 + 1_007);
+		assert_eq!(StakePallet::<Test>::uid_stakes(NET0), vec![5_007, 500]);
+		assert_eq!(StakePallet::<Test>::total_stake(NET0), 4_000 + 1_507);
+		assert_eq!(position(BOB, VALIDATOR, NET0), 1_000);
+		assert_eq!(Balances::free_balance(DAVE), singly.1);
 		assert_eq!(Balances::total_issuance(), issuance);
+		check_invariants();
 		// One transfer for the whole batch.
 		let transfers = System::events()
 			.iter()
@@ -80,29 +76,33 @@ fn a_reward_batch_pays_like_single_rewards_with_one_transfer() {
 			})
 			.count();
 		assert_eq!(transfers, 1);
+		assert!(StakePallet::<Test>::settle(NET0, &VALIDATOR));
+		assert!(StakePallet::<Test>::settle(NET0, &MINER));
+		assert!(!StakePallet::<Test>::settle(NET0, &MINER));
+		let positions = [
+			position(BOB, VALIDATOR, NET0),
+			position(ALICE, VALIDATOR, NET0),
+			position(DAVE, MINER, NET0),
+		];
+		assert_eq!(positions, singly.0);
+		assert_eq!(StakePallet::<Test>::stake_of(NET0, &VALIDATOR), 4_000 + 1_007);
 		check_invariants();
 	});
 }
 
 #[test]
-fn a_reward_batch_the_source_cannot_fund_changes_nothing() {
+fn uid_rewards_the_source_cannot_fund_change_nothing() {
 	new_test_ext().execute_with(|| {
 		stake(BOB, VALIDATOR, NET0, 1_000);
-		let before =
-			(position(BOB, VALIDATOR, NET0), StakePallet::<Test>::stake_of(NET0, &VALIDATOR));
-		let moved =
-			StakePallet::<Test>::reward_batch(NET0, &[(VALIDATOR, FUNDS), (MINER, FUNDS)], &DAVE);
+		let before = (stake_state(), crate::Ledger::<Test>::iter().collect::<Vec<_>>());
+		let moved = StakePallet::<Test>::reward_uids(NET0, &[FUNDS, FUNDS], &DAVE);
 		assert_eq!(moved, vec![0, 0]);
-		assert_eq!(
-			(position(BOB, VALIDATOR, NET0), StakePallet::<Test>::stake_of(NET0, &VALIDATOR)),
-			before
-		);
-		assert_eq!(position(DAVE, MINER, NET0), 0);
+		assert_eq!((stake_state(), crate::Ledger::<Test>::iter().collect::<Vec<_>>()), before);
 		assert_eq!(
 			StakePallet::<Test>::reward(NET0, &VALIDATOR, FUNDS, &DAVE).map_err(|_| ()),
 			Err(())
 		);
-		assert_eq!(position(BOB, VALIDATOR, NET0), before.0);
+		assert_eq!(position(BOB, VALIDATOR, NET0), 1_000);
 		check_invariants();
 	});
 }

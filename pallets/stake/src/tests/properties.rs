@@ -13,6 +13,9 @@ enum Step {
 	Withdraw { coldkey: AccountId, hotkey: AccountId, netuid: u16 },
 	Move { coldkey: AccountId, from: AccountId, to: AccountId, amount: Balance },
 	Reward { hotkey: AccountId, netuid: u16, amount: Balance },
+	RewardUids { netuid: u16, amounts: Vec<Balance> },
+	SetTake { hotkey: AccountId, percent: u32 },
+	Idle,
 	Slash { hotkey: AccountId, netuid: u16, amount: Balance, burn: bool },
 	Wait { blocks: u64 },
 	RegisterNeuron { coldkey: AccountId, netuid: u16, hotkey: AccountId },
@@ -40,6 +43,10 @@ fn step() -> impl Strategy<Value = Step> {
 			.prop_map(|(coldkey, from, to, amount)| Step::Move { coldkey, from, to, amount }),
 		1 => (hotkey(), 0u16..3, 0u64..2_000)
 			.prop_map(|(hotkey, netuid, amount)| Step::Reward { hotkey, netuid, amount }),
+		2 => (0u16..3, proptest::collection::vec(0u64..2_000, 0..4))
+			.prop_map(|(netuid, amounts)| Step::RewardUids { netuid, amounts }),
+		1 => (hotkey(), 0u32..60).prop_map(|(hotkey, percent)| Step::SetTake { hotkey, percent }),
+		1 => Just(Step::Idle),
 		1 => (hotkey(), 0u16..3, 0u64..2_000, any::<bool>())
 			.prop_map(|(hotkey, netuid, amount, burn)| Step::Slash { hotkey, netuid, amount, burn }),
 		1 => (0u64..8).prop_map(|blocks| Step::Wait { blocks }),
@@ -70,6 +77,19 @@ fn apply(step: Step) {
 		},
 		Step::Reward { hotkey, netuid, amount } => {
 			StakePallet::<Test>::reward(NetUid(netuid), &hotkey, amount, &CHARLIE).map(|_| ())
+		},
+		Step::RewardUids { netuid, amounts } => {
+			StakePallet::<Test>::reward_uids(NetUid(netuid), &amounts, &CHARLIE);
+			Ok(())
+		},
+		Step::SetTake { hotkey, percent } => {
+			let owner = if hotkey == VALIDATOR { ALICE } else { DAVE };
+			let take = sp_runtime::Perbill::from_percent(percent);
+			Stake::set_take(signed(owner), hotkey, take).map(|_| ()).map_err(|e| e.error)
+		},
+		Step::Idle => {
+			idle();
+			Ok(())
 		},
 		Step::Slash { hotkey, netuid, amount, burn } => {
 			let target = if burn { SlashTarget::Burn } else { SlashTarget::Account(DAVE) };
@@ -105,9 +125,17 @@ proptest! {
 				apply(step);
 				check_invariants();
 			}
-			// Everyone can always get out: unbond every position and withdraw after the period.
-			// A position worth less than one unit while others hold most of the pool is worth
-			// its share of the rest once they have left, so repeat until nothing is left.
+			// Everyone can always get out: once dissolved subnets are settled and accrued
+			// rewards folded, unbond every position and withdraw after the period. A position
+			// worth less than one unit while others hold most of the pool is worth its share of
+			// the rest once they have left, so repeat until nothing is left.
+			idle();
+			prop_assert_eq!(crate::SettlingSubnets::<Test>::iter().count(), 0);
+			let pools: Vec<_> = crate::Pools::<Test>::iter_keys().collect();
+			for (netuid, hotkey) in pools {
+				StakePallet::<Test>::settle(netuid, &hotkey);
+			}
+			check_invariants();
 			loop {
 				let mut removed = false;
 				let positions: Vec<_> = crate::Positions::<Test>::iter_keys().collect();
