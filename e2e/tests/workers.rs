@@ -173,7 +173,8 @@ async fn an_honest_miner_earns_and_a_cheating_miner_does_not() -> anyhow::Result
 	let validator_uid = validator_neuron["uid"].as_u64().unwrap_or_default() as u16;
 	let key = pallet_emission::Weights::<Runtime>::hashed_key_for(NETUID, validator_uid);
 	let raw = client.storage(&key, None).await?.expect("the validator has weights");
-	let weights: Vec<(u16, u16)> = Decode::decode(&mut &raw[..])?;
+	let weights: pallet_emission::WeightsOf<Runtime> = Decode::decode(&mut &raw[..])?;
+	let weights: Vec<(u16, u16)> = weights.pairs().collect();
 	let honest_uid = honest_neuron["uid"].as_u64().unwrap_or_default() as u16;
 	assert_eq!(weights, vec![(honest_uid, u16::MAX)]);
 	assert!(validator.log().contains("vectors disagree with re-execution"));

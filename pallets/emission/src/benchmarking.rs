@@ -30,6 +30,22 @@ fn weights(w: u32) -> (Vec<Uid>, Vec<u16>) {
 	(uids, values)
 }
 
+/// Validator `validator`'s weights on every miner `validators..n`: pseudo-random (a linear
+/// congruential sequence per validator), so the columns consensus orders arrive unsorted, as
+/// real ones do.
+fn miner_weights(validator: u32, validators: u32, n: u32) -> Vec<(Uid, u16)> {
+	let mut state = u64::from(validator).wrapping_mul(0x9e37_79b9_7f4a_7c15).wrapping_add(1);
+	(validators..n)
+		.filter_map(|uid| Uid::try_from(uid).ok())
+		.map(|uid| {
+			state = state
+				.wrapping_mul(6_364_136_223_846_793_005)
+				.wrapping_add(1_442_695_040_888_963_407);
+			(uid, u16::try_from(state >> 48).unwrap_or(u16::MAX) | 1)
+		})
+		.collect()
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -114,18 +130,17 @@ mod benchmarks {
 	}
 
 	/// An epoch of `n` UIDs: up to 256 validators (all staked, permitted and active), each
-	/// weighting every miner, with bonds from an earlier epoch and emission to pay.
+	/// weighting every miner (pseudo-random weights), with bonds from an earlier epoch and
+	/// emission to pay.
 	#[benchmark]
 	fn epoch(n: Linear<2, { T::MaxUids::get() }>) -> Result<(), BenchmarkError> {
 		let validators = (n / 2).min(256);
 		let (netuid, _) = subnet_with_permits::<T>(n, validators, false);
 		let now = frame_system::Pallet::<T>::block_number();
-		let row: Vec<(Uid, u16)> = (validators..n)
-			.filter_map(|uid| Uid::try_from(uid).ok())
-			.map(|uid| (uid, uid.saturating_add(1)))
-			.collect();
-		for validator in (0..validators).filter_map(|uid| Uid::try_from(uid).ok()) {
-			Weights::<T>::insert(netuid, validator, BoundedVec::truncate_from(row.clone()));
+		for validator in 0..validators {
+			let row = miner_weights(validator, validators, n);
+			let validator = Uid::try_from(validator).map_err(|_| BenchmarkError::Weightless)?;
+			Weights::<T>::insert(netuid, validator, WeightsOf::<T>::from_pairs(row));
 			WeightsSetAt::<T>::insert(netuid, validator, now);
 		}
 		let params = T::Subnets::epoch_params(netuid).ok_or(BenchmarkError::Weightless)?;
@@ -160,12 +175,17 @@ mod benchmarks {
 		use inferchain_yuma::{epoch, BondsMode, EpochInput, SparseMatrix, Q32};
 		let validators = (n / 2).min(256);
 		let count = n as usize;
-		let row: Vec<(Uid, u16)> = (validators..n)
-			.filter_map(|uid| Uid::try_from(uid).ok())
-			.map(|uid| (uid, uid.saturating_add(1)))
+		let weights: Vec<Vec<(Uid, u16)>> = (0..n)
+			.map(
+				|uid| {
+					if uid < validators {
+						miner_weights(uid, validators, n)
+					} else {
+						Vec::new()
+					}
+				},
+			)
 			.collect();
-		let weights: Vec<Vec<(Uid, u16)>> =
-			(0..n).map(|uid| if uid < validators { row.clone() } else { Vec::new() }).collect();
 		let stake = vec![1_000_000_000_000u128; count];
 		let permit: Vec<bool> = (0..n).map(|uid| uid < validators).collect();
 		let active = permit.clone();
@@ -205,9 +225,9 @@ mod benchmarks {
 		let now = frame_system::Pallet::<T>::block_number();
 		for (uid, hotkey) in hotkeys.iter().enumerate().take(n as usize) {
 			let uid = Uid::try_from(uid).map_err(|_| BenchmarkError::Weightless)?;
-			Weights::<T>::insert(netuid, uid, BoundedVec::truncate_from(vec![(uid, 1u16)]));
+			Weights::<T>::insert(netuid, uid, WeightsOf::<T>::from_pairs([(uid, 1u16)]));
 			WeightsSetAt::<T>::insert(netuid, uid, now);
-			Bonds::<T>::insert(netuid, uid, BoundedVec::truncate_from(vec![(uid, 1u64)]));
+			Bonds::<T>::insert(netuid, uid, BondsOf::<T>::from_pairs([(uid, 1u32)]));
 			Commits::<T>::insert(netuid, hotkey, (sp_core::H256::repeat_byte(1), now));
 		}
 		<Pallet<T> as NeuronLifecycle<T::AccountId>>::on_subnet_dissolved(netuid);

@@ -1,8 +1,8 @@
 //! An epoch of one subnet: Yuma, bonds, permits, and the payout of its pending emission.
 
 use crate::{
-	BalanceOf, Bonds, Commits, Config, DissolvedSubnets, Event, LastEpoch, NetUid, Pallet, Pending,
-	Permits, Uid, Weights, WeightsSetAt,
+	BalanceOf, Bonds, BondsOf, Commits, Config, DissolvedSubnets, Event, LastEpoch, NetUid, Pallet,
+	Pending, Permits, Uid, Weights, WeightsSetAt,
 };
 use alloc::vec::Vec;
 use frame_support::{
@@ -63,7 +63,7 @@ impl<T: Config> Pallet<T> {
 				permitted(uid)
 					.then(|| Weights::<T>::get(netuid, uid))
 					.flatten()
-					.map(BoundedVec::into_inner)
+					.map(|row| row.pairs().collect())
 					.unwrap_or_default()
 			})
 			.collect();
@@ -73,7 +73,7 @@ impl<T: Config> Pallet<T> {
 				permitted(uid)
 					.then(|| Bonds::<T>::get(netuid, uid))
 					.flatten()
-					.map(|row| row.iter().map(|(j, b)| (*j, Q32(*b))).collect())
+					.map(|row| row.pairs().map(|(j, b)| (j, Q32(u64::from(b)))).collect())
 					.unwrap_or_default()
 			})
 			.collect();
@@ -106,8 +106,13 @@ impl<T: Config> Pallet<T> {
 					Bonds::<T>::remove(netuid, uid);
 				}
 			} else {
-				let row = row.iter().map(|(j, b)| (*j, b.0)).collect::<Vec<_>>();
-				Bonds::<T>::insert(netuid, uid, BoundedVec::truncate_from(row));
+				Bonds::<T>::insert(
+					netuid,
+					uid,
+					BondsOf::<T>::from_pairs(
+						row.iter().map(|(j, b)| (*j, u32::try_from(b.0).unwrap_or(u32::MAX))),
+					),
+				);
 			}
 		}
 

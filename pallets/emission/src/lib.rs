@@ -48,12 +48,14 @@ mod epochs;
 mod invariants;
 #[cfg(test)]
 mod mock;
+pub mod rows;
 #[cfg(test)]
 mod tests;
 pub mod weights;
 mod weights_calls;
 
 pub use inferchain_primitives::{NetUid, Uid};
+pub use rows::StoredRow;
 pub use weights::WeightInfo;
 pub use weights_calls::commit_hash;
 
@@ -90,11 +92,12 @@ pub mod pallet {
 	pub type BalanceOf<T> =
 		<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
 
-	/// A validator's weights: `(uid, weight)` pairs.
-	pub type WeightsOf<T> = BoundedVec<(Uid, u16), <T as Config>::MaxUids>;
+	/// A validator's weights: a weight per UID.
+	pub type WeightsOf<T> = StoredRow<u16, <T as Config>::MaxUids>;
 
-	/// A validator's bonds: `(uid, Q32 raw value)` pairs.
-	pub type BondsOf<T> = BoundedVec<(Uid, u64), <T as Config>::MaxUids>;
+	/// A validator's bonds: a bond per UID, the fraction of a `Q32` (bonds are at most one;
+	/// one itself is kept as the largest fraction below it), so a row stores 6 bytes per UID.
+	pub type BondsOf<T> = StoredRow<u32, <T as Config>::MaxUids>;
 
 	/// Root's fixed emission shares.
 	pub type SharesOf<T> = BoundedVec<(NetUid, Perbill), <T as Config>::MaxSubnets>;

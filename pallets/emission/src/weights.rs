@@ -66,13 +66,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Subnets::UidSlots` (r:1 w:0)
 	/// Proof: `Subnets::UidSlots` (`max_values`: None, `max_size`: Some(57356), added: 59831, mode: `MaxEncodedLen`)
 	/// Storage: `Emission::Weights` (r:0 w:1)
-	/// Proof: `Emission::Weights` (`max_values`: None, `max_size`: Some(16406), added: 18881, mode: `MaxEncodedLen`)
+	/// Proof: `Emission::Weights` (`max_values`: None, `max_size`: Some(16408), added: 18883, mode: `MaxEncodedLen`)
 	/// The range of component `w` is `[1, 4096]`.
 	fn set_weights(w: u32, ) -> Weight {
 		// Proof size: measured `1421`, estimated `60821`.
-		// Minimum execution time: 33_810_000 picoseconds.
-		Weight::from_parts(72_688_607, 60821)
-			.saturating_add(Weight::from_parts(51_702, 0).saturating_mul(w.into()))
+		// Minimum execution time: 33_129_000 picoseconds.
+		Weight::from_parts(77_262_841, 60821)
+			.saturating_add(Weight::from_parts(47_311, 0).saturating_mul(w.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -88,8 +88,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Emission::Commits` (`max_values`: None, `max_size`: Some(94), added: 2569, mode: `MaxEncodedLen`)
 	fn commit_weights() -> Weight {
 		// Proof size: measured `496`, estimated `7573`.
-		// Minimum execution time: 27_531_000 picoseconds.
-		Weight::from_parts(29_764_000, 7573)
+		// Minimum execution time: 27_671_000 picoseconds.
+		Weight::from_parts(31_467_000, 7573)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -106,13 +106,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Subnets::UidSlots` (r:1 w:0)
 	/// Proof: `Subnets::UidSlots` (`max_values`: None, `max_size`: Some(57356), added: 59831, mode: `MaxEncodedLen`)
 	/// Storage: `Emission::Weights` (r:0 w:1)
-	/// Proof: `Emission::Weights` (`max_values`: None, `max_size`: Some(16406), added: 18881, mode: `MaxEncodedLen`)
+	/// Proof: `Emission::Weights` (`max_values`: None, `max_size`: Some(16408), added: 18883, mode: `MaxEncodedLen`)
 	/// The range of component `w` is `[1, 4096]`.
 	fn reveal_weights(w: u32, ) -> Weight {
 		// Proof size: measured `1539`, estimated `60821`.
-		// Minimum execution time: 41_151_000 picoseconds.
-		Weight::from_parts(77_005_692, 60821)
-			.saturating_add(Weight::from_parts(87_664, 0).saturating_mul(w.into()))
+		// Minimum execution time: 41_862_000 picoseconds.
+		Weight::from_parts(86_955_759, 60821)
+			.saturating_add(Weight::from_parts(84_072, 0).saturating_mul(w.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -120,8 +120,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Emission::SubnetShares` (`max_values`: Some(1), `max_size`: Some(770), added: 1265, mode: `MaxEncodedLen`)
 	fn set_subnet_shares() -> Weight {
 		// Proof size: measured `0`, estimated `0`.
-		// Minimum execution time: 9_754_000 picoseconds.
-		Weight::from_parts(11_577_000, 0)
+		// Minimum execution time: 11_006_000 picoseconds.
+		Weight::from_parts(14_392_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Emission::Issued` (r:1 w:1)
@@ -137,9 +137,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `s` is `[1, 128]`.
 	fn emit(s: u32, ) -> Weight {
 		// Proof size: measured `227`, estimated `3593`.
-		// Minimum execution time: 31_928_000 picoseconds.
-		Weight::from_parts(17_785_548, 3593)
-			.saturating_add(Weight::from_parts(5_967_588, 0).saturating_mul(s.into()))
+		// Minimum execution time: 31_867_000 picoseconds.
+		Weight::from_parts(20_993_746, 3593)
+			.saturating_add(Weight::from_parts(6_330_209, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -150,101 +150,91 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Subnets::Subnets` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
 	/// Storage: `Subnets::UidSlots` (r:1 w:1)
 	/// Proof: `Subnets::UidSlots` (`max_values`: None, `max_size`: Some(57356), added: 59831, mode: `MaxEncodedLen`)
-	/// Storage: `Subnets::Keys` (r:4096 w:0)
-	/// Proof: `Subnets::Keys` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
-	/// Storage: `Stake::Pools` (r:4096 w:4096)
-	/// Proof: `Stake::Pools` (`max_values`: None, `max_size`: Some(94), added: 2569, mode: `MaxEncodedLen`)
+	/// Storage: `Stake::Ledger` (r:33 w:32)
+	/// Proof: `Stake::Ledger` (`max_values`: None, `max_size`: Some(8342), added: 10817, mode: `MaxEncodedLen`)
 	/// Storage: `Emission::Permits` (r:1 w:1)
 	/// Proof: `Emission::Permits` (`max_values`: None, `max_size`: Some(4108), added: 6583, mode: `MaxEncodedLen`)
 	/// Storage: `Emission::WeightsSetAt` (r:256 w:0)
 	/// Proof: `Emission::WeightsSetAt` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
 	/// Storage: `Emission::Weights` (r:256 w:0)
-	/// Proof: `Emission::Weights` (`max_values`: None, `max_size`: Some(16406), added: 18881, mode: `MaxEncodedLen`)
+	/// Proof: `Emission::Weights` (`max_values`: None, `max_size`: Some(16408), added: 18883, mode: `MaxEncodedLen`)
 	/// Storage: `Emission::Bonds` (r:256 w:256)
-	/// Proof: `Emission::Bonds` (`max_values`: None, `max_size`: Some(40982), added: 43457, mode: `MaxEncodedLen`)
+	/// Proof: `Emission::Bonds` (`max_values`: None, `max_size`: Some(24600), added: 27075, mode: `MaxEncodedLen`)
 	/// Storage: `Emission::LastEpoch` (r:1 w:1)
 	/// Proof: `Emission::LastEpoch` (`max_values`: None, `max_size`: Some(14), added: 2489, mode: `MaxEncodedLen`)
 	/// Storage: `Emission::Pending` (r:1 w:1)
 	/// Proof: `Emission::Pending` (`max_values`: None, `max_size`: Some(26), added: 2501, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:3 w:3)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `Subnets::HotkeyOwner` (r:4096 w:0)
-	/// Proof: `Subnets::HotkeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
-	/// Storage: `Stake::Takes` (r:256 w:0)
-	/// Proof: `Stake::Takes` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
-	/// Storage: `Stake::Positions` (r:4096 w:4096)
-	/// Proof: `Stake::Positions` (`max_values`: None, `max_size`: Some(126), added: 2601, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::SubnetStake` (r:1 w:1)
 	/// Proof: `Stake::SubnetStake` (`max_values`: None, `max_size`: Some(26), added: 2501, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[2, 4096]`.
 	fn epoch(n: u32, ) -> Weight {
-		// Proof size: measured `79503`, estimated `7691013`.
-		// Minimum execution time: 201_398_000 picoseconds.
-		Weight::from_parts(202_130_000, 7691013)
-			.saturating_add(Weight::from_parts(56_174_624, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(717_u64))
-			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(185_u64))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2601).saturating_mul(n.into()))
+		// Proof size: measured `0`, estimated `4792102`.
+		// Minimum execution time: 204_623_000 picoseconds.
+		Weight::from_parts(4_895_544_589, 4792102)
+			.saturating_add(Weight::from_parts(13_417_700, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(542_u64))
+			.saturating_add(T::DbWeight::get().writes(186_u64))
+			.saturating_add(Weight::from_parts(0, 752).saturating_mul(n.into()))
 	}
 	/// The range of component `n` is `[2, 4096]`.
 	fn yuma(n: u32, ) -> Weight {
 		// Proof size: measured `0`, estimated `0`.
-		// Minimum execution time: 2_694_000 picoseconds.
-		Weight::from_parts(2_774_000, 0)
-			.saturating_add(Weight::from_parts(13_214_483, 0).saturating_mul(n.into()))
+		// Minimum execution time: 2_274_000 picoseconds.
+		Weight::from_parts(2_303_000, 0)
+			.saturating_add(Weight::from_parts(9_238_324, 0).saturating_mul(n.into()))
 	}
 	/// Storage: `Emission::DissolvedSubnets` (r:1 w:1)
 	/// Proof: `Emission::DissolvedSubnets` (`max_values`: None, `max_size`: Some(10), added: 2485, mode: `MaxEncodedLen`)
 	/// Storage: `Emission::Weights` (r:4096 w:4096)
-	/// Proof: `Emission::Weights` (`max_values`: None, `max_size`: Some(16406), added: 18881, mode: `MaxEncodedLen`)
+	/// Proof: `Emission::Weights` (`max_values`: None, `max_size`: Some(16408), added: 18883, mode: `MaxEncodedLen`)
 	/// Storage: `Emission::WeightsSetAt` (r:4096 w:4096)
 	/// Proof: `Emission::WeightsSetAt` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
 	/// Storage: `Emission::Bonds` (r:4096 w:4096)
-	/// Proof: `Emission::Bonds` (`max_values`: None, `max_size`: Some(40982), added: 43457, mode: `MaxEncodedLen`)
+	/// Proof: `Emission::Bonds` (`max_values`: None, `max_size`: Some(24600), added: 27075, mode: `MaxEncodedLen`)
 	/// Storage: `Emission::Commits` (r:4096 w:4096)
 	/// Proof: `Emission::Commits` (`max_values`: None, `max_size`: Some(94), added: 2569, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 4096]`.
 	fn clean_dissolved(n: u32, ) -> Weight {
-		// Proof size: measured `1865`, estimated `3475`.
-		// Minimum execution time: 16_375_000 picoseconds.
-		Weight::from_parts(16_434_000, 3475)
-			.saturating_add(Weight::from_parts(5_585_123, 0).saturating_mul(n.into()))
+		// Proof size: measured `1956`, estimated `3475`.
+		// Minimum execution time: 18_878_000 picoseconds.
+		Weight::from_parts(18_988_000, 3475)
+			.saturating_add(Weight::from_parts(5_290_811, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 43457).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 27075).saturating_mul(n.into()))
 	}
 }
 
 /// The same weights priced with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn set_weights(w: u32, ) -> Weight {
-		Weight::from_parts(72_688_607, 60821)
-			.saturating_add(Weight::from_parts(51_702, 0).saturating_mul(w.into()))
+		Weight::from_parts(77_262_841, 60821)
+			.saturating_add(Weight::from_parts(47_311, 0).saturating_mul(w.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn commit_weights() -> Weight {
-		Weight::from_parts(29_764_000, 7573)
+		Weight::from_parts(31_467_000, 7573)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn reveal_weights(w: u32, ) -> Weight {
-		Weight::from_parts(77_005_692, 60821)
-			.saturating_add(Weight::from_parts(87_664, 0).saturating_mul(w.into()))
+		Weight::from_parts(86_955_759, 60821)
+			.saturating_add(Weight::from_parts(84_072, 0).saturating_mul(w.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn set_subnet_shares() -> Weight {
-		Weight::from_parts(11_577_000, 0)
+		Weight::from_parts(14_392_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn emit(s: u32, ) -> Weight {
-		Weight::from_parts(17_785_548, 3593)
-			.saturating_add(Weight::from_parts(5_967_588, 0).saturating_mul(s.into()))
+		Weight::from_parts(20_993_746, 3593)
+			.saturating_add(Weight::from_parts(6_330_209, 0).saturating_mul(s.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(s.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -252,25 +242,23 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2501).saturating_mul(s.into()))
 	}
 	fn epoch(n: u32, ) -> Weight {
-		Weight::from_parts(202_130_000, 7691013)
-			.saturating_add(Weight::from_parts(56_174_624, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(717_u64))
-			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes(185_u64))
-			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2601).saturating_mul(n.into()))
+		Weight::from_parts(4_895_544_589, 4792102)
+			.saturating_add(Weight::from_parts(13_417_700, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(542_u64))
+			.saturating_add(RocksDbWeight::get().writes(186_u64))
+			.saturating_add(Weight::from_parts(0, 752).saturating_mul(n.into()))
 	}
 	fn yuma(n: u32, ) -> Weight {
-		Weight::from_parts(2_774_000, 0)
-			.saturating_add(Weight::from_parts(13_214_483, 0).saturating_mul(n.into()))
+		Weight::from_parts(2_303_000, 0)
+			.saturating_add(Weight::from_parts(9_238_324, 0).saturating_mul(n.into()))
 	}
 	fn clean_dissolved(n: u32, ) -> Weight {
-		Weight::from_parts(16_434_000, 3475)
-			.saturating_add(Weight::from_parts(5_585_123, 0).saturating_mul(n.into()))
+		Weight::from_parts(18_988_000, 3475)
+			.saturating_add(Weight::from_parts(5_290_811, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 			.saturating_add(RocksDbWeight::get().writes((4_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 43457).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 27075).saturating_mul(n.into()))
 	}
 }

@@ -2,11 +2,11 @@
 
 use crate::{
 	Commits, Config, Error, Event, NetUid, Pallet, Permits, SharesOf, SubnetShares, Uid, Weights,
-	WeightsSetAt,
+	WeightsOf, WeightsSetAt,
 };
 use alloc::vec::Vec;
 use codec::Encode;
-use frame_support::{ensure, pallet_prelude::DispatchResult, BoundedVec};
+use frame_support::{ensure, pallet_prelude::DispatchResult, traits::Get};
 use inferchain_primitives::{EpochParams, SubnetRegistry};
 use sp_core::H256;
 use sp_runtime::{traits::Saturating, Perbill};
@@ -151,8 +151,9 @@ impl<T: Config> Pallet<T> {
 		);
 		let mut row: Vec<(Uid, u16)> = uids.into_iter().zip(values).collect();
 		row.sort_unstable_by_key(|(j, _)| *j);
-		let row = BoundedVec::try_from(row).map_err(|_| Error::<T>::TooManyWeights)?;
-		Weights::<T>::insert(netuid, uid, row);
+		let max = usize::try_from(T::MaxUids::get()).unwrap_or(usize::MAX);
+		ensure!(row.len() <= max, Error::<T>::TooManyWeights);
+		Weights::<T>::insert(netuid, uid, WeightsOf::<T>::from_pairs(row));
 		WeightsSetAt::<T>::insert(netuid, uid, frame_system::Pallet::<T>::block_number());
 		Ok(())
 	}

@@ -11,9 +11,10 @@ const ROW_BITS: u32 = 16;
 
 /// `Cⱼ = max { w : Σ_{i : Wᵢⱼ ≥ w} Sᵢ ≥ κ }`, zero when less than κ of the stake weights `j`.
 /// Transposes the rows into one flat column-major buffer (two passes: count, then fill;
-/// O(nnz), one allocation) of packed `weight << 16 | row` words, sorts each column's slice
-/// (plain `u64`s: half the bytes of `(weight, stake)` pairs and no key extraction) and walks
-/// it from the largest weight, adding each row's stake.
+/// O(nnz), one allocation) of packed `weight << 16 | row` words (plain `u64`s: half the bytes
+/// of `(weight, stake)` pairs and no key extraction) and finds each column's κ-quantile by
+/// quickselect ([`kappa_quantile`]): expected O(nnz) in all, where sorting every column cost
+/// O(nnz · log validators).
 pub fn consensus(weights: &SparseMatrix, stake: &[Q32], kappa: Q32) -> Vec<Q32> {
 	let n = stake.len();
 	let staked = || weights.iter().enumerate().zip(stake).filter(|(_, s)| !s.is_zero());
@@ -47,42 +48,109 @@ pub fn consensus(weights: &SparseMatrix, stake: &[Q32], kappa: Q32) -> Vec<Q32> 
 			}
 		}
 	}
-	let row_mask = (1u64 << ROW_BITS).saturating_sub(1);
 	starts
 		.windows(2)
-		.map(|bounds| {
-			let (start, end) = match bounds {
-				[start, end] => (*start, *end),
-				_ => return Q32::ZERO,
-			};
-			let Some(column) = entries.get_mut(start..end) else { return Q32::ZERO };
-			// Sorting beat a weighted quickselect here (measured): a column holds at most one
-			// entry per validator, and `sort_unstable` on a few hundred words is very fast.
-			column.sort_unstable();
-			let mut support = Q32::ZERO;
-			for packed in column.iter().rev() {
-				let row = usize::try_from(packed & row_mask).unwrap_or(usize::MAX);
-				support = support.saturating_add(stake.get(row).copied().unwrap_or_default());
-				if support >= kappa {
-					return Q32(packed >> ROW_BITS);
-				}
-			}
-			Q32::ZERO
+		.map(|bounds| match bounds {
+			[start, end] => entries
+				.get_mut(*start..*end)
+				.map_or(Q32::ZERO, |column| kappa_quantile(column, stake, kappa)),
+			_ => Q32::ZERO,
 		})
 		.collect()
 }
 
+/// Columns this short are sorted and walked; longer ones are split by quickselect first.
+const SORTED_COLUMN: usize = 32;
+
+/// The weight of the packed entry at which the stake of `column`'s entries, taken from the
+/// largest `weight << 16 | row` down, first reaches `kappa` (zero if it never does): what
+/// sorting the column and walking it from the top finds, in expected linear time. Each round
+/// splits the column around its middle entry (`select_nth_unstable`); if the entries above it
+/// hold enough stake the answer is among them, else it is the middle entry or, with their
+/// stake counted, below it.
+fn kappa_quantile(mut column: &mut [u64], stake: &[Q32], kappa: Q32) -> Q32 {
+	let row_mask = (1u64 << ROW_BITS).saturating_sub(1);
+	let stake_of = |packed: &u64| {
+		let row = usize::try_from(packed & row_mask).unwrap_or(usize::MAX);
+		stake.get(row).copied().unwrap_or_default()
+	};
+	let mut needed = kappa;
+	while column.len() > SORTED_COLUMN {
+		let middle = column.len() / 2;
+		let (below, pivot, above) = column.select_nth_unstable(middle);
+		let above_stake = crate::fixed::sum(above.iter().map(stake_of));
+		if !above.is_empty() && above_stake >= needed {
+			column = above;
+			continue;
+		}
+		let through_pivot = above_stake.saturating_add(stake_of(pivot));
+		if through_pivot >= needed {
+			return Q32(*pivot >> ROW_BITS);
+		}
+		needed = needed.saturating_sub(through_pivot);
+		column = below;
+	}
+	column.sort_unstable();
+	let mut support = Q32::ZERO;
+	for packed in column.iter().rev() {
+		support = support.saturating_add(stake_of(packed));
+		if support >= needed {
+			return Q32(packed >> ROW_BITS);
+		}
+	}
+	Q32::ZERO
+}
+
 /// `W̄ᵢⱼ = min(Wᵢⱼ, Cⱼ)`, dropping entries that clip to zero.
 pub fn clip(weights: &SparseMatrix, consensus: &[Q32]) -> SparseMatrix {
-	weights
-		.iter()
-		.map(|row| {
-			let clipped = row.iter().map(|(j, w)| {
-				(*j, (*w).min(consensus.get(usize::from(*j)).copied().unwrap_or_default()))
+	let mut clipped = weights.clone();
+	clip_in_place(&mut clipped, consensus);
+	clipped
+}
+
+/// [`clip`] in the rows themselves, when the unclipped weights are not needed afterwards (the
+/// epoch's case): no second matrix is allocated.
+pub fn clip_in_place(weights: &mut SparseMatrix, consensus: &[Q32]) {
+	for row in weights.iter_mut() {
+		row.retain_mut(|(j, w)| {
+			*w = (*w).min(consensus.get(usize::from(*j)).copied().unwrap_or_default());
+			!w.is_zero()
+		});
+	}
+}
+
+/// [`clip_in_place`], [`validator_trust`] and [`incentive`] in one pass over the entries (the
+/// epoch's case): each entry adds to its row's trust and its column's rank as it is clipped.
+/// Returns `(trust, incentive)`.
+pub fn clip_trust_incentive(
+	weights: &mut SparseMatrix,
+	consensus: &[Q32],
+	stake: &[Q32],
+) -> (Vec<Q32>, Vec<Q32>) {
+	let mut ranks = alloc::vec![Q32::ZERO; stake.len()];
+	let stakes = stake.iter().copied().chain(core::iter::repeat(Q32::ZERO));
+	let trust = weights
+		.iter_mut()
+		.zip(stakes)
+		.map(|(row, s)| {
+			let mut trust = Q32::ZERO;
+			row.retain_mut(|(j, w)| {
+				let j = usize::from(*j);
+				*w = (*w).min(consensus.get(j).copied().unwrap_or_default());
+				if w.is_zero() {
+					return false;
+				}
+				trust = trust.saturating_add(*w);
+				if let Some(rank) = ranks.get_mut(j) {
+					*rank = rank.saturating_add(s.mul_floor(*w));
+				}
+				true
 			});
-			crate::collect_within(row.len(), clipped.filter(|(_, w)| !w.is_zero()))
+			trust
 		})
-		.collect()
+		.collect();
+	normalize(&mut ranks);
+	(trust, ranks)
 }
 
 /// `Tᵢ = Σⱼ W̄ᵢⱼ`.

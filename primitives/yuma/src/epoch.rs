@@ -2,7 +2,7 @@
 
 use crate::{
 	bonds::update_bonds,
-	consensus::{clip, consensus, incentive, validator_trust},
+	consensus::{clip_trust_incentive, consensus},
 	fixed::Q32,
 	split::dividends,
 	stake::active_stake,
@@ -60,9 +60,8 @@ pub fn epoch(input: &EpochInput) -> EpochOutput {
 	let stake = active_stake(input.stake, input.active, input.permit);
 	let weights = mask_weights(input.weights, input.weights_set_at, input.registered_at, &stake);
 	let consensus = consensus(&weights, &stake, input.kappa);
-	let clipped = clip(&weights, &consensus);
-	let validator_trust = validator_trust(&clipped);
-	let incentive = incentive(&clipped, &stake);
+	let mut clipped = weights;
+	let (validator_trust, incentive) = clip_trust_incentive(&mut clipped, &consensus, &stake);
 	let bonds = update_bonds(
 		input.bonds,
 		&clipped,

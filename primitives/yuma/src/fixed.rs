@@ -36,7 +36,7 @@ impl Q32 {
 
 	/// `numerator / denominator`, rounded down; zero when `denominator` is zero.
 	pub fn from_ratio(numerator: u128, denominator: u128) -> Q32 {
-		if denominator == 0 {
+		if denominator == 0 || numerator == 0 {
 			return Q32::ZERO;
 		}
 		let raw = multiply_by_rational_with_rounding(
@@ -57,8 +57,10 @@ impl Q32 {
 	/// `self × other`, rounded down. Fractions up to one multiply in 64 bits; larger values
 	/// fall back to 128.
 	pub fn mul_floor(self, other: Q32) -> Q32 {
-		if let Some(product) = self.0.checked_mul(other.0) {
-			return Q32(product >> FRACTION_BITS);
+		// Factors with 64 leading zero bits between them cannot overflow 64 bits: one plain
+		// multiplication (an overflow-checked one is a 128-bit multiplication routine in Wasm).
+		if self.0.leading_zeros().saturating_add(other.0.leading_zeros()) >= 64 {
+			return Q32(self.0.wrapping_mul(other.0) >> FRACTION_BITS);
 		}
 		let product = u128::from(self.0).saturating_mul(u128::from(other.0)) >> FRACTION_BITS;
 		Q32(u64::try_from(product).unwrap_or(u64::MAX))
@@ -96,15 +98,19 @@ impl Q32 {
 		Q32(self.0.saturating_sub(other.0))
 	}
 
-	/// `⌊amount × self⌋` for a balance.
+	/// `⌊amount × self⌋` for a balance (`u128::MAX` if that does not fit), as
+	/// `A · self + ⌊B · self / 2³²⌋` where `amount = A · 2³² + B`: two 128-bit multiplications,
+	/// where a general multiply-by-rational costs a 256-bit division (an epoch pays every UID
+	/// with this).
 	pub fn of(self, amount: u128) -> u128 {
-		multiply_by_rational_with_rounding(
-			amount,
-			u128::from(self.0),
-			1u128 << FRACTION_BITS,
-			Rounding::Down,
-		)
-		.unwrap_or(u128::MAX)
+		let factor = u128::from(self.0);
+		let low = amount & u128::from(u32::MAX);
+		// low < 2³², factor < 2⁶⁴: the product fits.
+		let part = low.wrapping_mul(factor) >> FRACTION_BITS;
+		(amount >> FRACTION_BITS)
+			.checked_mul(factor)
+			.and_then(|whole| whole.checked_add(part))
+			.unwrap_or(u128::MAX)
 	}
 
 	/// Whether this is zero.
@@ -137,10 +143,13 @@ impl WeightScale {
 		}
 		let weight = u64::from(weight);
 		// weight · ⌊2⁴⁸/total⌋ < 2¹⁶ · 2⁴⁸: no overflow. It exceeds weight · 2⁴⁸/total − weight,
-		// and weight < 2¹⁶, so after the shift it is the quotient or one below.
-		let estimate = weight.saturating_mul(self.reciprocal) >> 16;
+		// and weight < 2¹⁶, so after the shift it is the quotient or one below. (estimate + 1) ·
+		// total ≤ weight · 2³² + total < 2⁴⁹ when total ≤ 2⁴⁸, and is total itself above that
+		// (the estimate is then zero): no overflow either. Plain multiplications, as an
+		// overflow-checked one is a 128-bit multiplication routine in Wasm.
+		let estimate = weight.wrapping_mul(self.reciprocal) >> 16;
 		let next = estimate.saturating_add(1);
-		if next.saturating_mul(self.total) <= weight << FRACTION_BITS {
+		if next.wrapping_mul(self.total) <= weight << FRACTION_BITS {
 			Q32(next)
 		} else {
 			Q32(estimate)

@@ -4,8 +4,11 @@
 //! consensus, validator trust, incentive, bonds, dividends and the emission split. No storage,
 //! no floats, no panics; `no_std`, so the same code runs natively in tests and benches and in
 //! Wasm on chain. Fractions are [`Q32`] (32 fractional bits). Every step costs O(n + nnz), where
-//! nnz is the number of non-zero weights (consensus adds a sort per column:
-//! O(nnz · log(validators))); nothing is densified into an n × n matrix.
+//! nnz is the number of non-zero weights (consensus finds each column's quantile by
+//! quickselect: expected linear); nothing is densified into an n × n matrix. In Wasm, 64-bit
+//! products are taken with plain multiplications where the factors' bit lengths prove they fit
+//! (an overflow-checked multiplication compiles to a 128-bit multiplication routine), and row
+//! normalisation divides once per row ([`fixed::WeightScale`]).
 //!
 //! With `n` UIDs, `S` the stake vector, `W` the weights (row `i` = validator `i`), `B` bonds:
 //!
@@ -19,7 +22,8 @@
 //!    less than κ of the stake weights `j` at all.
 //! 4. **Clipping** ([`clip`]): `W̄ᵢⱼ = min(Wᵢⱼ, Cⱼ)`; weight above consensus earns nothing.
 //! 5. **Validator trust**: `Tᵢ = Σⱼ W̄ᵢⱼ`.
-//! 6. **Incentive**: `Rⱼ = Σᵢ Sᵢ W̄ᵢⱼ`, `Iⱼ = Rⱼ / Σ R`.
+//! 6. **Incentive**: `Rⱼ = Σᵢ Sᵢ W̄ᵢⱼ`, `Iⱼ = Rⱼ / Σ R`. (The epoch does 4–6 in one pass over
+//!    the weights, clipping them in place: [`clip_trust_incentive`].)
 //! 7. **Bonds** ([`update_bonds`]): bonds of a UID re-registered since the last epoch are dropped
 //!    (row and column). *Absolute* (Yuma3, the default): `Bᵢⱼ ← (1−α) Bᵢⱼ + α W̄ᵢⱼ`, each in
 //!    `[0, 1]`. *Relative* (original Yuma): `ΔBᵢⱼ = Sᵢ W̄ᵢⱼ / Σₖ Sₖ W̄ₖⱼ`,
@@ -48,7 +52,9 @@ mod stake;
 mod weights;
 
 pub use bonds::update_bonds;
-pub use consensus::{clip, consensus, incentive, validator_trust};
+pub use consensus::{
+	clip, clip_in_place, clip_trust_incentive, consensus, incentive, validator_trust,
+};
 pub use epoch::{epoch, EpochInput, EpochOutput};
 pub use fixed::Q32;
 pub use permits::top_k_permits;

@@ -25,20 +25,23 @@ pub fn mask_weights(
 			let row = weights.get(i).filter(|_| has_stake);
 			let set_at_i = set_at.get(i).copied().unwrap_or(0);
 			let submitted = row.map_or(0, Vec::len);
-			let kept: Vec<(Uid, u16)> = crate::collect_within(
-				submitted,
+			let kept = || {
 				row.into_iter().flatten().copied().filter(|(j, w)| {
 					let j = usize::from(*j);
 					*w > 0
 						&& j != i && j < n && registered_at.get(j).is_some_and(|at| *at <= set_at_i)
-				}),
-			);
-			let total = kept.iter().fold(0u64, |sum, (_, w)| sum.saturating_add(u64::from(*w)));
+				})
+			};
+			// Two passes over the submission (the total, then the scaled entries) rather than
+			// a copy of the kept entries.
+			let total = kept().fold(0u64, |sum, (_, w)| sum.saturating_add(u64::from(w)));
 			let scale = WeightScale::new(total);
-			let normalised = kept.iter().map(|(j, w)| (*j, scale.apply(*w)));
+			let normalised = kept().map(|(j, w)| (j, scale.apply(w)));
 			let mut row: Vec<(Uid, Q32)> =
-				crate::collect_within(kept.len(), normalised.filter(|(_, w)| !w.is_zero()));
-			row.sort_unstable_by_key(|(j, _)| *j);
+				crate::collect_within(submitted, normalised.filter(|(_, w)| !w.is_zero()));
+			if !row.is_sorted_by_key(|(j, _)| *j) {
+				row.sort_unstable_by_key(|(j, _)| *j);
+			}
 			row.dedup_by_key(|(j, _)| *j);
 			row
 		})

@@ -82,6 +82,31 @@ proptest! {
 	}
 
 	#[test]
+	fn mul_floor_is_the_floored_product(
+		a in prop_oneof![any::<u64>(), 0u64..=(1 << 33)],
+		b in prop_oneof![any::<u64>(), 0u64..=(1 << 33)],
+	) {
+		let exact = (u128::from(a) * u128::from(b)) >> 32;
+		let expected = Q32(u64::try_from(exact).unwrap_or(u64::MAX));
+		prop_assert_eq!(Q32(a).mul_floor(Q32(b)), expected);
+	}
+
+	#[test]
+	fn of_is_the_floored_product_with_a_balance(
+		amount in prop_oneof![any::<u128>(), 0u128..(1 << 80)],
+		share in prop_oneof![any::<u64>(), 0u64..=(1 << 32)],
+	) {
+		let expected = sp_arithmetic::helpers_128bit::multiply_by_rational_with_rounding(
+			amount,
+			u128::from(share),
+			1 << 32,
+			sp_arithmetic::Rounding::Down,
+		)
+		.unwrap_or(u128::MAX);
+		prop_assert_eq!(Q32(share).of(amount), expected);
+	}
+
+	#[test]
 	fn the_weight_scale_is_an_exact_division(weight in any::<u16>(), total in 1u64..(1 << 50)) {
 		prop_assert_eq!(WeightScale::new(total).apply(weight), Q32::from_weight(weight, total));
 	}

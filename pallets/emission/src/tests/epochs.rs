@@ -132,14 +132,10 @@ fn on_idle_removes_a_dissolved_subnets_entries_in_bounded_batches() {
 	let mut ext = new_test_ext();
 	ext.execute_with(|| {
 		for uid in 0..10u16 {
-			let row = frame_support::BoundedVec::truncate_from(vec![(uid, 1)]);
+			let row = crate::WeightsOf::<Test>::from_pairs([(uid, 1)]);
 			Weights::<Test>::insert(NET1, uid, row);
 			WeightsSetAt::<Test>::insert(NET1, uid, 1);
-			Bonds::<Test>::insert(
-				NET1,
-				uid,
-				frame_support::BoundedVec::truncate_from(vec![(uid, 1)]),
-			);
+			Bonds::<Test>::insert(NET1, uid, crate::BondsOf::<Test>::from_pairs([(uid, 1)]));
 			Commits::<Test>::insert(NET1, u64::from(uid) + 1_000, (sp_core::H256::zero(), 1));
 		}
 		<Emission as inferchain_primitives::NeuronLifecycle<AccountId>>::on_subnet_dissolved(NET1);

@@ -36,7 +36,10 @@ fn committed_weights_are_revealed_after_the_reveal_period() {
 		System::set_block_number(System::block_number() + 2);
 		assert_noop!(reveal(43), Error::<Test>::RevealDoesNotMatchCommit);
 		assert_ok!(reveal(42));
-		assert_eq!(Weights::<Test>::get(NET0, 0).unwrap().into_inner(), vec![(1, 7)]);
+		assert_eq!(
+			Weights::<Test>::get(NET0, 0).unwrap().pairs().collect::<Vec<_>>(),
+			vec![(1, 7)]
+		);
 		assert!(Commits::<Test>::get(NET0, VALIDATOR).is_none());
 		assert_noop!(reveal(42), Error::<Test>::NoCommit);
 	});
@@ -141,6 +144,9 @@ fn weights_below_the_subnets_version_are_refused_and_change_nothing() {
 		};
 		assert_noop!(set_with(4), Error::<Test>::WeightsVersionTooOld);
 		assert_ok!(set_with(5));
-		assert_eq!(Weights::<Test>::get(NET0, 0).unwrap().into_inner(), vec![(1, 9)]);
+		assert_eq!(
+			Weights::<Test>::get(NET0, 0).unwrap().pairs().collect::<Vec<_>>(),
+			vec![(1, 9)]
+		);
 	});
 }
