@@ -9,6 +9,7 @@
 use crate::{weights::WeightInfo, Action, Agenda, AgendaCursor, Config, Error, Pallet};
 use frame_support::{traits::Get, weights::Weight};
 use frame_system::pallet_prelude::BlockNumberFor;
+use inferchain_primitives::Slash;
 use sp_runtime::traits::{One, Saturating};
 
 /// Blocks tried, from the one asked for, before an action is refused.
@@ -87,15 +88,29 @@ impl<T: Config> Pallet<T> {
 		let finalize = T::WeightInfo::finalize();
 		match action {
 			Action::Assign(_) => assign,
-			Action::Timeout(..) => T::WeightInfo::timeout().saturating_add(assign),
+			Action::Timeout(..) => Self::timeout_weight().saturating_add(assign),
 			Action::DrawAudit(_) => T::WeightInfo::draw_audit(),
 			Action::FormCommittee(_) => T::WeightInfo::form_committee().saturating_add(finalize),
 			Action::CloseReview(_) => {
-				T::WeightInfo::close_review(T::CommitteeSize::get()).saturating_add(finalize)
+				Self::close_review_weight(T::CommitteeSize::get()).saturating_add(finalize)
 			},
 			Action::Finalize(_) => finalize,
 			Action::Prune(_) => T::WeightInfo::prune(),
 		}
+	}
+
+	/// Weight of a timeout: the benchmark's, plus what its slash of the miner may cost beyond
+	/// it ([`inferchain_primitives::Slash::slash_overhead`]).
+	pub(crate) fn timeout_weight() -> Weight {
+		T::WeightInfo::timeout().saturating_add(T::Stake::slash_overhead())
+	}
+
+	/// Weight of closing a review of `panel` members: the benchmark's, plus the slash overhead
+	/// for each member that may be penalised and for the miner.
+	pub(crate) fn close_review_weight(panel: u32) -> Weight {
+		let slashes = u64::from(panel.saturating_add(1));
+		T::WeightInfo::close_review(panel)
+			.saturating_add(T::Stake::slash_overhead().saturating_mul(slashes))
 	}
 
 	/// Blocks the oldest unfinished agenda is behind `now` (zero when none is).

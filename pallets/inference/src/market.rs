@@ -258,7 +258,7 @@ impl<T: Config> Pallet<T> {
 		});
 		request.previous_miner = Some(miner.clone());
 		Self::deposit_event(Event::MinerTimedOut { request_id, miner, penalty });
-		let weight = T::WeightInfo::timeout();
+		let weight = Self::timeout_weight();
 		if request.attempts >= T::MaxAttempts::get() {
 			Self::expire(request_id, request, now);
 			return weight;

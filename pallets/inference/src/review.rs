@@ -246,7 +246,7 @@ impl<T: Config> Pallet<T> {
 			return Self::stale_action(2, 1);
 		};
 		let panel_size = u32::try_from(review.panel.len()).unwrap_or(u32::MAX);
-		let weight = T::WeightInfo::close_review(panel_size);
+		let weight = Self::close_review_weight(panel_size);
 		let netuid = request.netuid;
 		let revealed = || review.panel.iter().filter_map(|seat| seat.verdict);
 		let agree = u32::try_from(revealed().filter(|v| v.agrees).count()).unwrap_or(u32::MAX);

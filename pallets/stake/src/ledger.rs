@@ -212,4 +212,8 @@ impl<T: Config> inferchain_primitives::NeuronLifecycle<T::AccountId> for Pallet<
 	fn on_subnet_dissolved(netuid: NetUid) {
 		SettlingSubnets::<T>::insert(netuid, ());
 	}
+
+	fn removal_overhead() -> Weight {
+		T::WeightInfo::settle()
+	}
 }

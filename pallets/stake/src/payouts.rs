@@ -212,4 +212,9 @@ impl<T: Config> Slash<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		});
 		Ok(taken)
 	}
+
+	fn slash_overhead() -> frame_support::weights::Weight {
+		use crate::weights::WeightInfo;
+		T::WeightInfo::settle()
+	}
 }

@@ -400,7 +400,8 @@ pub mod pallet {
 		/// [`Error::SubnetFullOfImmuneNeurons`], [`Error::InsufficientBalance`].
 		/// Events: [`Event::NeuronReplaced`] (when one is), [`Event::NeuronRegistered`].
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::register_neuron(T::MaxUidsLimit::get()))]
+		#[pallet::weight(T::WeightInfo::register_neuron(T::MaxUidsLimit::get())
+			.saturating_add(T::NeuronLifecycle::removal_overhead()))]
 		pub fn register_neuron(
 			origin: OriginFor<T>,
 			netuid: NetUid,
@@ -440,7 +441,8 @@ pub mod pallet {
 		/// [`Error::NotAllowedToDeregister`].
 		/// Event: [`Event::NeuronDeregistered`].
 		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::deregister_neuron(T::MaxUidsLimit::get()))]
+		#[pallet::weight(T::WeightInfo::deregister_neuron(T::MaxUidsLimit::get())
+			.saturating_add(T::NeuronLifecycle::removal_overhead()))]
 		pub fn deregister_neuron(
 			origin: OriginFor<T>,
 			netuid: NetUid,

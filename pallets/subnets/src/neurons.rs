@@ -17,6 +17,7 @@ use frame_support::{
 		fungible::Mutate,
 		tokens::{Fortitude, Precision, Preservation},
 	},
+	weights::Weight,
 };
 use frame_system::pallet_prelude::BlockNumberFor;
 use inferchain_primitives::NeuronLifecycle;
@@ -88,8 +89,10 @@ impl<T: Config> Pallet<T> {
 		let uid = match choice {
 			UidChoice::Free(uid) | UidChoice::Replace(uid) => uid,
 		};
+		let mut weight = Weight::zero();
 		if let UidChoice::Replace(uid) = choice {
 			if let Some(old) = Self::clear_neuron(netuid, uid) {
+				weight = T::NeuronLifecycle::removal_overhead();
 				Self::deposit_event(Event::NeuronReplaced { netuid, uid, hotkey: old });
 			}
 		}
@@ -107,7 +110,7 @@ impl<T: Config> Pallet<T> {
 		burn_state.registrations = burn_state.registrations.saturating_add(1);
 		Burns::<T>::insert(netuid, burn_state);
 		Self::deposit_event(Event::NeuronRegistered { netuid, uid, hotkey, coldkey, burned });
-		Ok(Some(T::WeightInfo::register_neuron(uids_in_use)).into())
+		Ok(Some(T::WeightInfo::register_neuron(uids_in_use).saturating_add(weight)).into())
 	}
 
 	/// Frees `uid` on `netuid` (see [`Pallet::deregister_neuron`]). `caller` is `None` for root.
@@ -132,7 +135,9 @@ impl<T: Config> Pallet<T> {
 		UidSlots::<T>::insert(netuid, slots);
 		Self::clear_neuron(netuid, uid);
 		Self::deposit_event(Event::NeuronDeregistered { netuid, uid, hotkey });
-		Ok(Some(T::WeightInfo::deregister_neuron(uids_in_use)).into())
+		let weight = T::WeightInfo::deregister_neuron(uids_in_use)
+			.saturating_add(T::NeuronLifecycle::removal_overhead());
+		Ok(Some(weight).into())
 	}
 
 	/// Removes the hotkey maps and endpoint of `uid` and tells `NeuronLifecycle`; the slot is

@@ -5,6 +5,7 @@ use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 use sp_runtime::DispatchError;
+use sp_runtime::Weight;
 
 /// Read access to subnets and their neurons (implemented by `pallet-subnets`).
 pub trait SubnetRegistry<AccountId> {
@@ -95,6 +96,12 @@ pub trait NeuronLifecycle<AccountId> {
 	fn on_neuron_removed(netuid: NetUid, uid: Uid, hotkey: &AccountId);
 	/// `netuid` was dissolved: all of its per-subnet state may go.
 	fn on_subnet_dissolved(netuid: NetUid);
+	/// The most [`Self::on_neuron_removed`] may cost beyond what the subnets pallet's
+	/// benchmarks measure through it: work that depends on state they cannot set up (the stake
+	/// ledger folding accrued rewards). Zero by default.
+	fn removal_overhead() -> Weight {
+		Weight::zero()
+	}
 }
 
 impl<AccountId> NeuronLifecycle<AccountId> for () {
@@ -117,6 +124,9 @@ impl<AccountId, A: NeuronLifecycle<AccountId>, B: NeuronLifecycle<AccountId>>
 	fn on_subnet_dissolved(netuid: NetUid) {
 		A::on_subnet_dissolved(netuid);
 		B::on_subnet_dissolved(netuid);
+	}
+	fn removal_overhead() -> Weight {
+		A::removal_overhead().saturating_add(B::removal_overhead())
 	}
 }
 
@@ -156,6 +166,13 @@ pub trait Slash<AccountId, Balance> {
 		amount: Balance,
 		target: SlashTarget<AccountId>,
 	) -> Result<Balance, DispatchError>;
+
+	/// The most a slash may cost beyond what its caller's benchmarks measure through it: work
+	/// that depends on state they cannot set up (the stake ledger folding accrued rewards
+	/// first). Zero by default.
+	fn slash_overhead() -> Weight {
+		Weight::zero()
+	}
 }
 
 /// Payment of rewards into a hotkey's stake (implemented by `pallet-stake`, used by emission).

@@ -115,3 +115,14 @@ fn a_dissolved_subnets_ledger_is_folded_by_on_idle_before_its_stake_can_leave() 
 		check_invariants();
 	});
 }
+
+#[test]
+fn leaving_a_uid_is_charged_the_fold_it_may_do() {
+	new_test_ext().execute_with(|| {
+		use crate::WeightInfo;
+		let fold = <() as WeightInfo>::settle();
+		let info = Subnets::deregister_neuron(RuntimeOrigin::root(), NET0, 1).unwrap();
+		assert!(info.actual_weight.is_some_and(|weight| weight.all_gte(fold)));
+		assert_eq!(<StakePallet<Test> as Slash<_, _>>::slash_overhead(), fold);
+	});
+}
