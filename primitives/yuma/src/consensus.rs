@@ -101,26 +101,12 @@ fn kappa_quantile(mut column: &mut [u64], stake: &[Q32], kappa: Q32) -> Q32 {
 	Q32::ZERO
 }
 
-/// `W̄ᵢⱼ = min(Wᵢⱼ, Cⱼ)`, dropping entries that clip to zero.
-pub fn clip(weights: &SparseMatrix, consensus: &[Q32]) -> SparseMatrix {
-	let mut clipped = weights.clone();
-	clip_in_place(&mut clipped, consensus);
-	clipped
-}
-
-/// [`clip`] in the rows themselves, when the unclipped weights are not needed afterwards (the
-/// epoch's case): no second matrix is allocated.
-pub fn clip_in_place(weights: &mut SparseMatrix, consensus: &[Q32]) {
-	for row in weights.iter_mut() {
-		row.retain_mut(|(j, w)| {
-			*w = (*w).min(consensus.get(usize::from(*j)).copied().unwrap_or_default());
-			!w.is_zero()
-		});
-	}
-}
-
-/// [`clip_in_place`], [`validator_trust`] and [`incentive`] in one pass over the entries (the
-/// epoch's case): each entry adds to its row's trust and its column's rank as it is clipped.
+/// Steps 4–6 in one pass over the entries, clipping the weights in place (the unclipped ones
+/// are not needed afterwards):
+/// - clipping: `W̄ᵢⱼ = min(Wᵢⱼ, Cⱼ)`, dropping entries that clip to zero;
+/// - validator trust: `Tᵢ = Σⱼ W̄ᵢⱼ`;
+/// - incentive: `Iⱼ = Rⱼ / Σ R` with `Rⱼ = Σᵢ Sᵢ W̄ᵢⱼ`.
+///
 /// Returns `(trust, incentive)`.
 pub fn clip_trust_incentive(
 	weights: &mut SparseMatrix,
@@ -151,23 +137,4 @@ pub fn clip_trust_incentive(
 		.collect();
 	normalize(&mut ranks);
 	(trust, ranks)
-}
-
-/// `Tᵢ = Σⱼ W̄ᵢⱼ`.
-pub fn validator_trust(clipped: &SparseMatrix) -> Vec<Q32> {
-	clipped.iter().map(|row| crate::fixed::sum(row.iter().map(|(_, w)| *w))).collect()
-}
-
-/// `Iⱼ = Rⱼ / Σ R` with `Rⱼ = Σᵢ Sᵢ W̄ᵢⱼ`.
-pub fn incentive(clipped: &SparseMatrix, stake: &[Q32]) -> Vec<Q32> {
-	let mut ranks = alloc::vec![Q32::ZERO; stake.len()];
-	for (row, s) in clipped.iter().zip(stake) {
-		for (j, w) in row {
-			if let Some(rank) = ranks.get_mut(usize::from(*j)) {
-				*rank = rank.saturating_add(s.mul_floor(*w));
-			}
-		}
-	}
-	normalize(&mut ranks);
-	ranks
 }

@@ -20,10 +20,10 @@
 //! 3. **Consensus** ([`consensus`]): `Cⱼ = max { w : Σ_{i : Wᵢⱼ ≥ w} Sᵢ ≥ κ }` — the
 //!    stake-weighted κ-quantile of column `j` (κ = ½: the stake-weighted median); zero when
 //!    less than κ of the stake weights `j` at all.
-//! 4. **Clipping** ([`clip`]): `W̄ᵢⱼ = min(Wᵢⱼ, Cⱼ)`; weight above consensus earns nothing.
+//! 4. **Clipping** ([`clip_trust_incentive`], with 5 and 6 in the same pass):
+//!    `W̄ᵢⱼ = min(Wᵢⱼ, Cⱼ)`; weight above consensus earns nothing.
 //! 5. **Validator trust**: `Tᵢ = Σⱼ W̄ᵢⱼ`.
-//! 6. **Incentive**: `Rⱼ = Σᵢ Sᵢ W̄ᵢⱼ`, `Iⱼ = Rⱼ / Σ R`. (The epoch does 4–6 in one pass over
-//!    the weights, clipping them in place: [`clip_trust_incentive`].)
+//! 6. **Incentive**: `Rⱼ = Σᵢ Sᵢ W̄ᵢⱼ`, `Iⱼ = Rⱼ / Σ R`.
 //! 7. **Bonds** ([`update_bonds`]): bonds of a UID re-registered since the last epoch are dropped
 //!    (row and column). *Absolute* (Yuma3, the default): `Bᵢⱼ ← (1−α) Bᵢⱼ + α W̄ᵢⱼ`, each in
 //!    `[0, 1]`. *Relative* (original Yuma): `ΔBᵢⱼ = Sᵢ W̄ᵢⱼ / Σₖ Sₖ W̄ₖⱼ`,
@@ -52,9 +52,7 @@ mod stake;
 mod weights;
 
 pub use bonds::update_bonds;
-pub use consensus::{
-	clip, clip_in_place, clip_trust_incentive, consensus, incentive, validator_trust,
-};
+pub use consensus::{clip_trust_incentive, consensus};
 pub use epoch::{epoch, EpochInput, EpochOutput};
 pub use fixed::Q32;
 pub use permits::top_k_permits;
