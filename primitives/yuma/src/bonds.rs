@@ -92,35 +92,29 @@ fn column_normalized(matrix: &SparseMatrix, n: usize) -> SparseMatrix {
 /// counts as zero); zero results are dropped.
 fn merge(a: &SparseRow, b: &SparseRow, f: impl Fn(Q32, Q32) -> Q32) -> SparseRow {
 	let mut out = Vec::with_capacity(a.len().max(b.len()));
-	let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());
-	loop {
-		let (j, value) = match (a.peek(), b.peek()) {
-			(Some((ja, va)), Some((jb, vb))) if ja == jb => {
-				let item = (*ja, f(*va, *vb));
-				a.next();
-				b.next();
-				item
+	let (mut x, mut y) = (0usize, 0usize);
+	while let (Some((ja, va)), Some((jb, vb))) = (a.get(x), b.get(y)) {
+		let (j, value) = match ja.cmp(jb) {
+			core::cmp::Ordering::Equal => {
+				x = x.wrapping_add(1);
+				y = y.wrapping_add(1);
+				(*ja, f(*va, *vb))
 			},
-			(Some((ja, va)), Some((jb, _))) if ja < jb => {
-				let item = (*ja, f(*va, Q32::ZERO));
-				a.next();
-				item
+			core::cmp::Ordering::Less => {
+				x = x.wrapping_add(1);
+				(*ja, f(*va, Q32::ZERO))
 			},
-			(_, Some((jb, vb))) => {
-				let item = (*jb, f(Q32::ZERO, *vb));
-				b.next();
-				item
+			core::cmp::Ordering::Greater => {
+				y = y.wrapping_add(1);
+				(*jb, f(Q32::ZERO, *vb))
 			},
-			(Some((ja, va)), None) => {
-				let item = (*ja, f(*va, Q32::ZERO));
-				a.next();
-				item
-			},
-			(None, None) => break,
 		};
 		if !value.is_zero() {
 			out.push((j, value));
 		}
 	}
+	let rest_a = a.get(x..).unwrap_or_default().iter().map(|(j, va)| (*j, f(*va, Q32::ZERO)));
+	let rest_b = b.get(y..).unwrap_or_default().iter().map(|(j, vb)| (*j, f(Q32::ZERO, *vb)));
+	out.extend(rest_a.chain(rest_b).filter(|(_, value)| !value.is_zero()));
 	out
 }

@@ -2,7 +2,7 @@
 
 use crate::{
 	fixed::{normalize, Q32},
-	SparseMatrix,
+	SparseMatrix, Uid,
 };
 use alloc::vec::Vec;
 
@@ -10,54 +10,65 @@ use alloc::vec::Vec;
 const ROW_BITS: u32 = 16;
 
 /// `Cⱼ = max { w : Σ_{i : Wᵢⱼ ≥ w} Sᵢ ≥ κ }`, zero when less than κ of the stake weights `j`.
-/// Transposes the rows into one flat column-major buffer (two passes: count, then fill;
-/// O(nnz), one allocation) of packed `weight << 16 | row` words (plain `u64`s: half the bytes
-/// of `(weight, stake)` pairs and no key extraction) and finds each column's κ-quantile by
-/// quickselect ([`kappa_quantile`]): expected O(nnz) in all, where sorting every column cost
-/// O(nnz · log validators).
+/// Rows must be sorted by column without duplicates (as [`crate::mask_weights`] makes them).
+/// The staked rows are transposed a block of columns at a time into a buffer of
+/// [`BLOCK_ENTRIES`] packed `weight << 16 | row` words (plain `u64`s: half the bytes of
+/// `(weight, stake)` pairs and no key extraction), one slot per staked row in each column, so
+/// every write lands in a cache-sized buffer (scattering all columns at once into one
+/// nnz-sized buffer missed the cache on almost every write) and no counting pass is needed;
+/// each column's κ-quantile is then found by quickselect ([`kappa_quantile`]): expected
+/// O(nnz) in all, where sorting every column cost O(nnz · log validators).
 pub fn consensus(weights: &SparseMatrix, stake: &[Q32], kappa: Q32) -> Vec<Q32> {
 	let n = stake.len();
-	let staked = || weights.iter().enumerate().zip(stake).filter(|(_, s)| !s.is_zero());
-	// Column starts: `starts[j]..starts[j + 1]` is column `j`'s slice.
-	let mut starts = alloc::vec![0usize; n.saturating_add(1)];
-	for ((_, row), _) in staked() {
-		for (j, _) in row {
-			if let Some(count) = starts.get_mut(usize::from(*j).saturating_add(1)) {
-				*count = count.saturating_add(1);
-			}
-		}
-	}
-	for j in 1..starts.len() {
-		let previous = starts.get(j.saturating_sub(1)).copied().unwrap_or(0);
-		if let Some(start) = starts.get_mut(j) {
-			*start = start.saturating_add(previous);
-		}
-	}
-	let mut next = starts.clone();
-	let mut entries = alloc::vec![0u64; starts.last().copied().unwrap_or(0)];
+	// Each staked row's entries not yet transposed, and its index.
+	let mut rows: Vec<(u16, &[(Uid, Q32)])> = weights
+		.iter()
+		.zip(stake)
+		.enumerate()
+		.filter(|(_, (_, s))| !s.is_zero())
+		.filter_map(|(i, (row, _))| Some((u16::try_from(i).ok()?, row.as_slice())))
+		.collect();
+	let height = rows.len().max(1);
+	let width = BLOCK_ENTRIES.checked_div(height).unwrap_or(1).clamp(1, n.max(1));
+	let mut entries = alloc::vec![0u64; width.saturating_mul(height)];
+	let mut lengths = alloc::vec![0usize; width];
 	// A row weight is at most one (2³²), far below the 48 bits left for it.
 	let max_weight = u64::MAX >> ROW_BITS;
-	for ((i, row), _) in staked() {
-		let Ok(i) = u16::try_from(i) else { continue };
-		for (j, w) in row {
-			if let Some(slot) = next.get_mut(usize::from(*j)) {
-				if let Some(entry) = entries.get_mut(*slot) {
-					*entry = (w.0.min(max_weight) << ROW_BITS) | u64::from(i);
+	let mut consensus = Vec::with_capacity(n);
+	for first in (0..n).step_by(width) {
+		lengths.fill(0);
+		for (i, rest) in rows.iter_mut() {
+			let mut taken = 0usize;
+			for (j, w) in rest.iter() {
+				let Some(column) =
+					usize::from(*j).checked_sub(first).filter(|column| *column < width)
+				else {
+					break;
+				};
+				if let Some(length) = lengths.get_mut(column) {
+					let slot = column.saturating_mul(height).saturating_add(*length);
+					if let Some(entry) = entries.get_mut(slot).filter(|_| *length < height) {
+						*entry = (w.0.min(max_weight) << ROW_BITS) | u64::from(*i);
+						*length = length.saturating_add(1);
+					}
 				}
-				*slot = slot.saturating_add(1);
+				taken = taken.saturating_add(1);
 			}
+			*rest = rest.get(taken..).unwrap_or_default();
 		}
+		let columns = entries.chunks_mut(height).zip(&lengths).take(n.saturating_sub(first));
+		consensus.extend(columns.map(|(column, length)| {
+			column
+				.get_mut(..*length)
+				.map_or(Q32::ZERO, |column| kappa_quantile(column, stake, kappa))
+		}));
 	}
-	starts
-		.windows(2)
-		.map(|bounds| match bounds {
-			[start, end] => entries
-				.get_mut(*start..*end)
-				.map_or(Q32::ZERO, |column| kappa_quantile(column, stake, kappa)),
-			_ => Q32::ZERO,
-		})
-		.collect()
+	consensus
 }
+
+/// Entries of a transposition block: 128 KiB of packed words, which stay in cache while a
+/// block is filled.
+const BLOCK_ENTRIES: usize = 16 * 1024;
 
 /// Columns this short are sorted and walked; longer ones are split by quickselect first.
 const SORTED_COLUMN: usize = 32;

@@ -19,31 +19,47 @@ pub fn mask_weights(
 	stake: &[Q32],
 ) -> SparseMatrix {
 	let n = stake.len();
+	// Usually every UID registered before any row was set: then no entry needs the check.
+	let latest_registration = registered_at.iter().take(n).copied().max().unwrap_or(0);
 	(0..n)
 		.map(|i| {
 			let has_stake = stake.get(i).is_some_and(|s| !s.is_zero());
-			let row = weights.get(i).filter(|_| has_stake);
+			let Some(row) = weights.get(i).filter(|_| has_stake) else { return Vec::new() };
 			let set_at_i = set_at.get(i).copied().unwrap_or(0);
-			let submitted = row.map_or(0, Vec::len);
-			let kept = || {
-				row.into_iter().flatten().copied().filter(|(j, w)| {
-					let j = usize::from(*j);
-					*w > 0
-						&& j != i && j < n && registered_at.get(j).is_some_and(|at| *at <= set_at_i)
-				})
+			let all_registered = latest_registration <= set_at_i;
+			let kept = |j: Uid, w: u16| {
+				let j = usize::from(j);
+				w > 0
+					&& j != i && j < n
+					&& (all_registered || registered_at.get(j).is_some_and(|at| *at <= set_at_i))
 			};
-			// Two passes over the submission (the total, then the scaled entries) rather than
-			// a copy of the kept entries.
-			let total = kept().fold(0u64, |sum, (_, w)| sum.saturating_add(u64::from(w)));
-			let scale = WeightScale::new(total);
-			let normalised = kept().map(|(j, w)| (j, scale.apply(w)));
-			let mut row: Vec<(Uid, Q32)> =
-				crate::collect_within(submitted, normalised.filter(|(_, w)| !w.is_zero()));
-			if !row.is_sorted_by_key(|(j, _)| *j) {
-				row.sort_unstable_by_key(|(j, _)| *j);
+			// Two passes over the submission (the total and whether its columns ascend, then
+			// the scaled entries) rather than a copy of the kept entries.
+			let mut total = 0u64;
+			let mut ascending = true;
+			let mut previous = None;
+			for &(j, w) in row {
+				if kept(j, w) {
+					total = total.saturating_add(u64::from(w));
+					ascending &= previous < Some(j);
+					previous = Some(j);
+				}
 			}
-			row.dedup_by_key(|(j, _)| *j);
-			row
+			let scale = WeightScale::new(total);
+			let mut normalised = Vec::with_capacity(row.len());
+			for &(j, w) in row {
+				if kept(j, w) {
+					let w = scale.apply(w);
+					if !w.is_zero() {
+						normalised.push((j, w));
+					}
+				}
+			}
+			if !ascending {
+				normalised.sort_unstable_by_key(|(j, _)| *j);
+				normalised.dedup_by_key(|(j, _)| *j);
+			}
+			normalised
 		})
 		.collect()
 }
