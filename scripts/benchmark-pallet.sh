@@ -5,6 +5,10 @@
 #   EXTRINSICS=epoch,yuma OUTPUT=/tmp/emission.rs STEPS=3 REPEAT=2 scripts/benchmark-pallet.sh emission
 #                                              # some benchmarks only, weights.rs left alone
 # Installs frame-omni-bencher once (a long build) under ~/.cache/inferchain/tools.
+# Proof recording is off while timing: Inferchain is a solo chain (Aura + GRANDPA) whose blocks
+# have no proof-size limit (`RuntimeBlockWeights`: u64::MAX), so its blocks are never executed
+# with a recorder, and frame-omni-bencher's own help says such chains should time without it.
+# Proof sizes in weights.rs still come from each item's MaxEncodedLen.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -25,6 +29,7 @@ runtime="$CARGO_TARGET_DIR/debug/wbuild/inferchain-runtime/inferchain_runtime.wa
 	--genesis-builder-preset development \
 	--pallet "pallet_$name" --extrinsic "${EXTRINSICS:-*}" \
 	--steps "${STEPS:-50}" --repeat "${REPEAT:-20}" \
+	--disable-proof-recording \
 	--template scripts/weight-template.hbs \
 	--output "${OUTPUT:-pallets/$name/src/weights.rs}"
 echo "wrote ${OUTPUT:-pallets/$name/src/weights.rs}"

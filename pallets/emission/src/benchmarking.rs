@@ -172,7 +172,7 @@ mod benchmarks {
 	/// shows how much of `epoch(n)` is the math, in Wasm.
 	#[benchmark]
 	fn yuma(n: Linear<2, { T::MaxUids::get() }>) -> Result<(), BenchmarkError> {
-		use inferchain_yuma::{epoch, BondsMode, EpochInput, SparseMatrix, Q32};
+		use inferchain_yuma::{epoch, BondRow, BondsMode, EpochInput, Q32};
 		let validators = (n / 2).min(256);
 		let count = n as usize;
 		let weights: Vec<Vec<(Uid, u16)>> = (0..n)
@@ -204,7 +204,7 @@ mod benchmarks {
 			bonds_alpha: Q32::from_parts_per_billion(100_000_000),
 			bonds_mode: BondsMode::Absolute,
 		};
-		let empty: SparseMatrix = vec![Vec::new(); count];
+		let empty = vec![BondRow::default(); count];
 		let bonds = epoch(&input(&empty)).bonds;
 		let output;
 

@@ -14,7 +14,7 @@ use inferchain_primitives::{
 	EpochParams, NeuronLifecycle, StakeInfo, StakeRewards, SubnetRegistry,
 };
 use inferchain_yuma::{
-	epoch, split_emission, top_k_permits, BondsMode, EpochInput, SparseMatrix, Q32,
+	epoch, split_emission, top_k_permits, BondRow, BondsMode, EpochInput, EpochOutput, Q32,
 };
 use sp_runtime::traits::{SaturatedConversion, Saturating, UniqueSaturatedInto, Zero};
 
@@ -67,36 +67,41 @@ impl<T: Config> Pallet<T> {
 					.unwrap_or_default()
 			})
 			.collect();
-		let bonds: SparseMatrix = uids
+		// Stored bond rows are the math's rows: no conversion either way.
+		let bonds: Vec<BondRow> = uids
 			.clone()
 			.map(|uid| {
 				permitted(uid)
 					.then(|| Bonds::<T>::get(netuid, uid))
 					.flatten()
-					.map(|row| row.pairs().map(|(j, b)| (j, Q32(u64::from(b)))).collect())
+					.map(|row| BondRow {
+						uids: row.uids.into_inner(),
+						values: row.values.into_inner(),
+					})
 					.unwrap_or_default()
 			})
 			.collect();
 		let last_epoch: u64 =
 			LastEpoch::<T>::get(netuid).map_or(0, UniqueSaturatedInto::unique_saturated_into);
-		let output = epoch(&EpochInput {
-			stake: &stake,
-			active: &active,
-			permit: &permits,
-			registered_at: &registered_at,
-			weights: &weights,
-			weights_set_at: &set_at,
-			bonds: &bonds,
-			last_epoch,
-			kappa: Q32::from_parts_per_billion(params.kappa_parts),
-			bonds_alpha: Q32::from_parts_per_billion(params.bonds_alpha_parts),
-			bonds_mode: if params.relative_bonds {
-				BondsMode::Relative
-			} else {
-				BondsMode::Absolute
-			},
-		});
-		for ((uid, row), previous) in uids.clone().zip(&output.bonds).zip(&bonds) {
+		let EpochOutput { stake: active_stake, incentive, dividends, bonds: new_bonds, .. } =
+			epoch(&EpochInput {
+				stake: &stake,
+				active: &active,
+				permit: &permits,
+				registered_at: &registered_at,
+				weights: &weights,
+				weights_set_at: &set_at,
+				bonds: &bonds,
+				last_epoch,
+				kappa: Q32::from_parts_per_billion(params.kappa_parts),
+				bonds_alpha: Q32::from_parts_per_billion(params.bonds_alpha_parts),
+				bonds_mode: if params.relative_bonds {
+					BondsMode::Relative
+				} else {
+					BondsMode::Absolute
+				},
+			});
+		for ((uid, row), previous) in uids.clone().zip(new_bonds).zip(&bonds) {
 			if row.is_empty() {
 				// Most UIDs are miners and never hold bonds: skip their (costly) writes. Only
 				// validators hold bonds, so a validator losing its permit loses them.
@@ -106,13 +111,11 @@ impl<T: Config> Pallet<T> {
 					Bonds::<T>::remove(netuid, uid);
 				}
 			} else {
-				Bonds::<T>::insert(
-					netuid,
-					uid,
-					BondsOf::<T>::from_pairs(
-						row.iter().map(|(j, b)| (*j, u32::try_from(b.0).unwrap_or(u32::MAX))),
-					),
-				);
+				let stored = BondsOf::<T> {
+					uids: BoundedVec::truncate_from(row.uids),
+					values: BoundedVec::truncate_from(row.values),
+				};
+				Bonds::<T>::insert(netuid, uid, stored);
 			}
 		}
 
@@ -131,9 +134,9 @@ impl<T: Config> Pallet<T> {
 		let split = split_emission(
 			rest.saturated_into(),
 			Q32::from_parts_per_billion(T::MinerShare::get().deconstruct()),
-			&output.incentive,
-			&output.dividends,
-			&output.stake,
+			&incentive,
+			&dividends,
+			&active_stake,
 		);
 		// One batch: a single transfer of the total into the stake pallet, accrued per UID in
 		// its ledger (a read and a write per page of UIDs).

@@ -7,7 +7,7 @@ use crate::{
 	split::dividends,
 	stake::active_stake,
 	weights::mask_weights,
-	BondsMode, SparseMatrix, Uid,
+	BondMatrix, BondRow, BondsMode, Uid,
 };
 use alloc::vec::Vec;
 
@@ -27,7 +27,7 @@ pub struct EpochInput<'a> {
 	/// Block each UID's weights were submitted in.
 	pub weights_set_at: &'a [u64],
 	/// Bonds after the previous epoch.
-	pub bonds: &'a SparseMatrix,
+	pub bonds: &'a [BondRow],
 	/// Block of the previous epoch.
 	pub last_epoch: u64,
 	/// Consensus quantile κ.
@@ -52,7 +52,7 @@ pub struct EpochOutput {
 	/// Dividends `D` (sums to one, or all zero).
 	pub dividends: Vec<Q32>,
 	/// The new bonds.
-	pub bonds: SparseMatrix,
+	pub bonds: BondMatrix,
 }
 
 /// Runs steps 1–8 of the crate docs.

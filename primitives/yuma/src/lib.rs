@@ -51,7 +51,7 @@ mod split;
 mod stake;
 mod weights;
 
-pub use bonds::update_bonds;
+pub use bonds::{update_bonds, BondMatrix, BondRow};
 pub use consensus::{clip_trust_incentive, consensus};
 pub use epoch::{epoch, EpochInput, EpochOutput};
 pub use fixed::Q32;

@@ -2,23 +2,18 @@
 
 use crate::{
 	fixed::{normalize, sum, Q32},
-	BondsMode, SparseMatrix,
+	BondRow, BondsMode,
 };
 use alloc::vec::Vec;
 
 /// Absolute: `Dᵢ ∝ Sᵢ Σⱼ Bᵢⱼ Iⱼ`; relative: `Dᵢ ∝ Σⱼ Bᵢⱼ Iⱼ`; normalised to one.
-pub fn dividends(
-	bonds: &SparseMatrix,
-	incentive: &[Q32],
-	stake: &[Q32],
-	mode: BondsMode,
-) -> Vec<Q32> {
+pub fn dividends(bonds: &[BondRow], incentive: &[Q32], stake: &[Q32], mode: BondsMode) -> Vec<Q32> {
 	let mut dividends: Vec<Q32> = bonds
 		.iter()
 		.zip(stake)
 		.map(|(row, s)| {
-			let earned = sum(row.iter().map(|(j, b)| {
-				b.mul_floor(incentive.get(usize::from(*j)).copied().unwrap_or_default())
+			let earned = sum(row.pairs().map(|(j, b)| {
+				b.mul_floor(incentive.get(usize::from(j)).copied().unwrap_or_default())
 			}));
 			match mode {
 				BondsMode::Absolute => s.mul_floor(earned),

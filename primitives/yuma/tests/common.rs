@@ -4,7 +4,7 @@
 // The dense reference reads like the formulas: index loops over n × n matrices.
 #![allow(clippy::needless_range_loop, clippy::unnecessary_sort_by)]
 
-use inferchain_yuma::{BondsMode, EpochInput, EpochOutput, SparseMatrix, Uid, Q32};
+use inferchain_yuma::{BondRow, BondsMode, EpochInput, EpochOutput, Uid, Q32};
 
 /// Owned inputs for one epoch.
 #[derive(Clone, Debug)]
@@ -15,7 +15,7 @@ pub struct Case {
 	pub registered_at: Vec<u64>,
 	pub weights: Vec<Vec<(Uid, u16)>>,
 	pub weights_set_at: Vec<u64>,
-	pub bonds: SparseMatrix,
+	pub bonds: Vec<BondRow>,
 	pub last_epoch: u64,
 	pub kappa: Q32,
 	pub bonds_alpha: Q32,
@@ -33,7 +33,7 @@ impl Case {
 			registered_at: vec![0; n],
 			weights: vec![Vec::new(); n],
 			weights_set_at: vec![1; n],
-			bonds: vec![Vec::new(); n],
+			bonds: vec![BondRow::default(); n],
 			last_epoch: 0,
 			kappa: Q32::from_ratio(1, 2),
 			bonds_alpha: Q32::from_ratio(1, 10),
@@ -151,9 +151,9 @@ pub fn dense_epoch(case: &Case) -> EpochOutput {
 	let fresh = |u: usize| case.registered_at[u] > case.last_epoch;
 	let mut previous = vec![vec![Q32::ZERO; n]; n];
 	for (i, row) in case.bonds.iter().enumerate() {
-		for (j, b) in row {
-			if !fresh(i) && !fresh(*j as usize) {
-				previous[i][*j as usize] = *b;
+		for (j, b) in row.pairs() {
+			if !fresh(i) && !fresh(j as usize) {
+				previous[i][j as usize] = b;
 			}
 		}
 	}
@@ -186,6 +186,12 @@ pub fn dense_epoch(case: &Case) -> EpochOutput {
 	if case.bonds_mode == BondsMode::Relative {
 		column_normalize(&mut bonds);
 	}
+	// Bonds are kept as 32-bit fractions: one becomes the largest fraction below it.
+	for row in bonds.iter_mut() {
+		for b in row.iter_mut() {
+			*b = (*b).min(Q32(u64::from(u32::MAX)));
+		}
+	}
 	let mut dividends: Vec<Q32> = (0..n)
 		.map(|i| {
 			let earned = (0..n)
@@ -200,11 +206,9 @@ pub fn dense_epoch(case: &Case) -> EpochOutput {
 	let sparse_bonds = bonds
 		.iter()
 		.map(|row| {
-			row.iter()
-				.enumerate()
-				.filter(|(_, b)| !b.is_zero())
-				.map(|(j, b)| (j as Uid, *b))
-				.collect()
+			BondRow::from_pairs(
+				row.iter().enumerate().filter(|(_, b)| !b.is_zero()).map(|(j, b)| (j as Uid, *b)),
+			)
 		})
 		.collect();
 	EpochOutput {
@@ -215,4 +219,9 @@ pub fn dense_epoch(case: &Case) -> EpochOutput {
 		dividends,
 		bonds: sparse_bonds,
 	}
+}
+
+/// Validator `i`'s bond on `j` in `out`, as a float (zero when it holds none).
+pub fn bond(out: &EpochOutput, i: usize, j: Uid) -> f64 {
+	out.bonds[i].pairs().find(|(c, _)| *c == j).map_or(0.0, |(_, b)| f(b))
 }

@@ -5,7 +5,7 @@
 mod common;
 
 use common::{dense_epoch, Case};
-use inferchain_yuma::{fixed::WeightScale, split_emission, BondsMode, Q32};
+use inferchain_yuma::{fixed::WeightScale, split_emission, BondRow, BondsMode, Q32};
 use proptest::prelude::*;
 
 /// Random subnets of up to 12 UIDs: random stake, permits, activity, registration blocks,
@@ -48,10 +48,9 @@ fn case() -> impl Strategy<Value = Case> {
 					bonds: bonds
 						.into_iter()
 						.map(|row| {
-							row.into_iter()
-								.filter(|(_, b)| *b > 0)
-								.map(|(j, b)| (j, Q32(b)))
-								.collect()
+							BondRow::from_pairs(
+								row.into_iter().filter(|(_, b)| *b > 0).map(|(j, b)| (j, Q32(b))),
+							)
 						})
 						.collect(),
 					last_epoch: last,
@@ -138,9 +137,9 @@ proptest! {
 			permuted.registered_at[p] = case.registered_at[i];
 			permuted.weights_set_at[p] = case.weights_set_at[i];
 			permuted.weights[p] = case.weights[i].iter().map(|(j, w)| (map(*j), *w)).collect();
-			let mut bonds: Vec<_> = case.bonds[i].iter().map(|(j, b)| (map(*j), *b)).collect();
+			let mut bonds: Vec<_> = case.bonds[i].pairs().map(|(j, b)| (map(j), b)).collect();
 			bonds.sort_by_key(|(j, _)| *j);
-			permuted.bonds[p] = bonds;
+			permuted.bonds[p] = BondRow::from_pairs(bonds);
 		}
 		let (out, out_p) = (case.run(), permuted.run());
 		for (i, &p) in perm.iter().enumerate() {
@@ -170,7 +169,7 @@ proptest! {
 		let n = case.stake.len();
 		let (outlier, lonely) = (0usize, (n - 1) as u16);
 		case.kappa = Q32::from_ratio(1, 2);
-		case.bonds = vec![Vec::new(); n];
+		case.bonds = vec![BondRow::default(); n];
 		case.bonds_mode = BondsMode::Absolute;
 		case.permit[outlier] = true;
 		case.active[outlier] = true;

@@ -4,8 +4,8 @@
 
 mod common;
 
-use common::{assert_close, f, Case};
-use inferchain_yuma::{split_emission, BondsMode, Q32};
+use common::{assert_close, bond, dense_epoch, Case};
+use inferchain_yuma::{split_emission, BondRow, BondsMode, Q32};
 
 #[test]
 fn one_validator_two_miners() {
@@ -17,8 +17,8 @@ fn one_validator_two_miners() {
 	assert_close(&out.incentive, &[0.0, 0.75, 0.25]);
 	// Fresh bonds: α × clipped weight.
 	assert_eq!(out.bonds[0].len(), 2);
-	assert!((f(out.bonds[0][0].1) - 0.075).abs() < 1e-8);
-	assert!((f(out.bonds[0][1].1) - 0.025).abs() < 1e-8);
+	assert!((bond(&out, 0, 1) - 0.075).abs() < 1e-8);
+	assert!((bond(&out, 0, 2) - 0.025).abs() < 1e-8);
 	assert_close(&out.dividends, &[1.0, 0.0, 0.0]);
 
 	let split =
@@ -107,7 +107,7 @@ fn self_weights_are_ignored() {
 #[test]
 fn a_new_registration_inherits_no_bonds_and_earlier_weights_do_not_count() {
 	let mut case = Case::new(3).validator(0, 10, &[(1, 1), (2, 1)]);
-	case.bonds[0] = vec![(1, Q32::from_ratio(1, 2)), (2, Q32::from_ratio(1, 2))];
+	case.bonds[0] = BondRow::from_pairs([(1, Q32::from_ratio(1, 2)), (2, Q32::from_ratio(1, 2))]);
 	case.last_epoch = 5;
 	case.weights_set_at[0] = 8;
 	// UID 2 was replaced at block 10, after the validator last set weights.
@@ -116,7 +116,7 @@ fn a_new_registration_inherits_no_bonds_and_earlier_weights_do_not_count() {
 	assert_close(&out.incentive, &[0.0, 1.0, 0.0]);
 	assert_eq!(out.bonds[0].len(), 1, "only UID 1's bond survives");
 	// (1 − α) · ½ + α · 1 = 0.55.
-	assert!((f(out.bonds[0][0].1) - 0.55).abs() < 1e-8);
+	assert!((bond(&out, 0, 1) - 0.55).abs() < 1e-8);
 }
 
 #[test]
@@ -125,9 +125,7 @@ fn relative_bonds_are_shares_of_each_miners_column() {
 		Case::new(4).validator(0, 75, &[(2, 1), (3, 1)]).validator(1, 25, &[(2, 1), (3, 1)]);
 	case.bonds_mode = BondsMode::Relative;
 	let out = case.run();
-	let bond =
-		|i: usize, j: u16| out.bonds[i].iter().find(|(c, _)| *c == j).map_or(0.0, |(_, b)| f(*b));
-	assert!((bond(0, 2) - 0.75).abs() < 1e-8 && (bond(1, 2) - 0.25).abs() < 1e-8);
+	assert!((bond(&out, 0, 2) - 0.75).abs() < 1e-8 && (bond(&out, 1, 2) - 0.25).abs() < 1e-8);
 	assert_close(&out.dividends, &[0.75, 0.25, 0.0, 0.0]);
 }
 
@@ -144,4 +142,27 @@ fn the_emission_split_pays_exactly_the_emission() {
 	let paid: u128 = split.miners.iter().chain(&split.validators).sum();
 	assert_eq!(paid + split.unpaid, 1_000_001);
 	assert!(split.unpaid <= 3, "only rounding is unpaid: {}", split.unpaid);
+}
+
+#[test]
+fn a_bond_of_one_is_kept_as_the_largest_32_bit_fraction() {
+	// α = 1 and a single weight: the new bond is the whole clipped weight, one.
+	let mut case = Case::new(2).validator(0, 10, &[(1, 1)]);
+	case.bonds_alpha = Q32::ONE;
+	let out = case.run();
+	assert_eq!(out.bonds[0], BondRow { uids: vec![1], values: vec![u32::MAX] });
+	assert_eq!(out.bonds[0].pairs().collect::<Vec<_>>(), vec![(1, Q32(u64::from(u32::MAX)))]);
+	assert!(out.bonds[1].is_empty());
+}
+
+#[test]
+fn a_bond_that_decays_to_zero_is_dropped_when_the_columns_stay_the_same() {
+	// α = 2⁻³²: a bond of 2⁻³² decays to zero and the new weight adds nothing; the row's
+	// columns are the weights' columns (the steady state), and the zero is still dropped.
+	let mut case = Case::new(3).validator(0, 10, &[(1, 1), (2, 1)]);
+	case.bonds[0] = BondRow { uids: vec![1, 2], values: vec![1, 1 << 31] };
+	case.bonds_alpha = Q32(1);
+	let out = case.run();
+	assert_eq!(out.bonds[0].uids, vec![2]);
+	assert_eq!(out.bonds, dense_epoch(&case).bonds);
 }
