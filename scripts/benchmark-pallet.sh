@@ -4,6 +4,8 @@
 #   STEPS=20 REPEAT=10 scripts/benchmark-pallet.sh subnets   # fewer samples (default 50 × 20)
 #   EXTRINSICS=epoch,yuma OUTPUT=/tmp/emission.rs STEPS=3 REPEAT=2 scripts/benchmark-pallet.sh emission
 #                                              # some benchmarks only, weights.rs left alone
+#   EXTRINSICS=epoch,yuma LOW=4096 HIGH=4096 STEPS=2 REPEAT=10 OUTPUT=/tmp/emission.rs \
+#     scripts/benchmark-pallet.sh emission     # only the largest component value (quick check)
 # Installs frame-omni-bencher once (a long build) under ~/.cache/inferchain/tools.
 # Proof recording is off while timing: Inferchain is a solo chain (Aura + GRANDPA) whose blocks
 # have no proof-size limit (`RuntimeBlockWeights`: u64::MAX), so its blocks are never executed
@@ -30,6 +32,7 @@ runtime="$CARGO_TARGET_DIR/debug/wbuild/inferchain-runtime/inferchain_runtime.wa
 	--pallet "pallet_$name" --extrinsic "${EXTRINSICS:-*}" \
 	--steps "${STEPS:-50}" --repeat "${REPEAT:-20}" \
 	--disable-proof-recording \
+	${LOW:+--low "$LOW"} ${HIGH:+--high "$HIGH"} \
 	--template scripts/weight-template.hbs \
 	--output "${OUTPUT:-pallets/$name/src/weights.rs}"
 echo "wrote ${OUTPUT:-pallets/$name/src/weights.rs}"

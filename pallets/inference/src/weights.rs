@@ -23,6 +23,7 @@
 //! 20
 //! --repeat
 //! 5
+//! --disable-proof-recording
 //! --template
 //! scripts/weight-template.hbs
 //! --output
@@ -67,8 +68,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	fn register_model() -> Weight {
 		// Proof size: measured `6`, estimated `3624`.
-		// Minimum execution time: 50_735_000 picoseconds.
-		Weight::from_parts(53_369_000, 3624)
+		// Minimum execution time: 47_341_000 picoseconds.
+		Weight::from_parts(49_343_000, 3624)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -78,8 +79,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Markets` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
 	fn set_market_params() -> Weight {
 		// Proof size: measured `349`, estimated `3527`.
-		// Minimum execution time: 13_941_000 picoseconds.
-		Weight::from_parts(16_825_000, 3527)
+		// Minimum execution time: 11_436_000 picoseconds.
+		Weight::from_parts(12_629_000, 3527)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -104,9 +105,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `i` is `[1, 2048]`.
 	fn submit_request(i: u32, ) -> Weight {
 		// Proof size: measured `696`, estimated `13719`.
-		// Minimum execution time: 75_261_000 picoseconds.
-		Weight::from_parts(80_348_063, 13719)
-			.saturating_add(Weight::from_parts(1_307, 0).saturating_mul(i.into()))
+		// Minimum execution time: 67_130_000 picoseconds.
+		Weight::from_parts(71_238_851, 13719)
+			.saturating_add(Weight::from_parts(996, 0).saturating_mul(i.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -117,9 +118,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `o` is `[1, 4096]`.
 	fn submit_result(o: u32, ) -> Weight {
 		// Proof size: measured `2329`, estimated `26448`.
-		// Minimum execution time: 26_960_000 picoseconds.
-		Weight::from_parts(32_002_728, 26448)
-			.saturating_add(Weight::from_parts(63_276, 0).saturating_mul(o.into()))
+		// Minimum execution time: 22_814_000 picoseconds.
+		Weight::from_parts(27_421_205, 26448)
+			.saturating_add(Weight::from_parts(62_343, 0).saturating_mul(o.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -127,8 +128,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Reviews` (`max_values`: None, `max_size`: Some(569), added: 3044, mode: `MaxEncodedLen`)
 	fn commit_verdict() -> Weight {
 		// Proof size: measured `406`, estimated `4034`.
-		// Minimum execution time: 17_506_000 picoseconds.
-		Weight::from_parts(22_504_000, 4034)
+		// Minimum execution time: 13_981_000 picoseconds.
+		Weight::from_parts(15_903_000, 4034)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -136,8 +137,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Reviews` (`max_values`: None, `max_size`: Some(569), added: 3044, mode: `MaxEncodedLen`)
 	fn reveal_verdict() -> Weight {
 		// Proof size: measured `566`, estimated `4034`.
-		// Minimum execution time: 19_539_000 picoseconds.
-		Weight::from_parts(23_095_000, 4034)
+		// Minimum execution time: 16_034_000 picoseconds.
+		Weight::from_parts(21_912_000, 4034)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -157,8 +158,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Reviews` (`max_values`: None, `max_size`: Some(569), added: 3044, mode: `MaxEncodedLen`)
 	fn challenge() -> Weight {
 		// Proof size: measured `19672`, estimated `22159`.
-		// Minimum execution time: 94_330_000 picoseconds.
-		Weight::from_parts(101_460_000, 22159)
+		// Minimum execution time: 84_786_000 picoseconds.
+		Weight::from_parts(112_107_000, 22159)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -179,9 +180,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `u` is `[2, 4096]`.
 	fn assign(u: u32, ) -> Weight {
 		// Proof size: measured `3592`, estimated `60821`.
-		// Minimum execution time: 39_709_000 picoseconds.
-		Weight::from_parts(98_587_332, 60821)
-			.saturating_add(Weight::from_parts(40_252, 0).saturating_mul(u.into()))
+		// Minimum execution time: 33_770_000 picoseconds.
+		Weight::from_parts(82_119_474, 60821)
+			.saturating_add(Weight::from_parts(37_834, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -207,8 +208,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(10254), added: 12729, mode: `MaxEncodedLen`)
 	fn timeout() -> Weight {
 		// Proof size: measured `3488`, estimated `22159`.
-		// Minimum execution time: 122_943_000 picoseconds.
-		Weight::from_parts(130_313_000, 22159)
+		// Minimum execution time: 107_730_000 picoseconds.
+		Weight::from_parts(114_009_000, 22159)
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -232,8 +233,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Reviews` (`max_values`: None, `max_size`: Some(569), added: 3044, mode: `MaxEncodedLen`)
 	fn draw_audit() -> Weight {
 		// Proof size: measured `19295`, estimated `22159`.
-		// Minimum execution time: 56_984_000 picoseconds.
-		Weight::from_parts(65_797_000, 22159)
+		// Minimum execution time: 49_073_000 picoseconds.
+		Weight::from_parts(55_292_000, 22159)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -253,8 +254,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::ExposedUntil` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
 	fn form_committee() -> Weight {
 		// Proof size: measured `19458`, estimated `22159`.
-		// Minimum execution time: 66_038_000 picoseconds.
-		Weight::from_parts(72_748_000, 22159)
+		// Minimum execution time: 55_452_000 picoseconds.
+		Weight::from_parts(62_162_000, 22159)
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -283,14 +284,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `c` is `[1, 5]`.
 	fn close_review(c: u32, ) -> Weight {
 		// Proof size: measured `20066`, estimated `22159`.
-		// Minimum execution time: 232_275_000 picoseconds.
-		Weight::from_parts(212_917_555, 22159)
-			.saturating_add(Weight::from_parts(22_626_030, 0).saturating_mul(c.into()))
+		// Minimum execution time: 213_337_000 picoseconds.
+		Weight::from_parts(195_691_211, 22159)
+			.saturating_add(Weight::from_parts(21_160_073, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 1154).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 1149).saturating_mul(c.into()))
 	}
 	/// Storage: `Inference::Requests` (r:1 w:1)
 	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18694), added: 21169, mode: `MaxEncodedLen`)
@@ -304,8 +305,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(10254), added: 12729, mode: `MaxEncodedLen`)
 	fn finalize() -> Weight {
 		// Proof size: measured `19123`, estimated `22159`.
-		// Minimum execution time: 95_822_000 picoseconds.
-		Weight::from_parts(101_450_000, 22159)
+		// Minimum execution time: 87_730_000 picoseconds.
+		Weight::from_parts(91_446_000, 22159)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -315,8 +316,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::ExposedUntil` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
 	fn prune() -> Weight {
 		// Proof size: measured `18930`, estimated `22159`.
-		// Minimum execution time: 32_168_000 picoseconds.
-		Weight::from_parts(36_134_000, 22159)
+		// Minimum execution time: 27_531_000 picoseconds.
+		Weight::from_parts(29_724_000, 22159)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -325,79 +326,79 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights priced with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_model() -> Weight {
-		Weight::from_parts(53_369_000, 3624)
+		Weight::from_parts(49_343_000, 3624)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn set_market_params() -> Weight {
-		Weight::from_parts(16_825_000, 3527)
+		Weight::from_parts(12_629_000, 3527)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn submit_request(i: u32, ) -> Weight {
-		Weight::from_parts(80_348_063, 13719)
-			.saturating_add(Weight::from_parts(1_307, 0).saturating_mul(i.into()))
+		Weight::from_parts(71_238_851, 13719)
+			.saturating_add(Weight::from_parts(996, 0).saturating_mul(i.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn submit_result(o: u32, ) -> Weight {
-		Weight::from_parts(32_002_728, 26448)
-			.saturating_add(Weight::from_parts(63_276, 0).saturating_mul(o.into()))
+		Weight::from_parts(27_421_205, 26448)
+			.saturating_add(Weight::from_parts(62_343, 0).saturating_mul(o.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn commit_verdict() -> Weight {
-		Weight::from_parts(22_504_000, 4034)
+		Weight::from_parts(15_903_000, 4034)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn reveal_verdict() -> Weight {
-		Weight::from_parts(23_095_000, 4034)
+		Weight::from_parts(21_912_000, 4034)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn challenge() -> Weight {
-		Weight::from_parts(101_460_000, 22159)
+		Weight::from_parts(112_107_000, 22159)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn assign(u: u32, ) -> Weight {
-		Weight::from_parts(98_587_332, 60821)
-			.saturating_add(Weight::from_parts(40_252, 0).saturating_mul(u.into()))
+		Weight::from_parts(82_119_474, 60821)
+			.saturating_add(Weight::from_parts(37_834, 0).saturating_mul(u.into()))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn timeout() -> Weight {
-		Weight::from_parts(130_313_000, 22159)
+		Weight::from_parts(114_009_000, 22159)
 			.saturating_add(RocksDbWeight::get().reads(11_u64))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 	fn draw_audit() -> Weight {
-		Weight::from_parts(65_797_000, 22159)
+		Weight::from_parts(55_292_000, 22159)
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn form_committee() -> Weight {
-		Weight::from_parts(72_748_000, 22159)
+		Weight::from_parts(62_162_000, 22159)
 			.saturating_add(RocksDbWeight::get().reads(11_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn close_review(c: u32, ) -> Weight {
-		Weight::from_parts(212_917_555, 22159)
-			.saturating_add(Weight::from_parts(22_626_030, 0).saturating_mul(c.into()))
+		Weight::from_parts(195_691_211, 22159)
+			.saturating_add(Weight::from_parts(21_160_073, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(12_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 1154).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 1149).saturating_mul(c.into()))
 	}
 	fn finalize() -> Weight {
-		Weight::from_parts(101_450_000, 22159)
+		Weight::from_parts(91_446_000, 22159)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn prune() -> Weight {
-		Weight::from_parts(36_134_000, 22159)
+		Weight::from_parts(29_724_000, 22159)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}

@@ -42,16 +42,15 @@ impl<T: Config> Pallet<T> {
 		Self::store_page(netuid, page, entries);
 	}
 
-	/// `hotkey` left `uid` on `netuid`: what it accrued goes into its pool, then its entry goes.
+	/// `hotkey` left `uid` on `netuid`: what it accrued goes into its pool, then its entry goes
+	/// (one read and one write of the page).
 	pub(crate) fn ledger_unregister(netuid: NetUid, uid: Uid, hotkey: &T::AccountId) {
-		Self::settle_uid(netuid, uid, hotkey);
 		let (page, slot) = locate(uid);
 		let mut entries = Ledger::<T>::get(netuid, page).into_inner();
 		let Some(place) = entries.get_mut(slot) else { return };
-		if place.as_ref().is_some_and(|entry| &entry.hotkey == hotkey) {
-			*place = None;
-			Self::store_page(netuid, page, entries);
-		}
+		let Some(entry) = place.take_if(|entry| &entry.hotkey == hotkey) else { return };
+		Self::credit_pool(netuid, hotkey, entry.accrued);
+		Self::store_page(netuid, page, entries);
 	}
 
 	/// Stores a page without its trailing vacancies (removed when nothing is left).
@@ -89,15 +88,27 @@ impl<T: Config> Pallet<T> {
 	/// copy of its stake.
 	pub(crate) fn store_pool(netuid: NetUid, hotkey: &T::AccountId, pool: Pool<BalanceOf<T>>) {
 		let stake = pool.stake;
-		if pool.shares == 0 && pool.stake.is_zero() {
-			Pools::<T>::remove(netuid, hotkey);
-		} else {
-			Pools::<T>::insert(netuid, hotkey, pool);
-		}
+		Self::put_pool(netuid, hotkey, pool);
+		Self::sync_ledger_stake(netuid, hotkey, stake);
+	}
+
+	/// Keeps the ledger's copy of the stake of `hotkey`'s pool on `netuid`, when it holds a UID
+	/// there.
+	pub(crate) fn sync_ledger_stake(netuid: NetUid, hotkey: &T::AccountId, stake: BalanceOf<T>) {
 		if let Some(uid) = T::Subnets::uid_of(netuid, hotkey) {
 			Self::change_entry(netuid, uid, hotkey, |entry| {
 				(entry.bonded != stake).then(|| entry.bonded = stake)
 			});
+		}
+	}
+
+	/// Stores `hotkey`'s bonded pool on `netuid` (removed when empty), leaving the ledger to the
+	/// caller.
+	pub(crate) fn put_pool(netuid: NetUid, hotkey: &T::AccountId, pool: Pool<BalanceOf<T>>) {
+		if pool.shares == 0 && pool.stake.is_zero() {
+			Pools::<T>::remove(netuid, hotkey);
+		} else {
+			Pools::<T>::insert(netuid, hotkey, pool);
 		}
 	}
 
@@ -107,18 +118,20 @@ impl<T: Config> Pallet<T> {
 		T::Subnets::uid_of(netuid, hotkey).is_some_and(|uid| Self::settle_uid(netuid, uid, hotkey))
 	}
 
-	/// [`Self::settle`] for the holder of a known `uid`.
+	/// [`Self::settle`] for the holder of a known `uid`: one read and one write of its page,
+	/// which takes the accrued amount and the pool's new stake together.
 	fn settle_uid(netuid: NetUid, uid: Uid, hotkey: &T::AccountId) -> bool {
-		let accrued = Self::change_entry(netuid, uid, hotkey, |entry| {
-			(!entry.accrued.is_zero()).then(|| core::mem::replace(&mut entry.accrued, Zero::zero()))
-		});
-		match accrued {
-			Some(accrued) => {
-				Self::credit_reward(netuid, hotkey, accrued);
-				true
-			},
-			None => false,
-		}
+		Self::change_entry(netuid, uid, hotkey, |entry| {
+			if entry.accrued.is_zero() {
+				return None;
+			}
+			let accrued = core::mem::replace(&mut entry.accrued, Zero::zero());
+			if let Some(stake) = Self::credit_pool(netuid, hotkey, accrued) {
+				entry.bonded = stake;
+			}
+			Some(())
+		})
+		.is_some()
 	}
 
 	/// Adds `amounts[uid]` to the accrued rewards of each registered UID of `netuid`; returns
@@ -191,9 +204,7 @@ impl<T: Config> Pallet<T> {
 			};
 			Ledger::<T>::remove(netuid, page);
 			for entry in entries.into_iter().flatten() {
-				if !entry.accrued.is_zero() {
-					Self::credit_reward(netuid, &entry.hotkey, entry.accrued);
-				}
+				Self::credit_pool(netuid, &entry.hotkey, entry.accrued);
 			}
 		}
 		used

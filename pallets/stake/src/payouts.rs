@@ -111,14 +111,31 @@ impl<T: Config> Pallet<T> {
 		hotkey: &T::AccountId,
 		amount: BalanceOf<T>,
 	) -> BalanceOf<T> {
+		match Self::credit_pool(netuid, hotkey, amount) {
+			Some(stake) => {
+				Self::sync_ledger_stake(netuid, hotkey, stake);
+				amount
+			},
+			None => Zero::zero(),
+		}
+	}
+
+	/// [`Self::credit_reward`] without the ledger's copy of the pool's stake, for callers that
+	/// hold the hotkey's ledger entry (or know it has none): returns the pool's new stake, or
+	/// `None` when nothing changed (nothing to credit, or no stakers and no owner).
+	pub(crate) fn credit_pool(
+		netuid: NetUid,
+		hotkey: &T::AccountId,
+		amount: BalanceOf<T>,
+	) -> Option<BalanceOf<T>> {
 		if amount.is_zero() {
-			return amount;
+			return None;
 		}
 		let mut pool = Pools::<T>::get(netuid, hotkey).unwrap_or_default();
 		let owner = T::Subnets::hotkey_owner(hotkey);
 		let has_stakers = pool.shares > 0 && !pool.stake.is_zero();
 		let to_owner = match (has_stakers, owner.is_some()) {
-			(false, false) => return Zero::zero(),
+			(false, false) => return None,
 			(false, true) => amount,
 			(true, false) => Zero::zero(),
 			(true, true) => Takes::<T>::get(hotkey)
@@ -134,8 +151,9 @@ impl<T: Config> Pallet<T> {
 				Err(_) => pool.stake = pool.stake.saturating_add(to_owner),
 			}
 		}
-		Self::store_pool(netuid, hotkey, pool);
-		amount
+		let stake = pool.stake;
+		Self::put_pool(netuid, hotkey, pool);
+		Some(stake)
 	}
 
 	/// Moves `total` credited rewards from `source` into the pallet account.

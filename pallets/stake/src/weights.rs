@@ -23,6 +23,7 @@
 //! 50
 //! --repeat
 //! 20
+//! --disable-proof-recording
 //! --template
 //! scripts/weight-template.hbs
 //! --output
@@ -73,8 +74,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Stake::SubnetStake` (`max_values`: None, `max_size`: Some(26), added: 2501, mode: `MaxEncodedLen`)
 	fn add_stake() -> Weight {
 		// Proof size: measured `1153`, estimated `11807`.
-		// Minimum execution time: 116_632_000 picoseconds.
-		Weight::from_parts(124_084_000, 11807)
+		// Minimum execution time: 97_674_000 picoseconds.
+		Weight::from_parts(106_337_000, 11807)
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -96,8 +97,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Stake::Unbonding` (`max_values`: None, `max_size`: Some(875), added: 3350, mode: `MaxEncodedLen`)
 	fn remove_stake() -> Weight {
 		// Proof size: measured `1834`, estimated `11807`.
-		// Minimum execution time: 72_597_000 picoseconds.
-		Weight::from_parts(78_386_000, 11807)
+		// Minimum execution time: 62_863_000 picoseconds.
+		Weight::from_parts(69_603_000, 11807)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -112,9 +113,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `c` is `[1, 32]`.
 	fn withdraw_unbonded(c: u32, ) -> Weight {
 		// Proof size: measured `546`, estimated `6196`.
-		// Minimum execution time: 70_655_000 picoseconds.
-		Weight::from_parts(74_353_827, 6196)
-			.saturating_add(Weight::from_parts(154_408, 0).saturating_mul(c.into()))
+		// Minimum execution time: 64_376_000 picoseconds.
+		Weight::from_parts(71_210_730, 6196)
+			.saturating_add(Weight::from_parts(296_680, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -138,8 +139,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Stake::Takes` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	fn move_stake() -> Weight {
 		// Proof size: measured `1540`, estimated `22624`.
-		// Minimum execution time: 121_400_000 picoseconds.
-		Weight::from_parts(126_227_000, 22624)
+		// Minimum execution time: 98_706_000 picoseconds.
+		Weight::from_parts(105_597_000, 22624)
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
@@ -157,8 +158,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Stake::Pools` (`max_values`: None, `max_size`: Some(94), added: 2569, mode: `MaxEncodedLen`)
 	fn set_take() -> Weight {
 		// Proof size: measured `923`, estimated `11807`.
-		// Minimum execution time: 54_451_000 picoseconds.
-		Weight::from_parts(59_428_000, 11807)
+		// Minimum execution time: 40_009_000 picoseconds.
+		Weight::from_parts(44_576_000, 11807)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -176,8 +177,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Stake::Positions` (`max_values`: None, `max_size`: Some(126), added: 2601, mode: `MaxEncodedLen`)
 	fn settle() -> Weight {
 		// Proof size: measured `9127`, estimated `11807`.
-		// Minimum execution time: 48_222_000 picoseconds.
-		Weight::from_parts(58_557_000, 11807)
+		// Minimum execution time: 33_380_000 picoseconds.
+		Weight::from_parts(37_976_000, 11807)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -186,33 +187,33 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights priced with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn add_stake() -> Weight {
-		Weight::from_parts(124_084_000, 11807)
+		Weight::from_parts(106_337_000, 11807)
 			.saturating_add(RocksDbWeight::get().reads(11_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn remove_stake() -> Weight {
-		Weight::from_parts(78_386_000, 11807)
+		Weight::from_parts(69_603_000, 11807)
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn withdraw_unbonded(c: u32, ) -> Weight {
-		Weight::from_parts(74_353_827, 6196)
-			.saturating_add(Weight::from_parts(154_408, 0).saturating_mul(c.into()))
+		Weight::from_parts(71_210_730, 6196)
+			.saturating_add(Weight::from_parts(296_680, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn move_stake() -> Weight {
-		Weight::from_parts(126_227_000, 22624)
+		Weight::from_parts(105_597_000, 22624)
 			.saturating_add(RocksDbWeight::get().reads(15_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn set_take() -> Weight {
-		Weight::from_parts(59_428_000, 11807)
+		Weight::from_parts(44_576_000, 11807)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn settle() -> Weight {
-		Weight::from_parts(58_557_000, 11807)
+		Weight::from_parts(37_976_000, 11807)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}

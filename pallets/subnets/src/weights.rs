@@ -23,6 +23,7 @@
 //! 50
 //! --repeat
 //! 20
+//! --disable-proof-recording
 //! --template
 //! scripts/weight-template.hbs
 //! --output
@@ -75,8 +76,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Subnets::Burns` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	fn register_subnet() -> Weight {
 		// Proof size: measured `131`, estimated `3593`.
-		// Minimum execution time: 60_209_000 picoseconds.
-		Weight::from_parts(65_908_000, 3593)
+		// Minimum execution time: 54_521_000 picoseconds.
+		Weight::from_parts(57_055_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
@@ -112,8 +113,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Subnets::UidSlots` (`max_values`: None, `max_size`: Some(57356), added: 59831, mode: `MaxEncodedLen`)
 	fn dissolve_subnet() -> Weight {
 		// Proof size: measured `596`, estimated `3593`.
-		// Minimum execution time: 143_894_000 picoseconds.
-		Weight::from_parts(151_244_000, 3593)
+		// Minimum execution time: 141_530_000 picoseconds.
+		Weight::from_parts(148_651_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(14_u64))
 	}
@@ -128,9 +129,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 4096]`.
 	fn clean_dissolved(n: u32, ) -> Weight {
 		// Proof size: measured `1448`, estimated `3475`.
-		// Minimum execution time: 13_119_000 picoseconds.
-		Weight::from_parts(151_392_655, 3475)
-			.saturating_add(Weight::from_parts(4_860_520, 0).saturating_mul(n.into()))
+		// Minimum execution time: 12_308_000 picoseconds.
+		Weight::from_parts(12_579_000, 3475)
+			.saturating_add(Weight::from_parts(3_837_312, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -147,8 +148,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Subnets::Hyperparams` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
 	fn set_hyperparameters() -> Weight {
 		// Proof size: measured `444`, estimated `60821`.
-		// Minimum execution time: 21_652_000 picoseconds.
-		Weight::from_parts(23_355_000, 60821)
+		// Minimum execution time: 17_606_000 picoseconds.
+		Weight::from_parts(18_768_000, 60821)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -158,8 +159,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Subnets::Tasks` (`max_values`: None, `max_size`: Some(43), added: 2518, mode: `MaxEncodedLen`)
 	fn set_subnet_task() -> Weight {
 		// Proof size: measured `382`, estimated `3527`.
-		// Minimum execution time: 13_620_000 picoseconds.
-		Weight::from_parts(14_942_000, 3527)
+		// Minimum execution time: 10_876_000 picoseconds.
+		Weight::from_parts(11_778_000, 3527)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -186,19 +187,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Emission::WeightsSetAt` (r:0 w:1)
 	/// Proof: `Emission::WeightsSetAt` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
 	/// Storage: `Emission::Bonds` (r:0 w:1)
-	/// Proof: `Emission::Bonds` (`max_values`: None, `max_size`: Some(40982), added: 43457, mode: `MaxEncodedLen`)
+	/// Proof: `Emission::Bonds` (`max_values`: None, `max_size`: Some(24600), added: 27075, mode: `MaxEncodedLen`)
 	/// Storage: `Emission::Commits` (r:0 w:1)
 	/// Proof: `Emission::Commits` (`max_values`: None, `max_size`: Some(94), added: 2569, mode: `MaxEncodedLen`)
 	/// Storage: `Emission::Weights` (r:0 w:1)
-	/// Proof: `Emission::Weights` (`max_values`: None, `max_size`: Some(16406), added: 18881, mode: `MaxEncodedLen`)
+	/// Proof: `Emission::Weights` (`max_values`: None, `max_size`: Some(16408), added: 18883, mode: `MaxEncodedLen`)
 	/// Storage: `Subnets::Endpoints` (r:0 w:1)
 	/// Proof: `Subnets::Endpoints` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 4096]`.
 	fn register_neuron(n: u32, ) -> Weight {
 		// Proof size: measured `8177`, estimated `60821`.
-		// Minimum execution time: 107_209_000 picoseconds.
-		Weight::from_parts(150_482_291, 60821)
-			.saturating_add(Weight::from_parts(87_367, 0).saturating_mul(n.into()))
+		// Minimum execution time: 88_511_000 picoseconds.
+		Weight::from_parts(147_734_447, 60821)
+			.saturating_add(Weight::from_parts(64_658, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(13_u64))
 	}
@@ -212,8 +213,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Subnets::Endpoints` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn serve_endpoint() -> Weight {
 		// Proof size: measured `482`, estimated `3557`.
-		// Minimum execution time: 22_333_000 picoseconds.
-		Weight::from_parts(25_839_000, 3557)
+		// Minimum execution time: 18_467_000 picoseconds.
+		Weight::from_parts(19_769_000, 3557)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -230,11 +231,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Emission::WeightsSetAt` (r:0 w:1)
 	/// Proof: `Emission::WeightsSetAt` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
 	/// Storage: `Emission::Bonds` (r:0 w:1)
-	/// Proof: `Emission::Bonds` (`max_values`: None, `max_size`: Some(40982), added: 43457, mode: `MaxEncodedLen`)
+	/// Proof: `Emission::Bonds` (`max_values`: None, `max_size`: Some(24600), added: 27075, mode: `MaxEncodedLen`)
 	/// Storage: `Emission::Commits` (r:0 w:1)
 	/// Proof: `Emission::Commits` (`max_values`: None, `max_size`: Some(94), added: 2569, mode: `MaxEncodedLen`)
 	/// Storage: `Emission::Weights` (r:0 w:1)
-	/// Proof: `Emission::Weights` (`max_values`: None, `max_size`: Some(16406), added: 18881, mode: `MaxEncodedLen`)
+	/// Proof: `Emission::Weights` (`max_values`: None, `max_size`: Some(16408), added: 18883, mode: `MaxEncodedLen`)
 	/// Storage: `Subnets::Endpoints` (r:0 w:1)
 	/// Proof: `Subnets::Endpoints` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Subnets::Uids` (r:0 w:1)
@@ -242,9 +243,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 4096]`.
 	fn deregister_neuron(n: u32, ) -> Weight {
 		// Proof size: measured `7175`, estimated `60821`.
-		// Minimum execution time: 46_279_000 picoseconds.
-		Weight::from_parts(93_156_828, 60821)
-			.saturating_add(Weight::from_parts(61_617, 0).saturating_mul(n.into()))
+		// Minimum execution time: 40_059_000 picoseconds.
+		Weight::from_parts(70_022_945, 60821)
+			.saturating_add(Weight::from_parts(62_962, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
@@ -253,18 +254,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights priced with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_subnet() -> Weight {
-		Weight::from_parts(65_908_000, 3593)
+		Weight::from_parts(57_055_000, 3593)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn dissolve_subnet() -> Weight {
-		Weight::from_parts(151_244_000, 3593)
+		Weight::from_parts(148_651_000, 3593)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(14_u64))
 	}
 	fn clean_dissolved(n: u32, ) -> Weight {
-		Weight::from_parts(151_392_655, 3475)
-			.saturating_add(Weight::from_parts(4_860_520, 0).saturating_mul(n.into()))
+		Weight::from_parts(12_579_000, 3475)
+			.saturating_add(Weight::from_parts(3_837_312, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
@@ -272,29 +273,29 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2535).saturating_mul(n.into()))
 	}
 	fn set_hyperparameters() -> Weight {
-		Weight::from_parts(23_355_000, 60821)
+		Weight::from_parts(18_768_000, 60821)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn set_subnet_task() -> Weight {
-		Weight::from_parts(14_942_000, 3527)
+		Weight::from_parts(11_778_000, 3527)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn register_neuron(n: u32, ) -> Weight {
-		Weight::from_parts(150_482_291, 60821)
-			.saturating_add(Weight::from_parts(87_367, 0).saturating_mul(n.into()))
+		Weight::from_parts(147_734_447, 60821)
+			.saturating_add(Weight::from_parts(64_658, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().writes(13_u64))
 	}
 	fn serve_endpoint() -> Weight {
-		Weight::from_parts(25_839_000, 3557)
+		Weight::from_parts(19_769_000, 3557)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn deregister_neuron(n: u32, ) -> Weight {
-		Weight::from_parts(93_156_828, 60821)
-			.saturating_add(Weight::from_parts(61_617, 0).saturating_mul(n.into()))
+		Weight::from_parts(70_022_945, 60821)
+			.saturating_add(Weight::from_parts(62_962, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
