@@ -92,6 +92,7 @@ pub fn update_bonds(
 				let previous = previous_row(i);
 				let observed = clipped.get(i).unwrap_or(&empty);
 				let same_columns = previous.uids.len() == observed.len()
+					&& previous.values.len() == observed.len()
 					&& previous.uids.iter().zip(observed).all(|(a, (b, _))| a == b);
 				if same_columns {
 					// The steady state (validators weighting the miners they bonded): one pass

@@ -166,3 +166,17 @@ fn a_bond_that_decays_to_zero_is_dropped_when_the_columns_stay_the_same() {
 	assert_eq!(out.bonds[0].uids, vec![2]);
 	assert_eq!(out.bonds, dense_epoch(&case).bonds);
 }
+
+#[test]
+fn a_bond_row_with_fewer_values_than_uids_yields_a_well_formed_row() {
+	// Only the first UID has a value: the row is read as that one bond, and the new row has a
+	// value for each of its UIDs.
+	let mut case = Case::new(3).validator(0, 10, &[(1, 1), (2, 1)]);
+	case.bonds[0] = BondRow { uids: vec![1, 2], values: vec![1 << 31] };
+	let out = case.run();
+	assert_eq!(out.bonds[0].uids, vec![1, 2]);
+	assert_eq!(out.bonds[0].values.len(), 2);
+	// (1 − α) · ½ + α · ½ = ½ on UID 1; α · ½ = 0.05 on UID 2.
+	assert!((bond(&out, 0, 1) - 0.5).abs() < 1e-8);
+	assert!((bond(&out, 0, 2) - 0.05).abs() < 1e-8);
+}
