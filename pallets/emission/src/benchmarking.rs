@@ -30,12 +30,13 @@ fn weights(w: u32) -> (Vec<Uid>, Vec<u16>) {
 	(uids, values)
 }
 
-/// Validator `validator`'s weights on every miner `validators..n`: pseudo-random (a linear
-/// congruential sequence per validator), so the columns consensus orders arrive unsorted, as
-/// real ones do.
-fn miner_weights(validator: u32, validators: u32, n: u32) -> Vec<(Uid, u16)> {
+/// Validator `validator`'s weights on every other UID below `n` (the longest row a validator
+/// can store): pseudo-random (a linear congruential sequence per validator), so the columns
+/// consensus orders arrive unsorted, as real ones do.
+fn validator_weights(validator: u32, n: u32) -> Vec<(Uid, u16)> {
 	let mut state = u64::from(validator).wrapping_mul(0x9e37_79b9_7f4a_7c15).wrapping_add(1);
-	(validators..n)
+	(0..n)
+		.filter(|uid| *uid != validator)
 		.filter_map(|uid| Uid::try_from(uid).ok())
 		.map(|uid| {
 			state = state
@@ -44,6 +45,12 @@ fn miner_weights(validator: u32, validators: u32, n: u32) -> Vec<(Uid, u16)> {
 			(uid, u16::try_from(state >> 48).unwrap_or(u16::MAX) | 1)
 		})
 		.collect()
+}
+
+/// The validators of the epoch benchmarks' worst case for `n` UIDs: as many as a subnet may
+/// have, up to all of them.
+fn epoch_validators<T: Config>(n: u32) -> u32 {
+	n.min(T::MaxValidators::get()).max(1)
 }
 
 #[benchmarks]
@@ -129,16 +136,16 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// An epoch of `n` UIDs: up to 256 validators (all staked, permitted and active), each
-	/// weighting every miner (pseudo-random weights), with bonds from an earlier epoch and
-	/// emission to pay.
+	/// An epoch of `n` UIDs at its worst: `MaxValidators` validators (or all `n`), all
+	/// staked, permitted and active, each weighting every other UID (pseudo-random weights),
+	/// with bonds from an earlier epoch and emission to pay.
 	#[benchmark]
 	fn epoch(n: Linear<2, { T::MaxUids::get() }>) -> Result<(), BenchmarkError> {
-		let validators = (n / 2).min(256);
+		let validators = epoch_validators::<T>(n);
 		let (netuid, _) = subnet_with_permits::<T>(n, validators, false);
 		let now = frame_system::Pallet::<T>::block_number();
 		for validator in 0..validators {
-			let row = miner_weights(validator, validators, n);
+			let row = validator_weights(validator, n);
 			let validator = Uid::try_from(validator).map_err(|_| BenchmarkError::Weightless)?;
 			Weights::<T>::insert(netuid, validator, WeightsOf::<T>::from_pairs(row));
 			WeightsSetAt::<T>::insert(netuid, validator, now);
@@ -167,24 +174,16 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// The Yuma math alone (no storage) on the `epoch` benchmark's inputs: `n` UIDs, up to 256
-	/// validators weighting every miner, bonds from a first epoch. Not charged anywhere: it
-	/// shows how much of `epoch(n)` is the math, in Wasm.
+	/// The Yuma math alone (no storage) on the `epoch` benchmark's inputs: `n` UIDs,
+	/// `MaxValidators` validators (or all `n`) weighting every other UID, bonds from a first
+	/// epoch. Not charged anywhere: it shows how much of `epoch(n)` is the math, in Wasm.
 	#[benchmark]
 	fn yuma(n: Linear<2, { T::MaxUids::get() }>) -> Result<(), BenchmarkError> {
 		use inferchain_yuma::{epoch, BondRow, BondsMode, EpochInput, Q32};
-		let validators = (n / 2).min(256);
+		let validators = epoch_validators::<T>(n);
 		let count = n as usize;
 		let weights: Vec<Vec<(Uid, u16)>> = (0..n)
-			.map(
-				|uid| {
-					if uid < validators {
-						miner_weights(uid, validators, n)
-					} else {
-						Vec::new()
-					}
-				},
-			)
+			.map(|uid| if uid < validators { validator_weights(uid, n) } else { Vec::new() })
 			.collect();
 		let stake = vec![1_000_000_000_000u128; count];
 		let permit: Vec<bool> = (0..n).map(|uid| uid < validators).collect();

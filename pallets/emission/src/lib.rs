@@ -135,6 +135,10 @@ pub mod pallet {
 		/// Most UIDs a subnet holds (bound of weight and bond rows).
 		#[pallet::constant]
 		type MaxUids: Get<u32>;
+		/// Most validators with permits on a subnet (the subnets pallet's bound of
+		/// `max_validators`): the epoch benchmark's worst case has this many.
+		#[pallet::constant]
+		type MaxValidators: Get<u32>;
 		/// Most subnets (bound of root's share list).
 		#[pallet::constant]
 		type MaxSubnets: Get<u32>;

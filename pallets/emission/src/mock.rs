@@ -88,6 +88,7 @@ impl pallet_emission::Config for Test {
 	type MinerShare = MinerShare;
 	type MaxEpochsPerBlock = ConstU32<1>;
 	type MaxUids = ConstU32<8>;
+	type MaxValidators = ConstU32<8>;
 	type MaxSubnets = ConstU32<4>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]

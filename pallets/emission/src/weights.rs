@@ -71,9 +71,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `w` is `[1, 4096]`.
 	fn set_weights(w: u32, ) -> Weight {
 		// Proof size: measured `1421`, estimated `60821`.
-		// Minimum execution time: 28_101_000 picoseconds.
-		Weight::from_parts(48_651_943, 60821)
-			.saturating_add(Weight::from_parts(44_164, 0).saturating_mul(w.into()))
+		// Minimum execution time: 28_773_000 picoseconds.
+		Weight::from_parts(55_083_375, 60821)
+			.saturating_add(Weight::from_parts(44_562, 0).saturating_mul(w.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -89,8 +89,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Emission::Commits` (`max_values`: None, `max_size`: Some(94), added: 2569, mode: `MaxEncodedLen`)
 	fn commit_weights() -> Weight {
 		// Proof size: measured `496`, estimated `7573`.
-		// Minimum execution time: 23_214_000 picoseconds.
-		Weight::from_parts(24_787_000, 7573)
+		// Minimum execution time: 23_866_000 picoseconds.
+		Weight::from_parts(25_558_000, 7573)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -111,9 +111,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `w` is `[1, 4096]`.
 	fn reveal_weights(w: u32, ) -> Weight {
 		// Proof size: measured `1539`, estimated `60821`.
-		// Minimum execution time: 35_332_000 picoseconds.
-		Weight::from_parts(65_369_086, 60821)
-			.saturating_add(Weight::from_parts(72_927, 0).saturating_mul(w.into()))
+		// Minimum execution time: 36_725_000 picoseconds.
+		Weight::from_parts(64_479_952, 60821)
+			.saturating_add(Weight::from_parts(74_581, 0).saturating_mul(w.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -121,8 +121,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Emission::SubnetShares` (`max_values`: Some(1), `max_size`: Some(770), added: 1265, mode: `MaxEncodedLen`)
 	fn set_subnet_shares() -> Weight {
 		// Proof size: measured `0`, estimated `0`.
-		// Minimum execution time: 10_215_000 picoseconds.
-		Weight::from_parts(10_786_000, 0)
+		// Minimum execution time: 10_406_000 picoseconds.
+		Weight::from_parts(11_127_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Emission::Issued` (r:1 w:1)
@@ -138,9 +138,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `s` is `[1, 128]`.
 	fn emit(s: u32, ) -> Weight {
 		// Proof size: measured `227`, estimated `3593`.
-		// Minimum execution time: 27_872_000 picoseconds.
-		Weight::from_parts(19_780_424, 3593)
-			.saturating_add(Weight::from_parts(4_620_470, 0).saturating_mul(s.into()))
+		// Minimum execution time: 28_693_000 picoseconds.
+		Weight::from_parts(20_720_745, 3593)
+			.saturating_add(Weight::from_parts(4_967_982, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -171,20 +171,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Stake::SubnetStake` (`max_values`: None, `max_size`: Some(26), added: 2501, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[2, 4096]`.
 	fn epoch(n: u32, ) -> Weight {
-		// Proof size: measured `0`, estimated `4792102`.
-		// Minimum execution time: 144_024_000 picoseconds.
-		Weight::from_parts(1_685_813_114, 4792102)
-			.saturating_add(Weight::from_parts(8_475_029, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(542_u64))
-			.saturating_add(T::DbWeight::get().writes(186_u64))
-			.saturating_add(Weight::from_parts(0, 752).saturating_mul(n.into()))
+		// Proof size: measured `14801`, estimated `5473563`.
+		// Minimum execution time: 163_412_000 picoseconds.
+		Weight::from_parts(4_435_729_463, 5473563)
+			.saturating_add(Weight::from_parts(9_154_528, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(617_u64))
+			.saturating_add(T::DbWeight::get().writes(211_u64))
+			.saturating_add(Weight::from_parts(0, 518).saturating_mul(n.into()))
 	}
 	/// The range of component `n` is `[2, 4096]`.
 	fn yuma(n: u32, ) -> Weight {
 		// Proof size: measured `0`, estimated `0`.
-		// Minimum execution time: 2_183_000 picoseconds.
-		Weight::from_parts(2_213_000, 0)
-			.saturating_add(Weight::from_parts(5_349_666, 0).saturating_mul(n.into()))
+		// Minimum execution time: 2_734_000 picoseconds.
+		Weight::from_parts(2_834_000, 0)
+			.saturating_add(Weight::from_parts(6_031_981, 0).saturating_mul(n.into()))
 	}
 	/// Storage: `Emission::DissolvedSubnets` (r:1 w:1)
 	/// Proof: `Emission::DissolvedSubnets` (`max_values`: None, `max_size`: Some(10), added: 2485, mode: `MaxEncodedLen`)
@@ -199,9 +199,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 4096]`.
 	fn clean_dissolved(n: u32, ) -> Weight {
 		// Proof size: measured `1956`, estimated `3475`.
-		// Minimum execution time: 14_992_000 picoseconds.
-		Weight::from_parts(15_413_000, 3475)
-			.saturating_add(Weight::from_parts(4_152_361, 0).saturating_mul(n.into()))
+		// Minimum execution time: 15_753_000 picoseconds.
+		Weight::from_parts(16_244_000, 3475)
+			.saturating_add(Weight::from_parts(4_192_044, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -213,29 +213,29 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights priced with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn set_weights(w: u32, ) -> Weight {
-		Weight::from_parts(48_651_943, 60821)
-			.saturating_add(Weight::from_parts(44_164, 0).saturating_mul(w.into()))
+		Weight::from_parts(55_083_375, 60821)
+			.saturating_add(Weight::from_parts(44_562, 0).saturating_mul(w.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn commit_weights() -> Weight {
-		Weight::from_parts(24_787_000, 7573)
+		Weight::from_parts(25_558_000, 7573)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn reveal_weights(w: u32, ) -> Weight {
-		Weight::from_parts(65_369_086, 60821)
-			.saturating_add(Weight::from_parts(72_927, 0).saturating_mul(w.into()))
+		Weight::from_parts(64_479_952, 60821)
+			.saturating_add(Weight::from_parts(74_581, 0).saturating_mul(w.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn set_subnet_shares() -> Weight {
-		Weight::from_parts(10_786_000, 0)
+		Weight::from_parts(11_127_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn emit(s: u32, ) -> Weight {
-		Weight::from_parts(19_780_424, 3593)
-			.saturating_add(Weight::from_parts(4_620_470, 0).saturating_mul(s.into()))
+		Weight::from_parts(20_720_745, 3593)
+			.saturating_add(Weight::from_parts(4_967_982, 0).saturating_mul(s.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(s.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -243,19 +243,19 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2501).saturating_mul(s.into()))
 	}
 	fn epoch(n: u32, ) -> Weight {
-		Weight::from_parts(1_685_813_114, 4792102)
-			.saturating_add(Weight::from_parts(8_475_029, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(542_u64))
-			.saturating_add(RocksDbWeight::get().writes(186_u64))
-			.saturating_add(Weight::from_parts(0, 752).saturating_mul(n.into()))
+		Weight::from_parts(4_435_729_463, 5473563)
+			.saturating_add(Weight::from_parts(9_154_528, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(617_u64))
+			.saturating_add(RocksDbWeight::get().writes(211_u64))
+			.saturating_add(Weight::from_parts(0, 518).saturating_mul(n.into()))
 	}
 	fn yuma(n: u32, ) -> Weight {
-		Weight::from_parts(2_213_000, 0)
-			.saturating_add(Weight::from_parts(5_349_666, 0).saturating_mul(n.into()))
+		Weight::from_parts(2_834_000, 0)
+			.saturating_add(Weight::from_parts(6_031_981, 0).saturating_mul(n.into()))
 	}
 	fn clean_dissolved(n: u32, ) -> Weight {
-		Weight::from_parts(15_413_000, 3475)
-			.saturating_add(Weight::from_parts(4_152_361, 0).saturating_mul(n.into()))
+		Weight::from_parts(16_244_000, 3475)
+			.saturating_add(Weight::from_parts(4_192_044, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))

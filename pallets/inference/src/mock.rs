@@ -172,6 +172,7 @@ impl pallet_subnets::Config for Test {
 	type MinLockCost = ConstU64<10>;
 	type LockReductionInterval = ConstU64<10>;
 	type MaxUidsLimit = ConstU32<8>;
+	type MaxValidatorsLimit = ConstU32<8>;
 	type DefaultHyperparams = DefaultHyperparams;
 	type OwnerLimits = Limits;
 	type HyperparamsRateLimit = ConstU64<0>;
@@ -207,6 +208,7 @@ impl pallet_emission::Config for Test {
 	type MinerShare = Half;
 	type MaxEpochsPerBlock = ConstU32<1>;
 	type MaxUids = ConstU32<8>;
+	type MaxValidators = ConstU32<8>;
 	type MaxSubnets = ConstU32<4>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]

@@ -99,6 +99,7 @@ macro_rules! subnets_and_stake {
 			type MinLockCost = frame_support::traits::ConstU64<10>;
 			type LockReductionInterval = frame_support::traits::ConstU64<10>;
 			type MaxUidsLimit = frame_support::traits::ConstU32<8>;
+			type MaxValidatorsLimit = frame_support::traits::ConstU32<8>;
 			type DefaultHyperparams = DefaultHyperparams;
 			type OwnerLimits = Limits;
 			type HyperparamsRateLimit = frame_support::traits::ConstU64<0>;

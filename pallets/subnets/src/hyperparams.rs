@@ -20,7 +20,8 @@ pub struct OwnerLimits<Balance> {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Rejection {
 	/// Not a working subnet: zero tempo, interval or target, `max_uids` out of
-	/// `1..=max_uids_limit`, `max_validators` out of `1..=max_uids`, or `min_burn > max_burn`.
+	/// `1..=max_uids_limit`, `max_validators` out of `1..=min(max_uids, max_validators_limit)`,
+	/// or `min_burn > max_burn`.
 	Inconsistent,
 	/// `max_uids` below the UIDs the subnet already holds.
 	BelowNeuronCount,
@@ -32,13 +33,14 @@ pub enum Rejection {
 pub fn check_consistent<Balance: PartialOrd>(
 	p: &SubnetHyperparams<Balance>,
 	max_uids_limit: u16,
+	max_validators_limit: u16,
 	uids_in_use: u16,
 ) -> Result<(), Rejection> {
 	let consistent = p.tempo > 0
 		&& p.adjustment_interval > 0
 		&& p.target_registrations_per_interval > 0
 		&& (1..=max_uids_limit).contains(&p.max_uids)
-		&& (1..=p.max_uids).contains(&p.max_validators)
+		&& (1..=p.max_uids.min(max_validators_limit)).contains(&p.max_validators)
 		&& p.min_burn <= p.max_burn;
 	if !consistent {
 		return Err(Rejection::Inconsistent);

@@ -109,6 +109,11 @@ pub mod pallet {
 		/// Most UIDs any subnet may hold (bound of `max_uids`; at most `u16::MAX`).
 		#[pallet::constant]
 		type MaxUidsLimit: Get<u32>;
+		/// Most validator permits any subnet may hand out (bound of `max_validators`, for owner
+		/// and root alike): an epoch's cost grows with validators × UIDs, and the emission
+		/// pallet's epoch weight is benchmarked with this many validators.
+		#[pallet::constant]
+		type MaxValidatorsLimit: Get<u32>;
 		/// Hyperparameters of a new subnet: the one place their defaults are written.
 		#[pallet::constant]
 		type DefaultHyperparams: Get<HyperparamsOf<Self>>;
@@ -297,9 +302,11 @@ pub mod pallet {
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn integrity_test() {
 			assert!(T::MaxUidsLimit::get() <= u32::from(u16::MAX), "UIDs are u16");
-			let max_uids_limit = Pallet::<T>::max_uids_limit();
+			let (max_uids_limit, max_validators_limit) =
+				(Pallet::<T>::max_uids_limit(), Pallet::<T>::max_validators_limit());
+			let defaults = T::DefaultHyperparams::get();
 			assert!(
-				hyperparams::check_consistent(&T::DefaultHyperparams::get(), max_uids_limit, 0)
+				hyperparams::check_consistent(&defaults, max_uids_limit, max_validators_limit, 0)
 					.is_ok(),
 				"DefaultHyperparams must be consistent"
 			);

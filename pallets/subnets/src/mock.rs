@@ -74,6 +74,8 @@ impl pallet_balances::Config for Test {
 
 /// Most UIDs a subnet may hold in the mock.
 pub const MAX_UIDS_LIMIT: u32 = 8;
+/// Most validator permits a subnet may hand out in the mock (below the owners' range's top).
+pub const MAX_VALIDATORS_LIMIT: u32 = 5;
 /// Owner rate limit on hyperparameter changes in the mock.
 pub const HYPERPARAMS_RATE_LIMIT: u64 = 10;
 
@@ -158,6 +160,7 @@ impl pallet_subnets::Config for Test {
 	type MinLockCost = MinLockCost;
 	type LockReductionInterval = LockReductionInterval;
 	type MaxUidsLimit = ConstU32<MAX_UIDS_LIMIT>;
+	type MaxValidatorsLimit = ConstU32<MAX_VALIDATORS_LIMIT>;
 	type DefaultHyperparams = DefaultHyperparams;
 	type OwnerLimits = OwnerHyperparamLimits;
 	type HyperparamsRateLimit = ConstU64<HYPERPARAMS_RATE_LIMIT>;

@@ -15,6 +15,11 @@ impl<T: Config> Pallet<T> {
 		u16::try_from(T::MaxUidsLimit::get()).unwrap_or(u16::MAX)
 	}
 
+	/// `MaxValidatorsLimit` as a count of UIDs.
+	pub fn max_validators_limit() -> u16 {
+		u16::try_from(T::MaxValidatorsLimit::get()).unwrap_or(u16::MAX)
+	}
+
 	/// Records the latest emission of each UID of `netuid` as its pruning score (the lowest is
 	/// replaced first). `scores` is indexed by UID; extra entries are ignored, missing ones
 	/// leave the score as it was.

@@ -22,7 +22,13 @@ impl<T: Config> Pallet<T> {
 		}
 		let uids_in_use =
 			u16::try_from(UidSlots::<T>::decode_len(netuid).unwrap_or(0)).unwrap_or(u16::MAX);
-		check_consistent(&params, Self::max_uids_limit(), uids_in_use).map_err(Self::rejection)?;
+		check_consistent(
+			&params,
+			Self::max_uids_limit(),
+			Self::max_validators_limit(),
+			uids_in_use,
+		)
+		.map_err(Self::rejection)?;
 		let now = frame_system::Pallet::<T>::block_number();
 		if caller.is_some() {
 			check_owner_limits(&params, &T::OwnerLimits::get()).map_err(Self::rejection)?;

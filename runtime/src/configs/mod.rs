@@ -152,12 +152,17 @@ impl pallet_subnets::Config for Runtime {
 	type MinLockCost = SubnetMinLockCost;
 	type LockReductionInterval = SubnetLockReductionInterval;
 	type MaxUidsLimit = ConstU32<4096>;
+	type MaxValidatorsLimit = ConstU32<MAX_VALIDATORS>;
 	type DefaultHyperparams = DefaultSubnetHyperparams;
 	type OwnerLimits = SubnetOwnerLimits;
 	type HyperparamsRateLimit = SubnetHyperparamsRateLimit;
 	type NeuronLifecycle = (Emission, Stake);
 	type WeightInfo = pallet_subnets::weights::SubstrateWeight<Runtime>;
 }
+
+/// Most validator permits on any subnet (owners and root alike): an epoch costs about
+/// validators × UIDs, and its weight is benchmarked with this many validators at 4096 UIDs.
+pub const MAX_VALIDATORS: u32 = 256;
 
 parameter_types! {
 	/// Hyperparameters of every new subnet: 1024 UIDs (owners may go to 4096), 64 validators,
@@ -206,7 +211,7 @@ parameter_types! {
 		max: SubnetHyperparams {
 			tempo: 10_000,
 			max_uids: 4096,
-			max_validators: 4096,
+			max_validators: 256,
 			immunity_period: 100_000,
 			activity_cutoff: 100_000,
 			kappa: Perbill::one(),
@@ -302,6 +307,7 @@ impl pallet_emission::Config for Runtime {
 	// One epoch per block: a 4096-UID epoch is most of a block's weight (see the pallet README).
 	type MaxEpochsPerBlock = ConstU32<1>;
 	type MaxUids = ConstU32<4096>;
+	type MaxValidators = ConstU32<MAX_VALIDATORS>;
 	type MaxSubnets = ConstU32<128>;
 	type WeightInfo = pallet_emission::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]

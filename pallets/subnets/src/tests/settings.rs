@@ -80,6 +80,29 @@ fn set_hyperparameters_rejects_inconsistent_values_even_from_root() {
 }
 
 #[test]
+fn max_validators_is_bounded_by_the_limit_even_for_root() {
+	new_test_ext().execute_with(|| {
+		let netuid = register(ALICE);
+		let limit = MAX_VALIDATORS_LIMIT as u16;
+		let with_validators = |max_validators| crate::SubnetHyperparams {
+			max_uids: MAX_UIDS_LIMIT as u16,
+			max_validators,
+			..default_hyperparams()
+		};
+		assert_noop!(
+			Subnets::set_hyperparameters(RuntimeOrigin::root(), netuid, with_validators(limit + 1)),
+			Error::<Test>::InconsistentHyperparameters
+		);
+		assert_ok!(Subnets::set_hyperparameters(
+			RuntimeOrigin::root(),
+			netuid,
+			with_validators(limit)
+		));
+		assert_eq!(Hyperparams::<Test>::get(netuid).map(|p| p.max_validators), Some(limit));
+	});
+}
+
+#[test]
 fn set_hyperparameters_rejects_max_uids_below_the_uids_in_use() {
 	new_test_ext().execute_with(|| {
 		let netuid = register(ALICE);
