@@ -18,6 +18,16 @@ pub struct BondRow {
 /// Bond rows indexed by validator UID.
 pub type BondMatrix = Vec<BondRow>;
 
+/// A bond as stored: its 32-bit fraction, one and above kept as the largest fraction below one.
+fn stored(bond: Q32) -> u32 {
+	u32::try_from(bond.0).unwrap_or(u32::MAX)
+}
+
+/// A stored bond as a [`Q32`].
+fn bond(value: u32) -> Q32 {
+	Q32(u64::from(value))
+}
+
 impl BondRow {
 	/// An empty row with room for `capacity` bonds.
 	pub fn with_capacity(capacity: usize) -> BondRow {
@@ -36,12 +46,12 @@ impl BondRow {
 	/// Appends the bond `bond` on `uid` (a column above the last), as a 32-bit fraction.
 	pub fn push(&mut self, uid: Uid, bond: Q32) {
 		self.uids.push(uid);
-		self.values.push(u32::try_from(bond.0).unwrap_or(u32::MAX));
+		self.values.push(stored(bond));
 	}
 
 	/// The `(uid, bond)` pairs, in column order.
 	pub fn pairs(&self) -> impl Iterator<Item = (Uid, Q32)> + '_ {
-		self.uids.iter().zip(&self.values).map(|(uid, value)| (*uid, Q32(u64::from(*value))))
+		self.uids.iter().zip(&self.values).map(|(uid, value)| (*uid, bond(*value)))
 	}
 
 	/// Number of bonds.
@@ -100,12 +110,7 @@ pub fn update_bonds(
 					let values = previous.values.iter().zip(observed);
 					let mut row = BondRow {
 						uids: previous.uids.clone(),
-						values: values
-							.map(|(b, (_, w))| {
-								let bond = average(Q32(u64::from(*b)), *w);
-								u32::try_from(bond.0).unwrap_or(u32::MAX)
-							})
-							.collect(),
+						values: values.map(|(b, (_, w))| stored(average(bond(*b), *w))).collect(),
 					};
 					if row.values.contains(&0) {
 						row = BondRow::from_pairs(row.pairs().filter(|(_, b)| !b.is_zero()));
@@ -181,7 +186,7 @@ fn merge(
 	while let (Some(ja), Some(va), Some((jb, wb))) =
 		(bonds.uids.get(x), bonds.values.get(x), weights.get(y))
 	{
-		let va = Q32(u64::from(*va));
+		let va = bond(*va);
 		match ja.cmp(jb) {
 			core::cmp::Ordering::Equal => {
 				x = x.wrapping_add(1);
@@ -201,7 +206,7 @@ fn merge(
 	let rest_uids = bonds.uids.get(x..).unwrap_or_default();
 	let rest_values = bonds.values.get(x..).unwrap_or_default();
 	for (j, value) in rest_uids.iter().zip(rest_values) {
-		emit_nonzero(*j, f(Q32(u64::from(*value)), Q32::ZERO));
+		emit_nonzero(*j, f(bond(*value), Q32::ZERO));
 	}
 	for (j, w) in weights.get(y..).unwrap_or_default() {
 		emit_nonzero(*j, f(Q32::ZERO, *w));
