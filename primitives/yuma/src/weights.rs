@@ -19,14 +19,16 @@ pub fn mask_weights(
 	stake: &[Q32],
 ) -> SparseMatrix {
 	let n = stake.len();
-	// Usually every UID registered before any row was set: then no entry needs the check.
-	let latest_registration = registered_at.iter().take(n).copied().max().unwrap_or(0);
+	// Usually every UID registered before any row was set: then no entry needs the check (a
+	// UID without a registration block never counts, so the shortcut needs all `n` of them).
+	let latest_registration = (registered_at.len() >= n)
+		.then(|| registered_at.iter().take(n).copied().max().unwrap_or(0));
 	(0..n)
 		.map(|i| {
 			let has_stake = stake.get(i).is_some_and(|s| !s.is_zero());
 			let Some(row) = weights.get(i).filter(|_| has_stake) else { return Vec::new() };
 			let set_at_i = set_at.get(i).copied().unwrap_or(0);
-			let all_registered = latest_registration <= set_at_i;
+			let all_registered = latest_registration.is_some_and(|latest| latest <= set_at_i);
 			let kept = |j: Uid, w: u16| {
 				let j = usize::from(j);
 				w > 0

@@ -180,3 +180,13 @@ fn a_bond_row_with_fewer_values_than_uids_yields_a_well_formed_row() {
 	assert!((bond(&out, 0, 1) - 0.5).abs() < 1e-8);
 	assert!((bond(&out, 0, 2) - 0.05).abs() < 1e-8);
 }
+
+#[test]
+fn a_weight_on_a_uid_without_a_registration_block_does_not_count() {
+	// Three UIDs by stake, registration blocks for two: the weight on UID 2 is dropped (no
+	// registration, so no shortcut past the check), the one on UID 1 counts in full.
+	let mut case = Case::new(3).validator(0, 10, &[(1, 1), (2, 1)]);
+	case.registered_at.truncate(2);
+	let out = case.run();
+	assert_close(&out.incentive, &[0.0, 1.0, 0.0]);
+}
