@@ -32,18 +32,24 @@ until curl -sf -H 'Content-Type: application/json' \
 done
 
 if [ "${WORKERS:-1}" != 0 ]; then
-	# Alice (sudo) registers the model and subnet 0 for it, with a 20-block (1 minute) tempo, one
-	# validator permit (the top stake) and 20 % of results audited.
+	# Alice (sudo) registers the model and subnet 0 for it, with a 20-block (1 minute) tempo and
+	# 20 % of results audited; validator permits as by default (the top 64 stakes among
+	# validators: the staked miner keeps mining). Two validators of different coldkeys: an
+	# auditor's dissent alone never rejects a result, the other one's committee decides.
 	"$worker" subnet --chain "$chain" --owner-suri //Alice --model-dir "$INFERCHAIN_MODEL_DIR" \
-		--tempo 20 --reveal-period 3 --weights-rate-limit 0 --max-validators 1 \
+		--tempo 20 --reveal-period 3 --weights-rate-limit 0 \
 		--audit-percent 20 >/dev/null
 	# Bob's hotkey Charlie mines with 10 INFER of stake behind its results; Ferdie's hotkey Eve
-	# validates with 100 INFER of stake.
+	# and Charlie//stash's hotkey Dave//stash validate with 100 INFER of stake each.
 	"$worker" miner --chain "$chain" --netuid 0 --coldkey-suri //Bob --hotkey-suri //Charlie \
 		--listen "127.0.0.1:${miner_port}" --stake 10000000000000 >"$logs/miner.log" 2>&1 &
 	pids+=($!)
 	"$worker" validator --chain "$chain" --netuid 0 --coldkey-suri //Ferdie --hotkey-suri //Eve \
 		--stake 100000000000000 --metrics-listen 127.0.0.1:9616 >"$logs/validator.log" 2>&1 &
+	pids+=($!)
+	"$worker" validator --chain "$chain" --netuid 0 --coldkey-suri //Charlie//stash \
+		--hotkey-suri //Dave//stash --stake 100000000000000 --metrics-listen 127.0.0.1:9617 \
+		>"$logs/validator-2.log" 2>&1 &
 	pids+=($!)
 fi
 
@@ -64,7 +70,8 @@ if [ "${WORKERS:-1}" != 0 ]; then
       $worker request --chain $chain --requester-suri //Dave --input "hello"
   Miner metrics:      http://127.0.0.1:${miner_port}/metrics
   Validator (hotkey Eve) metrics: http://127.0.0.1:9616/metrics
-  Worker logs:        ${logs}/{miner,validator}.log
+  Validator (hotkey Dave//stash) metrics: http://127.0.0.1:9617/metrics
+  Worker logs:        ${logs}/{miner,validator,validator-2}.log
 MSG
 fi
 cat <<MSG

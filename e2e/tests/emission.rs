@@ -92,6 +92,12 @@ async fn an_epoch_pays_the_split_yuma_computes() -> anyhow::Result<()> {
 		amount: 100 * UNIT,
 	};
 	submit(&client, Ferdie, RuntimeCall::Stake(stake)).await?;
+	let role = pallet_subnets::Call::set_neuron_role {
+		netuid: NETUID,
+		hotkey: Charlie.to_account_id(),
+		role: pallet_subnets::NeuronRole::Validator,
+	};
+	submit(&client, Bob, subnets(role)).await?;
 
 	// The first epoch gives Charlie its validator permit.
 	let permits_key = pallet_emission::Permits::<Runtime>::hashed_key_for(NETUID);

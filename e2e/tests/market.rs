@@ -16,7 +16,7 @@ use inferchain_runtime::{AccountId, Runtime, RuntimeEvent, MILLI_UNIT, UNIT};
 use pallet_inference::Event as InferenceEvent;
 use serde_json::{json, Value};
 use sp_core::crypto::Ss58Codec;
-use sp_keyring::Sr25519Keyring::{self, Alice, Charlie, Dave, Eve};
+use sp_keyring::Sr25519Keyring::{self, Alice, Charlie, Dave, DaveStash, Eve};
 use std::time::Duration;
 
 const NETUID: NetUid = NetUid(0);
@@ -111,8 +111,10 @@ async fn wrong_results_are_audited_and_slashed_right_ones_are_paid() -> anyhow::
 	let (_node, client) = Node::start(config).await?;
 	let ticker = start_block_ticker(url.clone(), Duration::from_millis(500));
 
-	// The owner's tool: the model registered, a subnet for it, every result audited, one
-	// validator permit (the top stake), fast epochs.
+	// The owner's tool: the model registered, a subnet for it, every result audited, fast
+	// epochs, the default 64 validator permits (the staked miners keep mining: permits go to
+	// validators by role only). Two validators of different coldkeys: an auditor's dissent
+	// alone rejects nothing, the other validator's committee decides.
 	run_worker([
 		"subnet",
 		"--chain",
@@ -127,8 +129,6 @@ async fn wrong_results_are_audited_and_slashed_right_ones_are_paid() -> anyhow::
 		"2",
 		"--weights-rate-limit",
 		"0",
-		"--max-validators",
-		"1",
 		"--audit-percent",
 		"100",
 		"--request-fee",
@@ -162,56 +162,65 @@ async fn wrong_results_are_audited_and_slashed_right_ones_are_paid() -> anyhow::
 		]
 		.concat(),
 	)?;
-	let metrics_addr = free_addr();
 	let validator_stake = (100 * UNIT).to_string();
-	let mut validator = Worker::spawn(
-		"validator",
-		dir.path(),
-		[
-			vec!["validator".to_string()],
-			common(&["--coldkey-suri", "//Ferdie", "--hotkey-suri", "//Eve"]),
-			vec![
-				"--stake".into(),
-				validator_stake,
-				"--metrics-listen".into(),
-				metrics_addr.clone(),
-			],
-		]
-		.concat(),
-	)?;
+	let (metrics_addr, metrics_addr_2) = (free_addr(), free_addr());
+	let spawn_validator = |name: &str, coldkey: &str, hotkey: &str, metrics: &str| {
+		Worker::spawn(
+			name,
+			dir.path(),
+			[
+				vec!["validator".to_string()],
+				common(&["--coldkey-suri", coldkey, "--hotkey-suri", hotkey]),
+				vec![
+					"--stake".into(),
+					validator_stake.clone(),
+					"--metrics-listen".into(),
+					metrics.to_string(),
+				],
+			]
+			.concat(),
+		)
+	};
+	let mut validator = spawn_validator("validator", "//Ferdie", "//Eve", &metrics_addr)?;
+	let mut validator_2 =
+		spawn_validator("validator-2", "//Charlie//stash", "//Dave//stash", &metrics_addr_2)?;
+	let auditors = [Eve.to_account_id(), DaveStash.to_account_id()];
 
-	// Wait for an epoch to have given the validator, and only it, its permit (audits need
-	// a permitted validator; requests go to UIDs without one).
-	let eve = ss58(Eve);
-	wait_for("the validator's permit", Duration::from_secs(120), || {
+	// Wait for an epoch to have given the validators, and only them, their permits (audits
+	// need permitted validators; requests go to UIDs without one).
+	let validator_hotkeys = [ss58(Eve), ss58(DaveStash)];
+	wait_for("the validators' permits", Duration::from_secs(120), || {
 		let client = &client;
-		let eve = eve.clone();
-		let workers_ok =
-			[&mut cheat, &mut validator].into_iter().try_for_each(|w| w.assert_running());
+		let validator_hotkeys = validator_hotkeys.clone();
+		let workers_ok = [&mut cheat, &mut validator, &mut validator_2]
+			.into_iter()
+			.try_for_each(|w| w.assert_running());
 		async move {
 			workers_ok?;
 			let neurons = client.call("subnets_getNeurons", vec![json!(0)]).await?;
-			let Some(uid) = neurons
-				.as_array()
-				.and_then(|all| all.iter().find(|n| n["hotkey"] == eve.as_str()))
-				.and_then(|n| n["uid"].as_u64())
-			else {
-				return Ok(None);
-			};
-			let staked = neurons.as_array().is_some_and(|all| {
-				all.len() == 2 && all.iter().all(|n| n["stake"].as_str().is_some_and(|s| s != "0"))
-			});
+			let all = neurons.as_array().cloned().unwrap_or_default();
+			let uids: Vec<u64> = all
+				.iter()
+				.filter(|n| validator_hotkeys.iter().any(|v| n["hotkey"] == v.as_str()))
+				.filter_map(|n| n["uid"].as_u64())
+				.collect();
+			let staked =
+				all.len() == 3 && all.iter().all(|n| n["stake"].as_str().is_some_and(|s| s != "0"));
 			let key = pallet_emission::Permits::<Runtime>::hashed_key_for(NETUID);
 			let raw = client.storage(&key, None).await?.unwrap_or_default();
 			let permits = Vec::<bool>::decode(&mut &raw[..]).unwrap_or_default();
-			let only_eve = permits.iter().enumerate().all(|(i, p)| *p == (i as u64 == uid));
-			Ok((staked && only_eve && permits.len() == 2).then_some(()))
+			let only_validators =
+				permits.iter().enumerate().all(|(i, p)| *p == uids.contains(&(i as u64)));
+			Ok((staked && uids.len() == 2 && only_validators && permits.len() == 3).then_some(()))
 		}
 	})
 	.await?;
 
 	let start = client.finalized_number().await?;
-	let eve_before = free(&client, &Eve.to_account_id()).await?;
+	let mut auditors_before = 0;
+	for auditor in &auditors {
+		auditors_before += free(&client, auditor).await?;
+	}
 	let dave_stake_before = stake_of(&client, &ss58(Dave)).await?;
 	let alice_reserved_before = reserved(&client, &Alice.to_account_id()).await?;
 
@@ -291,8 +300,9 @@ async fn wrong_results_are_audited_and_slashed_right_ones_are_paid() -> anyhow::
 	.await
 	.map_err(|err| {
 		anyhow::anyhow!(
-			"{err:#}\nvalidator log:\n{}\ncheat log:\n{}",
+			"{err:#}\nvalidator log:\n{}\nsecond validator log:\n{}\ncheat log:\n{}",
 			validator.log_tail(),
+			validator_2.log_tail(),
 			cheat.log_tail()
 		)
 	})?;
@@ -357,15 +367,27 @@ async fn wrong_results_are_audited_and_slashed_right_ones_are_paid() -> anyhow::
 	assert_eq!(finalized as u128, paid, "{events:?}");
 	assert!(!events.iter().any(|e| matches!(e, InferenceEvent::VerdictPenalised { .. })));
 
+	// Each rejection went through a dispute, then the other validator's committee: the
+	// auditor's dissent, or a validator's challenge when its watch saw the result first.
+	let disputes = events
+		.iter()
+		.filter(|e| {
+			matches!(e, InferenceEvent::AuditDisputed { .. } | InferenceEvent::Challenged { .. })
+		})
+		.count();
+	assert_eq!(disputes as u128, rejected, "{events:?}");
 	// The cheat lost `slash` per wrong result; the honest miner kept its stake (and earned
-	// emission); the auditor received half of each slash (less its transaction fees, which
-	// are far smaller); the requester holds nothing back.
+	// emission); the auditors together received half of each slash (less their transaction
+	// fees, which are far smaller); the requester holds nothing back.
 	assert_eq!(stake_of(&client, &dave).await?, dave_stake_before - rejected * slash);
 	assert!(stake_of(&client, &charlie).await? >= MINER_STAKE);
-	let eve_after = free(&client, &Eve.to_account_id()).await?;
+	let mut auditors_after = 0;
+	for auditor in &auditors {
+		auditors_after += free(&client, auditor).await?;
+	}
 	assert!(
-		eve_after + slash / 10 >= eve_before + rejected * slash / 2,
-		"{eve_before} → {eve_after}"
+		auditors_after + slash / 5 >= auditors_before + rejected * slash / 2,
+		"{auditors_before} → {auditors_after}"
 	);
 	let alice_reserved = reserved(&client, &Alice.to_account_id()).await?;
 	assert_eq!(alice_reserved, alice_reserved_before, "every fee was paid out or refunded");
@@ -397,13 +419,16 @@ async fn wrong_results_are_audited_and_slashed_right_ones_are_paid() -> anyhow::
 	let last: Value = serde_json::from_str(&out)?;
 	assert!(matches!(last["status"].as_str(), Some("final" | "rejected")), "{last}");
 
-	let metrics = reqwest::get(format!("http://{metrics_addr}/metrics")).await?.text().await?;
+	let mut metrics = String::new();
+	for addr in [&metrics_addr, &metrics_addr_2] {
+		metrics += &reqwest::get(format!("http://{addr}/metrics")).await?.text().await?;
+	}
 	assert!(
 		metrics.contains("inferchain_worker_reviews_total{outcome=\"disagrees\"}"),
 		"{metrics}"
 	);
 	assert!(metrics.contains("inferchain_worker_reviews_total{outcome=\"agrees\"}"), "{metrics}");
-	for worker in [&mut honest, &mut cheat, &mut validator] {
+	for worker in [&mut honest, &mut cheat, &mut validator, &mut validator_2] {
 		let status = worker.terminate(Duration::from_secs(20)).await?;
 		assert!(status.success(), "{} exited with {status}:\n{}", worker.name, worker.log_tail());
 	}

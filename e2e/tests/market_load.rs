@@ -9,7 +9,7 @@
 
 use inferchain_e2e::{tx, Client, Node, NodeConfig};
 use inferchain_inference::{
-	encode_output, output_commitment, OutputShape, RuntimeProfile, TaskKind,
+	encode_output, output_commitment, ModelDigests, OutputShape, RuntimeProfile, TaskKind,
 };
 use inferchain_primitives::NetUid;
 use inferchain_runtime::{RuntimeCall, UNIT};
@@ -21,7 +21,7 @@ use std::{
 };
 
 const NETUID: NetUid = NetUid(0);
-const MODEL: [u8; 32] = [7; 32];
+const DIGESTS: ModelDigests = ModelDigests { weights: [7; 32], config: [7; 32], tokenizer: None };
 
 async fn context(client: &Client) -> anyhow::Result<tx::ChainContext> {
 	let (spec_version, transaction_version) = client.runtime_versions().await?;
@@ -152,13 +152,13 @@ async fn submit_result_throughput_against_transfers() -> anyhow::Result<()> {
 		&client,
 		Alice,
 		RuntimeCall::Inference(pallet_inference::Call::register_model {
-			model_id: MODEL,
+			digests: DIGESTS,
 			metadata,
 		}),
 	)
 	.await?;
-	let task =
-		pallet_subnets::SubnetTask { kind: TaskKind::Embedding, model_id: sp_core::H256(MODEL) };
+	let model_id = sp_core::H256(DIGESTS.model_id(&profile));
+	let task = pallet_subnets::SubnetTask { kind: TaskKind::Embedding, model_id };
 	apply(&client, Alice, subnets(pallet_subnets::Call::set_subnet_task { netuid: NETUID, task }))
 		.await?;
 	apply(

@@ -116,6 +116,26 @@ async fn registrations_and_stake_read_back_through_events_storage_and_rpc() -> a
 	assert_eq!(neuron["hotkey"], ss58(Charlie));
 	assert_eq!(neuron["coldkey"], ss58(Bob));
 	assert_eq!(neuron["stake"], (50 * UNIT).to_string());
+	// A miner (the role of every registration) holds no permit, however much stake it has.
+	assert_eq!(neuron["role"], "miner");
+	assert_eq!(neuron["validatorPermit"], false);
+	let events = submit(
+		&client,
+		Bob,
+		RuntimeCall::Subnets(SubnetsCall::set_neuron_role {
+			netuid,
+			hotkey: Charlie.to_account_id(),
+			role: pallet_subnets::NeuronRole::Validator,
+		}),
+	)
+	.await?;
+	assert!(events.iter().any(|e| matches!(
+		e,
+		RuntimeEvent::Subnets(pallet_subnets::Event::NeuronRoleSet { uid: 0, .. })
+	)));
+	let neurons = client.call("subnets_getNeurons", vec![json!(0)]).await?;
+	let neuron = &neurons[0];
+	assert_eq!(neuron["role"], "validator");
 	assert_eq!(neuron["validatorPermit"], true);
 	assert_eq!(neuron["ownerNeuron"], false);
 	assert!(neuron["registeredAt"].as_u64().is_some_and(|at| at >= 1 && at <= u64::from(best)));

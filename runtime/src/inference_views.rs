@@ -16,6 +16,8 @@ pub fn request(id: RequestId) -> Option<RequestView<AccountId, Balance, BlockNum
 		netuid: r.netuid,
 		model_id: r.model_id,
 		rule: r.rule,
+		audit_probability: r.audit_probability,
+		new_miner_audit_probability: r.new_miner_audit_probability,
 		input: r.input.into_inner(),
 		fee: r.fee,
 		submitted_at: r.submitted_at,
@@ -48,6 +50,7 @@ pub fn models() -> Vec<ModelView<AccountId, Balance, BlockNumber>> {
 			model_id,
 			info: ModelInfo {
 				owner: info.owner,
+				digests: info.digests,
 				metadata: pallet_inference::ModelMetadata {
 					name: info.metadata.name.into_inner(),
 					kind: info.metadata.kind,

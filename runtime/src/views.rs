@@ -46,6 +46,7 @@ pub fn neurons(netuid: NetUid) -> Option<Vec<NeuronView<AccountId, Balance, Bloc
 				coldkey: HotkeyOwner::<Runtime>::get(&hotkey)?,
 				stake: stakes.get(usize::from(uid)).copied().unwrap_or(0),
 				validator_permit: permits.get(usize::from(uid)).copied().unwrap_or(false),
+				validator: slot.role == pallet_subnets::NeuronRole::Validator,
 				registered_at: slot.registered_at,
 				pruning_score: slot.pruning_score,
 				owner_neuron: slot.owner_neuron,

@@ -8,7 +8,7 @@ use crate::{
 	error::{EngineError, Result},
 };
 use inferchain_inference::{
-	model_id, output_commitment, ComparisonRule, Hash32, ModelId, OutputShape, RuntimeProfile,
+	output_commitment, ComparisonRule, Hash32, ModelDigests, ModelId, OutputShape, RuntimeProfile,
 };
 use std::path::{Path, PathBuf};
 use tch::Tensor;
@@ -35,20 +35,26 @@ impl ModelFiles {
 		}
 	}
 
-	/// The model id of these files under `profile` (hashes every byte; `progress` gets
-	/// (file, bytes done, bytes in all)).
+	/// The digests of these files (hashes every byte; `progress` gets (file, bytes done,
+	/// bytes in all)): what `register_model` takes.
+	pub fn digests(&self, progress: &mut dyn FnMut(&Path, u64, u64)) -> Result<ModelDigests> {
+		let mut digest = |path: &Path| -> Result<Hash32> {
+			file_digest(path, &mut |done, total| progress(path, done, total))
+		};
+		Ok(ModelDigests {
+			weights: digest(&self.weights)?,
+			config: digest(&self.config)?,
+			tokenizer: Some(digest(&self.tokenizer)?),
+		})
+	}
+
+	/// The model id of these files under `profile` (hashes every byte, as [`Self::digests`]).
 	pub fn model_id(
 		&self,
 		profile: &RuntimeProfile,
 		progress: &mut dyn FnMut(&Path, u64, u64),
 	) -> Result<ModelId> {
-		let mut digest = |path: &Path| -> Result<Hash32> {
-			file_digest(path, &mut |done, total| progress(path, done, total))
-		};
-		let weights = digest(&self.weights)?;
-		let config = digest(&self.config)?;
-		let tokenizer = digest(&self.tokenizer)?;
-		Ok(model_id(&weights, &config, Some(&tokenizer), profile))
+		Ok(self.digests(progress)?.model_id(profile))
 	}
 }
 

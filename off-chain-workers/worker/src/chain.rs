@@ -109,6 +109,9 @@ pub struct NeuronInfo {
 	pub stake: String,
 	/// Whether it may set weights.
 	pub validator_permit: bool,
+	/// `miner` or `validator`, as its coldkey declared.
+	#[serde(default)]
+	pub role: String,
 	/// Published endpoint.
 	pub endpoint: Option<EndpointInfo>,
 }
@@ -302,6 +305,78 @@ impl Chain {
 
 impl Chain {
 	/// Tops the stake `coldkey` backs `hotkey` with on `netuid` up to `amount` (planck).
+	/// Free balance of `account` (`System.Account`'s `data.free`; zero for an unknown account).
+	pub async fn free_balance(&self, account: &AccountId32) -> anyhow::Result<u128> {
+		let mut key = sp_crypto_hashing::twox_128(b"System").to_vec();
+		key.extend(sp_crypto_hashing::twox_128(b"Account"));
+		key.extend(sp_crypto_hashing::blake2_128(&account.0));
+		key.extend(account.0);
+		let raw: Option<String> = self
+			.rpc
+			.request("state_getStorage", rpc_params![format!("0x{}", hex::encode(&key))])
+			.await
+			.context("reading an account's balance")?;
+		let Some(raw) = raw else { return Ok(0) };
+		let bytes = hex::decode(raw.trim_start_matches("0x"))?;
+		// AccountInfo: nonce, consumers, providers, sufficients (u32 each), then data.free.
+		let free = bytes.get(16..32).ok_or_else(|| anyhow!("System.Account is too short"))?;
+		Ok(u128::from_le_bytes(free.try_into()?))
+	}
+
+	/// Tops the hotkey's free balance up to `amount` from the coldkey (`Balances.
+	/// transfer_keep_alive`), so a fresh hotkey can pay its own transaction fees. Fails, saying
+	/// what to transfer, if the coldkey cannot pay it.
+	pub async fn ensure_funded(
+		&self,
+		coldkey: &Keypair,
+		hotkey: &Keypair,
+		amount: u128,
+	) -> anyhow::Result<()> {
+		let account = AccountId32(hotkey.public_key().0);
+		let free = self.free_balance(&account).await?;
+		if free >= amount {
+			return Ok(());
+		}
+		let missing = amount.saturating_sub(free);
+		let args = vec![
+			Value::unnamed_variant("Id", [Value::from_bytes(hotkey.public_key().0)]),
+			Value::u128(missing),
+		];
+		self.submit(coldkey, "Balances", "transfer_keep_alive", args).await.with_context(|| {
+			format!(
+				"funding hotkey {account} with {missing} planck from the coldkey for its \
+				 transaction fees: transfer at least that to the hotkey, or to the coldkey"
+			)
+		})?;
+		tracing::info!(%account, amount = missing, "hotkey funded from the coldkey");
+		Ok(())
+	}
+
+	/// Declares the hotkey a validator on `netuid` (`Subnets.set_neuron_role`, signed by the
+	/// coldkey) unless it is one already: only validators get permits and review panels.
+	pub async fn ensure_validator_role(
+		&self,
+		netuid: u16,
+		coldkey: &Keypair,
+		hotkey: &Keypair,
+	) -> anyhow::Result<()> {
+		let neuron = self
+			.neuron_of(netuid, hotkey)
+			.await?
+			.ok_or_else(|| anyhow!("hotkey not registered"))?;
+		if neuron.role == "validator" {
+			return Ok(());
+		}
+		let args = vec![
+			Value::u128(u128::from(netuid)),
+			Value::from_bytes(hotkey.public_key().0),
+			Value::unnamed_variant("Validator", []),
+		];
+		self.submit(coldkey, "Subnets", "set_neuron_role", args).await?;
+		tracing::info!(netuid, "declared a validator");
+		Ok(())
+	}
+
 	pub async fn ensure_stake(
 		&self,
 		netuid: u16,

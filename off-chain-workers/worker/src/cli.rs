@@ -61,6 +61,11 @@ pub struct KeyArgs {
 	/// File with the hotkey's mnemonic or secret URI.
 	#[arg(long)]
 	pub hotkey_file: Option<PathBuf>,
+	/// Free balance (planck) the coldkey keeps on the hotkey for the hotkey's transaction fees
+	/// (results, endpoint, verdicts, weights): transferred at start, before registering, if
+	/// the hotkey holds less. 0: never transfer. Default 10 INFER.
+	#[arg(long, default_value_t = 10_000_000_000_000)]
+	pub hotkey_funds: u128,
 }
 
 /// The model and how to run it.
@@ -163,6 +168,11 @@ pub struct ValidatorArgs {
 	/// Most registration burn to pay, in planck.
 	#[arg(long, default_value_t = 10_000_000_000_000_000)]
 	pub max_burn: u128,
+	/// Share (percent, 0–100) of the subnet's answered results re-executed on sight; those that
+	/// disagree are challenged (the hotkey holds the challenge bond until the committee
+	/// decides). 0: only audits and committees.
+	#[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u8).range(0..=100))]
+	pub watch_percent: u8,
 	/// The `version_key` sent with weights: this validator's scoring version. Subnet owners
 	/// raise `weights_version` to retire older validators.
 	#[arg(long, default_value_t = crate::validator::WEIGHTS_VERSION)]

@@ -1,5 +1,5 @@
 //! What both roles do first: load the keys and the model, connect, check the subnet serves
-//! this model, and register the hotkey.
+//! this model, fund the hotkey's fees from the coldkey, and register the hotkey.
 
 use crate::{
 	chain::{hash_from_hex, Chain},
@@ -39,6 +39,7 @@ pub async fn join(
 	let model = loader::load(model_args).await?;
 	let chain = Chain::connect_retrying(&chain_args.chain).await;
 	check_subnet_model(&chain, chain_args.netuid, &model.id()).await?;
+	chain.ensure_funded(&coldkey, &hotkey, key_args.hotkey_funds).await?;
 	let uid = chain.ensure_registered(chain_args.netuid, &coldkey, &hotkey, max_burn).await?;
 	Ok(Joined { coldkey, hotkey, model, chain, uid })
 }

@@ -3,6 +3,7 @@
 use crate::cli::ModelArgs;
 use indicatif::{ProgressBar, ProgressStyle};
 use inferchain_engine::{EmbeddingModel, EngineOptions, ModelFiles};
+use inferchain_inference::ModelDigests;
 
 /// The engine options `args` describe.
 pub fn options(args: &ModelArgs) -> EngineOptions {
@@ -33,19 +34,22 @@ fn show_progress(bar: &ProgressBar, path: &std::path::Path, done: u64, total: u6
 	bar.set_position(done);
 }
 
-/// The model id of the files in `args` (hashing only).
-pub async fn model_id(args: &ModelArgs) -> anyhow::Result<[u8; 32]> {
+/// The digests of the files in `args` (hashing only): with the profile, the model id.
+pub async fn model_digests(args: &ModelArgs) -> anyhow::Result<ModelDigests> {
 	let args = args.clone();
 	tokio::task::spawn_blocking(move || {
 		let bar = progress_bar();
-		let id = ModelFiles::in_dir(&args.model_dir)
-			.model_id(&args.profile, &mut |path, done, total| {
-				show_progress(&bar, path, done, total)
-			})?;
+		let digests = ModelFiles::in_dir(&args.model_dir)
+			.digests(&mut |path, done, total| show_progress(&bar, path, done, total))?;
 		bar.finish_and_clear();
-		Ok(id)
+		Ok(digests)
 	})
 	.await?
+}
+
+/// The model id of the files in `args` under its profile (hashing only).
+pub async fn model_id(args: &ModelArgs) -> anyhow::Result<[u8; 32]> {
+	Ok(model_digests(args).await?.model_id(&args.profile))
 }
 
 /// Hashes and loads the model `args` name.

@@ -9,6 +9,8 @@ use subxt::{dynamic::At, rpcs::rpc_params};
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RequestInfo {
+	/// The subnet serving it.
+	pub netuid: u16,
 	/// `0x`-hex model id.
 	pub model_id: String,
 	/// The input text.
@@ -51,7 +53,7 @@ pub struct ResultInfo {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReviewInfo {
-	/// `audit` or `challenge`.
+	/// `audit`, `challenge` or `escalation`.
 	pub kind: String,
 	/// The panel.
 	pub panel: Vec<SeatInfo>,

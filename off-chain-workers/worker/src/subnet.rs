@@ -6,13 +6,14 @@
 use crate::{chain::Chain, cli::SubnetArgs, keys, loader};
 use anyhow::{anyhow, Context};
 use inferchain_engine::hex;
-use inferchain_inference::{ComparisonRule, Dtype};
+use inferchain_inference::{ComparisonRule, Dtype, ModelDigests};
 use subxt::dynamic::{At, Value};
 
 /// Registers the subnet and prints its netuid.
 pub async fn run(args: SubnetArgs) -> anyhow::Result<()> {
 	let owner = keys::load("owner", args.owner_suri.as_deref(), args.owner_file.as_deref())?;
-	let model_id = loader::model_id(&args.model).await?;
+	let digests = loader::model_digests(&args.model).await?;
+	let model_id = digests.model_id(&args.model.profile);
 	let chain = Chain::connect(&args.chain).await?;
 	let events = chain
 		.submit(&owner, "Subnets", "register_subnet", vec![Value::u128(args.max_lock)])
@@ -37,7 +38,7 @@ pub async fn run(args: SubnetArgs) -> anyhow::Result<()> {
 		.await
 		.context("setting the subnet's task")?;
 
-	ensure_model(&chain, &owner, model_id, &args).await.context("registering the model")?;
+	ensure_model(&chain, &owner, &digests, &args).await.context("registering the model")?;
 	if args.request_fee.is_some() || args.audit_percent.is_some() {
 		set_market(&chain, &owner, netuid, &args).await.context("setting market parameters")?;
 	}
@@ -50,14 +51,15 @@ pub async fn run(args: SubnetArgs) -> anyhow::Result<()> {
 	Ok(())
 }
 
-/// Registers the model under `model_id` unless the chain has it.
+/// Registers the model of `digests` under the profile of `args` unless the chain has it (the
+/// chain computes the id from the digests and the profile).
 async fn ensure_model(
 	chain: &Chain,
 	owner: &subxt_signer::sr25519::Keypair,
-	model_id: [u8; 32],
+	digests: &ModelDigests,
 	args: &SubnetArgs,
 ) -> anyhow::Result<()> {
-	let id_hex = format!("0x{}", hex(&model_id));
+	let id_hex = format!("0x{}", hex(&digests.model_id(&args.model.profile)));
 	if chain.models().await?.iter().any(|model| model.model_id == id_hex) {
 		return Ok(());
 	}
@@ -86,9 +88,16 @@ async fn ensure_model(
 			]),
 		),
 	]);
-	chain
-		.submit(owner, "Inference", "register_model", vec![Value::from_bytes(model_id), metadata])
-		.await?;
+	let tokenizer = match digests.tokenizer {
+		Some(digest) => Value::unnamed_variant("Some", [Value::from_bytes(digest)]),
+		None => Value::unnamed_variant("None", []),
+	};
+	let digests = Value::named_composite([
+		("weights", Value::from_bytes(digests.weights)),
+		("config", Value::from_bytes(digests.config)),
+		("tokenizer", tokenizer),
+	]);
+	chain.submit(owner, "Inference", "register_model", vec![digests, metadata]).await?;
 	tracing::info!(model_id = %id_hex, "model registered");
 	Ok(())
 }

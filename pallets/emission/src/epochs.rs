@@ -2,7 +2,7 @@
 
 use crate::{
 	BalanceOf, Bonds, BondsOf, Commits, Config, DissolvedSubnets, Event, LastEpoch, NetUid, Pallet,
-	Pending, Permits, Uid, Weights, WeightsSetAt,
+	Pending, PermitStakes, Permits, Uid, Weights, WeightsSetAt,
 };
 use alloc::vec::Vec;
 use frame_support::{
@@ -14,7 +14,8 @@ use inferchain_primitives::{
 	EpochParams, NeuronLifecycle, StakeInfo, StakeRewards, SubnetRegistry,
 };
 use inferchain_yuma::{
-	epoch, split_emission, top_k_permits, BondRow, BondsMode, EpochInput, EpochOutput, Q32,
+	epoch, permit_candidates, split_emission, top_k_permits, BondRow, BondsMode, EpochInput,
+	EpochOutput, Q32,
 };
 use sp_runtime::traits::{SaturatedConversion, Saturating, UniqueSaturatedInto, Zero};
 
@@ -31,10 +32,21 @@ impl<T: Config> Pallet<T> {
 			.map(SaturatedConversion::saturated_into)
 			.collect();
 		stake.resize(n, 0);
-		// The same rule as `StakeInfo::validator_permits`, from the stake just read.
-		let permits = top_k_permits(&stake, params.max_validators);
+		// The same rule as `StakeInfo::validator_permits`, from the stake just read: only
+		// validators (by role) with at least `MinValidatorStake` compete.
+		let min_stake = T::MinValidatorStake::get().saturated_into::<u128>();
+		let candidates = permit_candidates(&stake, &T::Subnets::validators(netuid), min_stake);
+		let permits = top_k_permits(&candidates, params.max_validators);
 		let previous_permits = Permits::<T>::get(netuid);
 		Permits::<T>::insert(netuid, BoundedVec::truncate_from(permits.clone()));
+		let permit_stakes: Vec<(Uid, u128)> = uids
+			.clone()
+			.zip(&permits)
+			.zip(&stake)
+			.filter(|((_, permitted), _)| **permitted)
+			.map(|((uid, _), stake)| (uid, *stake))
+			.collect();
+		PermitStakes::<T>::insert(netuid, BoundedVec::truncate_from(permit_stakes));
 		// Weights, their blocks and bonds only count for permitted validators (Yuma masks every
 		// other row), so only their rows are read: `max_validators` reads each, not `n`.
 		let permitted = |uid: Uid| permits.get(usize::from(uid)).copied().unwrap_or(false);
@@ -190,6 +202,7 @@ impl<T: Config> NeuronLifecycle<T::AccountId> for Pallet<T> {
 		}
 		LastEpoch::<T>::remove(netuid);
 		Permits::<T>::remove(netuid);
+		PermitStakes::<T>::remove(netuid);
 		DissolvedSubnets::<T>::insert(netuid, ());
 	}
 }
@@ -197,5 +210,9 @@ impl<T: Config> NeuronLifecycle<T::AccountId> for Pallet<T> {
 impl<T: Config> inferchain_primitives::ValidatorPermits for Pallet<T> {
 	fn permits(netuid: NetUid) -> alloc::vec::Vec<bool> {
 		Permits::<T>::get(netuid).into_inner()
+	}
+
+	fn permit_stakes(netuid: NetUid) -> alloc::vec::Vec<(Uid, u128)> {
+		PermitStakes::<T>::get(netuid).into_inner()
 	}
 }

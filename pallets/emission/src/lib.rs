@@ -139,6 +139,9 @@ pub mod pallet {
 		/// `max_validators`): the epoch benchmark's worst case has this many.
 		#[pallet::constant]
 		type MaxValidators: Get<u32>;
+		/// Least stake a hotkey with the validator role needs for a permit.
+		#[pallet::constant]
+		type MinValidatorStake: Get<BalanceOf<Self>>;
 		/// Most subnets (bound of root's share list).
 		#[pallet::constant]
 		type MaxSubnets: Get<u32>;
@@ -197,6 +200,13 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Permits<T: Config> =
 		StorageMap<_, Twox64Concat, NetUid, BoundedVec<bool, T::MaxUids>, ValueQuery>;
+
+	/// Each permitted UID with the stake that earned its permit, as of the last epoch: what
+	/// the inference pallet weighs panel seats by (at most the current stake), so stake
+	/// borrowed after an epoch buys no say in reviews.
+	#[pallet::storage]
+	pub type PermitStakes<T: Config> =
+		StorageMap<_, Twox64Concat, NetUid, BoundedVec<(Uid, u128), T::MaxValidators>, ValueQuery>;
 
 	/// Root's fixed shares of block emission; `None`: in proportion to stake.
 	#[pallet::storage]

@@ -89,6 +89,7 @@ impl pallet_emission::Config for Test {
 	type MaxEpochsPerBlock = ConstU32<1>;
 	type MaxUids = ConstU32<8>;
 	type MaxValidators = ConstU32<8>;
+	type MinValidatorStake = ConstU64<1>;
 	type MaxSubnets = ConstU32<4>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
@@ -124,6 +125,13 @@ impl crate::BenchmarkHelper<AccountId> for EmissionHelper {
 		}
 		for hotkey in hotkeys.iter().take(validators as usize) {
 			Stake::add_stake(RuntimeOrigin::signed(BOB), *hotkey, netuid, MIN_STAKE).unwrap();
+			Subnets::set_neuron_role(
+				RuntimeOrigin::signed(BOB),
+				netuid,
+				*hotkey,
+				pallet_subnets::NeuronRole::Validator,
+			)
+			.unwrap();
 		}
 		(netuid, hotkeys)
 	}

@@ -14,8 +14,8 @@ use frame_support::{
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use inferchain_inference::{
-	encode_output, output_commitment, verdict_commitment, OutputShape, RuntimeProfile, TaskKind,
-	Verdict,
+	encode_output, output_commitment, verdict_commitment, ModelDigests, ModelId, OutputShape,
+	RuntimeProfile, TaskKind, Verdict,
 };
 use sp_core::H256;
 use sp_runtime::{
@@ -24,7 +24,13 @@ use sp_runtime::{
 };
 
 /// The benchmarks' model id.
-const MODEL: [u8; 32] = [42; 32];
+const DIGESTS: ModelDigests =
+	ModelDigests { weights: [42; 32], config: [43; 32], tokenizer: Some([44; 32]) };
+
+/// The benchmarks' model id (computed from [`DIGESTS`] and the profile, as on chain).
+fn model<T: Config>() -> ModelId {
+	DIGESTS.model_id(&metadata::<T>().profile)
+}
 
 /// Plenty of funds.
 fn funds<T: Config>() -> BalanceOf<T> {
@@ -50,12 +56,12 @@ fn market<T: Config>(
 	miners: u32,
 	validators: u32,
 ) -> (NetUid, Vec<T::AccountId>, Vec<T::AccountId>) {
-	let (netuid, miners, validators) = T::BenchmarkHelper::subnet(miners, validators, MODEL);
+	let (netuid, miners, validators) = T::BenchmarkHelper::subnet(miners, validators, model::<T>());
 	let owner: T::AccountId = account("model owner", 0, 0);
 	T::Currency::set_balance(&owner, funds::<T>());
-	if !Models::<T>::contains_key(MODEL) {
+	if !Models::<T>::contains_key(model::<T>()) {
 		let _ =
-			Pallet::<T>::register_model(RawOrigin::Signed(owner).into(), MODEL, metadata::<T>());
+			Pallet::<T>::register_model(RawOrigin::Signed(owner).into(), DIGESTS, metadata::<T>());
 	}
 	let always = MarketParams {
 		audit_probability: Perbill::one(),
@@ -81,8 +87,10 @@ fn request<T: Config>(
 	let record: RequestOf<T> = Request {
 		requester: requester.clone(),
 		netuid,
-		model_id: MODEL,
+		model_id: model::<T>(),
 		rule: metadata::<T>().profile.rule,
+		audit_probability: Perbill::one(),
+		new_miner_audit_probability: Perbill::one(),
 		input: BoundedVec::truncate_from(vec![b'a'; T::MaxInputLen::get() as usize]),
 		fee,
 		submitted_at: frame_system::Pallet::<T>::block_number(),
@@ -159,7 +167,7 @@ fn review<T: Config>(
 			let commitment = verdict
 				.map(|v| H256(verdict_commitment(validator, id, &v, &[0; 32])))
 				.or(Some(H256::zero()));
-			PanelSeat { validator: validator.clone(), commitment, verdict }
+			PanelSeat { validator: validator.clone(), weight: 1, commitment, verdict }
 		})
 		.collect();
 	let record: ReviewOf<T> = Review {
@@ -186,10 +194,34 @@ mod benchmarks {
 		let owner: T::AccountId = whitelisted_caller();
 		T::Currency::set_balance(&owner, funds::<T>());
 
-		#[extrinsic_call]
-		_(RawOrigin::Signed(owner), [9; 32], metadata::<T>());
+		let digests = ModelDigests { weights: [9; 32], config: [9; 32], tokenizer: Some([9; 32]) };
 
-		assert!(Models::<T>::contains_key([9; 32]));
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), digests, metadata::<T>());
+
+		assert!(Models::<T>::contains_key(digests.model_id(&metadata::<T>().profile)));
+	}
+
+	/// An unused model removed, after checking every subnet's task (all `MaxSubnets` of them
+	/// are charged on top, one read each).
+	#[benchmark]
+	fn deregister_model() -> Result<(), BenchmarkError> {
+		let owner: T::AccountId = whitelisted_caller();
+		T::Currency::set_balance(&owner, funds::<T>());
+		let digests = ModelDigests { weights: [9; 32], config: [9; 32], tokenizer: None };
+		Pallet::<T>::register_model(
+			RawOrigin::Signed(owner.clone()).into(),
+			digests,
+			metadata::<T>(),
+		)
+		.map_err(|_| BenchmarkError::Weightless)?;
+		let id = digests.model_id(&metadata::<T>().profile);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), id);
+
+		assert!(!Models::<T>::contains_key(id));
+		Ok(())
 	}
 
 	#[benchmark]
@@ -396,8 +428,8 @@ mod benchmarks {
 	fn close_review(c: Linear<1, { T::CommitteeSize::get() }>) -> Result<(), BenchmarkError> {
 		let (id, _, validators, now) =
 			answered::<T>(c, |now| RequestStatus::UnderReview { challenge_until: now })?;
-		// The first ⌊(c−1)/2⌋ agree (outvoted, penalised), the rest disagree.
-		let agreeing = c.saturating_sub(1) / 2;
+		// The first ⌊(c−1)/3⌋ agree (outvoted, penalised), the rest (at least ⅔) disagree.
+		let agreeing = c.saturating_sub(1) / 3;
 		let verdicts: Vec<Option<bool>> = (0..c).map(|i| Some(i < agreeing)).collect();
 		review::<T>(id, &account("challenger", 0, 0), &validators, &verdicts)?;
 		let later = now.saturating_add(One::one());

@@ -2,12 +2,15 @@
 //! result is audited, which validators review it. Each draw hashes the seed with a tag and a
 //! counter, so one seed yields independent values.
 //!
-//! - Miner: weight `wᵢ = scoreᵢ + s̄/10 + 1` for every occupied UID without a validator permit
-//!   (`scoreᵢ` its latest emission, `s̄` the mean over candidates): proportional to incentive,
-//!   with a floor so new miners get requests (and a history).
+//! - Miner: weight `wᵢ = scoreᵢ + s̄/10 + 1` for every candidate UID (`scoreᵢ` its latest
+//!   emission, `s̄` the mean over candidates): proportional to incentive, with a floor so new
+//!   miners get requests (and a history); drawn in rounds without replacement
+//!   ([`weighted_round`]) until one has the collateral for the request.
 //! - Audit: `u mod 10⁹ < p` with `u` a uniform 64-bit value and `p` in parts per billion
 //!   (bias below 10⁻⁹).
-//! - Panel: a partial Fisher–Yates shuffle of the candidates.
+//! - Panel: every eligible validator when they fit, else a stake-proportional sample with
+//!   replacement ([`panel_seats`]); the caller skips ineligible ones (same coldkey as a party)
+//!   as they come up.
 
 use alloc::vec::Vec;
 use codec::Encode;
@@ -27,21 +30,24 @@ pub fn happens(seed: &[u8; 32], tag: &[u8], p: Perbill) -> bool {
 	parts < u64::from(p.deconstruct())
 }
 
-/// Index drawn with probability proportional to `weights[i]`; `None` if all are zero.
-pub fn weighted_index(seed: &[u8; 32], tag: &[u8], weights: &[u64]) -> Option<usize> {
-	let total: u128 = weights.iter().map(|w| u128::from(*w)).sum();
+/// Round `round` of a draw without replacement: an index with probability proportional to
+/// `weights[i]` (the caller zeroes the weights of indices already drawn); `None` if all are
+/// zero. 128-bit weights (stakes); the total saturates, which only skews draws among stakes
+/// summing past 2¹²⁸.
+pub fn weighted_round(seed: &[u8; 32], tag: &[u8], round: u32, weights: &[u128]) -> Option<usize> {
+	let total = weights.iter().fold(0u128, |sum, w| sum.saturating_add(*w));
 	if total == 0 {
 		return None;
 	}
-	// Two uniform halves make a 128-bit value, so the modulo bias is below 2⁻⁶⁴.
-	let wide = (u128::from(uniform(seed, tag, 0)) << 64) | u128::from(uniform(seed, tag, 1));
+	let first = round.saturating_mul(2);
+	let wide = (u128::from(uniform(seed, tag, first)) << 64)
+		| u128::from(uniform(seed, tag, first.saturating_add(1)));
 	let mut point = wide.checked_rem(total)?;
 	for (index, weight) in weights.iter().enumerate() {
-		let weight = u128::from(*weight);
-		if point < weight {
+		if point < *weight {
 			return Some(index);
 		}
-		point = point.saturating_sub(weight);
+		point = point.saturating_sub(*weight);
 	}
 	None
 }
@@ -56,18 +62,51 @@ pub fn miner_weights(scores: &[Option<u64>]) -> Vec<u64> {
 	scores.iter().map(|score| score.map_or(0, |s| s.saturating_add(floor))).collect()
 }
 
-/// Up to `k` distinct items of `candidates`, drawn uniformly without replacement.
-pub fn sample<T: Clone>(seed: &[u8; 32], tag: &[u8], candidates: &[T], k: usize) -> Vec<T> {
-	let mut pool: Vec<T> = candidates.to_vec();
-	let mut chosen = Vec::with_capacity(k.min(pool.len()));
-	let mut counter = 0u32;
-	while chosen.len() < k && !pool.is_empty() {
-		let len = u64::try_from(pool.len()).unwrap_or(u64::MAX);
-		let index = uniform(seed, tag, counter).checked_rem(len).unwrap_or(0);
-		chosen.push(pool.swap_remove(usize::try_from(index).unwrap_or(0)));
-		counter = counter.saturating_add(1);
+/// The seats of a panel of `size` among candidates weighted by `weights` (stake; zero: not
+/// eligible), each admitted by `accept` when first offered (exclusions that cost reads), as
+/// `(index, votes)`:
+/// - at most `size` eligible candidates: every admitted one, its votes its weight;
+/// - more: `size` draws **with** replacement in proportion to weight ([`weighted_round`]),
+///   an index drawn `m` times holding `m` votes (a stake-proportional sample, so each side's
+///   expected share of the votes is its share of the stake); an index `accept` refuses is
+///   never offered again.
+///
+/// Every index is offered to `accept` at most once; the draw ends after at most
+/// `size + weights.len()` rounds.
+pub fn panel_seats(
+	seed: &[u8; 32],
+	tag: &[u8],
+	weights: &[u128],
+	size: usize,
+	mut accept: impl FnMut(usize) -> bool,
+) -> Vec<(usize, u128)> {
+	let eligible = weights.iter().filter(|weight| **weight > 0).count();
+	if eligible <= size {
+		return weights
+			.iter()
+			.enumerate()
+			.filter(|(index, weight)| **weight > 0 && accept(*index))
+			.map(|(index, weight)| (index, *weight))
+			.collect();
 	}
-	chosen
+	let mut left = weights.to_vec();
+	let mut seats: Vec<(usize, u128)> = Vec::new();
+	let mut votes = 0usize;
+	let mut round = 0u32;
+	while votes < size {
+		let Some(index) = weighted_round(seed, tag, round, &left) else { break };
+		round = round.saturating_add(1);
+		if let Some(seat) = seats.iter_mut().find(|(seated, _)| *seated == index) {
+			seat.1 = seat.1.saturating_add(1);
+			votes = votes.saturating_add(1);
+		} else if accept(index) {
+			seats.push((index, 1));
+			votes = votes.saturating_add(1);
+		} else if let Some(weight) = left.get_mut(index) {
+			*weight = 0;
+		}
+	}
+	seats
 }
 
 #[cfg(test)]
@@ -78,20 +117,6 @@ mod tests {
 
 	fn seed(n: u64) -> [u8; 32] {
 		sp_io::hashing::blake2_256(&n.encode())
-	}
-
-	#[test]
-	fn weighted_index_follows_the_weights() {
-		let weights = [1u64, 0, 3];
-		let mut counts = [0u32; 3];
-		for n in 0..4_000 {
-			counts[weighted_index(&seed(n), b"t", &weights).unwrap()] += 1;
-		}
-		assert_eq!(counts[1], 0);
-		// 1:3 within a few standard deviations (σ ≈ 27 of 1000).
-		assert!((880..1_120).contains(&counts[0]), "{counts:?}");
-		assert_eq!(weighted_index(&seed(1), b"t", &[0, 0]), None);
-		assert_eq!(weighted_index(&seed(1), b"t", &[]), None);
 	}
 
 	#[test]
@@ -110,24 +135,58 @@ mod tests {
 		assert_eq!(miner_weights(&[Some(0)]), vec![1]);
 	}
 
+	#[test]
+	fn weighted_rounds_follow_stake_and_skip_zero_weights() {
+		let weights = [1u128, 0, 3];
+		let mut counts = [0u32; 3];
+		for n in 0..4_000 {
+			counts[weighted_round(&seed(n), b"p", 0, &weights).unwrap()] += 1;
+		}
+		assert_eq!(counts[1], 0);
+		assert!((880..1_120).contains(&counts[0]), "{counts:?}");
+		assert_eq!(weighted_round(&seed(1), b"p", 0, &[0, 0]), None);
+		// Rounds are independent draws from one seed.
+		let rounds: Vec<_> =
+			(0..64).map(|r| weighted_round(&seed(1), b"p", r, &[1, 1]).unwrap()).collect();
+		assert!(rounds.contains(&0) && rounds.contains(&1));
+	}
+
 	proptest! {
 		#[test]
-		fn samples_are_distinct_members(n in 0usize..20, k in 0usize..25, s in any::<u64>()) {
-			let candidates: Vec<usize> = (0..n).collect();
-			let chosen = sample(&seed(s), b"p", &candidates, k);
-			prop_assert_eq!(chosen.len(), k.min(n));
-			let mut sorted = chosen.clone();
+		fn panel_seats_are_distinct_admitted_and_stake_weighted(
+			weights in prop::collection::vec(0u128..4, 0..20),
+			size in 1usize..10,
+			s in any::<u64>(),
+		) {
+			let mut offered = Vec::new();
+			let seats = panel_seats(&seed(s), b"p", &weights, size, |i| {
+				offered.push(i);
+				i % 3 != 0
+			});
+			let mut sorted = offered.clone();
 			sorted.sort();
 			sorted.dedup();
-			prop_assert_eq!(sorted.len(), chosen.len());
-			prop_assert!(chosen.iter().all(|c| *c < n));
+			prop_assert_eq!(sorted.len(), offered.len(), "an index was offered twice");
+			prop_assert!(seats.iter().all(|(i, votes)| weights[*i] > 0 && i % 3 != 0 && *votes > 0));
+			let mut indices: Vec<usize> = seats.iter().map(|(i, _)| *i).collect();
+			indices.dedup();
+			prop_assert_eq!(indices.len(), seats.len());
+			let eligible = weights.iter().filter(|w| **w > 0).count();
+			let admitted = weights.iter().enumerate().filter(|(i, w)| **w > 0 && i % 3 != 0);
+			if eligible <= size {
+				// Everyone admitted, with its stake as its votes.
+				prop_assert_eq!(seats.len(), admitted.clone().count());
+				prop_assert!(seats.iter().all(|(i, votes)| *votes == weights[*i]));
+			} else if admitted.count() > 0 {
+				prop_assert_eq!(seats.iter().map(|(_, v)| *v).sum::<u128>(), size as u128);
+			}
 		}
 
 		#[test]
-		fn weighted_index_never_picks_zero_weight(
-			weights in prop::collection::vec(0u64..5, 1..10), s in any::<u64>()
+		fn weighted_rounds_never_pick_zero_weight(
+			weights in prop::collection::vec(0u128..5, 1..10), s in any::<u64>(), r in 0u32..4
 		) {
-			if let Some(i) = weighted_index(&seed(s), b"w", &weights) {
+			if let Some(i) = weighted_round(&seed(s), b"w", r, &weights) {
 				prop_assert!(weights[i] > 0);
 			} else {
 				prop_assert!(weights.iter().all(|w| *w == 0));

@@ -1,7 +1,8 @@
 //! The pallet's invariants, checked by `try_state` (and after every step of the tests).
 
 use crate::{
-	BalanceOf, Config, HoldReason, Models, Pallet, RequestStatus, Requests, ReviewKind, Reviews,
+	BalanceOf, Config, HoldReason, Liability, Models, NetUid, Pallet, RequestStatus, Requests,
+	ReviewKind, Reviews,
 };
 use alloc::collections::BTreeMap;
 use frame_support::{ensure, traits::fungible::InspectHold};
@@ -39,6 +40,26 @@ impl<T: Config> Pallet<T> {
 				add::<T>(&mut bonds, &challenger, bond);
 			}
 		}
+		// Each miner's liability is the collateral of its open requests.
+		let mut liabilities = BTreeMap::<(NetUid, T::AccountId), BalanceOf<T>>::new();
+		for request in Requests::<T>::iter_values() {
+			let miner = match (&request.status, &request.result) {
+				(RequestStatus::Assigned { miner, .. }, _) => miner,
+				(RequestStatus::Answered { .. } | RequestStatus::UnderReview { .. }, Some(r)) => {
+					&r.miner
+				},
+				_ => continue,
+			};
+			let entry = liabilities.entry((request.netuid, miner.clone())).or_default();
+			*entry = entry.saturating_add(Pallet::<T>::collateral(request.fee));
+		}
+		let stored: BTreeMap<_, _> = Liability::<T>::iter()
+			.map(|(netuid, miner, amount)| ((netuid, miner), amount))
+			.collect();
+		ensure!(
+			stored == liabilities,
+			"a miner's liability differs from the collateral of its open requests"
+		);
 		let mut deposits = Totals::<T>::new();
 		for model in Models::<T>::iter_values() {
 			add::<T>(&mut deposits, &model.owner, model.deposit);

@@ -9,36 +9,48 @@
 //! 1. [`Pallet::submit_request`]: the subnet's `request_fee` is held from the requester; the
 //!    request is `Queued`.
 //! 2. Next block (`on_initialize`): a miner is drawn (see [`draw`]) with randomness from a
-//!    block after the submission, so the requester cannot pick it: `Assigned` until
+//!    block after the submission, so the requester cannot pick it, among miners whose bonded
+//!    stake covers the collateral of everything they have open plus this request
+//!    ([`Pallet::collateral`]: the most the request can cost its miner): `Assigned` until
 //!    `now + ResultTimeout`. From here the miner's stake backs the request (see below).
 //! 3. [`Pallet::submit_result`] by the assigned hotkey before the deadline: the output's
 //!    commitment is recomputed on chain under the model's comparison rule and must match.
 //!    `Answered`, challengeable for `ChallengeWindow` blocks. A missed deadline burns
 //!    `TimeoutPenalty` of the miner's stake and draws another miner (at most `MaxAttempts`
 //!    miners; then the fee is refunded: `Expired`).
-//! 4. Next block: with probability `audit_probability` (`new_miner_audit_probability` while
-//!    the miner has fewer than `NewMinerResults` finalized results) one permitted validator
-//!    other than the miner is drawn as auditor.
+//! 4. Next block: with the audit probability fixed in the request at submission (the
+//!    subnet's, at least `MinAuditProbability`; the new-miner rate while the miner has fewer
+//!    than `NewMinerResults` finalized results), one validator is drawn as auditor, by stake,
+//!    among permitted validators with at least `MinValidatorStake`, none sharing the miner's
+//!    coldkey.
 //! 5. [`Pallet::challenge`]: while `Answered`, a hotkey staked on the subnet holds
-//!    `ChallengeBond`; next block `CommitteeSize` permitted validators (not the miner or the
-//!    challenger) are drawn.
-//! 6. Audit and committee members [`Pallet::commit_verdict`] within `VerdictCommitPeriod`
-//!    blocks, then [`Pallet::reveal_verdict`] within `VerdictRevealPeriod`; the next block
-//!    tallies the revealed verdicts: more "disagree" than "agree" rejects the result.
+//!    `ChallengeBond`; next block a committee of up to `CommitteeSize` such validators is
+//!    drawn by stake, none sharing a coldkey with the miner or the challenger.
+//! 6. Panel members [`Pallet::commit_verdict`] within `VerdictCommitPeriod` blocks, then
+//!    [`Pallet::reveal_verdict`] within `VerdictRevealPeriod`; the next block tallies the
+//!    revealed stake (see [`tally`]): a side needs `Supermajority` of the revealed stake, and
+//!    `ReviewQuorum` of the panel's stake must have revealed. An auditor's lone "disagree"
+//!    never rejects: it escalates to a committee (as for a challenge, the auditor being the
+//!    accuser), which decides.
 //! 7. After the window, with no review open: `Final`; the fee minus `ProtocolCut` (burned)
 //!    goes to the miner's hotkey. Settled requests are pruned `Retention` blocks later.
 //!
 //! ## Slashing (see [`settle`])
 //! - Rejected result: `SlashMultiple × fee` of the miner's stake (bounded by the stake);
-//!   `SlashRewardShare` of it to the challenger (challenge) or the dissenting auditor (audit),
-//!   the rest burned; the requester's fee is refunded; a challenger's bond is returned.
-//! - Upheld result: a challenger's bond goes to the miner.
-//! - Panel members on the losing side, or who did not reveal: `VerdictPenalty` burned from
-//!   their stake. A review with no reveal at all decides nothing (the bond is returned).
+//!   `SlashRewardShare` of it to the accuser (challenger, or the auditor whose dissent the
+//!   committee confirmed), the rest burned; the requester's fee is refunded; a challenger's
+//!   bond is returned.
+//! - Upheld result: a challenger's bond goes to the miner; an overruled auditor pays
+//!   `ChallengeBond` from its stake to the miner. A lying accuser loses in expectation.
+//! - Panel members that revealed the losing side of a decision, or did not reveal:
+//!   `VerdictPenalty` burned from their stake. An undecided review (no quorum, or no side with
+//!   the supermajority) penalises only the silent and leaves the result standing.
+//! - Results must be finite (`NonFiniteOutput`): no reviewer can compare a NaN.
 //! - A hotkey's stake backs its work from each assignment until the challenge window after
 //!   that assignment's deadline ends, and while a review of its result is open:
-//!   [`inferchain_primitives::StakeExposure`] tells `pallet-stake` not to pay it out before.
-//!   (Recorded at assignment, so answering writes only the request record.)
+//!   [`inferchain_primitives::StakeExposure`] tells `pallet-stake` neither to pay it out nor
+//!   to move it to another hotkey before. (Recorded at assignment, so answering writes only
+//!   the request record.)
 //!
 //! ## Timed actions
 //! Draws, deadlines, tallies, finalization and pruning are actions in a per-block agenda run
@@ -46,6 +58,7 @@
 //! (see the `agenda` module), so under load actions run late rather than overfill a block.
 //!
 //! ## Invariants (checked by `try_state`)
+//! - Each miner's [`Liability`] is the [`Pallet::collateral`] of its open requests.
 //! - Each account's balance held for request fees equals the fees of its unsettled requests,
 //!   its balance held for challenge bonds the bonds of its open challenges, and its balance
 //!   held for model deposits the deposits of its models.
@@ -73,6 +86,7 @@ mod mock;
 mod randomness;
 mod review;
 pub mod settle;
+pub mod tally;
 #[cfg(test)]
 mod tests;
 pub mod types;
@@ -193,6 +207,20 @@ pub mod pallet {
 		/// Lowest request fee an owner may set.
 		#[pallet::constant]
 		type MinRequestFee: Get<BalanceOf<Self>>;
+		/// Lowest audit probability (for known and new miners alike): owners cannot set less,
+		/// and a request never gets less.
+		#[pallet::constant]
+		type MinAuditProbability: Get<Perbill>;
+		/// Least stake a permitted validator needs to be drawn for a panel (a UID's permit from
+		/// the last epoch does not make its next holder an auditor).
+		#[pallet::constant]
+		type MinValidatorStake: Get<BalanceOf<Self>>;
+		/// Share of a committee's stake that must reveal for it to decide anything (q).
+		#[pallet::constant]
+		type ReviewQuorum: Get<Perbill>;
+		/// Share of the revealed stake a side needs to decide (t); see [`crate::tally`].
+		#[pallet::constant]
+		type Supermajority: Get<Perbill>;
 		/// Blocks an assigned miner has to submit its result.
 		#[pallet::constant]
 		type ResultTimeout: Get<BlockNumberFor<Self>>;
@@ -208,16 +236,18 @@ pub mod pallet {
 		/// Blocks a panel has to reveal verdicts, after the commit period.
 		#[pallet::constant]
 		type VerdictRevealPeriod: Get<BlockNumberFor<Self>>;
-		/// Validators drawn for a challenge committee (bound of every panel).
+		/// Validators drawn for a committee (bound of every panel): by stake, none sharing a
+		/// coldkey with the miner or the accuser.
 		#[pallet::constant]
 		type CommitteeSize: Get<u32>;
-		/// Bond a challenger holds.
+		/// Bond a challenger holds; an audit dissent that its committee overrules costs the
+		/// auditor as much, from its stake, paid to the miner.
 		#[pallet::constant]
 		type ChallengeBond: Get<BalanceOf<Self>>;
 		/// A wrong result costs its miner this many times the fee.
 		#[pallet::constant]
 		type SlashMultiple: Get<u32>;
-		/// Share of a miner's slash paid to the challenger or dissenting auditor.
+		/// Share of a miner's slash paid to the accuser (challenger or dissenting auditor).
 		#[pallet::constant]
 		type SlashRewardShare: Get<Perbill>;
 		/// Burned from a panel member on the losing side or who did not reveal.
@@ -235,6 +265,9 @@ pub mod pallet {
 		/// Blocks a settled request stays readable before it is pruned.
 		#[pallet::constant]
 		type Retention: Get<BlockNumberFor<Self>>;
+		/// Most subnets (the worst case of `deregister_model`'s check that no subnet uses it).
+		#[pallet::constant]
+		type MaxSubnets: Get<u32>;
 		/// Most UIDs a subnet holds (the worst case of a miner draw's scan, for benchmarks).
 		#[pallet::constant]
 		type MaxUids: Get<u32>;
@@ -296,6 +329,20 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
+	/// What a miner's open work could still cost it, per subnet: [`Pallet::collateral`] of
+	/// each request assigned to it and not yet settled. A miner is drawn only while its bonded
+	/// stake covers this plus one more request, so every slash can be paid in full.
+	#[pallet::storage]
+	pub type Liability<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		NetUid,
+		Blake2_128Concat,
+		T::AccountId,
+		BalanceOf<T>,
+		ValueQuery,
+	>;
+
 	/// Last block at which a hotkey's stake backs its work: the challenge window after the
 	/// deadline of its latest assignment, or the end of a review of its result.
 	#[pallet::storage]
@@ -323,6 +370,8 @@ pub mod pallet {
 	pub enum Event<T: Config> {
 		/// A model was registered.
 		ModelRegistered { model_id: ModelId, owner: T::AccountId },
+		/// A model was removed and its deposit returned.
+		ModelDeregistered { model_id: ModelId, owner: T::AccountId, refunded: BalanceOf<T> },
 		/// A subnet's market settings were set.
 		MarketParamsSet { netuid: NetUid, params: MarketParams<BalanceOf<T>> },
 		/// A request was submitted and its fee held.
@@ -361,7 +410,9 @@ pub mod pallet {
 		},
 		/// A result was challenged.
 		Challenged { request_id: RequestId, challenger: T::AccountId, bond: BalanceOf<T> },
-		/// A challenge's committee was drawn.
+		/// The auditor revealed "disagree": a committee decides (drawn in the next block).
+		AuditDisputed { request_id: RequestId, auditor: T::AccountId },
+		/// The committee of a challenge or an escalated audit was drawn.
 		CommitteeFormed {
 			request_id: RequestId,
 			members: alloc::vec::Vec<T::AccountId>,
@@ -384,8 +435,11 @@ pub mod pallet {
 			rewarded: BalanceOf<T>,
 			refunded: BalanceOf<T>,
 		},
-		/// No panel member revealed: the review decided nothing.
+		/// Too little stake revealed, no side reached the supermajority, or no committee could
+		/// be drawn: the review decided nothing and the result stands.
 		ReviewInconclusive { request_id: RequestId },
+		/// The committee upheld a result its auditor disputed: the auditor paid the miner.
+		DissentOverruled { request_id: RequestId, auditor: T::AccountId, paid: BalanceOf<T> },
 		/// A panel member on the losing side, or silent, was penalised.
 		VerdictPenalised { request_id: RequestId, validator: T::AccountId, amount: BalanceOf<T> },
 		/// The challenge window ended: the fee went to the miner.
@@ -405,13 +459,20 @@ pub mod pallet {
 		ModelAlreadyRegistered,
 		/// The model name is empty or not UTF-8.
 		InvalidModelName,
+		/// No model with this id is registered.
+		UnknownModel,
+		/// Only the model's owner may do this.
+		NotModelOwner,
+		/// A subnet's task names this model.
+		ModelInUse,
 		/// The caller cannot pay the deposit, fee or bond.
 		InsufficientBalance,
 		/// No subnet with this netuid.
 		SubnetNotFound,
 		/// Only the subnet's owner (or root) may do this.
 		NotSubnetOwner,
-		/// The request fee is below `MinRequestFee`, or a probability is zero.
+		/// The request fee is below `MinRequestFee`, or a probability below
+		/// `MinAuditProbability`.
 		InvalidMarketParams,
 		/// The subnet has no task, or its model is not registered.
 		ModelNotRegistered,
@@ -432,6 +493,8 @@ pub mod pallet {
 		DeadlinePassed,
 		/// The output is empty or not a whole number of `f32` values.
 		MalformedOutput,
+		/// The output holds a NaN or an infinity.
+		NonFiniteOutput,
 		/// The output commitment is not the commitment of the output under the model's rule.
 		CommitmentMismatch,
 		/// The caller has no stake on the request's subnet.
@@ -478,8 +541,10 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Register a model under its id (the engine computes the same id from the files and the
-		/// profile: `inferchain-worker model-id`).
+		/// Register a model: its id is computed here from its files' `digests` and the profile
+		/// in `metadata` ([`inferchain_inference::ModelDigests::model_id`]; the engine computes
+		/// the same: `inferchain-worker model-id`), so an id always names the profile (dtype,
+		/// comparison rule, threads) it was registered with and cannot be squatted with another.
 		///
 		/// Origin: signed; holds `ModelDeposit`. Errors: [`Error::ModelAlreadyRegistered`],
 		/// [`Error::InvalidModelName`], [`Error::InsufficientBalance`].
@@ -488,11 +553,11 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::register_model())]
 		pub fn register_model(
 			origin: OriginFor<T>,
-			model_id: ModelId,
+			digests: inferchain_inference::ModelDigests,
 			metadata: ModelMetadataOf<T>,
 		) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
-			Self::do_register_model(owner, model_id, metadata)
+			Self::do_register_model(owner, digests, metadata)
 		}
 
 		/// Set a subnet's request fee and audit probabilities.
@@ -535,7 +600,7 @@ pub mod pallet {
 		/// Origin: the assigned miner's hotkey. Errors: [`Error::UnknownRequest`],
 		/// [`Error::NotAwaitingResult`] (not assigned, or answered: replays),
 		/// [`Error::NotAssignedMiner`], [`Error::DeadlinePassed`], [`Error::MalformedOutput`],
-		/// [`Error::CommitmentMismatch`], [`Error::MarketBusy`].
+		/// [`Error::NonFiniteOutput`], [`Error::CommitmentMismatch`], [`Error::MarketBusy`].
 		/// Event: [`Event::ResultSubmitted`].
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::submit_result(
@@ -598,6 +663,19 @@ pub mod pallet {
 		pub fn challenge(origin: OriginFor<T>, request_id: RequestId) -> DispatchResult {
 			let challenger = ensure_signed(origin)?;
 			Self::do_challenge(challenger, request_id)
+		}
+
+		/// Remove a model no subnet's task names, returning its deposit. Requests already
+		/// submitted for it carry its comparison rule and settle as before.
+		///
+		/// Origin: the model's owner. Errors: [`Error::UnknownModel`],
+		/// [`Error::NotModelOwner`], [`Error::ModelInUse`]. Event: [`Event::ModelDeregistered`].
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::deregister_model()
+			.saturating_add(T::DbWeight::get().reads(u64::from(T::MaxSubnets::get()))))]
+		pub fn deregister_model(origin: OriginFor<T>, model_id: ModelId) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			Self::do_deregister_model(owner, model_id)
 		}
 	}
 }

@@ -1,10 +1,11 @@
 //! Models, market settings, requests, miner assignment, results and deadlines.
 
 use crate::{
-	draw, weights::WeightInfo, Action, BalanceOf, Config, Error, Event, HoldReason, MarketParams,
-	Markets, ModelInfo, ModelMetadataOf, Models, NextRequestId, Pallet, Request, RequestId,
-	RequestOf, RequestStatus, Requests, Stats,
+	draw, weights::WeightInfo, Action, BalanceOf, Config, Error, Event, HoldReason, Liability,
+	MarketParams, Markets, ModelInfo, ModelMetadataOf, Models, NextRequestId, Pallet, Request,
+	RequestId, RequestOf, RequestStatus, Requests, Stats,
 };
+use alloc::vec::Vec;
 use frame_support::{
 	dispatch::DispatchResult,
 	ensure,
@@ -13,8 +14,8 @@ use frame_support::{
 	BoundedVec,
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
-use inferchain_inference::{decode_output, output_commitment, ModelId, OutputShape};
-use inferchain_primitives::{NetUid, Slash, SlashTarget, SubnetRegistry, ValidatorPermits};
+use inferchain_inference::{decode_output, output_commitment, ModelDigests, ModelId, OutputShape};
+use inferchain_primitives::{NetUid, Slash, SlashTarget, StakeInfo, SubnetRegistry};
 use sp_core::H256;
 use sp_runtime::{
 	traits::{One, Saturating, Zero},
@@ -24,9 +25,10 @@ use sp_runtime::{
 impl<T: Config> Pallet<T> {
 	pub(crate) fn do_register_model(
 		owner: T::AccountId,
-		model_id: ModelId,
+		digests: ModelDigests,
 		metadata: ModelMetadataOf<T>,
 	) -> DispatchResult {
+		let model_id = digests.model_id(&metadata.profile);
 		ensure!(!Models::<T>::contains_key(model_id), Error::<T>::ModelAlreadyRegistered);
 		ensure!(
 			!metadata.name.is_empty() && core::str::from_utf8(&metadata.name).is_ok(),
@@ -38,9 +40,28 @@ impl<T: Config> Pallet<T> {
 		let registered_at = frame_system::Pallet::<T>::block_number();
 		Models::<T>::insert(
 			model_id,
-			ModelInfo { owner: owner.clone(), metadata, deposit, registered_at },
+			ModelInfo { owner: owner.clone(), digests, metadata, deposit, registered_at },
 		);
 		Self::deposit_event(Event::ModelRegistered { model_id, owner });
+		Ok(())
+	}
+
+	pub(crate) fn do_deregister_model(owner: T::AccountId, model_id: ModelId) -> DispatchResult {
+		let model = Models::<T>::get(model_id).ok_or(Error::<T>::UnknownModel)?;
+		ensure!(model.owner == owner, Error::<T>::NotModelOwner);
+		let in_use = T::Subnets::netuids()
+			.into_iter()
+			.any(|netuid| T::Subnets::subnet_model(netuid) == Some(model_id));
+		ensure!(!in_use, Error::<T>::ModelInUse);
+		let refunded = T::Currency::release(
+			&HoldReason::ModelDeposit.into(),
+			&owner,
+			model.deposit,
+			frame_support::traits::tokens::Precision::BestEffort,
+		)
+		.unwrap_or_else(|_| Zero::zero());
+		Models::<T>::remove(model_id);
+		Self::deposit_event(Event::ModelDeregistered { model_id, owner, refunded });
 		Ok(())
 	}
 
@@ -56,9 +77,12 @@ impl<T: Config> Pallet<T> {
 			Ok(RawOrigin::Signed(_)) => return Err(Error::<T>::NotSubnetOwner.into()),
 			_ => return Err(DispatchError::BadOrigin),
 		}
+		let floor = T::MinAuditProbability::get();
 		ensure!(
 			params.request_fee >= T::MinRequestFee::get()
 				&& !params.audit_probability.is_zero()
+				&& params.audit_probability >= floor
+				&& params.new_miner_audit_probability >= floor
 				&& !params.new_miner_audit_probability.is_zero(),
 			Error::<T>::InvalidMarketParams
 		);
@@ -84,8 +108,11 @@ impl<T: Config> Pallet<T> {
 				Models::<T>::get(model).map(|info| (model, info.metadata.profile.rule))
 			})
 			.ok_or(Error::<T>::ModelNotRegistered)?;
-		let fee = Self::market(netuid).request_fee;
+		let market = Self::market(netuid);
+		let fee = market.request_fee;
 		ensure!(fee <= max_fee, Error::<T>::FeeAboveMax);
+		// Fixed now, so an owner cannot lower the audit rate of requests already paid for.
+		let floor = T::MinAuditProbability::get();
 		ensure!(
 			!input.is_empty() && core::str::from_utf8(&input).is_ok(),
 			Error::<T>::InvalidInput
@@ -105,6 +132,8 @@ impl<T: Config> Pallet<T> {
 				netuid,
 				model_id,
 				rule,
+				audit_probability: market.audit_probability.max(floor),
+				new_miner_audit_probability: market.new_miner_audit_probability.max(floor),
 				input,
 				fee,
 				submitted_at: now,
@@ -127,9 +156,34 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Draws a miner for a queued request (the `Assign` action): every occupied UID without a
-	/// validator permit, weighted as in [`draw::miner_weights`], the previous miner excluded
-	/// when anyone else is left. None: the request expires.
+	/// What a request can cost its miner at most: `max(SlashMultiple × fee, TimeoutPenalty)`
+	/// (a wrong answer or a missed deadline, never both for one miner). Held against the
+	/// miner's stake in [`crate::Liability`] while the request is open.
+	pub fn collateral(fee: BalanceOf<T>) -> BalanceOf<T> {
+		fee.saturating_mul(T::SlashMultiple::get().into()).max(T::TimeoutPenalty::get())
+	}
+
+	/// Adds (`open`) or removes a request's collateral to or from `miner`'s liability.
+	pub(crate) fn hold_collateral(
+		netuid: NetUid,
+		miner: &T::AccountId,
+		fee: BalanceOf<T>,
+		open: bool,
+	) {
+		let amount = Self::collateral(fee);
+		Liability::<T>::mutate_exists(netuid, miner, |liability| {
+			let current = liability.unwrap_or_else(Zero::zero);
+			let next =
+				if open { current.saturating_add(amount) } else { current.saturating_sub(amount) };
+			*liability = (!next.is_zero()).then_some(next);
+		});
+	}
+
+	/// Draws a miner for a queued request (the `Assign` action): every occupied UID whose
+	/// holder has the miner role (`pallet-subnets`) and whose bonded stake covers its [`crate::Liability`] plus this request's
+	/// [`Self::collateral`], weighted as in [`draw::miner_weights`], the previous miner
+	/// excluded when anyone else is left. Candidates are drawn one at a time and their
+	/// liability read as they come up. None: the request expires.
 	pub(crate) fn assign(request_id: RequestId, now: BlockNumberFor<T>) -> Weight {
 		let Some(mut request) = Requests::<T>::get(request_id) else {
 			return Self::stale_action(1, 0);
@@ -139,10 +193,14 @@ impl<T: Config> Pallet<T> {
 		}
 		let netuid = request.netuid;
 		let mut scores = T::Subnets::uid_scores(netuid);
-		let weight = T::WeightInfo::assign(Self::uid_count(scores.len()));
-		let permits = T::Permits::permits(netuid);
-		for (score, permitted) in scores.iter_mut().zip(permits) {
-			if permitted {
+		let mut weight = T::WeightInfo::assign(Self::uid_count(scores.len()));
+		let validators = T::Subnets::validators(netuid);
+		let stakes = T::Stake::uid_stakes(netuid);
+		let needed = Self::collateral(request.fee);
+		for (uid, score) in scores.iter_mut().enumerate() {
+			let validator = validators.get(uid).copied().unwrap_or(false);
+			let stake = stakes.get(uid).copied().unwrap_or_else(Zero::zero);
+			if validator || stake < needed {
 				*score = None;
 			}
 		}
@@ -158,9 +216,27 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		let seed = Self::seed(b"assign", request_id);
-		let chosen = draw::weighted_index(&seed, b"miner", &draw::miner_weights(&scores))
-			.and_then(|index| u16::try_from(index).ok())
-			.and_then(|uid| T::Subnets::hotkey_at(netuid, uid).map(|miner| (uid, miner)));
+		let mut weights: Vec<u128> =
+			draw::miner_weights(&scores).into_iter().map(u128::from).collect();
+		let mut round = 0u32;
+		let chosen = loop {
+			let Some(index) = draw::weighted_round(&seed, b"miner", round, &weights) else {
+				break None;
+			};
+			round = round.saturating_add(1);
+			if let Some(candidate) = weights.get_mut(index) {
+				*candidate = 0;
+			}
+			let Some(uid) = u16::try_from(index).ok() else { continue };
+			let Some(miner) = T::Subnets::hotkey_at(netuid, uid) else { continue };
+			let stake = stakes.get(index).copied().unwrap_or_else(Zero::zero);
+			if Liability::<T>::get(netuid, &miner).saturating_add(needed) <= stake {
+				break Some((uid, miner));
+			}
+		};
+		// The first candidate's reads are in the benchmark; each one skipped costs two more.
+		let skipped = u64::from(round.saturating_sub(1));
+		weight.saturating_accrue(T::DbWeight::get().reads(skipped.saturating_mul(2)));
 		let Some((uid, miner)) = chosen else {
 			Self::expire(request_id, request, now);
 			return weight;
@@ -176,6 +252,7 @@ impl<T: Config> Pallet<T> {
 		// it: the stake backs it from now (reviews extend this), so answering writes nothing
 		// more than the request.
 		Self::expose(netuid, &miner, deadline.saturating_add(T::ChallengeWindow::get()));
+		Self::hold_collateral(netuid, &miner, request.fee, true);
 		request.status = RequestStatus::Assigned { miner: miner.clone(), uid, deadline };
 		Requests::<T>::insert(request_id, request);
 		Self::deposit_event(Event::RequestAssigned { request_id, netuid, miner, uid, deadline });
@@ -211,6 +288,8 @@ impl<T: Config> Pallet<T> {
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(now <= *deadline, Error::<T>::DeadlinePassed);
 		let values = decode_output(&output).ok_or(Error::<T>::MalformedOutput)?;
+		// A NaN's quantised commitment matches itself, but no reviewer can compare it.
+		ensure!(values.iter().all(|value| value.is_finite()), Error::<T>::NonFiniteOutput);
 		let shape = OutputShape {
 			rows: 1,
 			cols: u32::try_from(values.len()).map_err(|_| Error::<T>::MalformedOutput)?,
@@ -256,6 +335,7 @@ impl<T: Config> Pallet<T> {
 		Stats::<T>::mutate(request.netuid, &miner, |stats| {
 			stats.timeouts = stats.timeouts.saturating_add(1)
 		});
+		Self::hold_collateral(request.netuid, &miner, request.fee, false);
 		request.previous_miner = Some(miner.clone());
 		Self::deposit_event(Event::MinerTimedOut { request_id, miner, penalty });
 		let weight = Self::timeout_weight();

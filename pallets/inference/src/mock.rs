@@ -30,6 +30,9 @@ pub const DAPP: AccountId = 5;
 pub const POOR: AccountId = 6;
 /// Validator hotkeys, UIDs 0–3, all with permits.
 pub const VALIDATORS: [AccountId; 4] = [100, 101, 102, 103];
+/// The coldkey owning each of [`VALIDATORS`] (one each, so a committee can exclude the
+/// coldkeys of the parties and still seat the others).
+pub const VALIDATOR_COLDKEYS: [AccountId; 4] = [11, 12, 13, 14];
 /// The validator hotkey used as challenger (UID 3).
 pub const CHALLENGER: AccountId = 103;
 /// The miner hotkey, UID 4.
@@ -44,8 +47,14 @@ pub const FUNDS: Balance = 1_000_000;
 pub const STAKE: Balance = 10_000;
 /// Subnet 0.
 pub const NET: NetUid = NetUid(0);
-/// The subnet's model.
-pub const MODEL: [u8; 32] = [7; 32];
+/// The digests of the subnet's model files.
+pub const DIGESTS: inferchain_inference::ModelDigests =
+	inferchain_inference::ModelDigests { weights: [7; 32], config: [8; 32], tokenizer: None };
+
+/// The subnet's model id: [`DIGESTS`] under the profile of [`metadata`], as the chain computes.
+pub fn model() -> [u8; 32] {
+	DIGESTS.model_id(&metadata().profile)
+}
 /// The model's rule: ε = 10⁻³.
 pub const RULE: inferchain_inference::ComparisonRule =
 	inferchain_inference::ComparisonRule::Tolerance { max_abs_error_e9: 1_000_000 };
@@ -71,6 +80,10 @@ pub const TIMEOUT_PENALTY: Balance = 10;
 pub const RETENTION: u64 = 5;
 /// Model deposit.
 pub const DEPOSIT: Balance = 100;
+/// Most committee members (as in the runtime: every eligible validator of these subnets).
+pub const COMMITTEE: u32 = 16;
+/// Least stake of a panel member.
+pub const MIN_VALIDATOR_STAKE: Balance = 1_000;
 /// Actions per block.
 pub const AGENDA: u32 = 64;
 
@@ -126,7 +139,7 @@ impl pallet_balances::Config for Test {
 fn hyperparams() -> SubnetHyperparams<Balance> {
 	SubnetHyperparams {
 		tempo: 10,
-		max_uids: 8,
+		max_uids: 32,
 		max_validators: 4,
 		immunity_period: 5,
 		activity_cutoff: 100,
@@ -154,6 +167,10 @@ parameter_types! {
 	pub const MaxTake: Perbill = Perbill::from_percent(50);
 	pub const Half: Perbill = Perbill::from_percent(50);
 	pub const Tenth: Perbill = Perbill::from_percent(10);
+	/// ⅔ rounded down: 666,666,666 parts per billion.
+	pub const TwoThirds: Perbill = Perbill::from_parts(666_666_666);
+	/// The audit probability floor: 10⁻⁹ unless a test raises it (`MinAudit::set`).
+	pub storage MinAudit: Perbill = Perbill::from_parts(1);
 	/// Unlimited unless a test lowers it (`AgendaBudget::set`).
 	pub storage AgendaBudget: frame_support::weights::Weight = frame_support::weights::Weight::MAX;
 	/// `RETENTION` unless a test changes it (`Retention::set`).
@@ -171,8 +188,8 @@ impl pallet_subnets::Config for Test {
 	type MaxSubnets = ConstU32<4>;
 	type MinLockCost = ConstU64<10>;
 	type LockReductionInterval = ConstU64<10>;
-	type MaxUidsLimit = ConstU32<8>;
-	type MaxValidatorsLimit = ConstU32<8>;
+	type MaxUidsLimit = ConstU32<32>;
+	type MaxValidatorsLimit = ConstU32<32>;
 	type DefaultHyperparams = DefaultHyperparams;
 	type OwnerLimits = Limits;
 	type HyperparamsRateLimit = ConstU64<0>;
@@ -185,6 +202,7 @@ impl pallet_stake::Config for Test {
 	type Subnets = Subnets;
 	type PalletId = StakePalletId;
 	type MinStake = ConstU64<100>;
+	type MinValidatorStake = ConstU64<MIN_VALIDATOR_STAKE>;
 	type UnbondingPeriod = ConstU64<5>;
 	type MaxUnbondingChunks = ConstU32<3>;
 	type DefaultTake = Take;
@@ -207,8 +225,9 @@ impl pallet_emission::Config for Test {
 	type OwnerCut = Take;
 	type MinerShare = Half;
 	type MaxEpochsPerBlock = ConstU32<1>;
-	type MaxUids = ConstU32<8>;
-	type MaxValidators = ConstU32<8>;
+	type MaxUids = ConstU32<32>;
+	type MaxValidators = ConstU32<32>;
+	type MinValidatorStake = ConstU64<MIN_VALIDATOR_STAKE>;
 	type MaxSubnets = ConstU32<4>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
@@ -228,12 +247,16 @@ impl pallet_inference::Config for Test {
 	type MaxOutputLen = ConstU32<64>;
 	type DefaultMarket = Market;
 	type MinRequestFee = ConstU64<10>;
+	type MinAuditProbability = MinAudit;
+	type MinValidatorStake = ConstU64<MIN_VALIDATOR_STAKE>;
+	type ReviewQuorum = TwoThirds;
+	type Supermajority = TwoThirds;
 	type ResultTimeout = ConstU64<TIMEOUT>;
 	type MaxAttempts = ConstU8<2>;
 	type ChallengeWindow = ConstU64<WINDOW>;
 	type VerdictCommitPeriod = ConstU64<COMMIT>;
 	type VerdictRevealPeriod = ConstU64<REVEAL>;
-	type CommitteeSize = ConstU32<3>;
+	type CommitteeSize = ConstU32<COMMITTEE>;
 	type ChallengeBond = ConstU64<BOND>;
 	type SlashMultiple = ConstU32<MULTIPLE>;
 	type SlashRewardShare = Half;
@@ -241,8 +264,9 @@ impl pallet_inference::Config for Test {
 	type TimeoutPenalty = ConstU64<TIMEOUT_PENALTY>;
 	type ProtocolCut = Tenth;
 	type NewMinerResults = ConstU32<2>;
+	type MaxSubnets = ConstU32<4>;
 	type Retention = Retention;
-	type MaxUids = ConstU32<8>;
+	type MaxUids = ConstU32<32>;
 	type MaxAgendaLen = ConstU32<AGENDA>;
 	type AgendaBudget = AgendaBudget;
 	type WeightInfo = ();
@@ -267,10 +291,36 @@ pub fn register_and_stake(coldkey: AccountId, netuid: NetUid, hotkey: AccountId)
 		.unwrap();
 }
 
+/// Registers `hotkey` (owned by `coldkey`) on `netuid` as a validator with [`STAKE`].
+pub fn register_validator(coldkey: AccountId, netuid: NetUid, hotkey: AccountId) {
+	register_and_stake(coldkey, netuid, hotkey);
+	Subnets::set_neuron_role(
+		RuntimeOrigin::signed(coldkey),
+		netuid,
+		hotkey,
+		pallet_subnets::NeuronRole::Validator,
+	)
+	.unwrap();
+}
+
 /// Marks the first `validators` UIDs of `netuid` as permitted (what an epoch would store).
 pub fn set_permits(netuid: NetUid, validators: usize, uids: usize) {
 	let permits: Vec<bool> = (0..uids).map(|uid| uid < validators).collect();
-	pallet_emission::Permits::<Test>::insert(netuid, BoundedVec::truncate_from(permits));
+	permit(netuid, &permits);
+}
+
+/// Stores `permits` (indexed by UID) and the stake behind each, as an epoch would now.
+pub fn permit(netuid: NetUid, permits: &[bool]) {
+	use inferchain_primitives::StakeInfo;
+	let stakes = <Stake as StakeInfo<AccountId, Balance>>::uid_stakes(netuid);
+	let permit_stakes: Vec<(u16, u128)> = permits
+		.iter()
+		.enumerate()
+		.filter(|(_, permitted)| **permitted)
+		.map(|(uid, _)| (uid as u16, u128::from(stakes.get(uid).copied().unwrap_or(0))))
+		.collect();
+	pallet_emission::Permits::<Test>::insert(netuid, BoundedVec::truncate_from(permits.to_vec()));
+	pallet_emission::PermitStakes::<Test>::insert(netuid, BoundedVec::truncate_from(permit_stakes));
 }
 
 /// Registers [`MINER_B`] at UID 5 with stake.
@@ -290,12 +340,13 @@ pub fn run_to(n: u64) {
 }
 
 /// Externalities at block 1: subnet 0 owned by ALICE with validators at UIDs 0–3 (permitted)
-/// and [`MINER`] at UID 4, all staked; its task is [`MODEL`], registered.
+/// and [`MINER`] at UID 4, all staked; its task is [`model`], registered.
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
 		balances: [ALICE, DAVE, DAPP]
 			.into_iter()
+			.chain(VALIDATOR_COLDKEYS)
 			.map(|who| (who, FUNDS))
 			.chain([(POOR, 50)])
 			.collect(),
@@ -309,14 +360,14 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	ext.execute_with(|| {
 		System::set_block_number(1);
 		Subnets::register_subnet(RuntimeOrigin::signed(ALICE), Balance::MAX).unwrap();
-		for validator in VALIDATORS {
-			register_and_stake(ALICE, NET, validator);
+		for (coldkey, validator) in VALIDATOR_COLDKEYS.into_iter().zip(VALIDATORS) {
+			register_validator(coldkey, NET, validator);
 		}
 		register_and_stake(DAVE, NET, MINER);
 		set_permits(NET, 4, 5);
-		let task = SubnetTask { kind: TaskKind::Embedding, model_id: H256(MODEL) };
+		let task = SubnetTask { kind: TaskKind::Embedding, model_id: H256(model()) };
 		Subnets::set_subnet_task(RuntimeOrigin::signed(ALICE), NET, task).unwrap();
-		Inference::register_model(RuntimeOrigin::signed(ALICE), MODEL, metadata()).unwrap();
+		Inference::register_model(RuntimeOrigin::signed(ALICE), DIGESTS, metadata()).unwrap();
 		System::reset_events();
 	});
 	ext
@@ -359,7 +410,13 @@ impl crate::BenchmarkHelper<AccountId> for Helper {
 		Subnets::register_subnet(RuntimeOrigin::signed(ALICE), Balance::MAX).unwrap();
 		let validators: Vec<AccountId> = (0..u64::from(validators)).map(|i| 10_000 + i).collect();
 		let miners: Vec<AccountId> = (0..u64::from(miners)).map(|i| 20_000 + i).collect();
-		for hotkey in validators.iter().chain(&miners) {
+		for hotkey in &validators {
+			// Each validator its own coldkey: panels exclude the miner's.
+			let coldkey = hotkey + 1_000_000;
+			Balances::set_balance(&coldkey, FUNDS);
+			register_validator(coldkey, netuid, *hotkey);
+		}
+		for hotkey in &miners {
 			register_and_stake(ALICE, netuid, *hotkey);
 		}
 		set_permits(netuid, validators.len(), validators.len() + miners.len());

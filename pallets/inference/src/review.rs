@@ -1,8 +1,11 @@
 //! Audits and challenges: drawing the panel, verdict commit-reveal, and the tally.
 
 use crate::{
-	draw, weights::WeightInfo, Action, Config, Error, Event, HoldReason, NetUid, Pallet, PanelSeat,
-	RequestId, RequestStatus, Requests, Review, ReviewKind, ReviewOf, Reviews, Stats,
+	draw,
+	tally::{Decision, Tally},
+	weights::WeightInfo,
+	Action, BalanceOf, Config, Error, Event, HoldReason, NetUid, Pallet, PanelSeat, RequestId,
+	RequestStatus, Requests, Review, ReviewKind, ReviewOf, Reviews, Stats,
 };
 use alloc::vec::Vec;
 use frame_support::{
@@ -16,31 +19,71 @@ use frame_system::pallet_prelude::BlockNumberFor;
 use inferchain_inference::{verdict_commitment, Verdict};
 use inferchain_primitives::{StakeInfo, SubnetRegistry, ValidatorPermits};
 use sp_core::H256;
-use sp_runtime::traits::{One, Saturating, Zero};
+use sp_runtime::traits::{One, SaturatedConversion, Saturating, Zero};
+
+/// A drawn panel member: its hotkey and the weight of its verdict.
+type Member<T> = (<T as frame_system::Config>::AccountId, u128);
 
 impl<T: Config> Pallet<T> {
-	/// Up to `size` permitted validators of `netuid`, drawn uniformly, none of them in
-	/// `excluded`. Reads only the hotkeys of the drawn UIDs.
+	/// The panel of up to `size` seats on a result of `netuid` ([`draw::panel_seats`]).
+	/// Eligible: the UIDs permitted at the last epoch whose holder has the validator role now, weighed by the stake that earned the
+	/// permit or their stake now if that is less (borrowed stake buys nothing; withdrawn stake
+	/// loses its say), when that is at least `MinValidatorStake`; not one of the `parties`
+	/// nor another hotkey of a party's coldkey. Reads the permits and stakes once, then the
+	/// hotkey and coldkey of each UID as it is offered. Returns the members and the weight of
+	/// the UIDs offered and refused (the benchmarks draw no related hotkeys).
 	fn draw_panel(
 		netuid: NetUid,
 		seed: &[u8; 32],
 		size: u32,
-		excluded: &[&T::AccountId],
-	) -> Vec<T::AccountId> {
-		let permitted: Vec<u16> = T::Permits::permits(netuid)
-			.iter()
-			.enumerate()
-			.filter(|(_, permitted)| **permitted)
-			.filter_map(|(uid, _)| u16::try_from(uid).ok())
-			.collect();
+		parties: &[&T::AccountId],
+	) -> (Vec<Member<T>>, Weight) {
+		let current = T::Stake::uid_stakes(netuid);
+		let min = T::MinValidatorStake::get().max(One::one()).saturated_into::<u128>();
+		let permitted = T::Permits::permit_stakes(netuid);
+		let validators = T::Subnets::validators(netuid);
+		let len = permitted.iter().map(|(uid, _)| usize::from(*uid).saturating_add(1)).max();
+		let mut weights = alloc::vec![0u128; len.unwrap_or(0)];
+		for (uid, at_epoch) in permitted {
+			let now = current.get(usize::from(uid)).copied().unwrap_or_else(Zero::zero);
+			let stake = at_epoch.min(now.saturated_into::<u128>());
+			// A holder that switched to mining since the epoch (or a new holder) sits nowhere.
+			let validator = validators.get(usize::from(uid)).copied().unwrap_or(false);
+			if let Some(weight) = weights.get_mut(usize::from(uid)) {
+				*weight = if validator && stake >= min { stake } else { 0 };
+			}
+		}
+		let coldkeys: Vec<T::AccountId> =
+			parties.iter().filter_map(|hotkey| T::Subnets::hotkey_owner(hotkey)).collect();
 		let size = usize::try_from(size).unwrap_or(usize::MAX);
-		let drawn = draw::sample(seed, b"panel", &permitted, size.saturating_add(excluded.len()));
-		drawn
+		let mut hotkeys = Vec::new();
+		let mut refused = 0u64;
+		let seats = draw::panel_seats(seed, b"panel", &weights, size, |uid| {
+			let hotkey = u16::try_from(uid).ok().and_then(|uid| T::Subnets::hotkey_at(netuid, uid));
+			let admitted = hotkey.filter(|hotkey| {
+				!parties.contains(&hotkey)
+					&& !T::Subnets::hotkey_owner(hotkey)
+						.is_some_and(|cold| coldkeys.contains(&cold))
+			});
+			match admitted {
+				Some(hotkey) => {
+					hotkeys.push((uid, hotkey));
+					true
+				},
+				None => {
+					refused = refused.saturating_add(1);
+					false
+				},
+			}
+		});
+		let members = seats
 			.into_iter()
-			.filter_map(|uid| T::Subnets::hotkey_at(netuid, uid))
-			.filter(|hotkey| !excluded.contains(&hotkey))
-			.take(size)
-			.collect()
+			.filter_map(|(uid, votes)| {
+				let hotkey = hotkeys.iter().find(|(seated, _)| *seated == uid)?.1.clone();
+				Some((hotkey, votes))
+			})
+			.collect();
+		(members, T::DbWeight::get().reads(refused.saturating_mul(2)))
 	}
 
 	/// The commit and reveal deadlines of a panel drawn at `now`.
@@ -49,12 +92,13 @@ impl<T: Config> Pallet<T> {
 		(commit_until, commit_until.saturating_add(T::VerdictRevealPeriod::get()))
 	}
 
-	/// Opens `panel` on `request_id`: schedules the tally and exposes the miner until then.
+	/// Opens `panel` on `request_id`: schedules the tally and exposes until then the miner,
+	/// every member and an escalation's auditor (whose stake answers for their verdicts).
 	/// `None` (nothing changed) if no agenda had room.
 	fn open_panel(
 		request_id: RequestId,
-		kind: ReviewKind<T::AccountId, crate::BalanceOf<T>>,
-		panel: Vec<T::AccountId>,
+		kind: ReviewKind<T::AccountId, BalanceOf<T>>,
+		panel: Vec<Member<T>>,
 		now: BlockNumberFor<T>,
 		netuid: NetUid,
 		miner: &T::AccountId,
@@ -65,20 +109,26 @@ impl<T: Config> Pallet<T> {
 			Action::CloseReview(request_id),
 		)
 		.ok()?;
+		Self::expose(netuid, miner, closes_at);
+		if let ReviewKind::Escalation { auditor } = &kind {
+			Self::expose(netuid, auditor, closes_at);
+		}
 		let seats = panel
 			.into_iter()
-			.map(|validator| PanelSeat { validator, commitment: None, verdict: None })
+			.map(|(validator, weight)| {
+				Self::expose(netuid, &validator, closes_at);
+				PanelSeat { validator, weight, commitment: None, verdict: None }
+			})
 			.collect::<Vec<_>>();
 		let review: ReviewOf<T> =
 			Review { kind, panel: BoundedVec::truncate_from(seats), commit_until, reveal_until };
 		Reviews::<T>::insert(request_id, review);
-		Self::expose(netuid, miner, closes_at);
 		Some((commit_until, reveal_until))
 	}
 
-	/// Decides whether an answered result is audited (the `DrawAudit` action).
-	/// Also counts the result in the miner's statistics (kept out of `submit_result`, which
-	/// stays lean).
+	/// Decides whether an answered result is audited (the `DrawAudit` action), with the
+	/// probabilities fixed in the request at submission. Also counts the result in the miner's
+	/// statistics (kept out of `submit_result`, which stays lean).
 	pub(crate) fn draw_audit(request_id: RequestId, now: BlockNumberFor<T>) -> Weight {
 		let Some((mut request, miner)) = Self::answered_request(request_id) else {
 			return Self::stale_action(1, 0);
@@ -90,15 +140,16 @@ impl<T: Config> Pallet<T> {
 		});
 		let weight = T::WeightInfo::draw_audit();
 		let RequestStatus::Answered { challenge_until } = request.status else { return weight };
-		let market = Self::market(netuid);
 		let is_new = stats.finalized < T::NewMinerResults::get();
-		let p = if is_new { market.new_miner_audit_probability } else { market.audit_probability };
+		let p =
+			if is_new { request.new_miner_audit_probability } else { request.audit_probability };
 		let seed = Self::seed(b"audit", request_id);
 		if !draw::happens(&seed, b"audit", p) {
 			return weight;
 		}
-		let panel = Self::draw_panel(netuid, &seed, 1, &[&miner]);
-		let Some(validator) = panel.first().cloned() else { return weight };
+		let (panel, skipped) = Self::draw_panel(netuid, &seed, 1, &[&miner]);
+		let weight = weight.saturating_add(skipped);
+		let Some((validator, _)) = panel.first().cloned() else { return weight };
 		let opened = Self::open_panel(request_id, ReviewKind::Audit, panel, now, netuid, &miner);
 		let Some((commit_until, reveal_until)) = opened else { return weight };
 		request.status = RequestStatus::UnderReview { challenge_until };
@@ -139,11 +190,13 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Draws a challenge's committee (the `FormCommittee` action); with nobody eligible the
-	/// challenge is void and the bond returned.
+	/// Draws the committee of a challenge or an escalated audit (the `FormCommittee`
+	/// action): by stake, none of its members sharing a coldkey with the miner or the accuser.
+	/// With nobody eligible the review decides nothing: a challenge is void (bond returned),
+	/// an escalation inconclusive; the result stands either way.
 	pub(crate) fn form_committee(request_id: RequestId, now: BlockNumberFor<T>) -> Weight {
 		let Some(review) = Reviews::<T>::get(request_id) else { return Self::stale_action(1, 0) };
-		let ReviewKind::Challenge { challenger, bond } = review.kind.clone() else {
+		let Some(accuser) = review.kind.accuser().cloned() else {
 			return Self::stale_action(1, 0);
 		};
 		if !review.panel.is_empty() {
@@ -155,18 +208,20 @@ impl<T: Config> Pallet<T> {
 		let weight = T::WeightInfo::form_committee();
 		let netuid = request.netuid;
 		let seed = Self::seed(b"committee", request_id);
-		let members =
-			Self::draw_panel(netuid, &seed, T::CommitteeSize::get(), &[&miner, &challenger]);
+		let (members, skipped) =
+			Self::draw_panel(netuid, &seed, T::CommitteeSize::get(), &[&miner, &accuser]);
+		let weight = weight.saturating_add(skipped);
+		let hotkeys: Vec<T::AccountId> = members.iter().map(|(hotkey, _)| hotkey.clone()).collect();
 		let opened = if members.is_empty() {
 			None
 		} else {
-			Self::open_panel(request_id, review.kind, members.clone(), now, netuid, &miner)
+			Self::open_panel(request_id, review.kind.clone(), members, now, netuid, &miner)
 		};
 		let finalized = match opened {
 			Some((commit_until, reveal_until)) => {
 				Self::deposit_event(Event::CommitteeFormed {
 					request_id,
-					members,
+					members: hotkeys,
 					commit_until,
 					reveal_until,
 				});
@@ -174,8 +229,13 @@ impl<T: Config> Pallet<T> {
 			},
 			None => {
 				Reviews::<T>::remove(request_id);
-				Self::release_bond(&challenger, bond);
-				Self::deposit_event(Event::ChallengeVoid { request_id });
+				match review.kind {
+					ReviewKind::Challenge { challenger, bond } => {
+						Self::release_bond(&challenger, bond);
+						Self::deposit_event(Event::ChallengeVoid { request_id });
+					},
+					_ => Self::deposit_event(Event::ReviewInconclusive { request_id }),
+				}
 				Self::reopen(request_id, request, now)
 			},
 		};
@@ -235,9 +295,16 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Tallies a review (the `CloseReview` action): more revealed "disagree" than "agree"
-	/// rejects the result; otherwise, with at least one reveal, it is upheld; with none the
-	/// review decides nothing. Members on the losing side or silent are penalised.
+	/// Tallies a review (the `CloseReview` action) by [`tally`]: revealed stake for and
+	/// against, against the panel's stake.
+	/// - An audit's lone "disagree" rejects nothing: it escalates to a committee
+	///   (`FormCommittee` next block), the auditor becoming the accuser.
+	/// - Reject: the miner is slashed, the accuser rewarded, members that revealed "agree" or
+	///   nothing penalised.
+	/// - Uphold: the accuser pays (a challenger's bond, or `ChallengeBond` of an overruled
+	///   auditor's stake, to the miner); members that revealed "disagree" or nothing penalised.
+	/// - Undecided: only silent members are penalised; a challenger's bond is returned; the
+	///   result stands.
 	pub(crate) fn close_review(request_id: RequestId, now: BlockNumberFor<T>) -> Weight {
 		let Some(review) = Reviews::<T>::take(request_id) else {
 			return Self::stale_action(1, 1);
@@ -248,56 +315,96 @@ impl<T: Config> Pallet<T> {
 		let panel_size = u32::try_from(review.panel.len()).unwrap_or(u32::MAX);
 		let weight = Self::close_review_weight(panel_size);
 		let netuid = request.netuid;
+		let mut stakes = Tally::default();
+		for seat in &review.panel {
+			stakes.add(seat.weight, seat.verdict.map(|v| v.agrees));
+		}
 		let revealed = || review.panel.iter().filter_map(|seat| seat.verdict);
 		let agree = u32::try_from(revealed().filter(|v| v.agrees).count()).unwrap_or(u32::MAX);
 		let disagree = u32::try_from(revealed().filter(|v| !v.agrees).count()).unwrap_or(u32::MAX);
-		let challenger = match &review.kind {
-			ReviewKind::Challenge { challenger, bond } => Some((challenger.clone(), *bond)),
-			ReviewKind::Audit => None,
-		};
-		let finalized = if agree.saturating_add(disagree) == 0 {
-			Self::penalise_panel(request_id, netuid, &review.panel, None);
-			if let Some((challenger, bond)) = challenger {
-				Self::release_bond(&challenger, bond);
-			}
-			Self::deposit_event(Event::ReviewInconclusive { request_id });
-			Self::reopen(request_id, request, now)
-		} else if disagree > agree {
-			Self::penalise_panel(request_id, netuid, &review.panel, Some(false));
-			let beneficiary = match &challenger {
-				Some((challenger, _)) => Some(challenger.clone()),
-				None => review
-					.panel
-					.iter()
-					.find(|seat| seat.verdict.is_some_and(|v| !v.agrees))
-					.map(|seat| seat.validator.clone()),
-			};
-			if let Some((challenger, bond)) = &challenger {
-				Self::release_bond(challenger, *bond);
-			}
-			Stats::<T>::mutate(netuid, &miner, |stats| {
-				stats.audits_failed = stats.audits_failed.saturating_add(1)
-			});
-			Self::reject(request_id, request, &miner, beneficiary, now);
-			Weight::zero()
-		} else {
-			Self::penalise_panel(request_id, netuid, &review.panel, Some(true));
-			if let Some((challenger, bond)) = &challenger {
-				Self::forfeit_bond(challenger, &miner, *bond);
-			}
-			Stats::<T>::mutate(netuid, &miner, |stats| {
-				stats.audits_passed = stats.audits_passed.saturating_add(1)
-			});
-			let mut request = request;
-			if challenger.is_some() {
-				request.challenges_passed = request.challenges_passed.saturating_add(1);
-			} else {
-				request.audits_passed = request.audits_passed.saturating_add(1);
-			}
-			Self::deposit_event(Event::ResultUpheld { request_id, agree, disagree });
-			Self::reopen(request_id, request, now)
+		let decision = stakes.decide(T::ReviewQuorum::get(), T::Supermajority::get());
+		let finalized = match (decision, &review.kind) {
+			(Decision::Reject, ReviewKind::Audit) => {
+				let auditor = review.panel.iter().find(|seat| seat.verdict.is_some());
+				let auditor = auditor.map(|seat| seat.validator.clone());
+				match auditor.and_then(|auditor| Self::escalate(request_id, netuid, auditor, now)) {
+					// Still under review: the committee decides.
+					Some(()) => Weight::zero(),
+					None => {
+						Self::deposit_event(Event::ReviewInconclusive { request_id });
+						Self::reopen(request_id, request, now)
+					},
+				}
+			},
+			(Decision::Reject, kind) => {
+				Self::penalise_panel(request_id, netuid, &review.panel, Some(false));
+				let accuser = kind.accuser().cloned();
+				if let ReviewKind::Challenge { challenger, bond } = kind {
+					Self::release_bond(challenger, *bond);
+				}
+				Stats::<T>::mutate(netuid, &miner, |stats| {
+					stats.audits_failed = stats.audits_failed.saturating_add(1)
+				});
+				Self::reject(request_id, request, &miner, accuser, now);
+				Weight::zero()
+			},
+			(Decision::Uphold, kind) => {
+				Self::penalise_panel(request_id, netuid, &review.panel, Some(true));
+				match kind {
+					ReviewKind::Challenge { challenger, bond } => {
+						Self::forfeit_bond(challenger, &miner, *bond)
+					},
+					ReviewKind::Escalation { auditor } => {
+						Self::overrule(request_id, netuid, auditor, &miner)
+					},
+					ReviewKind::Audit => {},
+				}
+				Stats::<T>::mutate(netuid, &miner, |stats| {
+					stats.audits_passed = stats.audits_passed.saturating_add(1)
+				});
+				let mut request = request;
+				if matches!(kind, ReviewKind::Challenge { .. }) {
+					request.challenges_passed = request.challenges_passed.saturating_add(1);
+				} else {
+					request.audits_passed = request.audits_passed.saturating_add(1);
+				}
+				Self::deposit_event(Event::ResultUpheld { request_id, agree, disagree });
+				Self::reopen(request_id, request, now)
+			},
+			(Decision::Undecided, kind) => {
+				Self::penalise_panel(request_id, netuid, &review.panel, None);
+				if let ReviewKind::Challenge { challenger, bond } = kind {
+					Self::release_bond(challenger, *bond);
+				}
+				Self::deposit_event(Event::ReviewInconclusive { request_id });
+				Self::reopen(request_id, request, now)
+			},
 		};
 		weight.saturating_add(finalized)
+	}
+
+	/// Turns an audit whose auditor revealed "disagree" into an escalation: a committee is
+	/// drawn next block. `None` (nothing changed) if no agenda had room.
+	fn escalate(
+		request_id: RequestId,
+		netuid: NetUid,
+		auditor: T::AccountId,
+		now: BlockNumberFor<T>,
+	) -> Option<()> {
+		let formed = now.saturating_add(One::one());
+		Self::schedule(formed, Action::FormCommittee(request_id)).ok()?;
+		// Until the committee's tally (re-exposed exactly when it is drawn).
+		let (_, reveal_until) = Self::panel_deadlines(formed);
+		Self::expose(netuid, &auditor, reveal_until.saturating_add(One::one()));
+		let review: ReviewOf<T> = Review {
+			kind: ReviewKind::Escalation { auditor: auditor.clone() },
+			panel: BoundedVec::new(),
+			commit_until: now,
+			reveal_until: now,
+		};
+		Reviews::<T>::insert(request_id, review);
+		Self::deposit_event(Event::AuditDisputed { request_id, auditor });
+		Some(())
 	}
 
 	/// Burns `VerdictPenalty` from each member that did not reveal, or (with `winning` set)

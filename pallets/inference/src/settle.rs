@@ -5,12 +5,15 @@
 //!   moves from the hold to the miner's hotkey. Should the transfer be impossible (the hotkey
 //!   account cannot be created), the fee is refunded instead.
 //! - Rejected result: `intended = SlashMultiple × fee`; `reward = SlashRewardShare × intended`
-//!   is slashed from the miner's stake to the beneficiary (challenger, or dissenting auditor),
+//!   is slashed from the miner's stake to the accuser (challenger, or auditor whose dissent
+//!   the committee confirmed),
 //!   then `intended − reward` is slashed and burned; each is bounded by what stake is left.
 //!   The requester's fee is released in full.
 //! - Expired request: the fee is released in full.
 //! - Challenge bond: released when the result is rejected or the review is void or
 //!   inconclusive; moved to the miner when the result is upheld.
+//! - Overruled dissent: an auditor whose "disagree" its committee upheld against pays
+//!   `ChallengeBond` from its stake to the miner.
 
 use crate::{
 	weights::WeightInfo, Action, BalanceOf, Config, Event, ExposedUntil, HoldReason, NetUid,
@@ -87,6 +90,7 @@ impl<T: Config> Pallet<T> {
 		Stats::<T>::mutate(request.netuid, &miner, |stats| {
 			stats.finalized = stats.finalized.saturating_add(1)
 		});
+		Self::hold_collateral(request.netuid, &miner, request.fee, false);
 		request.status = RequestStatus::Final;
 		Self::retire(request_id, request, now);
 		Self::deposit_event(Event::ResultFinalized { request_id, miner, paid, burned });
@@ -121,6 +125,7 @@ impl<T: Config> Pallet<T> {
 		)
 		.unwrap_or_else(|_| Zero::zero());
 		let refunded = Self::release_fee(&request.requester, request.fee);
+		Self::hold_collateral(request.netuid, miner, request.fee, false);
 		request.status = RequestStatus::Rejected;
 		Self::retire(request_id, request, now);
 		Self::deposit_event(Event::ResultSlashed {
@@ -209,6 +214,24 @@ impl<T: Config> Pallet<T> {
 		if moved.is_err() {
 			Self::release_bond(challenger, bond);
 		}
+	}
+
+	/// Charges an auditor whose dissent its committee overruled: `ChallengeBond` (what a
+	/// losing challenger forfeits) from its stake, paid to the miner it accused.
+	pub(crate) fn overrule(
+		request_id: RequestId,
+		netuid: NetUid,
+		auditor: &T::AccountId,
+		miner: &T::AccountId,
+	) {
+		let paid = T::Stake::slash(
+			netuid,
+			auditor,
+			T::ChallengeBond::get(),
+			SlashTarget::Account(miner.clone()),
+		)
+		.unwrap_or_else(|_| Zero::zero());
+		Self::deposit_event(Event::DissentOverruled { request_id, auditor: auditor.clone(), paid });
 	}
 
 	/// Burns `VerdictPenalty` from a panel member's stake.

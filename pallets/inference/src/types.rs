@@ -2,7 +2,9 @@
 //! statistics and the agenda of timed actions.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use inferchain_inference::{ComparisonRule, ModelId, RuntimeProfile, TaskKind, Verdict};
+use inferchain_inference::{
+	ComparisonRule, ModelDigests, ModelId, RuntimeProfile, TaskKind, Verdict,
+};
 use inferchain_primitives::{NetUid, Uid};
 use scale_info::TypeInfo;
 use sp_core::H256;
@@ -16,6 +18,8 @@ pub type RequestId = u64;
 pub struct ModelInfo<AccountId, Balance, BlockNumber, Name> {
 	/// Who registered it (and whose deposit is held).
 	pub owner: AccountId,
+	/// Its files' digests (with the profile in `metadata`, the components of its id).
+	pub digests: ModelDigests,
 	/// Its description.
 	pub metadata: ModelMetadata<Name>,
 	/// The deposit held from `owner`.
@@ -24,7 +28,8 @@ pub struct ModelInfo<AccountId, Balance, BlockNumber, Name> {
 	pub registered_at: BlockNumber,
 }
 
-/// What a model registration says about the model (its id binds the files and the profile).
+/// What a model registration says about the model (its id binds the files and the profile,
+/// computed on chain from the digests and `profile`).
 #[derive(
 	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
 )]
@@ -90,6 +95,11 @@ pub struct Request<AccountId, Balance, BlockNumber, Input, Output> {
 	pub model_id: ModelId,
 	/// That model's comparison rule (results' commitments are checked under it).
 	pub rule: ComparisonRule,
+	/// The subnet's audit probability at submission (at least the runtime's floor): what the
+	/// requester paid for, whatever the owner sets later.
+	pub audit_probability: Perbill,
+	/// The same for results of miners with few finalized results.
+	pub new_miner_audit_probability: Perbill,
 	/// The input (UTF-8 text, bounded).
 	pub input: Input,
 	/// The fee held from `requester`.
@@ -128,10 +138,25 @@ pub struct InferenceResult<AccountId, BlockNumber, Output> {
 /// Why a result is being re-executed.
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
 pub enum ReviewKind<AccountId, Balance> {
-	/// Drawn at random (Proof-of-Sampling).
+	/// Drawn at random (Proof-of-Sampling): one validator re-executes it.
 	Audit,
-	/// `challenger` disputed it, holding `bond`.
+	/// `challenger` disputed it, holding `bond`; a committee decides.
 	Challenge { challenger: AccountId, bond: Balance },
+	/// `auditor`'s audit revealed "disagree": a lone dissent never rejects, a committee
+	/// decides, and the auditor pays if it is overruled.
+	Escalation { auditor: AccountId },
+}
+
+impl<AccountId, Balance> ReviewKind<AccountId, Balance> {
+	/// Who accused the result (challenger, or auditor of an escalation): excluded from the
+	/// committee with every hotkey of its coldkey, rewarded or charged by the decision.
+	pub fn accuser(&self) -> Option<&AccountId> {
+		match self {
+			Self::Audit => None,
+			Self::Challenge { challenger, .. } => Some(challenger),
+			Self::Escalation { auditor } => Some(auditor),
+		}
+	}
 }
 
 /// One validator of a review panel.
@@ -139,6 +164,10 @@ pub enum ReviewKind<AccountId, Balance> {
 pub struct PanelSeat<AccountId> {
 	/// The validator's hotkey.
 	pub validator: AccountId,
+	/// The weight of its verdict: its stake when every eligible validator sits on the panel,
+	/// the number of times it was drawn when the panel is a sample (see
+	/// [`crate::draw::panel_seats`]).
+	pub weight: u128,
 	/// Its verdict commitment, once committed.
 	pub commitment: Option<H256>,
 	/// Its verdict, once revealed.
@@ -146,7 +175,7 @@ pub struct PanelSeat<AccountId> {
 }
 
 /// A re-execution of a result by a panel of validators (one for an audit, a committee for a
-/// challenge), each committing then revealing a verdict.
+/// challenge or an escalated audit), each committing then revealing a verdict.
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
 pub struct Review<AccountId, Balance, BlockNumber, Panel> {
 	/// Audit or challenge.
@@ -183,7 +212,7 @@ pub enum Action {
 	Timeout(RequestId, u8),
 	/// Decide whether a result is audited, and by whom.
 	DrawAudit(RequestId),
-	/// Draw the committee of a challenge.
+	/// Draw the committee of a challenge or an escalated audit.
 	FormCommittee(RequestId),
 	/// Tally a review's verdicts.
 	CloseReview(RequestId),

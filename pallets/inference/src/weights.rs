@@ -44,6 +44,7 @@ use frame_support::{
 /// Weight functions needed for `pallet_inference`.
 pub trait WeightInfo {
 	fn register_model() -> Weight;
+	fn deregister_model() -> Weight;
 	fn set_market_params() -> Weight;
 	fn submit_request(i: u32, ) -> Weight;
 	fn submit_result(o: u32, ) -> Weight;
@@ -69,6 +70,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_model() -> Weight {
 		// Proof size: measured `6`, estimated `3624`.
 		// Minimum execution time: 47_341_000 picoseconds.
+		Weight::from_parts(49_343_000, 3624)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	/// Storage: `Inference::Models` (r:1 w:1)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	fn deregister_model() -> Weight {
+		// Not measured yet: `register_model`'s, until the benchmark is run.
 		Weight::from_parts(49_343_000, 3624)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -326,6 +335,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights priced with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_model() -> Weight {
+		Weight::from_parts(49_343_000, 3624)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
+	}
+	fn deregister_model() -> Weight {
 		Weight::from_parts(49_343_000, 3624)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))

@@ -112,6 +112,7 @@ macro_rules! subnets_and_stake {
 			type Subnets = Subnets;
 			type PalletId = StakePalletId;
 			type MinStake = frame_support::traits::ConstU64<MIN_STAKE>;
+			type MinValidatorStake = frame_support::traits::ConstU64<1>;
 			type UnbondingPeriod = frame_support::traits::ConstU64<UNBONDING>;
 			type MaxUnbondingChunks = frame_support::traits::ConstU32<MAX_CHUNKS>;
 			type DefaultTake = DefaultTake;
@@ -147,7 +148,8 @@ macro_rules! subnets_and_stake {
 		}
 
 		/// Externalities at block 1 with subnets 0 (owned by ALICE; VALIDATOR and MINER registered)
-		/// and 1 (owned by ALICE; VALIDATOR registered), and the stake account endowed.
+		/// and 1 (owned by ALICE; VALIDATOR registered, a validator by role on both), and the
+		/// stake account endowed.
 		pub fn new_test_ext() -> sp_io::TestExternalities {
 			use sp_runtime::BuildStorage as _;
 			let mut storage =
@@ -186,6 +188,15 @@ macro_rules! subnets_and_stake {
 				register(ALICE, 0, VALIDATOR);
 				register(DAVE, 0, MINER);
 				register(ALICE, 1, VALIDATOR);
+				for n in [0, 1] {
+					Subnets::set_neuron_role(
+						RuntimeOrigin::signed(ALICE),
+						netuid(n),
+						VALIDATOR,
+						pallet_subnets::NeuronRole::Validator,
+					)
+					.unwrap();
+				}
 				System::reset_events();
 			});
 			ext

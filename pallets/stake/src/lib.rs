@@ -12,7 +12,9 @@
 //! - [`Pallet::remove_stake`]: moves `amount` of the coldkey's position into the hotkey's
 //!   unbonding pool; it stays slashable and becomes withdrawable after `UnbondingPeriod`.
 //! - [`Pallet::withdraw_unbonded`]: pays out every due unbonding chunk of one hotkey.
-//! - [`Pallet::move_stake`]: moves bonded stake between hotkeys (and subnets) without unbonding.
+//! - [`Pallet::move_stake`]: moves bonded stake between hotkeys (and subnets) without unbonding;
+//!   refused while the source hotkey's work can still cost it stake (its exposure, as for
+//!   withdrawals), so stake cannot flee a slash.
 //! - [`Pallet::set_take`]: the hotkey's owner sets its take, at most `MaxTake`; increases at
 //!   most once per `TakeIncreaseRateLimit` blocks, decreases any time.
 //!
@@ -120,6 +122,9 @@ pub mod pallet {
 		/// Smallest `add_stake`/`move_stake` amount, and smallest position left by a removal.
 		#[pallet::constant]
 		type MinStake: Get<BalanceOf<Self>>;
+		/// Least stake a hotkey with the validator role needs for a permit.
+		#[pallet::constant]
+		type MinValidatorStake: Get<BalanceOf<Self>>;
 		/// Blocks between `remove_stake` and the earliest withdrawal.
 		#[pallet::constant]
 		type UnbondingPeriod: Get<BlockNumberFor<Self>>;
@@ -301,7 +306,7 @@ pub mod pallet {
 		/// No unbonding chunk of this hotkey is due yet.
 		NothingToWithdraw,
 		/// The hotkey's stake backs inference work: an assigned request, or a result that can
-		/// still be challenged or is under review (see [`Config::Exposure`]); withdraw after.
+		/// still be challenged or is under review (see [`Config::Exposure`]); withdraw or move it after.
 		StakeBacksOpenResults,
 		/// Only the hotkey's owner may set its take.
 		NotHotkeyOwner,
@@ -388,7 +393,8 @@ pub mod pallet {
 		/// without unbonding. The destination hotkey must be registered on `to_netuid`.
 		///
 		/// Origin: signed (the coldkey). Errors: [`Error::StakeBelowMinimum`],
-		/// [`Error::HotkeyNotRegistered`], [`Error::InsufficientStake`],
+		/// [`Error::HotkeyNotRegistered`], [`Error::StakeBacksOpenResults`] (while the source
+		/// hotkey's work can still cost it stake), [`Error::InsufficientStake`],
 		/// [`Error::RemainingStakeBelowMinimum`], [`Error::AmountTooSmall`], [`Error::Overflow`],
 		/// [`Error::RewardsSettling`]. Event: [`Event::StakeMoved`].
 		#[pallet::call_index(3)]

@@ -14,7 +14,7 @@ use frame_support::{
 	},
 };
 use inferchain_primitives::{Slash, SlashTarget, StakeInfo, StakeRewards, SubnetRegistry};
-use inferchain_yuma::top_k_permits;
+use inferchain_yuma::{permit_candidates, top_k_permits};
 use sp_arithmetic::{helpers_128bit::multiply_by_rational_with_rounding, Rounding};
 use sp_runtime::{
 	traits::{AccountIdConversion, SaturatedConversion, Saturating, Zero},
@@ -55,8 +55,11 @@ impl<T: Config> StakeInfo<T::AccountId, BalanceOf<T>> for Pallet<T> {
 
 	fn validator_permits(netuid: NetUid) -> Vec<bool> {
 		let mut stakes: Vec<u128> = Self::ledger_stakes(netuid).into_iter().map(raw::<T>).collect();
-		stakes.resize(T::Subnets::occupied(netuid).len().max(stakes.len()), 0);
-		top_k_permits(&stakes, T::Subnets::max_validators(netuid).unwrap_or(0))
+		let validators = T::Subnets::validators(netuid);
+		stakes.resize(validators.len().max(stakes.len()), 0);
+		let candidates =
+			permit_candidates(&stakes, &validators, raw::<T>(T::MinValidatorStake::get()));
+		top_k_permits(&candidates, T::Subnets::max_validators(netuid).unwrap_or(0))
 	}
 }
 

@@ -116,6 +116,11 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		ensure!(amount >= T::MinStake::get(), Error::<T>::StakeBelowMinimum);
 		Self::ensure_registered(to_netuid, &to_hotkey)?;
+		// Moved stake would leave the reach of a slash at once (unbonding stake stays).
+		let now = frame_system::Pallet::<T>::block_number();
+		let exposed =
+			T::Exposure::exposed_until(from_netuid, &from_hotkey).is_some_and(|until| until >= now);
+		ensure!(!exposed, Error::<T>::StakeBacksOpenResults);
 		let amount = Self::unbond(from_netuid, &from_hotkey, &coldkey, amount)?;
 		Self::bond(to_netuid, &to_hotkey, &coldkey, amount)?;
 		Self::deposit_event(Event::StakeMoved {

@@ -58,6 +58,7 @@ fn full_subnet<T: Config>(owner: &T::AccountId, n: u32) -> Result<NetUid, Benchm
 		);
 		let slot = UidSlot {
 			occupied: true,
+			role: Default::default(),
 			registered_at: 0u32.into(),
 			pruning_score: u64::from(max_uids.saturating_sub(uid)),
 			owner_neuron: false,
@@ -196,6 +197,23 @@ mod benchmarks {
 		_(RawOrigin::Signed(owner), netuid, uid);
 
 		assert!(!Keys::<T>::contains_key(netuid, uid));
+		Ok(())
+	}
+
+	/// A neuron's coldkey declares it a validator on a subnet holding `n`.
+	#[benchmark]
+	fn set_neuron_role(n: Linear<1, { T::MaxUidsLimit::get() }>) -> Result<(), BenchmarkError> {
+		let owner = funded::<T>("owner", 0);
+		let netuid = full_subnet::<T>(&owner, n)?;
+		let uid = u16::try_from(n.saturating_sub(1)).map_err(|_| BenchmarkError::Weightless)?;
+		let hotkey = Keys::<T>::get(netuid, uid).ok_or(BenchmarkError::Weightless)?;
+		let coldkey: T::AccountId = account("coldkey", 0, 0);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(coldkey), netuid, hotkey, NeuronRole::Validator);
+
+		let slots = UidSlots::<T>::get(netuid);
+		assert_eq!(slots.get(usize::from(uid)).map(|slot| slot.role), Some(NeuronRole::Validator));
 		Ok(())
 	}
 

@@ -18,6 +18,8 @@
 //!   weakest non-immune neuron when the subnet is full (see [`pruning`]).
 //! - [`Pallet::deregister_neuron`]: the subnet owner, the neuron's coldkey, or root; frees a UID.
 //! - [`Pallet::serve_endpoint`]: signed by a registered hotkey; publishes where it serves.
+//! - [`Pallet::set_neuron_role`]: signed by a hotkey's coldkey; miner (the default) or
+//!   validator. Permits, panels and assignments follow the role.
 //!
 //! ## Invariants (checked by `try_state`)
 //! - `SubnetCount` equals the number of `Subnets` entries and never exceeds `MaxSubnets`; every
@@ -251,6 +253,8 @@ pub mod pallet {
 		NeuronDeregistered { netuid: NetUid, uid: Uid, hotkey: T::AccountId },
 		/// The neuron at `uid` published its endpoint.
 		EndpointServed { netuid: NetUid, uid: Uid, ip: IpAddress, port: u16, protocol: Protocol },
+		/// The coldkey of the neuron at `uid` declared its role.
+		NeuronRoleSet { netuid: NetUid, uid: Uid, hotkey: T::AccountId, role: NeuronRole },
 	}
 
 	#[pallet::error]
@@ -457,6 +461,29 @@ pub mod pallet {
 		) -> DispatchResultWithPostInfo {
 			let caller = ensure_signed_or_root(origin)?;
 			Self::do_deregister_neuron(caller, netuid, uid)
+		}
+
+		/// Declare what `hotkey` does on `netuid`: mine (the default of a registration) or
+		/// validate. Only validators get validator permits (with enough stake) and sit on
+		/// review panels; only miners are assigned requests, so stake on a miner never turns it
+		/// into a validator. A switch counts at the next epoch for permits, at once for
+		/// assignments and panel draws.
+		///
+		/// Origin: signed by the coldkey that owns `hotkey`.
+		///
+		/// Errors: [`Error::SubnetNotFound`], [`Error::HotkeyNotRegistered`],
+		/// [`Error::NotHotkeyOwner`].
+		/// Event: [`Event::NeuronRoleSet`].
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::set_neuron_role(T::MaxUidsLimit::get()))]
+		pub fn set_neuron_role(
+			origin: OriginFor<T>,
+			netuid: NetUid,
+			hotkey: T::AccountId,
+			role: NeuronRole,
+		) -> DispatchResultWithPostInfo {
+			let coldkey = ensure_signed(origin)?;
+			Self::do_set_neuron_role(coldkey, netuid, hotkey, role)
 		}
 	}
 }

@@ -6,8 +6,8 @@ use crate::{
 	pruning::{choose_uid, UidChoice},
 	weights::WeightInfo,
 	AllowPrivateEndpoints, BalanceOf, BurnState, Burns, Config, Endpoint, Endpoints, Error, Event,
-	HotkeyOwner, Hyperparams, HyperparamsOf, IpAddress, Keys, NetUid, Pallet, Protocol, Subnets,
-	Uid, UidSlot, UidSlots, Uids,
+	HotkeyOwner, Hyperparams, HyperparamsOf, IpAddress, Keys, NetUid, NeuronRole, Pallet, Protocol,
+	Subnets, Uid, UidSlot, UidSlots, Uids,
 };
 use frame_support::{
 	dispatch::DispatchResultWithPostInfo,
@@ -85,6 +85,7 @@ impl<T: Config> Pallet<T> {
 			registered_at: now,
 			pruning_score: 0,
 			owner_neuron: coldkey == info.owner,
+			role: NeuronRole::Miner,
 		};
 		let uid = match choice {
 			UidChoice::Free(uid) | UidChoice::Replace(uid) => uid,
@@ -114,6 +115,24 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Frees `uid` on `netuid` (see [`Pallet::deregister_neuron`]). `caller` is `None` for root.
+	pub(crate) fn do_set_neuron_role(
+		coldkey: T::AccountId,
+		netuid: NetUid,
+		hotkey: T::AccountId,
+		role: NeuronRole,
+	) -> DispatchResultWithPostInfo {
+		ensure!(Subnets::<T>::contains_key(netuid), Error::<T>::SubnetNotFound);
+		let uid = Uids::<T>::get(netuid, &hotkey).ok_or(Error::<T>::HotkeyNotRegistered)?;
+		ensure!(HotkeyOwner::<T>::get(&hotkey) == Some(coldkey), Error::<T>::NotHotkeyOwner);
+		let mut slots = UidSlots::<T>::get(netuid);
+		let uids_in_use = u32::try_from(slots.len()).unwrap_or(u32::MAX);
+		let slot = slots.get_mut(usize::from(uid)).ok_or(Error::<T>::HotkeyNotRegistered)?;
+		slot.role = role;
+		UidSlots::<T>::insert(netuid, slots);
+		Self::deposit_event(Event::NeuronRoleSet { netuid, uid, hotkey, role });
+		Ok(Some(T::WeightInfo::set_neuron_role(uids_in_use)).into())
+	}
+
 	pub(crate) fn do_deregister_neuron(
 		caller: Option<T::AccountId>,
 		netuid: NetUid,

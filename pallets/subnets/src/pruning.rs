@@ -58,7 +58,13 @@ mod tests {
 	use proptest::prelude::*;
 
 	fn slot(registered_at: u64, pruning_score: u64) -> UidSlot<u64> {
-		UidSlot { occupied: true, registered_at, pruning_score, owner_neuron: false }
+		UidSlot {
+			occupied: true,
+			registered_at,
+			pruning_score,
+			owner_neuron: false,
+			role: Default::default(),
+		}
 	}
 
 	#[test]
@@ -99,7 +105,11 @@ mod tests {
 			now in 0u64..100, immunity in 0u64..60,
 		) {
 			let slots: Vec<_> = raw.iter().map(|&(at, score, owner)| UidSlot {
-				occupied: true, registered_at: at, pruning_score: score, owner_neuron: owner,
+				occupied: true,
+				registered_at: at,
+				pruning_score: score,
+				owner_neuron: owner,
+				role: Default::default(),
 			}).collect();
 			let eligible = |s: &UidSlot<u64>| !s.owner_neuron && now >= s.registered_at + immunity;
 			let max = slots.len() as u16;

@@ -1,8 +1,8 @@
 //! What other pallets (through [`SubnetRegistry`]) and the emission pallet use.
 
 use crate::{
-	BondsMode, Config, HotkeyOwner, Hyperparams, Keys, NetUid, Pallet, Subnets, Tasks, Uid,
-	UidSlots, Uids,
+	BondsMode, Config, HotkeyOwner, Hyperparams, Keys, NetUid, NeuronRole, Pallet, Subnets, Tasks,
+	Uid, UidSlots, Uids,
 };
 use alloc::vec::Vec;
 use frame_support::traits::Get;
@@ -88,6 +88,13 @@ impl<T: Config> SubnetRegistry<T::AccountId> for Pallet<T> {
 
 	fn occupied(netuid: NetUid) -> Vec<bool> {
 		UidSlots::<T>::get(netuid).iter().map(|slot| slot.occupied).collect()
+	}
+
+	fn validators(netuid: NetUid) -> Vec<bool> {
+		UidSlots::<T>::get(netuid)
+			.iter()
+			.map(|slot| slot.occupied && slot.role == NeuronRole::Validator)
+			.collect()
 	}
 
 	fn set_pruning_scores(netuid: NetUid, scores: &[u64]) {

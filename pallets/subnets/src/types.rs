@@ -101,6 +101,30 @@ pub struct SubnetTask {
 	pub model_id: H256,
 }
 
+/// What a neuron does on its subnet, declared by its coldkey (`set_neuron_role`). The roles
+/// are distinct: stake on a miner never turns it into a validator.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	Default,
+)]
+pub enum NeuronRole {
+	/// Serves requests (every new registration starts here); never holds a validator permit.
+	#[default]
+	Miner,
+	/// Checks miners, sets weights, sits on review panels; eligible for a validator permit
+	/// (with enough stake), never assigned requests.
+	Validator,
+}
+
 /// Per-UID data kept densely per subnet, so choosing the neuron to replace reads one value.
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
 pub struct UidSlot<BlockNumber> {
@@ -112,6 +136,8 @@ pub struct UidSlot<BlockNumber> {
 	pub pruning_score: u64,
 	/// Whether the holder was registered by the subnet owner's coldkey (never replaced).
 	pub owner_neuron: bool,
+	/// The holder's role (a new holder starts as a miner: a permit never passes with a UID).
+	pub role: NeuronRole,
 }
 
 /// The registration burn of a subnet and the registrations counted towards its next adjustment.

@@ -51,6 +51,7 @@ pub trait WeightInfo {
 	fn register_neuron(n: u32, ) -> Weight;
 	fn serve_endpoint() -> Weight;
 	fn deregister_neuron(n: u32, ) -> Weight;
+	fn set_neuron_role(n: u32, ) -> Weight;
 }
 
 /// Weights measured for `pallet_subnets`, priced with the runtime's database weights.
@@ -249,6 +250,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
+	/// Storage: `Subnets::Subnets` (r:1 w:0)
+	/// Storage: `Subnets::Uids` (r:1 w:0)
+	/// Storage: `Subnets::HotkeyOwner` (r:1 w:0)
+	/// Storage: `Subnets::UidSlots` (r:1 w:1)
+	/// The range of component `n` is `[1, 4096]`.
+	fn set_neuron_role(n: u32, ) -> Weight {
+		// Not measured yet: `serve_endpoint`'s base and `deregister_neuron`'s cost per UID
+		// (which also rewrites the UID slots), until the benchmark is run.
+		Weight::from_parts(20_000_000, 60821)
+			.saturating_add(Weight::from_parts(62_962, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
 }
 
 /// The same weights priced with RocksDB's database weights, for tests and mocks.
@@ -298,5 +312,11 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(62_962, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
+	}
+	fn set_neuron_role(n: u32, ) -> Weight {
+		Weight::from_parts(20_000_000, 60821)
+			.saturating_add(Weight::from_parts(62_962, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }

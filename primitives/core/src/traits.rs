@@ -29,6 +29,9 @@ pub trait SubnetRegistry<AccountId> {
 	fn registered_at(netuid: NetUid) -> Vec<u64>;
 	/// Whether a neuron holds each UID of `netuid` (one storage read, unlike [`Self::hotkeys`]).
 	fn occupied(netuid: NetUid) -> Vec<bool>;
+	/// Whether each UID of `netuid` is held by a neuron that declared the validator role
+	/// (one storage read): only those get permits and sit on panels; the others mine.
+	fn validators(netuid: NetUid) -> Vec<bool>;
 	/// Records each UID's latest emission as its pruning score.
 	fn set_pruning_scores(netuid: NetUid, scores: &[u64]);
 	/// The hotkey holding `uid` on `netuid` (one storage read).
@@ -44,6 +47,8 @@ pub trait SubnetRegistry<AccountId> {
 pub trait ValidatorPermits {
 	/// Permits of `netuid` indexed by UID (empty before the subnet's first epoch).
 	fn permits(netuid: NetUid) -> Vec<bool>;
+	/// Each permitted UID of `netuid` with the stake it held at that epoch (one read).
+	fn permit_stakes(netuid: NetUid) -> Vec<(Uid, u128)>;
 }
 
 /// Until when a hotkey's stake backs inference work: assigned requests and results that can

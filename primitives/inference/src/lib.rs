@@ -24,7 +24,7 @@ pub mod weights;
 pub use compare::{
 	decode_output, encode_output, output_commitment, outputs_agree, ComparisonRule, OutputShape,
 };
-pub use model::{model_id, Dtype, ModelId, RuntimeProfile};
+pub use model::{model_id, Dtype, ModelDigests, ModelId, RuntimeProfile};
 pub use receipt::{request_hash, Receipt};
 pub use task::TaskKind;
 pub use verdict::{verdict_commitment, Verdict};

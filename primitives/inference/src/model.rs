@@ -80,6 +80,37 @@ impl RuntimeProfile {
 	}
 }
 
+/// The BLAKE2b-256 digests of a model's files: with a [`RuntimeProfile`], the components of its
+/// id. The chain takes these and computes the id itself (`register_model`), so an id always
+/// names the profile it was registered with.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct ModelDigests {
+	/// The weights file.
+	pub weights: Hash32,
+	/// The configuration file.
+	pub config: Hash32,
+	/// The tokenizer file, for models that have one.
+	pub tokenizer: Option<Hash32>,
+}
+
+impl ModelDigests {
+	/// The model id of these files run under `profile`.
+	pub fn model_id(&self, profile: &RuntimeProfile) -> ModelId {
+		model_id(&self.weights, &self.config, self.tokenizer.as_ref(), profile)
+	}
+}
+
 /// The model id of files with these digests run under `profile`.
 pub fn model_id(
 	weights: &Hash32,

@@ -55,7 +55,7 @@ pub use bonds::{update_bonds, BondMatrix, BondRow};
 pub use consensus::{clip_trust_incentive, consensus};
 pub use epoch::{epoch, EpochInput, EpochOutput};
 pub use fixed::Q32;
-pub use permits::top_k_permits;
+pub use permits::{permit_candidates, top_k_permits};
 pub use split::{dividends, split_emission, EmissionSplit};
 pub use stake::active_stake;
 pub use weights::mask_weights;

@@ -1,7 +1,26 @@
-//! Validator permits: a pure function of the stake per UID (used by `pallet-stake` for
-//! `StakeInfo::validator_permits` and by the emission epoch, from the stake it already read).
+//! Validator permits: a pure function of the stake and role per UID (used by `pallet-stake`
+//! for `StakeInfo::validator_permits` and by the emission epoch, from the stake it already
+//! read): [`permit_candidates`], then [`top_k_permits`].
 
 use alloc::vec::Vec;
+
+/// The stake that competes for permits: a UID's stake when its holder declared the validator
+/// role and holds at least `min_stake`, else zero (never permitted). Miners' stake never
+/// competes, so staking a miner never turns it into a validator.
+pub fn permit_candidates(stakes: &[u128], validators: &[bool], min_stake: u128) -> Vec<u128> {
+	stakes
+		.iter()
+		.enumerate()
+		.map(|(uid, stake)| {
+			let validator = validators.get(uid).copied().unwrap_or(false);
+			if validator && *stake >= min_stake {
+				*stake
+			} else {
+				0
+			}
+		})
+		.collect()
+}
 
 /// Permits indexed by UID: the `k` UIDs with the most stake get one (ties: lower UID); UIDs with
 /// zero stake never do. O(n log n).
@@ -26,6 +45,15 @@ pub fn top_k_permits(stakes: &[u128], k: u16) -> Vec<bool> {
 #[allow(clippy::indexing_slicing)]
 mod tests {
 	use super::*;
+
+	#[test]
+	fn only_validators_with_enough_stake_compete() {
+		let stakes = [50, 500, 300, 0];
+		let candidates = permit_candidates(&stakes, &[true, false, true, true], 100);
+		assert_eq!(candidates, vec![0, 0, 300, 0]);
+		assert_eq!(top_k_permits(&candidates, 4), vec![false, false, true, false]);
+		assert_eq!(permit_candidates(&stakes, &[true], 0), vec![50, 0, 0, 0]);
+	}
 	use proptest::prelude::*;
 
 	#[test]

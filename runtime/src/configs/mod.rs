@@ -30,6 +30,9 @@ const MAX_BLOCK_LENGTH: u32 = 5 * 1024 * 1024;
 
 /// Share of a block's weight and length available to normal (non-operational) extrinsics.
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
+/// Most subnets at once (subnets, stake and emission bound their per-subnet storage by it; the
+/// inference pallet checks them all before a model is deregistered).
+const MAX_SUBNETS: u32 = 128;
 
 parameter_types! {
 	/// Number of recent block hashes kept for mortal transactions.
@@ -148,7 +151,7 @@ parameter_types! {
 impl pallet_subnets::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
-	type MaxSubnets = ConstU32<128>;
+	type MaxSubnets = ConstU32<MAX_SUBNETS>;
 	type MinLockCost = SubnetMinLockCost;
 	type LockReductionInterval = SubnetLockReductionInterval;
 	type MaxUidsLimit = ConstU32<4096>;
@@ -252,12 +255,13 @@ impl pallet_stake::Config for Runtime {
 	type Subnets = Subnets;
 	type PalletId = StakePalletId;
 	type MinStake = MinStake;
+	type MinValidatorStake = MinValidatorStake;
 	type UnbondingPeriod = UnbondingPeriod;
 	type MaxUnbondingChunks = ConstU32<32>;
 	type DefaultTake = DefaultTake;
 	type MaxTake = MaxTake;
 	type TakeIncreaseRateLimit = TakeIncreaseRateLimit;
-	type MaxSubnets = ConstU32<128>;
+	type MaxSubnets = ConstU32<MAX_SUBNETS>;
 	type Exposure = Inference;
 	type WeightInfo = pallet_stake::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
@@ -309,7 +313,8 @@ impl pallet_emission::Config for Runtime {
 	type MaxEpochsPerBlock = ConstU32<1>;
 	type MaxUids = ConstU32<4096>;
 	type MaxValidators = ConstU32<MAX_VALIDATORS>;
-	type MaxSubnets = ConstU32<128>;
+	type MinValidatorStake = MinValidatorStake;
+	type MaxSubnets = ConstU32<MAX_SUBNETS>;
 	type WeightInfo = pallet_emission::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = EmissionBenchmarkHelper;
@@ -364,6 +369,11 @@ impl pallet_emission::BenchmarkHelper<AccountId> for EmissionBenchmarkHelper {
 			);
 			let _ = slots.try_push(UidSlot {
 				occupied: true,
+				role: if u32::from(uid) < validators {
+					pallet_subnets::NeuronRole::Validator
+				} else {
+					pallet_subnets::NeuronRole::Miner
+				},
 				registered_at: 0,
 				pruning_score: 0,
 				owner_neuron: false,
@@ -394,6 +404,15 @@ parameter_types! {
 			audit_probability: Perbill::from_percent(5),
 			new_miner_audit_probability: Perbill::from_percent(25),
 		};
+	/// Least stake behind a validator: for a permit (`pallet-emission`, `pallet-stake`) and for
+	/// a seat on a review panel (`pallet-inference`).
+	pub const MinValidatorStake: Balance = UNIT;
+	/// No request is audited with less than 2% probability: a cheat then expects to lose
+	/// more than it earns (see the inference pallet's README, "Economics").
+	pub const MinAuditProbability: Perbill = Perbill::from_percent(2);
+	/// A committee decides only when ⅔ of its stake revealed, and a side wins with ⅔ of the
+	/// revealed stake (rounded down to 666,666,666 parts per billion).
+	pub const TwoThirds: Perbill = Perbill::from_parts(666_666_666);
 	/// Half of a slash goes to whoever caught the wrong result; the rest is burned.
 	pub const SlashRewardShare: Perbill = Perbill::from_percent(50);
 	/// A tenth of each request fee is burned.
@@ -419,12 +438,19 @@ impl pallet_inference::Config for Runtime {
 	type MaxOutputLen = ConstU32<16384>;
 	type DefaultMarket = DefaultMarket;
 	type MinRequestFee = ConstU128<MILLI_UNIT>;
+	type MinAuditProbability = MinAuditProbability;
+	type MinValidatorStake = MinValidatorStake;
+	type ReviewQuorum = TwoThirds;
+	type Supermajority = TwoThirds;
 	type ResultTimeout = ConstU32<10>;
 	type MaxAttempts = ConstU8<3>;
 	type ChallengeWindow = ConstU32<20>;
 	type VerdictCommitPeriod = ConstU32<4>;
 	type VerdictRevealPeriod = ConstU32<4>;
-	type CommitteeSize = ConstU32<5>;
+	// Every eligible validator of a subnet with up to 64 (the default `max_validators`): a
+	// committee of them all makes the ⅔ bounds hold exactly (see `pallet_inference::tally`);
+	// beyond, 64 seats drawn by stake with replacement.
+	type CommitteeSize = ConstU32<64>;
 	type ChallengeBond = ConstU128<UNIT>;
 	// 100 × the default fee: 1 INFER.
 	type SlashMultiple = ConstU32<100>;
@@ -434,6 +460,7 @@ impl pallet_inference::Config for Runtime {
 	type ProtocolCut = ProtocolCut;
 	type NewMinerResults = ConstU32<100>;
 	type Retention = ConstU32<HOURS>;
+	type MaxSubnets = ConstU32<MAX_SUBNETS>;
 	type MaxUids = ConstU32<4096>;
 	// About twice what one block's budget runs: a burst spills into a short backlog.
 	type MaxAgendaLen = ConstU32<1024>;
@@ -463,9 +490,25 @@ impl pallet_inference::BenchmarkHelper<AccountId> for InferenceBenchmarkHelper {
 			let _ = Balances::set_balance(hotkey, 1_000 * UNIT);
 		}
 		let permits: alloc::vec::Vec<bool> = (0..total).map(|uid| uid < validators).collect();
+		// The emission helper made every UID a validator: the miners are miners.
+		pallet_subnets::UidSlots::<Runtime>::mutate(netuid, |slots| {
+			for slot in slots.iter_mut().skip(usize::try_from(validators).unwrap_or(usize::MAX)) {
+				slot.role = pallet_subnets::NeuronRole::Miner;
+			}
+		});
+		let stakes =
+			<Stake as inferchain_primitives::StakeInfo<AccountId, Balance>>::uid_stakes(netuid);
+		let permit_stakes: alloc::vec::Vec<(u16, u128)> = (0..validators)
+			.filter_map(|uid| u16::try_from(uid).ok())
+			.map(|uid| (uid, stakes.get(usize::from(uid)).copied().unwrap_or(0)))
+			.collect();
 		pallet_emission::Permits::<Runtime>::insert(
 			netuid,
 			frame_support::BoundedVec::truncate_from(permits),
+		);
+		pallet_emission::PermitStakes::<Runtime>::insert(
+			netuid,
+			frame_support::BoundedVec::truncate_from(permit_stakes),
 		);
 		let task = pallet_subnets::SubnetTask {
 			kind: inferchain_inference::TaskKind::Embedding,
@@ -473,6 +516,12 @@ impl pallet_inference::BenchmarkHelper<AccountId> for InferenceBenchmarkHelper {
 		};
 		let _ = Subnets::set_subnet_task(RuntimeOrigin::root(), netuid, task);
 		let miners = hotkeys.split_off(usize::try_from(validators).unwrap_or(usize::MAX));
+		// Each validator its own coldkey, so panels (which exclude the miner's) can seat them.
+		for (index, hotkey) in hotkeys.iter().enumerate() {
+			let mut coldkey = [0xc0u8; 32];
+			coldkey[..8].copy_from_slice(&u64::try_from(index).unwrap_or(u64::MAX).to_le_bytes());
+			pallet_subnets::HotkeyOwner::<Runtime>::insert(hotkey, AccountId::from(coldkey));
+		}
 		(netuid, miners, hotkeys)
 	}
 }

@@ -68,6 +68,7 @@ pub async fn run(args: ValidatorArgs) -> anyhow::Result<()> {
 		join(&args.chain, &args.keys, &args.model, args.max_burn).await?;
 	let model_id = model.id();
 	let rule = model.options().profile.rule;
+	chain.ensure_validator_role(args.chain.netuid, &coldkey, &hotkey).await?;
 	if let Some(stake) = args.stake {
 		chain.ensure_stake(args.chain.netuid, &coldkey, &hotkey, stake).await?;
 	}
@@ -167,7 +168,8 @@ impl Validator {
 	}
 
 	/// Starts a review task for each audit or committee among `events` (those not for this
-	/// hotkey end at once).
+	/// hotkey end at once), and a watch task for a `--watch-percent` sample of the answered
+	/// results.
 	fn start_reviews(
 		&self,
 		chain: &Chain,
@@ -177,6 +179,14 @@ impl Validator {
 		let ids = request_ids(events, "AuditAssigned")
 			.into_iter()
 			.chain(request_ids(events, "CommitteeFormed"));
+		let netuid = self.args.chain.netuid;
+		for id in request_ids(events, "ResultSubmitted") {
+			if rand::random::<f64>() * 100.0 >= f64::from(self.args.watch_percent) {
+				continue;
+			}
+			let (chain, reviewer) = (chain.clone(), self.reviewer.clone());
+			tokio::spawn(async move { reviewer.watch_counted(&chain, id, netuid).await });
+		}
 		for id in ids {
 			if !reviewing.lock().map(|mut set| set.insert(id)).unwrap_or(false) {
 				continue;

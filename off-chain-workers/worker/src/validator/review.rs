@@ -2,7 +2,8 @@
 //! or `Inference.CommitteeFormed` naming this hotkey: re-execute the request's input locally,
 //! compare with the miner's on-chain output under the model's rule, commit
 //! `verdict_commitment(hotkey, request, verdict, salt)` at once and reveal the verdict after the
-//! commit period (before the reveal period ends).
+//! commit period (before the reveal period ends). Also watches a sample of the subnet's answered
+//! results (`Inference.ResultSubmitted`) and challenges those it re-executes differently.
 
 use crate::{chain::Chain, keys, metrics::Metrics, metrics::Outcome};
 use inferchain_engine::{hex, Batcher};
@@ -79,17 +80,53 @@ impl Reviewer {
 		Ok(Some(agrees))
 	}
 
-	/// [`Self::review`], counting the outcome.
-	pub async fn review_counted(&self, chain: &Chain, id: u64) {
-		let outcome = match self.review(chain, id).await {
-			Ok(Some(true)) => "agrees",
-			Ok(Some(false)) => "disagrees",
+	/// Watches an answered result of `netuid` (a sample of them, see `--watch-percent`):
+	/// re-executes it and challenges it (`Inference.challenge`, holding the bond) when the
+	/// output disagrees with ours, so a wrong result is disputed without waiting for an audit.
+	/// Returns whether it agreed (`None`: not this subnet's, or no longer challengeable).
+	pub async fn watch(&self, chain: &Chain, id: u64, netuid: u16) -> anyhow::Result<Option<bool>> {
+		let Some(request) = chain.request(id).await? else { return Ok(None) };
+		if request.netuid != netuid || request.status != "answered" {
+			return Ok(None);
+		}
+		let Some(output) = request.result.and_then(|result| result.output) else {
+			return Ok(None);
+		};
+		let mine = self.batcher.embed(vec![request.input]).await?;
+		if outputs_agree(&self.rule, &output, &mine.values) {
+			return Ok(Some(true));
+		}
+		chain
+			.submit(&self.hotkey, "Inference", "challenge", vec![Value::u128(u128::from(id))])
+			.await?;
+		tracing::info!(request = id, "result disagrees with re-execution: challenged");
+		Ok(Some(false))
+	}
+
+	/// [`Self::watch`], counting the outcome (`watched_agrees`, `challenged`, `watch_failed`).
+	pub async fn watch_counted(&self, chain: &Chain, id: u64, netuid: u16) {
+		let outcome = self.watch(chain, id, netuid).await;
+		self.count(id, outcome, ["watched_agrees", "challenged", "watch_failed"]);
+	}
+
+	/// Counts `outcome` under `[agreed, disagreed, failed]` (nothing done: not counted).
+	fn count(&self, id: u64, outcome: anyhow::Result<Option<bool>>, names: [&str; 3]) {
+		let [agreed, disagreed, failed] = names;
+		let name = match outcome {
+			Ok(Some(true)) => agreed,
+			Ok(Some(false)) => disagreed,
 			Ok(None) => return,
 			Err(err) => {
-				tracing::warn!(request = id, "review failed: {err:#}");
-				"failed"
+				tracing::warn!(request = id, "{failed}: {err:#}");
+				failed
 			},
 		};
-		self.metrics.reviews.get_or_create(&Outcome::of(outcome)).inc();
+		self.metrics.reviews.get_or_create(&Outcome::of(name)).inc();
+	}
+
+	/// [`Self::review`], counting the outcome.
+	pub async fn review_counted(&self, chain: &Chain, id: u64) {
+		let outcome = self.review(chain, id).await;
+		self.count(id, outcome, ["agrees", "disagrees", "failed"]);
 	}
 }

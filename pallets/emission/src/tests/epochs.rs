@@ -57,6 +57,19 @@ fn without_weights_nobody_is_active_and_all_but_the_owners_cut_stays_pending() {
 }
 
 #[test]
+fn stake_on_a_miner_never_earns_it_a_permit() {
+	new_test_ext().execute_with(|| {
+		// The miner holds far more stake than the validator, and max_validators leaves room.
+		stake(BOB, VALIDATOR, NET0, 300);
+		stake(DAVE, MINER, NET0, 10_000);
+		first_epoch();
+		assert_eq!(Permits::<Test>::get(NET0).into_inner(), vec![true, false]);
+		assert_eq!(crate::PermitStakes::<Test>::get(NET0).into_inner(), vec![(0, 300)]);
+		check_invariants();
+	});
+}
+
+#[test]
 fn an_epoch_pays_miners_by_incentive_and_validators_by_dividends() {
 	new_test_ext().execute_with(|| {
 		stake(BOB, VALIDATOR, NET0, 300);
@@ -186,12 +199,14 @@ fn a_validator_losing_its_permit_loses_its_bonds() {
 		assert!(Bonds::<Test>::get(NET0, 0).is_some_and(|row| !row.is_empty()));
 		assert_eq!(Permits::<Test>::get(NET0).first(), Some(&true));
 
-		// One permit only, and the miner now has more stake: the validator loses its permit at
-		// the next epoch, and its bonds with it.
+		// One permit only, and the miner turns validator with more stake: the validator loses
+		// its permit at the next epoch, and its bonds with it.
 		let mut params = pallet_subnets::Hyperparams::<Test>::get(NET0).unwrap();
 		params.max_validators = 1;
 		assert_ok!(Subnets::set_hyperparameters(RuntimeOrigin::root(), NET0, params));
 		stake(CHARLIE, MINER, NET0, 10_000);
+		let validator = pallet_subnets::NeuronRole::Validator;
+		assert_ok!(Subnets::set_neuron_role(RuntimeOrigin::signed(DAVE), NET0, MINER, validator));
 		run_blocks(10);
 		assert_eq!(Permits::<Test>::get(NET0).first(), Some(&false));
 		assert!(Bonds::<Test>::get(NET0, 0).is_none());

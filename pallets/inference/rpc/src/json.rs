@@ -88,10 +88,13 @@ pub struct ResultJson {
 #[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
 #[serde(rename_all = "camelCase")]
 pub struct ReviewJson {
-	/// `audit` or `challenge`.
+	/// `audit`, `challenge`, or `escalation` (an audit whose auditor dissented, before a
+	/// committee).
 	pub kind: String,
 	/// The challenger (SS58), for challenges.
 	pub challenger: Option<String>,
+	/// The dissenting auditor (SS58), for escalations.
+	pub auditor: Option<String>,
 	/// The panel.
 	pub panel: Vec<SeatJson>,
 	/// Last block for verdict commits.
@@ -106,6 +109,9 @@ pub struct ReviewJson {
 pub struct SeatJson {
 	/// Validator hotkey (SS58).
 	pub validator: String,
+	/// The weight of its verdict (its stake in plancks when every eligible validator sits,
+	/// else the times it was drawn), as a decimal string.
+	pub weight: String,
 	/// Whether it committed.
 	pub committed: bool,
 	/// Its revealed verdict (`true`: the miner's output agrees), once revealed.
@@ -195,16 +201,22 @@ impl From<View> for RequestJson {
 			kind: match review.kind {
 				ReviewKind::Audit => "audit".into(),
 				ReviewKind::Challenge { .. } => "challenge".into(),
+				ReviewKind::Escalation { .. } => "escalation".into(),
 			},
 			challenger: match &review.kind {
 				ReviewKind::Challenge { challenger, .. } => Some(ss58(challenger)),
-				ReviewKind::Audit => None,
+				_ => None,
+			},
+			auditor: match &review.kind {
+				ReviewKind::Escalation { auditor } => Some(ss58(auditor)),
+				_ => None,
 			},
 			panel: review
 				.panel
 				.iter()
 				.map(|seat| SeatJson {
 					validator: ss58(&seat.validator),
+					weight: seat.weight.to_string(),
 					committed: seat.commitment.is_some(),
 					agrees: seat.verdict.map(|verdict| verdict.agrees),
 				})
@@ -241,7 +253,7 @@ impl From<&View> for ResultJson {
 		let status = match (&request.status, &view.review) {
 			(RequestStatus::UnderReview { .. }, Some(review)) => match review.kind {
 				ReviewKind::Audit => "auditing",
-				ReviewKind::Challenge { .. } => "challenged",
+				ReviewKind::Challenge { .. } | ReviewKind::Escalation { .. } => "challenged",
 			},
 			(RequestStatus::Answered { .. }, _) if reviewed => "audited",
 			(RequestStatus::Final, _) => "final",
@@ -288,6 +300,7 @@ mod tests {
 	use inferchain_inference::encode_output;
 	use pallet_inference::{InferenceResult, PanelSeat, Request, Review};
 	use sp_core::H256;
+	use sp_runtime::Perbill;
 
 	fn view(status: RequestStatus<AccountId32, u32>, answered: bool) -> View {
 		let miner = AccountId32::new([2; 32]);
@@ -298,6 +311,8 @@ mod tests {
 				netuid: inferchain_primitives::NetUid(3),
 				model_id: [0xab; 32],
 				rule: ComparisonRule::Tolerance { max_abs_error_e9: 10_000 },
+				audit_probability: Perbill::from_percent(10),
+				new_miner_audit_probability: Perbill::from_percent(50),
 				input: b"hello".to_vec(),
 				fee: 10_000_000_000,
 				submitted_at: 5,
@@ -350,6 +365,7 @@ mod tests {
 			kind: ReviewKind::Challenge { challenger: AccountId32::new([4; 32]), bond: 1 },
 			panel: vec![PanelSeat {
 				validator: AccountId32::new([5; 32]),
+				weight: 3,
 				commitment: Some(H256::zero()),
 				verdict: None,
 			}],
@@ -360,6 +376,7 @@ mod tests {
 		let json = serde_json::to_value(RequestJson::from(under)).unwrap();
 		assert_eq!(json["review"]["kind"], "challenge");
 		assert_eq!(json["review"]["panel"][0]["committed"], true);
+		assert_eq!(json["review"]["panel"][0]["weight"], "3");
 		assert_eq!(json["review"]["panel"][0]["agrees"], serde_json::Value::Null);
 	}
 }

@@ -3,7 +3,9 @@
 
 #![allow(clippy::arithmetic_side_effects, clippy::indexing_slicing, clippy::unwrap_used)]
 
+mod adversaries;
 mod agenda;
+mod collateral;
 mod models;
 mod properties;
 mod requests;
@@ -183,6 +185,12 @@ pub fn answered(values: &[f32]) -> (RequestId, u64) {
 /// period, whether the result agrees with the honest output under the model's rule, and
 /// reveals it during the reveal period; members listed in `silent` do neither.
 pub fn validators_act(silent: &[AccountId]) {
+	panels_act(silent, &[]);
+}
+
+/// [`validators_act`], with the members listed in `liars` committing and revealing the
+/// opposite of the truth.
+pub fn panels_act(silent: &[AccountId], liars: &[AccountId]) {
 	let now = System::block_number();
 	for (id, review) in crate::Reviews::<Test>::iter().collect::<Vec<_>>() {
 		let Some(result) = crate::Requests::<Test>::get(id).and_then(|request| request.result)
@@ -190,8 +198,9 @@ pub fn validators_act(silent: &[AccountId]) {
 			continue;
 		};
 		let output = inferchain_inference::decode_output(&result.output).unwrap();
-		let agrees = inferchain_inference::outputs_agree(&RULE, &output, &honest_output());
+		let truth = inferchain_inference::outputs_agree(&RULE, &output, &honest_output());
 		for seat in review.panel.iter().filter(|seat| !silent.contains(&seat.validator)) {
+			let agrees = truth != liars.contains(&seat.validator);
 			if now <= review.commit_until && seat.commitment.is_none() {
 				assert_ok!(commit(id, seat.validator, agrees));
 			} else if now > review.commit_until

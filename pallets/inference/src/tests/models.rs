@@ -2,13 +2,21 @@
 
 use super::*;
 
+/// Digests of another model's files.
+const OTHER: inferchain_inference::ModelDigests = inferchain_inference::ModelDigests {
+	weights: [8; 32],
+	config: [8; 32],
+	tokenizer: Some([8; 32]),
+};
+
 #[test]
-fn register_model_holds_the_deposit_and_records_the_model() {
+fn register_model_computes_the_id_holds_the_deposit_and_records_the_model() {
 	new_test_ext().execute_with(|| {
-		let id = [8; 32];
-		assert_ok!(Inference::register_model(RuntimeOrigin::signed(DAVE), id, metadata()));
+		assert_ok!(Inference::register_model(RuntimeOrigin::signed(DAVE), OTHER, metadata()));
+		let id = OTHER.model_id(&metadata().profile);
 		let model = crate::Models::<Test>::get(id).unwrap();
 		assert_eq!((model.owner, model.deposit, model.metadata), (DAVE, DEPOSIT, metadata()));
+		assert_eq!(model.digests, OTHER);
 		assert_eq!(
 			Balances::balance_on_hold(&crate::HoldReason::ModelDeposit.into(), &DAVE),
 			DEPOSIT
@@ -19,21 +27,74 @@ fn register_model_holds_the_deposit_and_records_the_model() {
 }
 
 #[test]
+fn a_squatter_cannot_bind_a_models_id_to_another_rule() {
+	new_test_ext().execute_with(|| {
+		// The subnet's files registered again with a looser rule: a different id, so the
+		// subnet's model (and every honest result under its rule) is untouched.
+		let mut loose = metadata();
+		loose.profile = inferchain_inference::RuntimeProfile::tolerant(u32::MAX);
+		let loose_id = DIGESTS.model_id(&loose.profile);
+		assert_ok!(Inference::register_model(RuntimeOrigin::signed(DAVE), DIGESTS, loose));
+		assert_ne!(loose_id, model());
+		assert_eq!(crate::Models::<Test>::get(model()).unwrap().metadata, metadata());
+		let (id, _) = answered(&honest_output());
+		assert_eq!(status(id), RequestStatus::Answered { challenge_until: 2 + WINDOW });
+	});
+}
+
+#[test]
 fn register_model_rejects_bad_input_and_changes_nothing() {
 	new_test_ext().execute_with(|| {
 		let before = market_state();
-		let register =
-			|who, id, metadata| Inference::register_model(RuntimeOrigin::signed(who), id, metadata);
-		assert_noop!(register(DAVE, MODEL, metadata()), Error::<Test>::ModelAlreadyRegistered);
+		let register = |who, digests, metadata| {
+			Inference::register_model(RuntimeOrigin::signed(who), digests, metadata)
+		};
+		assert_noop!(register(DAVE, DIGESTS, metadata()), Error::<Test>::ModelAlreadyRegistered);
 		let mut unnamed = metadata();
 		unnamed.name = BoundedVec::new();
-		assert_noop!(register(DAVE, [8; 32], unnamed), Error::<Test>::InvalidModelName);
+		assert_noop!(register(DAVE, OTHER, unnamed), Error::<Test>::InvalidModelName);
 		let mut garbled = metadata();
 		garbled.name = BoundedVec::truncate_from(vec![0xff, 0xfe]);
-		assert_noop!(register(DAVE, [8; 32], garbled), Error::<Test>::InvalidModelName);
-		assert_noop!(register(POOR, [8; 32], metadata()), Error::<Test>::InsufficientBalance);
+		assert_noop!(register(DAVE, OTHER, garbled), Error::<Test>::InvalidModelName);
+		assert_noop!(register(POOR, OTHER, metadata()), Error::<Test>::InsufficientBalance);
 		assert_noop!(
-			Inference::register_model(RuntimeOrigin::root(), [8; 32], metadata()),
+			Inference::register_model(RuntimeOrigin::root(), OTHER, metadata()),
+			DispatchError::BadOrigin
+		);
+		assert_eq!(market_state(), before);
+	});
+}
+
+#[test]
+fn an_unused_model_is_deregistered_and_its_deposit_returned() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Inference::register_model(RuntimeOrigin::signed(DAVE), OTHER, metadata()));
+		let id = OTHER.model_id(&metadata().profile);
+		let free = Balances::free_balance(DAVE);
+		assert_ok!(Inference::deregister_model(RuntimeOrigin::signed(DAVE), id));
+		assert!(!crate::Models::<Test>::contains_key(id));
+		assert_eq!(Balances::free_balance(DAVE), free + DEPOSIT);
+		assert_eq!(
+			last_event(),
+			Event::ModelDeregistered { model_id: id, owner: DAVE, refunded: DEPOSIT }
+		);
+		check_invariants();
+	});
+}
+
+#[test]
+fn deregister_model_rejects_strangers_unknown_and_used_models_and_changes_nothing() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Inference::register_model(RuntimeOrigin::signed(DAVE), OTHER, metadata()));
+		let id = OTHER.model_id(&metadata().profile);
+		let before = market_state();
+		let deregister = |who, id| Inference::deregister_model(RuntimeOrigin::signed(who), id);
+		assert_noop!(deregister(ALICE, id), Error::<Test>::NotModelOwner);
+		assert_noop!(deregister(DAVE, [0; 32]), Error::<Test>::UnknownModel);
+		// Subnet 0's task names the model ALICE registered.
+		assert_noop!(deregister(ALICE, model()), Error::<Test>::ModelInUse);
+		assert_noop!(
+			Inference::deregister_model(RuntimeOrigin::root(), id),
 			DispatchError::BadOrigin
 		);
 		assert_eq!(market_state(), before);

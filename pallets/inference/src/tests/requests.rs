@@ -15,7 +15,7 @@ fn a_request_holds_its_fee_and_is_assigned_next_block() {
 				request_id: id,
 				requester: DAPP,
 				netuid: NET,
-				model_id: MODEL,
+				model_id: model(),
 				fee: FEE
 			}
 		);
@@ -92,7 +92,8 @@ fn a_full_agenda_makes_the_market_busy() {
 #[test]
 fn a_subnet_without_miners_refunds_the_request() {
 	new_test_ext().execute_with(|| {
-		set_permits(NET, 5, 5);
+		let validator = pallet_subnets::NeuronRole::Validator;
+		assert_ok!(Subnets::set_neuron_role(RuntimeOrigin::signed(DAVE), NET, MINER, validator));
 		let id = submit();
 		run_to(2);
 		assert_eq!(status(id), RequestStatus::Expired);

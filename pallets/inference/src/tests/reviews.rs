@@ -72,6 +72,24 @@ fn a_wrong_result_caught_by_audit_is_slashed_and_refunded() {
 		reveal_period(at);
 		assert_ok!(reveal(id, auditor, false));
 		tallied(at);
+		// A lone dissent rejects nothing: a committee of the other validators decides.
+		assert_eq!(last_event(), Event::AuditDisputed { request_id: id, auditor });
+		assert_eq!(status(id), RequestStatus::UnderReview { challenge_until: at + WINDOW });
+		assert_eq!(stake_of(MINER), miner_stake);
+		let escalated_at = System::block_number();
+		run_to(escalated_at + 1);
+		let mut members = panel(id);
+		members.sort();
+		let others: Vec<_> = VALIDATORS.into_iter().filter(|v| *v != auditor).collect();
+		assert_eq!(members, others);
+		for member in &members {
+			assert_ok!(commit(id, *member, false));
+		}
+		run_to(escalated_at + 1 + COMMIT + 1);
+		for member in &members {
+			assert_ok!(reveal(id, *member, false));
+		}
+		run_to(escalated_at + 1 + COMMIT + REVEAL + 1);
 		let intended = FEE * u64::from(MULTIPLE);
 		assert_eq!(
 			last_event(),
@@ -232,10 +250,7 @@ fn a_challenge_without_eligible_validators_is_void() {
 		no_audits();
 		let (id, at) = answered(&honest_output());
 		// Only the challenger holds a permit.
-		pallet_emission::Permits::<Test>::insert(
-			NET,
-			BoundedVec::truncate_from(vec![false, false, false, true, false]),
-		);
+		permit(NET, &[false, false, false, true, false]);
 		let balance = Balances::free_balance(CHALLENGER);
 		assert_ok!(Inference::challenge(RuntimeOrigin::signed(CHALLENGER), id));
 		drawn(at);

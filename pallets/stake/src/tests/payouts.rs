@@ -169,9 +169,14 @@ fn a_wiped_pool_starts_a_new_generation_and_old_shares_are_worthless() {
 fn validator_permits_go_to_the_top_stake_up_to_max_validators() {
 	new_test_ext().execute_with(|| {
 		assert_eq!(StakePallet::<Test>::validator_permits(NET0), vec![false, false]);
+		// Stake on a miner never earns it a permit.
 		stake(BOB, MINER, NET0, 200);
-		assert_eq!(StakePallet::<Test>::validator_permits(NET0), vec![false, true]);
+		assert_eq!(StakePallet::<Test>::validator_permits(NET0), vec![false, false]);
 		stake(BOB, VALIDATOR, NET0, 300);
+		assert_eq!(StakePallet::<Test>::validator_permits(NET0), vec![true, false]);
+		// Declared a validator, it competes.
+		let validator = pallet_subnets::NeuronRole::Validator;
+		assert_ok!(Subnets::set_neuron_role(RuntimeOrigin::signed(DAVE), NET0, MINER, validator));
 		assert_eq!(StakePallet::<Test>::validator_permits(NET0), vec![true, true]);
 	});
 }

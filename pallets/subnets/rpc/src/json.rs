@@ -85,6 +85,8 @@ pub struct NeuronJson {
 	pub stake: String,
 	/// Whether it holds a validator permit.
 	pub validator_permit: bool,
+	/// `miner` or `validator`, as its coldkey declared (`set_neuron_role`).
+	pub role: String,
 	/// Block of registration.
 	pub registered_at: u32,
 	/// Latest emission, used for pruning.
@@ -192,6 +194,7 @@ impl From<NeuronView<AccountId32, u128, u32>> for NeuronJson {
 			coldkey: ss58(&view.coldkey),
 			stake: view.stake.to_string(),
 			validator_permit: view.validator_permit,
+			role: if view.validator { "validator" } else { "miner" }.into(),
 			registered_at: view.registered_at,
 			pruning_score: view.pruning_score,
 			owner_neuron: view.owner_neuron,

@@ -52,6 +52,8 @@ pub struct NeuronView<AccountId, Balance, BlockNumber> {
 	pub stake: Balance,
 	/// Whether it holds a validator permit.
 	pub validator_permit: bool,
+	/// Whether its coldkey declared it a validator (else it mines).
+	pub validator: bool,
 	/// Block of registration.
 	pub registered_at: BlockNumber,
 	/// Latest emission, used for pruning.

@@ -1,7 +1,8 @@
 //! Registering, replacing and deregistering neurons.
 
 use super::*;
-use crate::{Burns, HotkeyOwner, Keys, UidSlots, Uids};
+use crate::{Burns, HotkeyOwner, Keys, NeuronRole, UidSlots, Uids};
+use inferchain_primitives::SubnetRegistry;
 
 /// State a rejected registration must leave alone.
 fn neuron_state(netuid: NetUid) -> impl PartialEq + core::fmt::Debug {
@@ -261,6 +262,80 @@ fn deregister_neuron_rejects_strangers_unknown_uids_and_unknown_subnets() {
 		);
 		assert_noop!(
 			Subnets::deregister_neuron(RuntimeOrigin::none(), netuid, 0),
+			DispatchError::BadOrigin
+		);
+		assert_eq!(neuron_state(netuid), before);
+	});
+}
+
+#[test]
+fn a_coldkey_declares_its_neuron_a_validator_and_back() {
+	new_test_ext().execute_with(|| {
+		let netuid = register(ALICE);
+		assert_eq!(register_neuron(BOB, netuid, 100), 0);
+		assert_eq!(UidSlots::<Test>::get(netuid)[0].role, NeuronRole::Miner);
+		assert_eq!(<Subnets as SubnetRegistry<AccountId>>::validators(netuid), vec![false]);
+		assert_ok!(Subnets::set_neuron_role(
+			RuntimeOrigin::signed(BOB),
+			netuid,
+			100,
+			NeuronRole::Validator
+		));
+		assert_eq!(
+			last_event(),
+			Event::NeuronRoleSet { netuid, uid: 0, hotkey: 100, role: NeuronRole::Validator }
+				.into()
+		);
+		assert_eq!(<Subnets as SubnetRegistry<AccountId>>::validators(netuid), vec![true]);
+		assert_ok!(Subnets::set_neuron_role(
+			RuntimeOrigin::signed(BOB),
+			netuid,
+			100,
+			NeuronRole::Miner
+		));
+		assert_eq!(<Subnets as SubnetRegistry<AccountId>>::validators(netuid), vec![false]);
+		Subnets::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn a_role_does_not_pass_with_the_uid() {
+	new_test_ext().execute_with(|| {
+		let netuid = register(ALICE);
+		assert_eq!(register_neuron(BOB, netuid, 100), 0);
+		assert_ok!(Subnets::set_neuron_role(
+			RuntimeOrigin::signed(BOB),
+			netuid,
+			100,
+			NeuronRole::Validator
+		));
+		assert_ok!(Subnets::deregister_neuron(RuntimeOrigin::signed(BOB), netuid, 0));
+		assert_eq!(register_neuron(BOB, netuid, 101), 0);
+		assert_eq!(UidSlots::<Test>::get(netuid)[0].role, NeuronRole::Miner);
+	});
+}
+
+#[test]
+fn set_neuron_role_rejects_strangers_and_unknown_neurons_and_changes_nothing() {
+	new_test_ext().execute_with(|| {
+		let netuid = register(ALICE);
+		assert_eq!(register_neuron(BOB, netuid, 100), 0);
+		let before = neuron_state(netuid);
+		let validator = NeuronRole::Validator;
+		assert_noop!(
+			Subnets::set_neuron_role(RuntimeOrigin::signed(ALICE), netuid, 100, validator),
+			Error::<Test>::NotHotkeyOwner
+		);
+		assert_noop!(
+			Subnets::set_neuron_role(RuntimeOrigin::signed(BOB), netuid, 101, validator),
+			Error::<Test>::HotkeyNotRegistered
+		);
+		assert_noop!(
+			Subnets::set_neuron_role(RuntimeOrigin::signed(BOB), NetUid(9), 100, validator),
+			Error::<Test>::SubnetNotFound
+		);
+		assert_noop!(
+			Subnets::set_neuron_role(RuntimeOrigin::root(), netuid, 100, validator),
 			DispatchError::BadOrigin
 		);
 		assert_eq!(neuron_state(netuid), before);

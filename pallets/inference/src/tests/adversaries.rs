@@ -1,0 +1,312 @@
+//! Attacks on verification, each by a participant acting in its own interest: a validator
+//! lying about audits, a miner answering NaN or moving its stake away from a slash, a coldkey
+//! seating its own hotkeys on the panel that judges it, a UID holder using a permit it has no
+//! stake behind, an owner lowering the audit rate after dApps paid. Each must fail.
+
+use super::*;
+
+/// Runs to the block after `at`, then has `members` commit `agrees`, reveal it, and the tally
+/// run; returns the block of the tally.
+fn panel_votes(id: RequestId, members: &[(AccountId, bool)]) -> u64 {
+	let drawn = System::block_number();
+	for (member, agrees) in members {
+		assert_ok!(commit(id, *member, *agrees));
+	}
+	run_to(drawn + COMMIT + 1);
+	for (member, agrees) in members {
+		assert_ok!(reveal(id, *member, *agrees));
+	}
+	run_to(drawn + COMMIT + REVEAL + 1);
+	System::block_number()
+}
+
+/// An audited result whose auditor revealed `agrees`; returns the id, the auditor and the
+/// block of the answer. The tally has run.
+fn audited(values: &[f32], agrees: bool) -> (RequestId, AccountId, u64) {
+	always_audit();
+	let (id, at) = answered(values);
+	run_to(at + 1);
+	let auditor = panel(id)[0];
+	panel_votes(id, &[(auditor, agrees)]);
+	(id, auditor, at)
+}
+
+#[test]
+fn a_lone_lying_auditor_cannot_slash_an_honest_miner_and_pays_for_trying() {
+	new_test_ext().execute_with(|| {
+		let miner_stake = stake_of(MINER);
+		let miner_balance = Balances::free_balance(MINER);
+		let (id, liar, at) = audited(&honest_output(), false);
+		assert_eq!(last_event(), Event::AuditDisputed { request_id: id, auditor: liar });
+		assert_eq!(stake_of(MINER), miner_stake);
+		let liar_stake = stake_of(liar);
+		run_to(System::block_number() + 1);
+		let members = panel(id);
+		assert!(!members.contains(&liar) && members.len() == 3, "{members:?}");
+		let votes: Vec<_> = members.iter().map(|m| (*m, true)).collect();
+		panel_votes(id, &votes);
+		assert!(events().contains(&Event::ResultUpheld { request_id: id, agree: 3, disagree: 0 }));
+		assert!(events().contains(&Event::DissentOverruled {
+			request_id: id,
+			auditor: liar,
+			paid: BOND
+		}));
+		assert_eq!(stake_of(liar), liar_stake - BOND);
+		assert_eq!(stake_of(MINER), miner_stake);
+		check_invariants();
+		// The committee closed after the window: final at once.
+		run_to(at + WINDOW + 6);
+		assert_eq!(status(id), RequestStatus::Final);
+		let paid = FEE - FEE / 10;
+		assert_eq!(Balances::free_balance(MINER), miner_balance + BOND + paid);
+		assert_eq!(crate::Requests::<Test>::get(id).unwrap().audits_passed, 1);
+		check_invariants();
+	});
+}
+
+#[test]
+fn a_committee_liar_is_outvoted_and_penalised() {
+	new_test_ext().execute_with(|| {
+		no_audits();
+		let (id, at) = answered(&honest_output());
+		assert_ok!(Inference::challenge(RuntimeOrigin::signed(CHALLENGER), id));
+		run_to(at + 1);
+		let members = panel(id);
+		let stakes: Vec<Balance> = members.iter().map(|m| stake_of(*m)).collect();
+		let votes = [(members[0], true), (members[1], true), (members[2], false)];
+		panel_votes(id, &votes);
+		assert!(events().contains(&Event::ResultUpheld { request_id: id, agree: 2, disagree: 1 }));
+		assert_eq!(stake_of(members[0]), stakes[0]);
+		assert_eq!(stake_of(members[2]), stakes[2] - PENALTY);
+		check_invariants();
+	});
+}
+
+#[test]
+fn a_split_committee_decides_nothing_and_penalises_only_the_silent() {
+	new_test_ext().execute_with(|| {
+		no_audits();
+		let (id, at) = answered(&wrong_output());
+		let challenger_balance = Balances::free_balance(CHALLENGER);
+		let miner_stake = stake_of(MINER);
+		assert_ok!(Inference::challenge(RuntimeOrigin::signed(CHALLENGER), id));
+		run_to(at + 1);
+		let members = panel(id);
+		let stakes: Vec<Balance> = members.iter().map(|m| stake_of(*m)).collect();
+		// One each way and one silent: ⅔ of the stake revealed, neither side has ⅔ of it.
+		panel_votes(id, &[(members[0], true), (members[1], false)]);
+		assert!(events().contains(&Event::ReviewInconclusive { request_id: id }));
+		assert_eq!(stake_of(members[0]), stakes[0]);
+		assert_eq!(stake_of(members[1]), stakes[1]);
+		assert_eq!(stake_of(members[2]), stakes[2] - PENALTY);
+		assert_eq!(stake_of(MINER), miner_stake);
+		assert_eq!(Balances::free_balance(CHALLENGER), challenger_balance);
+		assert_eq!(status(id), RequestStatus::Answered { challenge_until: at + WINDOW });
+		check_invariants();
+	});
+}
+
+#[test]
+fn too_little_revealed_stake_decides_nothing() {
+	new_test_ext().execute_with(|| {
+		no_audits();
+		let (id, at) = answered(&honest_output());
+		let miner_stake = stake_of(MINER);
+		assert_ok!(Inference::challenge(RuntimeOrigin::signed(CHALLENGER), id));
+		run_to(at + 1);
+		let members = panel(id);
+		// A single "disagree" from a third of the stake: below the quorum.
+		panel_votes(id, &[(members[0], false)]);
+		assert!(events().contains(&Event::ReviewInconclusive { request_id: id }));
+		assert_eq!(stake_of(MINER), miner_stake);
+		check_invariants();
+	});
+}
+
+#[test]
+fn a_coldkey_cannot_seat_its_other_hotkeys_on_its_own_panels() {
+	new_test_ext().execute_with(|| {
+		// DAVE owns the miner and a second, permitted and well-staked validator hotkey.
+		const SIBLING: AccountId = 202;
+		register_validator(DAVE, NET, SIBLING);
+		assert_ok!(Stake::add_stake(RuntimeOrigin::signed(DAVE), SIBLING, NET, 100_000));
+		set_permits(NET, 6, 6);
+		let uid = pallet_subnets::Uids::<Test>::get(NET, SIBLING).unwrap();
+		let mut permits = pallet_emission::Permits::<Test>::get(NET).to_vec();
+		permits[4] = false;
+		permits[usize::from(uid)] = true;
+		permit(NET, &permits);
+		always_audit();
+		for _ in 0..20 {
+			let (id, at) = answered(&wrong_output());
+			run_to(at + 1);
+			assert!(!panel(id).contains(&SIBLING));
+			run_to(at + 2 * WINDOW);
+		}
+		// Challenged by a validator, the committee skips the miner's and the challenger's
+		// coldkeys alike.
+		no_audits();
+		let (id, at) = answered(&wrong_output());
+		assert_ok!(Inference::challenge(RuntimeOrigin::signed(CHALLENGER), id));
+		run_to(at + 1);
+		let mut members = panel(id);
+		members.sort();
+		assert_eq!(members, VALIDATORS[..3].to_vec());
+		check_invariants();
+	});
+}
+
+#[test]
+fn a_permit_without_stake_behind_it_never_seats_a_panel() {
+	new_test_ext().execute_with(|| {
+		// UID 5 inherits a permit but holds less than MIN_VALIDATOR_STAKE.
+		const HEIR: AccountId = 104;
+		assert_ok!(Subnets::register_neuron(RuntimeOrigin::signed(ALICE), NET, HEIR, Balance::MAX));
+		let validator = pallet_subnets::NeuronRole::Validator;
+		assert_ok!(Subnets::set_neuron_role(RuntimeOrigin::signed(ALICE), NET, HEIR, validator));
+		assert_ok!(Stake::add_stake(
+			RuntimeOrigin::signed(ALICE),
+			HEIR,
+			NET,
+			MIN_VALIDATOR_STAKE - 1
+		));
+		let mut permits = pallet_emission::Permits::<Test>::get(NET).to_vec();
+		permits.resize(6, true);
+		permit(NET, &permits);
+		always_audit();
+		for _ in 0..20 {
+			let (id, at) = answered(&honest_output());
+			run_to(at + 1);
+			assert!(!panel(id).contains(&HEIR));
+			run_to(at + 2 * WINDOW);
+		}
+	});
+}
+
+#[test]
+fn non_finite_outputs_are_refused_and_change_nothing() {
+	new_test_ext().execute_with(|| {
+		let id = submit();
+		run_to(2);
+		let miner = assigned(id);
+		for bad in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
+			let values = [0.25, bad, 0.125];
+			let before = market_state();
+			assert_noop!(answer(id, miner, &values), Error::<Test>::NonFiniteOutput);
+			assert_eq!(market_state(), before);
+		}
+		assert_ok!(answer(id, miner, &honest_output()));
+	});
+}
+
+#[test]
+fn stake_cannot_move_away_from_work_it_backs() {
+	new_test_ext().execute_with(|| {
+		always_audit();
+		let (id, at) = answered(&wrong_output());
+		run_to(at + 1);
+		assert!(matches!(last_event(), Event::AuditAssigned { .. }));
+		let stake = stake_of(MINER);
+		assert_noop!(
+			Stake::move_stake(RuntimeOrigin::signed(DAVE), MINER, NET, VALIDATORS[0], NET, stake),
+			pallet_stake::Error::<Test>::StakeBacksOpenResults
+		);
+		// Unbonding is allowed, but unbonding stake stays slashable and cannot be withdrawn.
+		assert_ok!(Stake::remove_stake(RuntimeOrigin::signed(DAVE), MINER, NET, stake));
+		let auditor = panel(id)[0];
+		panel_votes(id, &[(auditor, false)]);
+		run_to(System::block_number() + 1);
+		let votes: Vec<_> = panel(id).into_iter().map(|m| (m, false)).collect();
+		panel_votes(id, &votes);
+		let intended = FEE * u64::from(MULTIPLE);
+		assert!(events().iter().any(|e| matches!(
+			e,
+			Event::ResultSlashed { slashed, .. } if *slashed == intended
+		)));
+		check_invariants();
+	});
+}
+
+#[test]
+fn a_request_keeps_the_audit_rate_it_was_submitted_under() {
+	new_test_ext().execute_with(|| {
+		always_audit();
+		let id = submit();
+		// The owner lowers the rate once the dApp has paid.
+		no_audits();
+		run_to(2);
+		let request = crate::Requests::<Test>::get(id).unwrap();
+		assert_eq!(request.audit_probability, Perbill::one());
+		assert_ok!(answer(id, assigned(id), &wrong_output()));
+		run_to(3);
+		assert!(
+			matches!(last_event(), Event::AuditAssigned { request_id, .. } if request_id == id)
+		);
+	});
+}
+
+#[test]
+fn owners_cannot_set_an_audit_rate_below_the_floor() {
+	new_test_ext().execute_with(|| {
+		MinAudit::set(&Perbill::from_percent(5));
+		for (known, new) in [(4, 50), (50, 4)] {
+			let params = MarketParams {
+				request_fee: FEE,
+				audit_probability: Perbill::from_percent(known),
+				new_miner_audit_probability: Perbill::from_percent(new),
+			};
+			let before = market_state();
+			assert_noop!(
+				Inference::set_market_params(RuntimeOrigin::signed(ALICE), NET, params),
+				Error::<Test>::InvalidMarketParams
+			);
+			assert_eq!(market_state(), before);
+		}
+		// Markets set before a higher floor still give requests at least the floor.
+		let id = submit();
+		assert_eq!(
+			crate::Requests::<Test>::get(id).unwrap().audit_probability,
+			Perbill::from_percent(10)
+		);
+		MinAudit::set(&Perbill::from_percent(20));
+		let id = submit();
+		let request = crate::Requests::<Test>::get(id).unwrap();
+		assert_eq!(request.audit_probability, Perbill::from_percent(20));
+		assert_eq!(request.new_miner_audit_probability, Perbill::from_percent(50));
+	});
+}
+
+#[test]
+fn a_staked_miner_keeps_mining_and_never_sits_on_a_panel() {
+	new_test_ext().execute_with(|| {
+		// The miner holds the most stake, even a permit left from an earlier epoch: its role
+		// is still "miner", so it is assigned requests and never drawn to review.
+		assert_ok!(Stake::add_stake(RuntimeOrigin::signed(DAVE), MINER, NET, 100_000));
+		permit(NET, &[true, true, true, true, true]);
+		always_audit();
+		for _ in 0..10 {
+			let (id, at) = answered(&honest_output());
+			run_to(at + 1);
+			assert!(!panel(id).contains(&MINER));
+			run_to(at + 2 * WINDOW);
+		}
+		// A validator that switches to mining is assigned work and leaves the panels.
+		assert_ok!(Subnets::set_neuron_role(
+			RuntimeOrigin::signed(VALIDATOR_COLDKEYS[0]),
+			NET,
+			VALIDATORS[0],
+			pallet_subnets::NeuronRole::Miner
+		));
+		let mut assigned_to_it = false;
+		for _ in 0..20 {
+			let (id, at) = answered(&honest_output());
+			assigned_to_it |=
+				crate::Requests::<Test>::get(id).unwrap().result.unwrap().miner == VALIDATORS[0];
+			run_to(at + 1);
+			assert!(!panel(id).contains(&VALIDATORS[0]));
+			run_to(at + 2 * WINDOW);
+		}
+		assert!(assigned_to_it);
+		check_invariants();
+	});
+}
