@@ -6,6 +6,7 @@
 //! unwinding from a failed assertion) kills the process, and the kernel kills it too if the test
 //! process itself dies (`PR_SET_PDEATHSIG`).
 
+pub mod market;
 pub mod node;
 pub mod rpc;
 pub mod tx;

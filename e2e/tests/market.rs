@@ -8,11 +8,12 @@
 
 use codec::Decode;
 use inferchain_e2e::{
-	free_addr, model_dir, run_worker, start_block_ticker, wait_for, Client, Node, NodeConfig,
-	Worker,
+	free_addr,
+	market::{free, inference_events, reserved, stake_of},
+	model_dir, run_worker, start_block_ticker, wait_for, Node, NodeConfig, Worker,
 };
 use inferchain_primitives::NetUid;
-use inferchain_runtime::{AccountId, Runtime, RuntimeEvent, MILLI_UNIT, UNIT};
+use inferchain_runtime::{Runtime, MILLI_UNIT, UNIT};
 use pallet_inference::Event as InferenceEvent;
 use serde_json::{json, Value};
 use sp_core::crypto::Ss58Codec;
@@ -27,59 +28,6 @@ const MINER_STAKE: u128 = 10 * UNIT;
 
 fn ss58(key: Sr25519Keyring) -> String {
 	key.to_account_id().to_ss58check()
-}
-
-/// The balances of `who`.
-async fn account(
-	client: &Client,
-	who: &AccountId,
-) -> anyhow::Result<pallet_balances::AccountData<u128>> {
-	let key = frame_system::Account::<Runtime>::hashed_key_for(who);
-	let raw = client.storage(&key, None).await?.unwrap_or_default();
-	let info =
-		frame_system::AccountInfo::<u32, pallet_balances::AccountData<u128>>::decode(&mut &raw[..])
-			.unwrap_or_default();
-	Ok(info.data)
-}
-
-/// Free balance of `who`.
-async fn free(client: &Client, who: &AccountId) -> anyhow::Result<u128> {
-	Ok(account(client, who).await?.free)
-}
-
-/// Balance of `who` on hold (fees, deposits, locks).
-async fn reserved(client: &Client, who: &AccountId) -> anyhow::Result<u128> {
-	Ok(account(client, who).await?.reserved)
-}
-
-/// Bonded stake on `hotkey` in subnet 0, from `subnets_getNeurons`.
-async fn stake_of(client: &Client, hotkey: &str) -> anyhow::Result<u128> {
-	let neurons = client.call("subnets_getNeurons", vec![json!(0)]).await?;
-	let stake = neurons
-		.as_array()
-		.and_then(|all| all.iter().find(|n| n["hotkey"] == hotkey))
-		.and_then(|n| n["stake"].as_str())
-		.and_then(|s| s.parse().ok())
-		.unwrap_or(0);
-	Ok(stake)
-}
-
-/// The inference events of blocks `from..=to`, with their block numbers.
-async fn inference_events(
-	client: &Client,
-	from: u32,
-	to: u32,
-) -> anyhow::Result<Vec<(u32, InferenceEvent<Runtime>)>> {
-	let mut found = Vec::new();
-	for number in from..=to {
-		let Some(hash) = client.block_hash(number).await? else { continue };
-		for record in client.events(hash).await? {
-			if let RuntimeEvent::Inference(event) = record.event {
-				found.push((number, event));
-			}
-		}
-	}
-	Ok(found)
 }
 
 /// Blocks from each request's submission to its settlement, for requests settled by `settled`.

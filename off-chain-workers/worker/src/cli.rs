@@ -173,6 +173,10 @@ pub struct ValidatorArgs {
 	/// decides). 0: only audits and committees.
 	#[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u8).range(0..=100))]
 	pub watch_percent: u8,
+	/// TESTING ONLY: reveal the opposite of every verdict (a lying validator, for the protocol
+	/// to make pay).
+	#[arg(long, hide = true)]
+	pub lie: bool,
 	/// The `version_key` sent with weights: this validator's scoring version. Subnet owners
 	/// raise `weights_version` to retire older validators.
 	#[arg(long, default_value_t = crate::validator::WEIGHTS_VERSION)]

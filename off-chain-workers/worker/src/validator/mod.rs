@@ -84,6 +84,7 @@ pub async fn run(args: ValidatorArgs) -> anyhow::Result<()> {
 		batcher: batcher.clone(),
 		rule,
 		metrics: metrics.clone(),
+		lie: args.lie,
 	});
 	let validator = Validator { args, hotkey, batcher, model_id, rule, http, metrics, reviewer };
 	tokio::select! {

@@ -25,6 +25,8 @@ pub struct Reviewer {
 	pub rule: ComparisonRule,
 	/// Where outcomes are counted.
 	pub metrics: Arc<Metrics>,
+	/// TESTING ONLY (`--lie`): every verdict and watch decision inverted.
+	pub lie: bool,
 }
 
 impl Reviewer {
@@ -42,7 +44,7 @@ impl Reviewer {
 			.and_then(|result| result.output)
 			.ok_or_else(|| anyhow::anyhow!("request {id} under review has no output"))?;
 		let mine = self.batcher.embed(vec![request.input]).await?;
-		let agrees = outputs_agree(&self.rule, &output, &mine.values);
+		let agrees = outputs_agree(&self.rule, &output, &mine.values) != self.lie;
 		let verdict = Verdict {
 			agrees,
 			output_commitment: output_commitment(&self.rule, mine.shape(), &mine.values),
@@ -93,7 +95,7 @@ impl Reviewer {
 			return Ok(None);
 		};
 		let mine = self.batcher.embed(vec![request.input]).await?;
-		if outputs_agree(&self.rule, &output, &mine.values) {
+		if outputs_agree(&self.rule, &output, &mine.values) != self.lie {
 			return Ok(Some(true));
 		}
 		chain

@@ -1,0 +1,239 @@
+//! Verification against participants acting in their own interest, with real workers on the
+//! real model: a dev node (manual sealing, a block every 500 ms), a subnet auditing every
+//! result, an honest miner whose hotkey is fresh (no balance: its coldkey funds it), a
+//! validator that lies on every verdict and an honest one (different coldkeys). The liar's
+//! dissents escalate to the honest validator's committee, which upholds the results: every
+//! result is final and paid, the honest miner loses nothing and is paid the bond of each
+//! overruled dissent, the liar pays it from its stake.
+
+use codec::Decode;
+use inferchain_e2e::{
+	free_addr,
+	market::{free, inference_events, stake_of},
+	model_dir, run_worker, start_block_ticker, wait_for, Node, NodeConfig, Worker,
+};
+use inferchain_primitives::NetUid;
+use inferchain_runtime::{Runtime, MILLI_UNIT, UNIT};
+use pallet_inference::Event as InferenceEvent;
+use serde_json::{json, Value};
+use sp_core::{crypto::Ss58Codec, sr25519, Pair};
+use sp_keyring::Sr25519Keyring::{DaveStash, Eve};
+use std::time::Duration;
+
+const NETUID: NetUid = NetUid(0);
+const FEE: u128 = 10 * MILLI_UNIT;
+const MINER_STAKE: u128 = 10 * UNIT;
+const VALIDATOR_STAKE: u128 = 100 * UNIT;
+/// What an overruled dissent costs its auditor (the runtime's `ChallengeBond`).
+const BOND: u128 = UNIT;
+/// A hotkey nobody funded.
+const FRESH_MINER: &str = "//Bob//fresh-miner";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lying_validator_cannot_slash_an_honest_miner_and_pays_for_each_lie() -> anyhow::Result<()>
+{
+	let dir = tempfile::tempdir()?;
+	let config = NodeConfig::new("adversaries", "dev", dir.path()).with_args([
+		"--dev",
+		"--sealing",
+		"manual",
+	]);
+	let url = config.ws_url();
+	let (_node, client) = Node::start(config).await?;
+	let ticker = start_block_ticker(url.clone(), Duration::from_millis(500));
+	run_worker([
+		"subnet",
+		"--chain",
+		&url,
+		"--owner-suri",
+		"//Alice",
+		"--model-dir",
+		&model_dir(),
+		"--tempo",
+		"10",
+		"--reveal-period",
+		"2",
+		"--weights-rate-limit",
+		"0",
+		"--audit-percent",
+		"100",
+		"--request-fee",
+		&FEE.to_string(),
+	])
+	.await?;
+
+	let common = |coldkey: &str, hotkey: &str| -> Vec<String> {
+		[
+			"--chain",
+			&url,
+			"--netuid",
+			"0",
+			"--model-dir",
+			&model_dir(),
+			"--coldkey-suri",
+			coldkey,
+			"--hotkey-suri",
+			hotkey,
+		]
+		.iter()
+		.map(|s| s.to_string())
+		.collect()
+	};
+	let miner_key = sr25519::Pair::from_string(FRESH_MINER, None)?;
+	let miner = miner_key.public().to_ss58check();
+	assert_eq!(free(&client, &miner_key.public().into()).await?, 0, "the hotkey starts empty");
+	let mut honest = Worker::spawn(
+		"honest-miner",
+		dir.path(),
+		[
+			vec!["miner".to_string()],
+			common("//Bob", FRESH_MINER),
+			vec!["--listen".into(), free_addr(), "--stake".into(), MINER_STAKE.to_string()],
+		]
+		.concat(),
+	)?;
+	let validator = |name: &str, coldkey: &str, hotkey: &str, extra: &[&str]| {
+		Worker::spawn(
+			name,
+			dir.path(),
+			[
+				vec!["validator".to_string()],
+				common(coldkey, hotkey),
+				vec!["--stake".into(), VALIDATOR_STAKE.to_string()],
+				vec!["--metrics-listen".into(), free_addr()],
+				extra.iter().map(|s| s.to_string()).collect(),
+			]
+			.concat(),
+		)
+	};
+	let mut liar = validator("lying-validator", "//Ferdie", "//Eve", &["--lie"])?;
+	let mut truthful = validator("validator", "//Charlie//stash", "//Dave//stash", &[])?;
+	let validators = [Eve.to_account_id().to_ss58check(), DaveStash.to_account_id().to_ss58check()];
+
+	// Both validators permitted; the staked miner (a miner by role) is not.
+	wait_for("the validators' permits", Duration::from_secs(180), || {
+		let client = &client;
+		let hotkeys = validators.clone();
+		let running = [&mut honest, &mut liar, &mut truthful]
+			.into_iter()
+			.try_for_each(|w| w.assert_running());
+		async move {
+			running?;
+			let neurons = client.call("subnets_getNeurons", vec![json!(0)]).await?;
+			let all = neurons.as_array().cloned().unwrap_or_default();
+			let permitted = |hotkey: &str| {
+				all.iter().any(|n| n["hotkey"] == hotkey && n["validatorPermit"] == true)
+			};
+			let key = pallet_emission::Permits::<Runtime>::hashed_key_for(NETUID);
+			let raw = client.storage(&key, None).await?.unwrap_or_default();
+			let epoch = Vec::<bool>::decode(&mut &raw[..]).unwrap_or_default();
+			let ready = all.len() == 3
+				&& hotkeys.iter().all(|h| permitted(h))
+				&& epoch.iter().filter(|p| **p).count() == 2;
+			Ok(ready.then_some(()))
+		}
+	})
+	.await?;
+	let miner_neuron = client.call("subnets_getNeurons", vec![json!(0)]).await?;
+	let miner_neuron = miner_neuron
+		.as_array()
+		.and_then(|all| all.iter().find(|n| n["hotkey"] == miner.as_str()).cloned())
+		.unwrap_or(Value::Null);
+	assert_eq!(miner_neuron["role"], "miner", "{miner_neuron}");
+	assert_eq!(miner_neuron["validatorPermit"], false, "{miner_neuron}");
+
+	let start = client.finalized_number().await?;
+	let miner_stake = stake_of(&client, &miner).await?;
+	let miner_free = free(&client, &miner_key.public().into()).await?;
+	assert!(miner_stake >= MINER_STAKE);
+
+	// Requests until the liar has audited (and been overruled on) at least one.
+	let mut ids = Vec::new();
+	for n in 0..16 {
+		let out = run_worker([
+			"request".to_string(),
+			"--chain".into(),
+			url.clone(),
+			"--requester-suri".into(),
+			"//Alice".into(),
+			"--input".into(),
+			format!("An honest answer, number {n}."),
+			"--wait".into(),
+			"answered".into(),
+		])
+		.await?;
+		let answered: Value = serde_json::from_str(&out)?;
+		assert_eq!(answered["miner"], miner.as_str(), "{answered}");
+		ids.extend(answered["requestId"].as_u64());
+		let now = client.finalized_number().await?;
+		let overruled = inference_events(&client, start, now)
+			.await?
+			.iter()
+			.any(|(_, e)| matches!(e, InferenceEvent::DissentOverruled { .. }));
+		if overruled {
+			break;
+		}
+	}
+
+	// Every request settles final: none rejected.
+	wait_for("every request to be final", Duration::from_secs(180), || {
+		let client = &client;
+		let ids = ids.clone();
+		async move {
+			for id in ids {
+				let result = client.call("inference_getResult", vec![json!(id)]).await?;
+				match result["status"].as_str() {
+					Some("final") => {},
+					Some("rejected") => anyhow::bail!("an honest result was rejected: {result}"),
+					_ => return Ok(None),
+				}
+			}
+			Ok(Some(()))
+		}
+	})
+	.await
+	.map_err(|err| {
+		anyhow::anyhow!(
+			"{err:#}\nliar log:\n{}\nvalidator log:\n{}",
+			liar.log_tail(),
+			truthful.log_tail()
+		)
+	})?;
+
+	let end = client.finalized_number().await?;
+	let events: Vec<InferenceEvent<Runtime>> =
+		inference_events(&client, start, end).await?.into_iter().map(|(_, e)| e).collect();
+	assert!(!events.iter().any(|e| matches!(e, InferenceEvent::ResultSlashed { .. })));
+	// Each of the liar's dissents went to a committee and was overruled: the liar paid the
+	// bond from its stake, to the miner.
+	let overruled: Vec<_> = events
+		.iter()
+		.filter_map(|e| match e {
+			InferenceEvent::DissentOverruled { auditor, paid, .. } => {
+				Some((auditor.clone(), *paid))
+			},
+			_ => None,
+		})
+		.collect();
+	assert!(!overruled.is_empty(), "{events:?}");
+	assert!(overruled.iter().all(|o| *o == (Eve.to_account_id(), BOND)), "{overruled:?}");
+	let disputed =
+		events.iter().filter(|e| matches!(e, InferenceEvent::AuditDisputed { .. })).count();
+	assert_eq!(disputed, overruled.len(), "{events:?}");
+	// The honest miner kept its stake (plus emission) and received the bonds and its fees
+	// (less its transaction fees, far below a bond).
+	assert!(stake_of(&client, &miner).await? >= miner_stake);
+	let miner_free_after = free(&client, &miner_key.public().into()).await?;
+	let bonds = overruled.len() as u128 * BOND;
+	assert!(
+		miner_free_after + BOND / 10 >= miner_free + bonds,
+		"{miner_free} → {miner_free_after}"
+	);
+
+	for worker in [&mut honest, &mut liar, &mut truthful] {
+		let status = worker.terminate(Duration::from_secs(20)).await?;
+		assert!(status.success(), "{} exited with {status}:\n{}", worker.name, worker.log_tail());
+	}
+	ticker.abort();
+	Ok(())
+}
