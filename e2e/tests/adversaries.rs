@@ -82,13 +82,15 @@ async fn a_lying_validator_cannot_slash_an_honest_miner_and_pays_for_each_lie() 
 	let miner_key = sr25519::Pair::from_string(FRESH_MINER, None)?;
 	let miner = miner_key.public().to_ss58check();
 	assert_eq!(free(&client, &miner_key.public().into()).await?, 0, "the hotkey starts empty");
+	let miner_addr = free_addr();
 	let mut honest = Worker::spawn(
 		"honest-miner",
 		dir.path(),
 		[
 			vec!["miner".to_string()],
 			common("//Bob", FRESH_MINER),
-			vec!["--listen".into(), free_addr(), "--stake".into(), MINER_STAKE.to_string()],
+			vec!["--listen".into(), miner_addr.clone(), "--stake".into(), MINER_STAKE.to_string()],
+			vec!["--max-client-requests".into(), "1".into()],
 		]
 		.concat(),
 	)?;
@@ -141,6 +143,26 @@ async fn a_lying_validator_cannot_slash_an_honest_miner_and_pays_for_each_lie() 
 		.unwrap_or(Value::Null);
 	assert_eq!(miner_neuron["role"], "miner", "{miner_neuron}");
 	assert_eq!(miner_neuron["validatorPermit"], false, "{miner_neuron}");
+
+	// A client flooding the public API gets 429 beyond its one request in flight (the slow,
+	// 64-input request holds the slot while the second arrives), with Retry-After.
+	let http = reqwest::Client::new();
+	let api = format!("http://{miner_addr}/v1/embeddings");
+	let long: Vec<String> = (0..64)
+		.map(|i| format!("A long sentence, number {i}, to keep the engine busy. ").repeat(8))
+		.collect();
+	let slow = http.post(&api).json(&json!({ "input": long, "model": "all-MiniLM-L6-v2" })).send();
+	let quick = async {
+		tokio::time::sleep(Duration::from_millis(50)).await;
+		http.post(&api).json(&json!({ "input": "hello", "model": "all-MiniLM-L6-v2" })).send().await
+	};
+	let (slow, quick) = tokio::join!(slow, quick);
+	assert_eq!(slow?.status(), 200);
+	let quick = quick?;
+	assert_eq!(quick.status(), 429);
+	assert_eq!(quick.headers()["retry-after"], "1");
+	let body: Value = quick.json().await?;
+	assert_eq!(body["error"]["code"], "rate_limit_exceeded", "{body}");
 
 	let start = client.finalized_number().await?;
 	let miner_stake = stake_of(&client, &miner).await?;

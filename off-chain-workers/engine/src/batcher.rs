@@ -1,5 +1,8 @@
 //! Dynamic batching: requests from many connections are merged into one forward pass of at
 //! most `max_batch` inputs, waiting at most `max_wait` after the first request for others.
+//! Work the chain assigned ([`Batcher::embed`]) is served before public API requests
+//! ([`Batcher::embed_public`]), which are refused ([`EngineError::Busy`]) while `max_queue` of
+//! them wait (see [`crate::queue`]).
 //!
 //! Under a bitwise profile every request runs alone, as one batch of its own inputs: padding and
 //! batch size change a forward pass's rounding, and a validator must reproduce the miner's bits
@@ -8,12 +11,13 @@
 use crate::{
 	embedder::{EmbeddingModel, Embeddings},
 	error::{EngineError, Result},
+	queue::{JobQueue, Lane, Popped},
 };
 use inferchain_inference::ComparisonRule;
 use std::{
 	sync::{
 		atomic::{AtomicU64, Ordering},
-		mpsc, Arc,
+		Arc,
 	},
 	time::{Duration, Instant},
 };
@@ -26,6 +30,8 @@ pub struct BatchOptions {
 	pub max_batch: usize,
 	/// Longest wait for more requests after the first.
 	pub max_wait: Duration,
+	/// Most public requests waiting; more are refused with [`EngineError::Busy`].
+	pub max_queue: usize,
 }
 
 /// Counters of the batching thread.
@@ -45,10 +51,20 @@ struct Job {
 	reply: oneshot::Sender<Result<Embeddings>>,
 }
 
+/// Closes the queue when the last [`Batcher`] handle is dropped, which ends the thread.
+struct Handles(Arc<JobQueue<Job>>);
+
+impl Drop for Handles {
+	fn drop(&mut self) {
+		self.0.close();
+	}
+}
+
 /// A handle to the batching thread; cheap to clone. The thread ends when every handle is gone.
 #[derive(Clone)]
 pub struct Batcher {
-	sender: mpsc::Sender<Job>,
+	queue: Arc<JobQueue<Job>>,
+	_handles: Arc<Handles>,
 	stats: Arc<BatchStats>,
 	dim: usize,
 }
@@ -56,21 +72,43 @@ pub struct Batcher {
 impl Batcher {
 	/// Moves `model` onto a new thread that serves requests in batches.
 	pub fn start(model: EmbeddingModel, options: BatchOptions) -> std::io::Result<Self> {
-		let (sender, receiver) = mpsc::channel();
+		let queue = Arc::new(JobQueue::new(options.max_queue));
 		let stats = Arc::new(BatchStats::default());
 		let dim = model.dim();
-		let thread_stats = stats.clone();
+		let (thread_queue, thread_stats) = (queue.clone(), stats.clone());
 		std::thread::Builder::new()
 			.name("inferchain-engine".into())
-			.spawn(move || serve(model, options, receiver, &thread_stats))?;
-		Ok(Self { sender, stats, dim })
+			.spawn(move || serve(model, options, &thread_queue, &thread_stats))?;
+		let handles = Arc::new(Handles(queue.clone()));
+		Ok(Self { queue, _handles: handles, stats, dim })
 	}
 
-	/// Embeds `inputs`, batched with whatever else is waiting.
+	/// Embeds `inputs` for work the chain assigned (served first, never refused), batched with
+	/// whatever else is waiting.
 	pub async fn embed(&self, inputs: Vec<String>) -> Result<Embeddings> {
+		self.submit(Lane::Chain, inputs).await
+	}
+
+	/// Embeds `inputs` for a public API request: served after chain work, and refused with
+	/// [`EngineError::Busy`] while `max_queue` public requests wait.
+	pub async fn embed_public(&self, inputs: Vec<String>) -> Result<Embeddings> {
+		self.submit(Lane::Public, inputs).await
+	}
+
+	async fn submit(&self, lane: Lane, inputs: Vec<String>) -> Result<Embeddings> {
 		let (reply, answer) = oneshot::channel();
-		self.sender.send(Job { inputs, reply }).map_err(|_| EngineError::Stopped)?;
+		if self.queue.push(lane, Job { inputs, reply }).is_err() {
+			return Err(match lane {
+				Lane::Public => EngineError::Busy,
+				Lane::Chain => EngineError::Stopped,
+			});
+		}
 		answer.await.map_err(|_| EngineError::Stopped)?
+	}
+
+	/// Public requests waiting now.
+	pub fn public_waiting(&self) -> usize {
+		self.queue.public_waiting()
 	}
 
 	/// The counters.
@@ -85,23 +123,17 @@ impl Batcher {
 }
 
 /// The batching loop.
-fn serve(
-	model: EmbeddingModel,
-	options: BatchOptions,
-	jobs: mpsc::Receiver<Job>,
-	stats: &BatchStats,
-) {
+fn serve(model: EmbeddingModel, options: BatchOptions, jobs: &JobQueue<Job>, stats: &BatchStats) {
 	let merge = matches!(model.options().profile.rule, ComparisonRule::Tolerance { .. });
-	while let Ok(first) = jobs.recv() {
+	while let Popped::Job(first) = jobs.pop_until(None) {
 		let mut batch = Vec::new();
 		let mut rows = 0usize;
 		admit(&model, first, &mut batch, &mut rows);
 		let deadline = Instant::now().checked_add(options.max_wait).unwrap_or_else(Instant::now);
 		while merge && rows < options.max_batch {
-			let Some(wait) = deadline.checked_duration_since(Instant::now()) else { break };
-			match jobs.recv_timeout(wait) {
-				Ok(job) => admit(&model, job, &mut batch, &mut rows),
-				Err(_) => break,
+			match jobs.pop_until(Some(deadline)) {
+				Popped::Job(job) => admit(&model, job, &mut batch, &mut rows),
+				Popped::TimedOut | Popped::Closed => break,
 			}
 		}
 		if batch.is_empty() {

@@ -105,6 +105,9 @@ pub enum EngineError {
 	/// The batching thread has stopped (the engine is shutting down).
 	#[error("the engine has stopped")]
 	Stopped,
+	/// Too many public requests are waiting; retry later.
+	#[error("the engine is busy: too many requests are waiting")]
+	Busy,
 }
 
 /// Results of the engine.

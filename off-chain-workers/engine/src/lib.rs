@@ -17,6 +17,7 @@ pub mod device;
 pub mod digest;
 pub mod embedder;
 pub mod error;
+pub mod queue;
 pub mod torchscript;
 
 pub use batcher::{BatchOptions, Batcher};

@@ -26,7 +26,7 @@ async fn merged_requests_answer_like_requests_alone() {
 	let rule = reference.options().profile.rule;
 	let batcher = Batcher::start(
 		load(EngineOptions::cpu(tolerant())),
-		BatchOptions { max_batch: 32, max_wait: Duration::from_millis(200) },
+		BatchOptions { max_batch: 32, max_wait: Duration::from_millis(200), max_queue: 64 },
 	)
 	.unwrap();
 	let answers = futures_join(&batcher, requests()).await;
@@ -52,7 +52,7 @@ async fn bitwise_batching_reproduces_each_request_exactly() {
 	let alone: Vec<_> = requests().iter().map(|r| reference.embed(r).unwrap()).collect();
 	let batcher = Batcher::start(
 		load(EngineOptions::cpu(profile)),
-		BatchOptions { max_batch: 32, max_wait: Duration::from_millis(200) },
+		BatchOptions { max_batch: 32, max_wait: Duration::from_millis(200), max_queue: 64 },
 	)
 	.unwrap();
 	let answers = futures_join(&batcher, requests()).await;

@@ -119,6 +119,13 @@ pub struct MinerArgs {
 	/// Longest wait, in milliseconds, for more requests to batch with the first.
 	#[arg(long, default_value_t = 5)]
 	pub max_wait_ms: u64,
+	/// Most API requests waiting for the engine; more get `503` with `Retry-After` (work the
+	/// chain assigned is served first and never refused).
+	#[arg(long, default_value_t = 256)]
+	pub max_queue: usize,
+	/// Most API requests of one client (IP address) in flight; more get `429`.
+	#[arg(long, default_value_t = 8)]
+	pub max_client_requests: usize,
 	/// Most registration burn to pay, in planck (smallest units).
 	#[arg(long, default_value_t = 10_000_000_000_000_000)]
 	pub max_burn: u128,

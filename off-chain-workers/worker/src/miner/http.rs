@@ -1,5 +1,7 @@
 //! The miner's HTTP API: `POST /v1/embeddings` (OpenAI-compatible, plus a signed receipt),
-//! `GET /v1/models`, `GET /health`, `GET /metrics`.
+//! `GET /v1/models`, `GET /health`, `GET /metrics`. Embeddings requests queue behind the work
+//! the chain assigned; a client with `--max-client-requests` in flight gets `429`, and a full
+//! queue (`--max-queue`) gets `503`, both with `Retry-After`.
 
 use super::MinerState;
 use crate::{
@@ -11,15 +13,15 @@ use crate::{
 };
 use axum::{
 	body::Bytes,
-	extract::State,
-	http::StatusCode,
+	extract::{ConnectInfo, State},
+	http::{header, StatusCode},
 	response::{IntoResponse, Response},
 	routing::{get, post},
 	Json, Router,
 };
 use inferchain_engine::{hex, EngineError};
 use inferchain_inference::{output_commitment, request_hash, Receipt};
-use std::{sync::Arc, time::Instant};
+use std::{net::SocketAddr, sync::Arc, time::Instant};
 
 /// The routes.
 pub fn router(state: Arc<MinerState>) -> Router {
@@ -45,6 +47,15 @@ fn error(status: StatusCode, message: String, param: Option<&str>, code: Option<
 	(status, Json(body)).into_response()
 }
 
+/// A refusal for load (`429` for one client, `503` for everyone), with `Retry-After`.
+fn busy(status: StatusCode, message: String, code: &str) -> Response {
+	let mut response = error(status, message, None, Some(code));
+	response
+		.headers_mut()
+		.insert(header::RETRY_AFTER, header::HeaderValue::from_static(RETRY_AFTER_SECONDS));
+	response
+}
+
 async fn metrics(State(state): State<Arc<MinerState>>) -> String {
 	state.metrics.encode()
 }
@@ -61,11 +72,25 @@ async fn models(State(state): State<Arc<MinerState>>) -> Json<serde_json::Value>
 	}))
 }
 
-async fn embeddings(State(state): State<Arc<MinerState>>, body: Bytes) -> Response {
+/// `Retry-After` of a refused request, in seconds.
+const RETRY_AFTER_SECONDS: &str = "1";
+
+async fn embeddings(
+	State(state): State<Arc<MinerState>>,
+	ConnectInfo(client): ConnectInfo<SocketAddr>,
+	body: Bytes,
+) -> Response {
 	let started = Instant::now();
-	let response = answer(&state, &body).await;
+	let response = match state.limits.admit(client.ip()) {
+		Some(_slot) => answer(&state, &body).await,
+		None => {
+			let message = "too many requests in flight from this client; retry later".into();
+			busy(StatusCode::TOO_MANY_REQUESTS, message, "rate_limit_exceeded")
+		},
+	};
 	let outcome = match response.status() {
 		StatusCode::OK => "ok",
+		StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE => "refused",
 		status if status.is_client_error() => "bad_request",
 		_ => "error",
 	};
@@ -111,8 +136,12 @@ async fn answer(state: &MinerState, body: &[u8]) -> Response {
 		return error(StatusCode::BAD_REQUEST, message, Some("dimensions"), None);
 	}
 	let inputs = request.input.into_vec();
-	let mut output = match state.batcher.embed(inputs.clone()).await {
+	let mut output = match state.batcher.embed_public(inputs.clone()).await {
 		Ok(output) => output,
+		Err(EngineError::Busy) => {
+			let message = "the miner is busy: too many requests are waiting; retry later".into();
+			return busy(StatusCode::SERVICE_UNAVAILABLE, message, "server_busy");
+		},
 		Err(
 			err @ (EngineError::NoInputs
 			| EngineError::EmptyInput { .. }

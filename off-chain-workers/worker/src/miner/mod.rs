@@ -4,6 +4,7 @@
 
 mod assignments;
 mod http;
+mod limits;
 
 use crate::{
 	chain::Chain,
@@ -33,6 +34,8 @@ pub struct MinerState {
 	block: AtomicU32,
 	perturb: Option<f32>,
 	metrics: Arc<Metrics>,
+	/// Requests in flight per client of the public API.
+	limits: limits::ClientLimits,
 }
 
 /// Runs the miner until SIGTERM/Ctrl-C.
@@ -57,6 +60,7 @@ pub async fn run(args: MinerArgs) -> anyhow::Result<()> {
 		BatchOptions {
 			max_batch: args.max_batch,
 			max_wait: Duration::from_millis(args.max_wait_ms),
+			max_queue: args.max_queue,
 		},
 	)?;
 	let metrics = Metrics::new();
@@ -69,6 +73,7 @@ pub async fn run(args: MinerArgs) -> anyhow::Result<()> {
 		block: AtomicU32::new(chain.finalized_number().await.unwrap_or(0)),
 		perturb: args.perturb,
 		metrics,
+		limits: limits::ClientLimits::new(args.max_client_requests),
 	});
 	if args.perturb.is_some() {
 		tracing::warn!("--perturb is set: this miner returns WRONG outputs (testing audits only)");
@@ -76,9 +81,8 @@ pub async fn run(args: MinerArgs) -> anyhow::Result<()> {
 	let follower =
 		tokio::spawn(assignments::follow(args.chain.chain.clone(), state.clone(), chain));
 	tracing::info!(uid, netuid, %public, "serving /v1/embeddings");
-	axum::serve(listener, http::router(state))
-		.with_graceful_shutdown(crate::shutdown_signal())
-		.await?;
+	let service = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
+	axum::serve(listener, service).with_graceful_shutdown(crate::shutdown_signal()).await?;
 	follower.abort();
 	tracing::info!("miner stopped");
 	Ok(())

@@ -73,7 +73,11 @@ pub async fn run(args: ValidatorArgs) -> anyhow::Result<()> {
 		chain.ensure_stake(args.chain.netuid, &coldkey, &hotkey, stake).await?;
 	}
 	let batcher =
-		Batcher::start(model, BatchOptions { max_batch: 64, max_wait: Duration::from_millis(2) })?;
+		// A validator serves no public API: its queue holds only chain work.
+		Batcher::start(
+			model,
+			BatchOptions { max_batch: 64, max_wait: Duration::from_millis(2), max_queue: 0 },
+		)?;
 	let metrics = Metrics::new();
 	let metrics_server = tokio::spawn(serve_metrics(args.metrics_listen, metrics.clone()));
 	let http =
