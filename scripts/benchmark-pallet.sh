@@ -19,6 +19,12 @@ name="${1:?usage: scripts/benchmark-pallet.sh <pallet folder name, e.g. subnets>
 tools="$HOME/.cache/inferchain/tools"
 bencher="$tools/bin/frame-omni-bencher"
 if [ ! -x "$bencher" ]; then
+	# Its RocksDB bindings are generated with bindgen, which needs libclang.
+	if ! dpkg-query -W -f='${Status}' libclang-dev 2>/dev/null | grep -q "install ok installed"; then
+		SUDO=""
+		[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+		DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libclang-dev >/dev/null
+	fi
 	CARGO_TARGET_DIR="$HOME/.cache/inferchain/omni-target" \
 		cargo install --locked frame-omni-bencher@0.28.0 --root "$tools"
 fi

@@ -14,7 +14,10 @@ pub mod worker;
 
 pub use node::{node_binary, Node, NodeConfig};
 pub use rpc::Client;
-pub use worker::{free_addr, model_dir, run_worker, start_block_ticker, worker_binary, Worker};
+pub use worker::{
+	free_addr, model_dir, run_worker, start_block_ticker, start_block_ticker_lagging,
+	worker_binary, Worker,
+};
 
 use std::time::{Duration, Instant};
 

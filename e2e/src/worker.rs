@@ -129,20 +129,42 @@ pub fn free_addr() -> String {
 	format!("127.0.0.1:{}", crate::node::free_port())
 }
 
-/// Seals (and finalizes) a block every `interval` on a `--sealing manual` node, reconnecting
-/// after node restarts; abort the handle to stop.
+/// Seals a block every `interval` on a manual-sealing dev node at `url`, finalizing each at
+/// once; keeps trying (reconnecting) until aborted.
 pub fn start_block_ticker(url: String, interval: Duration) -> tokio::task::JoinHandle<()> {
+	start_block_ticker_lagging(url, interval, 0)
+}
+
+/// [`start_block_ticker`], with finality `lag` blocks behind the best block (each block is
+/// finalized once `lag` more are built on it): a node whose finality lags.
+pub fn start_block_ticker_lagging(
+	url: String,
+	interval: Duration,
+	lag: usize,
+) -> tokio::task::JoinHandle<()> {
 	tokio::spawn(async move {
 		let mut client: Option<crate::Client> = None;
+		let mut unfinalized = std::collections::VecDeque::new();
 		loop {
 			tokio::time::sleep(interval).await;
 			if client.is_none() {
 				client = crate::Client::connect(&url).await.ok();
 			}
-			if let Some(connected) = &client {
-				let args =
-					vec![serde_json::json!(true), serde_json::json!(true), serde_json::Value::Null];
-				if connected.call("engine_createBlock", args).await.is_err() {
+			let Some(connected) = &client else { continue };
+			let finalize = serde_json::json!(lag == 0);
+			let args = vec![serde_json::json!(true), finalize, serde_json::Value::Null];
+			let Ok(created) = connected.call("engine_createBlock", args).await else {
+				client = None;
+				continue;
+			};
+			if lag == 0 {
+				continue;
+			}
+			unfinalized.push_back(created["hash"].clone());
+			if unfinalized.len() > lag {
+				let hash = unfinalized.pop_front().unwrap_or_default();
+				let args = vec![hash, serde_json::Value::Null];
+				if connected.call("engine_finalizeBlock", args).await.is_err() {
 					client = None;
 				}
 			}

@@ -249,7 +249,7 @@ async fn an_honest_miner_earns_and_a_cheating_miner_does_not() -> anyhow::Result
 			let text = http.get(format!("http://{addr}/metrics")).send().await?.text().await?;
 			let seen = text
 				.lines()
-				.find_map(|l| l.strip_prefix("inferchain_worker_finalized_block "))
+				.find_map(|l| l.strip_prefix("inferchain_worker_block "))
 				.and_then(|v| v.trim().parse::<u32>().ok())
 				.unwrap_or(0);
 			anyhow::Ok(seen)

@@ -204,6 +204,14 @@ impl Chain {
 		u32::try_from(at.block_number()).map_err(|_| anyhow!("block number overflows u32"))
 	}
 
+	/// The latest best block number (deadlines count these; finality may lag behind).
+	pub async fn best_number(&self) -> anyhow::Result<u32> {
+		let header: serde_json::Value =
+			self.rpc.request("chain_getHeader", rpc_params![]).await.context("chain_getHeader")?;
+		let number = header["number"].as_str().unwrap_or_default().trim_start_matches("0x");
+		u32::from_str_radix(number, 16).map_err(|_| anyhow!("bad best header: {header}"))
+	}
+
 	/// Signs `pallet.call(args)` with `signer`, waits until it is finalized and succeeded, and
 	/// returns the events it emitted. A transaction the pool refuses before admitting it (a
 	/// nonce taken by another process signing with the same key) is signed again, up to 5 times.
@@ -214,9 +222,32 @@ impl Chain {
 		call: &str,
 		args: Vec<Value>,
 	) -> anyhow::Result<Vec<EventInfo>> {
+		self.submit_waiting(Wait::Finalized, signer, pallet, call, args).await
+	}
+
+	/// [`Self::submit`], returning once the transaction succeeded in a best block: for work
+	/// with deadlines (results, verdicts), which must not wait for finality.
+	pub async fn submit_in_best_block(
+		&self,
+		signer: &Keypair,
+		pallet: &str,
+		call: &str,
+		args: Vec<Value>,
+	) -> anyhow::Result<Vec<EventInfo>> {
+		self.submit_waiting(Wait::BestBlock, signer, pallet, call, args).await
+	}
+
+	async fn submit_waiting(
+		&self,
+		wait: Wait,
+		signer: &Keypair,
+		pallet: &str,
+		call: &str,
+		args: Vec<Value>,
+	) -> anyhow::Result<Vec<EventInfo>> {
 		let mut attempt = 1u32;
 		loop {
-			match self.submit_once(signer, pallet, call, args.clone()).await {
+			match self.submit_once(wait, signer, pallet, call, args.clone()).await {
 				Err(err) if attempt < 5 && refused_by_pool(&err) => {
 					tracing::debug!("{pallet}.{call} refused by the pool ({err:#}); signing again");
 					tokio::time::sleep(Duration::from_millis(500 * u64::from(attempt))).await;
@@ -229,6 +260,7 @@ impl Chain {
 
 	async fn submit_once(
 		&self,
+		wait: Wait,
 		signer: &Keypair,
 		pallet: &str,
 		call: &str,
@@ -261,10 +293,11 @@ impl Chain {
 				.await
 				.with_context(|| format!("submitting {pallet}.{call}"))?
 		};
-		let events = progress
-			.wait_for_finalized_success()
-			.await
-			.with_context(|| format!("{pallet}.{call}"))?;
+		let events = match wait {
+			Wait::Finalized => progress.wait_for_finalized_success().await.map_err(Into::into),
+			Wait::BestBlock => in_best_block(progress).await,
+		}
+		.with_context(|| format!("{pallet}.{call}"))?;
 		let mut found = Vec::new();
 		for event in events.iter() {
 			let event = event?;
@@ -403,75 +436,40 @@ impl Chain {
 	}
 }
 
-/// A finalized block.
-pub struct FinalizedBlock {
-	/// Its number.
-	pub number: u32,
-	block: subxt::client::Block<SubstrateConfig>,
+/// How long a submission waits.
+#[derive(Clone, Copy)]
+enum Wait {
+	/// Until the transaction succeeded in a best block.
+	BestBlock,
+	/// Until it succeeded in a finalized block.
+	Finalized,
 }
 
-impl FinalizedBlock {
-	/// The events the block emitted.
-	pub async fn events(&self) -> anyhow::Result<Vec<EventInfo>> {
-		let at = self.block.at().await?;
-		let events = at.events().fetch().await?;
-		let mut found = Vec::new();
-		for event in events.iter() {
-			let event = event?;
-			found.push(EventInfo {
-				name: format!("{}.{}", event.pallet_name(), event.event_name()),
-				fields: event.decode_fields_unchecked_as::<Value>()?,
-			});
-		}
-		Ok(found)
-	}
-}
-
-/// Finalized blocks of a node, for as long as the worker runs: connects (or starts from a given
-/// connection), follows the finalized stream, and reconnects with backoff whenever the node
-/// goes away.
-pub struct FinalizedBlocks {
-	url: String,
-	chain: Option<Chain>,
-	stream: Option<subxt::client::Blocks<SubstrateConfig>>,
-}
-
-impl FinalizedBlocks {
-	/// Follows the node at `url`, starting with `chain` if already connected.
-	pub fn new(url: &str, chain: Option<Chain>) -> Self {
-		Self { url: url.to_string(), chain, stream: None }
-	}
-
-	/// The next finalized block, and the connection it came from.
-	pub async fn next(&mut self) -> (Chain, FinalizedBlock) {
-		loop {
-			if let (Some(chain), Some(stream)) = (&self.chain, &mut self.stream) {
-				match stream.next().await {
-					Some(Ok(block)) => {
-						let number = u32::try_from(block.number()).unwrap_or(u32::MAX);
-						return (chain.clone(), FinalizedBlock { number, block });
-					},
-					Some(Err(err)) => tracing::warn!("finalized block stream: {err}"),
-					None => {},
-				}
-				tracing::warn!("lost the node; reconnecting");
-				(self.chain, self.stream) = (None, None);
-				tokio::time::sleep(Duration::from_secs(1)).await;
-				continue;
-			}
-			let chain = match self.chain.take() {
-				Some(chain) => chain,
-				None => Chain::connect_retrying(&self.url).await,
-			};
-			match chain.api.stream_blocks().await {
-				Ok(stream) => (self.chain, self.stream) = (Some(chain), Some(stream)),
-				Err(err) => {
-					tracing::warn!("cannot follow finalized blocks: {err}");
-					tokio::time::sleep(Duration::from_secs(1)).await;
-				},
-			}
+/// Waits until a transaction is in a best (or already finalized) block and returns its events
+/// if it succeeded.
+async fn in_best_block<C>(
+	mut progress: subxt::transactions::TransactionProgress<SubstrateConfig, C>,
+) -> anyhow::Result<subxt::extrinsics::ExtrinsicEvents<SubstrateConfig>>
+where
+	C: subxt::client::OnlineClientAtBlockT<SubstrateConfig> + Clone,
+{
+	use subxt::transactions::TransactionStatus;
+	while let Some(status) = progress.next().await {
+		match status? {
+			TransactionStatus::InBestBlock(block) | TransactionStatus::InFinalizedBlock(block) => {
+				return Ok(block.wait_for_success().await?);
+			},
+			TransactionStatus::Error { message } => anyhow::bail!("transaction error: {message}"),
+			TransactionStatus::Invalid { message } => {
+				anyhow::bail!("The transaction is not valid: {message}")
+			},
+			TransactionStatus::Dropped { message } => {
+				anyhow::bail!("The transaction was dropped: {message}")
+			},
+			_ => {},
 		}
 	}
+	anyhow::bail!("the transaction's status stream ended before it was in a block")
 }
 
 /// Whether the pool refused a transaction, or dropped it for another with its nonce, without

@@ -1,5 +1,6 @@
 //! `inferchain-worker`: Inferchain's off-chain worker. See `--help` and the README.
 
+mod blocks;
 mod chain;
 mod cli;
 mod join;

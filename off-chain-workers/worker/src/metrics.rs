@@ -30,8 +30,8 @@ pub struct Metrics {
 	pub inputs: Counter,
 	/// Miner: request latency in seconds.
 	pub latency: Histogram,
-	/// Latest finalized block seen.
-	pub finalized_block: Gauge,
+	/// Latest block followed (best blocks for the miner and the validator).
+	pub block_seen: Gauge,
 	/// Validator: rounds run.
 	pub rounds: Counter,
 	/// Validator: miner checks by outcome.
@@ -52,7 +52,7 @@ impl Metrics {
 		let inputs = Counter::default();
 		let latency =
 			Histogram::new([0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0].into_iter());
-		let finalized_block = Gauge::default();
+		let block_seen = Gauge::default();
 		let rounds = Counter::default();
 		let checks = Family::<Outcome, Counter>::default();
 		let weights_submitted = Counter::default();
@@ -68,9 +68,9 @@ impl Metrics {
 		registry.register("inputs", "Inputs embedded", inputs.clone());
 		registry.register("request_seconds", "Embeddings request latency", latency.clone());
 		registry.register(
-			"finalized_block",
-			"Latest finalized block seen",
-			finalized_block.clone(),
+			"block",
+			"Latest block followed (best blocks for miners and validators)",
+			block_seen.clone(),
 		);
 		registry.register("rounds", "Validator rounds run", rounds.clone());
 		registry.register("checks", "Miner checks by outcome", checks.clone());
@@ -84,7 +84,7 @@ impl Metrics {
 			requests,
 			inputs,
 			latency,
-			finalized_block,
+			block_seen,
 			rounds,
 			checks,
 			weights_submitted,
@@ -111,9 +111,9 @@ mod tests {
 	fn encodes_counters_with_labels() {
 		let metrics = Metrics::new();
 		metrics.requests.get_or_create(&Outcome::of("ok")).inc();
-		metrics.finalized_block.set(42);
+		metrics.block_seen.set(42);
 		let text = metrics.encode();
 		assert!(text.contains("inferchain_worker_requests_total{outcome=\"ok\"} 1"), "{text}");
-		assert!(text.contains("inferchain_worker_finalized_block 42"), "{text}");
+		assert!(text.contains("inferchain_worker_block 42"), "{text}");
 	}
 }

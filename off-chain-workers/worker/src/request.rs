@@ -3,7 +3,8 @@
 //! the model's rule, and print the result with its verification status as JSON.
 
 use crate::{
-	chain::{Chain, FinalizedBlocks},
+	blocks::{Blocks, Follow},
+	chain::Chain,
 	cli::{RequestArgs, WaitFor},
 	keys,
 	market::{request_ids, ResultInfo},
@@ -32,7 +33,7 @@ pub async fn run(args: RequestArgs) -> anyhow::Result<()> {
 	tracing::info!(request = id, "request submitted; waiting for its result");
 
 	let started = chain.finalized_number().await?;
-	let mut blocks = FinalizedBlocks::new(&args.chain.chain, Some(chain));
+	let mut blocks = Blocks::new(&args.chain.chain, Follow::Finalized, Some(chain));
 	let (chain, result) = loop {
 		let (chain, block) = blocks.next().await;
 		let result = chain.result(id).await?.ok_or_else(|| anyhow!("request {id} is gone"))?;

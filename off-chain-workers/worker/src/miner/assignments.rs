@@ -1,11 +1,14 @@
-//! Answering the requests the chain assigns to this miner's hotkey: each finalized block's
-//! `Inference.RequestAssigned` events are read, and each request for this hotkey is run through
-//! the engine and answered with `Inference.submit_result` (output and its commitment under the
-//! model's rule) before its deadline.
+//! Answering the requests the chain assigns to this miner's hotkey: each best block's
+//! `Inference.RequestAssigned` events are read (deadlines count best blocks; finality may lag
+//! behind; blocks missed while disconnected are replayed, see [`crate::blocks`]), and each
+//! request for this hotkey is run through the engine (ahead of public API traffic) and answered
+//! with `Inference.submit_result` (output and its commitment under the model's rule) before its
+//! deadline, returning once it is in a best block.
 
 use super::MinerState;
 use crate::{
-	chain::{Chain, FinalizedBlocks},
+	blocks::{Blocks, Follow},
+	chain::Chain,
 	keys,
 	market::request_ids,
 	metrics::Outcome,
@@ -18,15 +21,15 @@ use std::{
 };
 use subxt::dynamic::Value;
 
-/// Follows finalized blocks (reconnecting whenever the node goes away): keeps the receipt block
-/// current and answers every request assigned to this hotkey.
+/// Follows best blocks (reconnecting whenever the node goes away, replaying what it missed):
+/// keeps the receipt block current and answers every request assigned to this hotkey.
 pub async fn follow(url: String, state: Arc<MinerState>, chain: Chain) {
-	let mut blocks = FinalizedBlocks::new(&url, Some(chain));
+	let mut blocks = Blocks::new(&url, Follow::Best, Some(chain));
 	let in_flight: Arc<Mutex<HashSet<u64>>> = Arc::default();
 	loop {
 		let (chain, block) = blocks.next().await;
 		state.block.store(block.number, Ordering::Relaxed);
-		state.metrics.finalized_block.set(i64::from(block.number));
+		state.metrics.block_seen.set(i64::from(block.number));
 		let events = match block.events().await {
 			Ok(events) => events,
 			Err(err) => {
@@ -82,7 +85,7 @@ async fn answer(chain: &Chain, state: &MinerState, id: u64) -> anyhow::Result<bo
 		Value::from_bytes(encode_output(&output.values)),
 		Value::from_bytes(commitment),
 	];
-	chain.submit(&state.hotkey, "Inference", "submit_result", args).await?;
+	chain.submit_in_best_block(&state.hotkey, "Inference", "submit_result", args).await?;
 	tracing::info!(request = id, commitment = %format!("0x{}", hex(&commitment)), "result submitted");
 	Ok(true)
 }

@@ -30,7 +30,7 @@ pub struct MinerState {
 	model_name: String,
 	rule: ComparisonRule,
 	hotkey: Keypair,
-	/// Latest finalized block seen (receipts carry it).
+	/// Latest best block followed (receipts carry it).
 	block: AtomicU32,
 	perturb: Option<f32>,
 	metrics: Arc<Metrics>,

@@ -11,7 +11,8 @@ mod review;
 mod score;
 
 use crate::{
-	chain::{Chain, FinalizedBlocks, NeuronInfo},
+	blocks::{Blocks, Follow},
+	chain::{Chain, NeuronInfo},
 	cli::ValidatorArgs,
 	join::{join, Joined},
 	keys,
@@ -115,26 +116,27 @@ async fn serve_metrics(addr: std::net::SocketAddr, metrics: Arc<Metrics>) {
 }
 
 impl Validator {
-	/// Follows finalized blocks forever (reconnecting): starts reviews as soon as a block
-	/// assigns them, and runs rounds and reveals when due. The two run side by side, so a slow
+	/// Follows best blocks forever (reconnecting, replaying what it missed): starts reviews as
+	/// soon as a block assigns them (commit and reveal periods count best blocks, and finality
+	/// may lag behind), and runs rounds and reveals when due. The two run side by side, so a slow
 	/// round never delays a review past its commit period.
 	async fn follow(&self, chain: Chain) {
 		let (latest, blocks) = tokio::sync::watch::channel(None);
 		tokio::join!(self.watch_blocks(chain, latest), self.run_rounds(blocks));
 	}
 
-	/// Reads each finalized block's events, starts the reviews they assign, and publishes the
-	/// block to [`Self::run_rounds`].
+	/// Reads each best block's events, starts the reviews they assign, and publishes the block
+	/// to [`Self::run_rounds`].
 	async fn watch_blocks(
 		&self,
 		chain: Chain,
 		latest: tokio::sync::watch::Sender<Option<(Chain, u32)>>,
 	) {
-		let mut blocks = FinalizedBlocks::new(&self.args.chain.chain, Some(chain));
+		let mut blocks = Blocks::new(&self.args.chain.chain, Follow::Best, Some(chain));
 		let reviewing: Arc<Mutex<HashSet<u64>>> = Arc::default();
 		loop {
 			let (chain, block) = blocks.next().await;
-			self.metrics.finalized_block.set(i64::from(block.number));
+			self.metrics.block_seen.set(i64::from(block.number));
 			match block.events().await {
 				Ok(events) => self.start_reviews(&chain, &events, &reviewing),
 				Err(err) => tracing::warn!(block = block.number, "cannot read events: {err:#}"),

@@ -53,12 +53,12 @@ impl Reviewer {
 		rand::thread_rng().fill_bytes(&mut salt);
 		let commitment = verdict_commitment(&self.hotkey.public_key().0, id, &verdict, &salt);
 		let args = vec![Value::u128(u128::from(id)), Value::from_bytes(commitment)];
-		chain.submit(&self.hotkey, "Inference", "commit_verdict", args).await?;
+		chain.submit_in_best_block(&self.hotkey, "Inference", "commit_verdict", args).await?;
 		tracing::info!(request = id, kind = %review.kind, agrees, "verdict committed");
 
 		// Reveal once the commit period is over.
 		loop {
-			let now = chain.finalized_number().await?;
+			let now = chain.best_number().await?;
 			if now > review.reveal_until {
 				anyhow::bail!("the reveal period of request {id} ended before we could reveal");
 			}
@@ -72,7 +72,7 @@ impl Reviewer {
 			("output_commitment", Value::from_bytes(verdict.output_commitment)),
 		]);
 		let args = vec![Value::u128(u128::from(id)), verdict_value, Value::from_bytes(salt)];
-		chain.submit(&self.hotkey, "Inference", "reveal_verdict", args).await?;
+		chain.submit_in_best_block(&self.hotkey, "Inference", "reveal_verdict", args).await?;
 		tracing::info!(
 			request = id,
 			agrees,
