@@ -81,3 +81,19 @@ pub fn transfer(dest: Sr25519Keyring, value: Balance) -> RuntimeCall {
 		value,
 	})
 }
+
+/// Signs `call` with `signer` at its next nonce, submits it and waits until a block includes
+/// it; returns that block and its events (a failed dispatch shows as `ExtrinsicFailed`).
+pub async fn submit(
+	client: &crate::Client,
+	signer: Sr25519Keyring,
+	call: RuntimeCall,
+) -> anyhow::Result<(Hash, Vec<inferchain_runtime::RuntimeEvent>)> {
+	let (spec_version, transaction_version) = client.runtime_versions().await?;
+	let chain =
+		ChainContext { genesis: client.genesis_hash().await?, spec_version, transaction_version };
+	let nonce = client.next_nonce(&signer.to_account_id()).await?;
+	let block = client.submit_and_wait_in_block(&signed(call, signer, nonce, chain)).await?;
+	let events = client.events(block).await?.into_iter().map(|record| record.event).collect();
+	Ok((block, events))
+}

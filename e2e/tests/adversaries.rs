@@ -3,7 +3,8 @@
 //! behind: more than a review's commit and reveal periods, which the workers meet by following
 //! best blocks), a subnet auditing every
 //! result, an honest miner whose hotkey is fresh (no balance: its coldkey funds it), a
-//! validator that lies on every verdict and an honest one (different coldkeys). The liar's
+//! validator that lies on every verdict and an honest one (different coldkeys), and a cheating
+//! miner with no stake (a Sybil), which is never assigned a request. The liar's
 //! dissents escalate to the honest validator's committee, which upholds the results: every
 //! result is final and paid, the honest miner loses nothing and is paid the bond of each
 //! overruled dissent, the liar pays it from its stake.
@@ -112,6 +113,18 @@ async fn a_lying_validator_cannot_slash_an_honest_miner_and_pays_for_each_lie() 
 			.concat(),
 		)
 	};
+	// A Sybil: a registered miner with no stake behind it, perturbing its outputs (so it earns
+	// no emission either, which would become stake). It never gets a request.
+	let mut stakeless = Worker::spawn(
+		"stakeless-miner",
+		dir.path(),
+		[
+			vec!["miner".to_string()],
+			common("//Alice//stash", "//Alice//stash//sybil"),
+			vec!["--listen".into(), free_addr(), "--perturb".into(), "0.01".into()],
+		]
+		.concat(),
+	)?;
 	let mut liar = validator("lying-validator", "//Ferdie", "//Eve", &["--lie"])?;
 	let mut truthful = validator("validator", "//Charlie//stash", "//Dave//stash", &[])?;
 	let validators = [Eve.to_account_id().to_ss58check(), DaveStash.to_account_id().to_ss58check()];
@@ -120,7 +133,7 @@ async fn a_lying_validator_cannot_slash_an_honest_miner_and_pays_for_each_lie() 
 	wait_for("the validators' permits", Duration::from_secs(180), || {
 		let client = &client;
 		let hotkeys = validators.clone();
-		let running = [&mut honest, &mut liar, &mut truthful]
+		let running = [&mut honest, &mut stakeless, &mut liar, &mut truthful]
 			.into_iter()
 			.try_for_each(|w| w.assert_running());
 		async move {
@@ -133,7 +146,7 @@ async fn a_lying_validator_cannot_slash_an_honest_miner_and_pays_for_each_lie() 
 			let key = pallet_emission::Permits::<Runtime>::hashed_key_for(NETUID);
 			let raw = client.storage(&key, None).await?.unwrap_or_default();
 			let epoch = Vec::<bool>::decode(&mut &raw[..]).unwrap_or_default();
-			let ready = all.len() == 3
+			let ready = all.len() == 4
 				&& hotkeys.iter().all(|h| permitted(h))
 				&& epoch.iter().filter(|p| **p).count() == 2;
 			Ok(ready.then_some(()))
@@ -273,7 +286,7 @@ async fn a_lying_validator_cannot_slash_an_honest_miner_and_pays_for_each_lie() 
 		"{miner_free} → {miner_free_after}"
 	);
 
-	for worker in [&mut honest, &mut liar, &mut truthful] {
+	for worker in [&mut honest, &mut stakeless, &mut liar, &mut truthful] {
 		let status = worker.terminate(Duration::from_secs(20)).await?;
 		assert!(status.success(), "{} exited with {status}:\n{}", worker.name, worker.log_tail());
 	}

@@ -9,30 +9,14 @@ use inferchain_primitives::NetUid;
 use inferchain_runtime::{Hash, Runtime, RuntimeCall, RuntimeEvent, UNIT};
 use inferchain_yuma::{split_emission, Q32};
 use serde_json::json;
-use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie, Dave, Eve, Ferdie};
+use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Dave, Eve, Ferdie};
 
 const NETUID: NetUid = NetUid(0);
 
-async fn submit(
-	client: &Client,
-	signer: Sr25519Keyring,
-	call: RuntimeCall,
-) -> anyhow::Result<(Hash, Vec<RuntimeEvent>)> {
-	let (spec_version, transaction_version) = client.runtime_versions().await?;
-	let chain = tx::ChainContext {
-		genesis: client.genesis_hash().await?,
-		spec_version,
-		transaction_version,
-	};
-	let nonce = client.next_nonce(&signer.to_account_id()).await?;
-	let block = client.submit_and_wait_in_block(&tx::signed(call, signer, nonce, chain)).await?;
-	let events = client.events(block).await?.into_iter().map(|record| record.event).collect();
-	Ok((block, events))
-}
-
 /// One more block (instant sealing makes one per transaction): a remark from Eve.
 async fn next_block(client: &Client) -> anyhow::Result<(Hash, Vec<RuntimeEvent>)> {
-	submit(client, Eve, RuntimeCall::System(frame_system::Call::remark { remark: vec![] })).await
+	tx::submit(client, Eve, RuntimeCall::System(frame_system::Call::remark { remark: vec![] }))
+		.await
 }
 
 async fn read<T: Decode>(client: &Client, key: &[u8], at: Hash) -> anyhow::Result<Option<T>> {
@@ -54,7 +38,7 @@ async fn an_epoch_pays_the_split_yuma_computes() -> anyhow::Result<()> {
 	.await?;
 
 	// Alice's subnet, made fast by root: an epoch every 4 blocks, reveals after 1.
-	submit(
+	tx::submit(
 		&client,
 		Alice,
 		subnets(pallet_subnets::Call::register_subnet { max_lock_cost: 1_000 * UNIT }),
@@ -69,9 +53,12 @@ async fn an_epoch_pays_the_split_yuma_computes() -> anyhow::Result<()> {
 	params.weights_rate_limit = 0;
 	params.activity_cutoff = 1_000;
 	let set = subnets(pallet_subnets::Call::set_hyperparameters { netuid: NETUID, params });
-	let (_, events) =
-		submit(&client, Alice, RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(set) }))
-			.await?;
+	let (_, events) = tx::submit(
+		&client,
+		Alice,
+		RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(set) }),
+	)
+	.await?;
 	assert!(events.iter().any(|e| matches!(
 		e,
 		RuntimeEvent::Subnets(pallet_subnets::Event::HyperparametersSet { .. })
@@ -84,20 +71,20 @@ async fn an_epoch_pays_the_split_yuma_computes() -> anyhow::Result<()> {
 			hotkey: hotkey.to_account_id(),
 			max_burn: 10 * UNIT,
 		};
-		submit(&client, Bob, subnets(call)).await?;
+		tx::submit(&client, Bob, subnets(call)).await?;
 	}
 	let stake = pallet_stake::Call::add_stake {
 		hotkey: Charlie.to_account_id(),
 		netuid: NETUID,
 		amount: 100 * UNIT,
 	};
-	submit(&client, Ferdie, RuntimeCall::Stake(stake)).await?;
+	tx::submit(&client, Ferdie, RuntimeCall::Stake(stake)).await?;
 	let role = pallet_subnets::Call::set_neuron_role {
 		netuid: NETUID,
 		hotkey: Charlie.to_account_id(),
 		role: pallet_subnets::NeuronRole::Validator,
 	};
-	submit(&client, Bob, subnets(role)).await?;
+	tx::submit(&client, Bob, subnets(role)).await?;
 
 	// The first epoch gives Charlie its validator permit.
 	let permits_key = pallet_emission::Permits::<Runtime>::hashed_key_for(NETUID);
@@ -116,7 +103,7 @@ async fn an_epoch_pays_the_split_yuma_computes() -> anyhow::Result<()> {
 	let hash =
 		pallet_emission::commit_hash(&Charlie.to_account_id(), NETUID, &[1], &[65_535], 99, 0);
 	let commit = pallet_emission::Call::commit_weights { netuid: NETUID, commit: hash };
-	submit(&client, Charlie, RuntimeCall::Emission(commit)).await?;
+	tx::submit(&client, Charlie, RuntimeCall::Emission(commit)).await?;
 	next_block(&client).await?;
 	let reveal = pallet_emission::Call::reveal_weights {
 		netuid: NETUID,
@@ -125,7 +112,7 @@ async fn an_epoch_pays_the_split_yuma_computes() -> anyhow::Result<()> {
 		salt: 99,
 		version_key: 0,
 	};
-	let (_, events) = submit(&client, Charlie, RuntimeCall::Emission(reveal)).await?;
+	let (_, events) = tx::submit(&client, Charlie, RuntimeCall::Emission(reveal)).await?;
 	assert!(events.iter().any(|e| matches!(
 		e,
 		RuntimeEvent::Emission(pallet_emission::Event::WeightsRevealed { uid: 0, .. })

@@ -10,14 +10,14 @@ use codec::Decode;
 use inferchain_e2e::{
 	free_addr,
 	market::{free, inference_events, reserved, stake_of},
-	model_dir, run_worker, start_block_ticker, wait_for, Node, NodeConfig, Worker,
+	model_dir, run_worker, start_block_ticker, tx, wait_for, Node, NodeConfig, Worker,
 };
 use inferchain_primitives::NetUid;
-use inferchain_runtime::{Runtime, MILLI_UNIT, UNIT};
+use inferchain_runtime::{Runtime, RuntimeCall, RuntimeEvent, StakeCall, MILLI_UNIT, UNIT};
 use pallet_inference::Event as InferenceEvent;
 use serde_json::{json, Value};
 use sp_core::crypto::Ss58Codec;
-use sp_keyring::Sr25519Keyring::{self, Alice, Charlie, Dave, DaveStash, Eve};
+use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie, Dave, DaveStash, Eve};
 use std::time::Duration;
 
 const NETUID: NetUid = NetUid(0);
@@ -196,6 +196,24 @@ async fn wrong_results_are_audited_and_slashed_right_ones_are_paid() -> anyhow::
 	for n in 0..2 {
 		answered.push(request(n).await?);
 	}
+	// The cheat's coldkey tries to move its stake away from the results under audit: refused
+	// (and the slashes below take the full amount).
+	let flee = RuntimeCall::Stake(StakeCall::move_stake {
+		from_hotkey: Dave.to_account_id(),
+		from_netuid: NETUID,
+		to_hotkey: Eve.to_account_id(),
+		to_netuid: NETUID,
+		amount: MINER_STAKE,
+	});
+	let (_, events) = tx::submit(&client, Bob, flee).await?;
+	let refused: sp_runtime::DispatchError =
+		pallet_stake::Error::<Runtime>::StakeBacksOpenResults.into();
+	assert!(
+		events.iter().any(|e| matches!(e,
+			RuntimeEvent::System(frame_system::Event::ExtrinsicFailed { dispatch_error, .. })
+				if *dispatch_error == refused)),
+		"{events:?}"
+	);
 	let mut honest = Worker::spawn(
 		"honest-miner",
 		dir.path(),

@@ -10,20 +10,13 @@ use serde_json::{json, Value};
 use sp_core::crypto::Ss58Codec;
 use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie, Dave};
 
+/// `call` from `signer` in a block; the block's events.
 async fn submit(
 	client: &Client,
 	signer: Sr25519Keyring,
 	call: RuntimeCall,
 ) -> anyhow::Result<Vec<RuntimeEvent>> {
-	let (spec_version, transaction_version) = client.runtime_versions().await?;
-	let chain = tx::ChainContext {
-		genesis: client.genesis_hash().await?,
-		spec_version,
-		transaction_version,
-	};
-	let nonce = client.next_nonce(&signer.to_account_id()).await?;
-	let block = client.submit_and_wait_in_block(&tx::signed(call, signer, nonce, chain)).await?;
-	Ok(client.events(block).await?.into_iter().map(|record| record.event).collect())
+	Ok(tx::submit(client, signer, call).await?.1)
 }
 
 fn ss58(who: Sr25519Keyring) -> String {
