@@ -20,6 +20,7 @@ pub fn request(id: RequestId) -> Option<RequestView<AccountId, Balance, BlockNum
 		new_miner_audit_probability: r.new_miner_audit_probability,
 		input: r.input.into_inner(),
 		fee: r.fee,
+		collateral: r.collateral,
 		submitted_at: r.submitted_at,
 		attempts: r.attempts,
 		previous_miner: r.previous_miner,

@@ -48,6 +48,8 @@ type Admitted = (Vec<Vec<i64>>, oneshot::Sender<Result<Embeddings>>);
 
 struct Job {
 	inputs: Vec<String>,
+	/// Chain work: inputs past the model's limit are truncated, not refused.
+	truncate: bool,
 	reply: oneshot::Sender<Result<Embeddings>>,
 }
 
@@ -83,8 +85,9 @@ impl Batcher {
 		Ok(Self { queue, _handles: handles, stats, dim })
 	}
 
-	/// Embeds `inputs` for work the chain assigned (served first, never refused), batched with
-	/// whatever else is waiting.
+	/// Embeds `inputs` for work the chain assigned (served first, never refused for load; an
+	/// input past the model's position limit is truncated to it, see
+	/// [`EmbeddingModel::tokenize_truncated`]), batched with whatever else is waiting.
 	pub async fn embed(&self, inputs: Vec<String>) -> Result<Embeddings> {
 		self.submit(Lane::Chain, inputs).await
 	}
@@ -97,7 +100,8 @@ impl Batcher {
 
 	async fn submit(&self, lane: Lane, inputs: Vec<String>) -> Result<Embeddings> {
 		let (reply, answer) = oneshot::channel();
-		if self.queue.push(lane, Job { inputs, reply }).is_err() {
+		let job = Job { inputs, truncate: lane == Lane::Chain, reply };
+		if self.queue.push(lane, job).is_err() {
 			return Err(match lane {
 				Lane::Public => EngineError::Busy,
 				Lane::Chain => EngineError::Stopped,
@@ -145,7 +149,12 @@ fn serve(model: EmbeddingModel, options: BatchOptions, jobs: &JobQueue<Job>, sta
 
 /// Tokenizes a job's inputs: refused jobs are answered at once, others join the batch.
 fn admit(model: &EmbeddingModel, job: Job, batch: &mut Vec<Admitted>, rows: &mut usize) {
-	match model.tokenize(&job.inputs) {
+	let tokens = if job.truncate {
+		model.tokenize_truncated(&job.inputs)
+	} else {
+		model.tokenize(&job.inputs)
+	};
+	match tokens {
 		Ok(tokens) => {
 			*rows = rows.saturating_add(tokens.len());
 			batch.push((tokens, job.reply));

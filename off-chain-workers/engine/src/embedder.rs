@@ -136,7 +136,8 @@ impl EmbeddingModel {
 		let mut tokenizer = Tokenizer::from_file(&files.tokenizer).map_err(|e| {
 			EngineError::Tokenizer { path: files.tokenizer.clone(), message: e.to_string() }
 		})?;
-		// Inputs are checked against max_tokens and padded here, never truncated.
+		// Inputs are checked against max_tokens (or truncated, for chain work: see
+		// `tokenize_truncated`) and padded here.
 		tokenizer.with_padding(None);
 		tokenizer.with_truncation(None).map_err(|e| EngineError::Tokenizer {
 			path: files.tokenizer.clone(),
@@ -174,9 +175,43 @@ impl EmbeddingModel {
 		Ok(())
 	}
 
+	/// The most tokens one input can hold: the model's position embeddings (from its config,
+	/// covered by the model id, so every host agrees).
+	pub fn position_limit(&self) -> usize {
+		usize::try_from(self.bert.config().max_position_embeddings).unwrap_or(0)
+	}
+
+	/// Token ids of each input for work the chain assigned: as [`Self::tokenize`], but an input
+	/// longer than [`Self::position_limit`] is truncated to it (its last token kept the closing
+	/// special token) instead of refused, so every request the chain accepts can be answered,
+	/// the same way by every host whatever its `max_tokens`.
+	pub fn tokenize_truncated<S: AsRef<str>>(&self, inputs: &[S]) -> Result<Vec<Vec<i64>>> {
+		let limit = self.position_limit();
+		self.tokenize_within(inputs, usize::MAX).map(|all| {
+			all.into_iter()
+				.map(|mut ids| {
+					if ids.len() > limit {
+						let last = ids.last().copied();
+						ids.truncate(limit.saturating_sub(1));
+						ids.extend(last);
+					}
+					ids
+				})
+				.collect()
+		})
+	}
+
 	/// Token ids of each input (special tokens included), after checking the request's size and
 	/// each input's length.
 	pub fn tokenize<S: AsRef<str>>(&self, inputs: &[S]) -> Result<Vec<Vec<i64>>> {
+		self.tokenize_within(inputs, self.options.max_tokens)
+	}
+
+	fn tokenize_within<S: AsRef<str>>(
+		&self,
+		inputs: &[S],
+		max_tokens: usize,
+	) -> Result<Vec<Vec<i64>>> {
 		if inputs.is_empty() {
 			return Err(EngineError::NoInputs);
 		}
@@ -200,11 +235,11 @@ impl EmbeddingModel {
 					}
 				})?;
 				let ids = encoding.get_ids();
-				if ids.len() > self.options.max_tokens {
+				if ids.len() > max_tokens {
 					return Err(EngineError::InputTooLong {
 						index,
 						tokens: ids.len(),
-						max: self.options.max_tokens,
+						max: max_tokens,
 					});
 				}
 				Ok(ids.iter().map(|id| i64::from(*id)).collect())

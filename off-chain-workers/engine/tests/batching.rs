@@ -80,3 +80,28 @@ async fn futures_join(
 	}
 	answers
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chain_work_past_the_position_limit_is_truncated_and_api_requests_are_refused() {
+	let model = load(EngineOptions::cpu(tolerant()));
+	let limit = model.position_limit();
+	// Each "!" is a token of its own: far past the limit.
+	let long = "!".repeat(limit * 2);
+	let truncated = model.tokenize_truncated(std::slice::from_ref(&long)).unwrap();
+	assert_eq!(truncated[0].len(), limit);
+	// [CLS], then the same "!" token, then the closing [SEP] kept.
+	let ids = &truncated[0];
+	assert_eq!((ids[0], ids[limit - 1]), (101, 102), "{ids:?}");
+	assert!(ids[1..limit - 1].iter().all(|id| *id == ids[1] && *id != 102), "{ids:?}");
+	let batcher = Batcher::start(
+		model,
+		BatchOptions { max_batch: 32, max_wait: Duration::from_millis(5), max_queue: 64 },
+	)
+	.unwrap();
+	let chain = batcher.embed(vec![long.clone()]).await.unwrap();
+	assert_eq!((chain.rows, chain.tokens), (1, limit));
+	assert!(matches!(
+		batcher.embed_public(vec![long]).await,
+		Err(EngineError::InputTooLong { index: 0, .. })
+	));
+}

@@ -187,6 +187,14 @@ impl<T: Config> NeuronLifecycle<T::AccountId> for Pallet<T> {
 		WeightsSetAt::<T>::remove(netuid, uid);
 		Bonds::<T>::remove(netuid, uid);
 		Commits::<T>::remove(netuid, hotkey);
+		// A permit (and the stake that earned it) belongs to the hotkey, not to the UID: the
+		// UID's next holder competes at the next epoch like anyone else.
+		Permits::<T>::mutate(netuid, |permits| {
+			if let Some(permit) = permits.get_mut(usize::from(uid)) {
+				*permit = false;
+			}
+		});
+		PermitStakes::<T>::mutate(netuid, |entries| entries.retain(|(held, _)| *held != uid));
 	}
 
 	fn on_subnet_dissolved(netuid: NetUid) {

@@ -19,7 +19,7 @@ use inferchain_inference::{
 };
 use sp_core::H256;
 use sp_runtime::{
-	traits::{One, Saturating},
+	traits::{One, Saturating, Zero},
 	Perbill,
 };
 
@@ -93,6 +93,7 @@ fn request<T: Config>(
 		new_miner_audit_probability: Perbill::one(),
 		input: BoundedVec::truncate_from(vec![b'a'; T::MaxInputLen::get() as usize]),
 		fee,
+		collateral: Zero::zero(),
 		submitted_at: frame_system::Pallet::<T>::block_number(),
 		attempts: 1,
 		previous_miner: None,

@@ -51,7 +51,7 @@ impl<T: Config> Pallet<T> {
 				_ => continue,
 			};
 			let entry = liabilities.entry((request.netuid, miner.clone())).or_default();
-			*entry = entry.saturating_add(Pallet::<T>::collateral(request.fee));
+			*entry = entry.saturating_add(request.collateral);
 		}
 		let stored: BTreeMap<_, _> = Liability::<T>::iter()
 			.map(|(netuid, miner, amount)| ((netuid, miner), amount))

@@ -478,7 +478,7 @@ pub mod pallet {
 		ModelNotRegistered,
 		/// The subnet's request fee is above the caller's `max_fee`.
 		FeeAboveMax,
-		/// The input is empty or not UTF-8.
+		/// The input is not UTF-8, or holds nothing but white space.
 		InvalidInput,
 		/// Every block the request's next action could go in is full, or (for new requests) the
 		/// agenda is more than `SCHEDULE_TRIES` blocks behind; try later.

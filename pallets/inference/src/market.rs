@@ -15,12 +15,18 @@ use frame_support::{
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use inferchain_inference::{decode_output, output_commitment, ModelDigests, ModelId, OutputShape};
-use inferchain_primitives::{NetUid, Slash, SlashTarget, StakeInfo, SubnetRegistry};
+use inferchain_primitives::{
+	NetUid, Slash, SlashTarget, StakeInfo, SubnetRegistry, ValidatorPermits,
+};
 use sp_core::H256;
 use sp_runtime::{
 	traits::{One, Saturating, Zero},
 	DispatchError,
 };
+
+/// Most candidates one assignment draws before it gives up (the request expires, refunded): a
+/// bound on its cost however many miners lack the collateral.
+pub const MAX_DRAW_ROUNDS: u32 = 64;
 
 impl<T: Config> Pallet<T> {
 	pub(crate) fn do_register_model(
@@ -113,10 +119,10 @@ impl<T: Config> Pallet<T> {
 		ensure!(fee <= max_fee, Error::<T>::FeeAboveMax);
 		// Fixed now, so an owner cannot lower the audit rate of requests already paid for.
 		let floor = T::MinAuditProbability::get();
-		ensure!(
-			!input.is_empty() && core::str::from_utf8(&input).is_ok(),
-			Error::<T>::InvalidInput
-		);
+		// Every input the chain takes can be served: text with something besides white space
+		// (engines truncate chain inputs past the model's position limit, never refuse them).
+		let text = core::str::from_utf8(&input).map_err(|_| Error::<T>::InvalidInput)?;
+		ensure!(!text.trim().is_empty(), Error::<T>::InvalidInput);
 		let request_id = NextRequestId::<T>::get();
 		let next = request_id.checked_add(1).ok_or(Error::<T>::Overflow)?;
 		let now = frame_system::Pallet::<T>::block_number();
@@ -136,6 +142,7 @@ impl<T: Config> Pallet<T> {
 				new_miner_audit_probability: market.new_miner_audit_probability.max(floor),
 				input,
 				fee,
+				collateral: Zero::zero(),
 				submitted_at: now,
 				attempts: 0,
 				previous_miner: None,
@@ -163,14 +170,13 @@ impl<T: Config> Pallet<T> {
 		fee.saturating_mul(T::SlashMultiple::get().into()).max(T::TimeoutPenalty::get())
 	}
 
-	/// Adds (`open`) or removes a request's collateral to or from `miner`'s liability.
+	/// Adds (`open`) or removes a request's collateral `amount` to or from `miner`'s liability.
 	pub(crate) fn hold_collateral(
 		netuid: NetUid,
 		miner: &T::AccountId,
-		fee: BalanceOf<T>,
+		amount: BalanceOf<T>,
 		open: bool,
 	) {
-		let amount = Self::collateral(fee);
 		Liability::<T>::mutate_exists(netuid, miner, |liability| {
 			let current = liability.unwrap_or_else(Zero::zero);
 			let next =
@@ -195,10 +201,14 @@ impl<T: Config> Pallet<T> {
 		let mut scores = T::Subnets::uid_scores(netuid);
 		let mut weight = T::WeightInfo::assign(Self::uid_count(scores.len()));
 		let validators = T::Subnets::validators(netuid);
+		// A permit from the last epoch counts too: switching to "miner" after winning one does
+		// not make a hotkey both a validator (weights for the tempo) and a miner.
+		let permits = T::Permits::permits(netuid);
 		let stakes = T::Stake::uid_stakes(netuid);
 		let needed = Self::collateral(request.fee);
 		for (uid, score) in scores.iter_mut().enumerate() {
-			let validator = validators.get(uid).copied().unwrap_or(false);
+			let validator = validators.get(uid).copied().unwrap_or(false)
+				|| permits.get(uid).copied().unwrap_or(false);
 			let stake = stakes.get(uid).copied().unwrap_or_else(Zero::zero);
 			if validator || stake < needed {
 				*score = None;
@@ -220,6 +230,9 @@ impl<T: Config> Pallet<T> {
 			draw::miner_weights(&scores).into_iter().map(u128::from).collect();
 		let mut round = 0u32;
 		let chosen = loop {
+			if round >= MAX_DRAW_ROUNDS {
+				break None;
+			}
 			let Some(index) = draw::weighted_round(&seed, b"miner", round, &weights) else {
 				break None;
 			};
@@ -252,7 +265,8 @@ impl<T: Config> Pallet<T> {
 		// it: the stake backs it from now (reviews extend this), so answering writes nothing
 		// more than the request.
 		Self::expose(netuid, &miner, deadline.saturating_add(T::ChallengeWindow::get()));
-		Self::hold_collateral(netuid, &miner, request.fee, true);
+		Self::hold_collateral(netuid, &miner, needed, true);
+		request.collateral = needed;
 		request.status = RequestStatus::Assigned { miner: miner.clone(), uid, deadline };
 		Requests::<T>::insert(request_id, request);
 		Self::deposit_event(Event::RequestAssigned { request_id, netuid, miner, uid, deadline });
@@ -335,7 +349,7 @@ impl<T: Config> Pallet<T> {
 		Stats::<T>::mutate(request.netuid, &miner, |stats| {
 			stats.timeouts = stats.timeouts.saturating_add(1)
 		});
-		Self::hold_collateral(request.netuid, &miner, request.fee, false);
+		Self::hold_collateral(request.netuid, &miner, request.collateral, false);
 		request.previous_miner = Some(miner.clone());
 		Self::deposit_event(Event::MinerTimedOut { request_id, miner, penalty });
 		let weight = Self::timeout_weight();

@@ -24,6 +24,11 @@ use sp_runtime::traits::{One, SaturatedConversion, Saturating, Zero};
 /// A drawn panel member: its hotkey and the weight of its verdict.
 type Member<T> = (<T as frame_system::Config>::AccountId, u128);
 
+/// The miner that answered `request`.
+fn miner_of<T: Config>(request: &crate::RequestOf<T>) -> Result<&T::AccountId, Error<T>> {
+	request.result.as_ref().map(|result| &result.miner).ok_or(Error::<T>::UnknownRequest)
+}
+
 impl<T: Config> Pallet<T> {
 	/// The panel of up to `size` seats on a result of `netuid` ([`draw::panel_seats`]).
 	/// Eligible: the UIDs permitted at the last epoch whose holder has the validator role now, weighed by the stake that earned the
@@ -170,10 +175,11 @@ impl<T: Config> Pallet<T> {
 		};
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(now <= challenge_until, Error::<T>::ChallengeWindowClosed);
-		let miner = request.result.as_ref().map(|result| &result.miner);
-		ensure!(*miner.ok_or(Error::<T>::UnknownRequest)? != challenger, Error::<T>::OwnResult);
+		let miner = miner_of::<T>(&request)?.clone();
+		ensure!(miner != challenger, Error::<T>::OwnResult);
 		ensure!(!T::Stake::stake_of(request.netuid, &challenger).is_zero(), Error::<T>::NotStaked);
-		Self::schedule(now.saturating_add(One::one()), Action::FormCommittee(request_id))?;
+		let formed =
+			Self::schedule(now.saturating_add(One::one()), Action::FormCommittee(request_id))?;
 		let bond = T::ChallengeBond::get();
 		T::Currency::hold(&HoldReason::ChallengeBond.into(), &challenger, bond)
 			.map_err(|_| Error::<T>::InsufficientBalance)?;
@@ -184,6 +190,9 @@ impl<T: Config> Pallet<T> {
 			reveal_until: now,
 		};
 		Reviews::<T>::insert(request_id, review);
+		// Until the committee's tally, however late the agenda draws it.
+		let (_, reveal_until) = Self::panel_deadlines(formed);
+		Self::expose(request.netuid, &miner, reveal_until.saturating_add(One::one()));
 		request.status = RequestStatus::UnderReview { challenge_until };
 		Requests::<T>::insert(request_id, request);
 		Self::deposit_event(Event::Challenged { request_id, challenger, bond });
@@ -391,11 +400,18 @@ impl<T: Config> Pallet<T> {
 		auditor: T::AccountId,
 		now: BlockNumberFor<T>,
 	) -> Option<()> {
-		let formed = now.saturating_add(One::one());
-		Self::schedule(formed, Action::FormCommittee(request_id)).ok()?;
-		// Until the committee's tally (re-exposed exactly when it is drawn).
+		let formed =
+			Self::schedule(now.saturating_add(One::one()), Action::FormCommittee(request_id))
+				.ok()?;
+		// The auditor and the miner until the committee's tally, however late the agenda draws
+		// it (re-exposed exactly when it is drawn).
 		let (_, reveal_until) = Self::panel_deadlines(formed);
-		Self::expose(netuid, &auditor, reveal_until.saturating_add(One::one()));
+		let closes_at = reveal_until.saturating_add(One::one());
+		Self::expose(netuid, &auditor, closes_at);
+		if let Some(miner) = Requests::<T>::get(request_id).and_then(|r| r.result).map(|r| r.miner)
+		{
+			Self::expose(netuid, &miner, closes_at);
+		}
 		let review: ReviewOf<T> = Review {
 			kind: ReviewKind::Escalation { auditor: auditor.clone() },
 			panel: BoundedVec::new(),

@@ -90,7 +90,7 @@ impl<T: Config> Pallet<T> {
 		Stats::<T>::mutate(request.netuid, &miner, |stats| {
 			stats.finalized = stats.finalized.saturating_add(1)
 		});
-		Self::hold_collateral(request.netuid, &miner, request.fee, false);
+		Self::hold_collateral(request.netuid, &miner, request.collateral, false);
 		request.status = RequestStatus::Final;
 		Self::retire(request_id, request, now);
 		Self::deposit_event(Event::ResultFinalized { request_id, miner, paid, burned });
@@ -125,7 +125,7 @@ impl<T: Config> Pallet<T> {
 		)
 		.unwrap_or_else(|_| Zero::zero());
 		let refunded = Self::release_fee(&request.requester, request.fee);
-		Self::hold_collateral(request.netuid, miner, request.fee, false);
+		Self::hold_collateral(request.netuid, miner, request.collateral, false);
 		request.status = RequestStatus::Rejected;
 		Self::retire(request_id, request, now);
 		Self::deposit_event(Event::ResultSlashed {

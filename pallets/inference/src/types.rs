@@ -104,6 +104,9 @@ pub struct Request<AccountId, Balance, BlockNumber, Input, Output> {
 	pub input: Input,
 	/// The fee held from `requester`.
 	pub fee: Balance,
+	/// The collateral its current miner's stake holds for it (`Liability`), fixed at the
+	/// assignment so that releasing it gives back exactly what was held.
+	pub collateral: Balance,
 	/// Block of submission.
 	pub submitted_at: BlockNumber,
 	/// Miners assigned so far (a missed deadline reassigns).

@@ -88,6 +88,7 @@ pub async fn run(args: ValidatorArgs) -> anyhow::Result<()> {
 		hotkey: hotkey.clone(),
 		batcher: batcher.clone(),
 		rule,
+		model_id: format!("0x{}", hex(&model_id)),
 		metrics: metrics.clone(),
 		lie: args.lie,
 	});
@@ -237,7 +238,8 @@ impl Validator {
 		}
 		let mut miners: Vec<NeuronInfo> = neurons
 			.into_iter()
-			.filter(|n| n.hotkey != me && n.endpoint.as_ref().and_then(|e| e.base_url()).is_some())
+			.filter(|n| n.hotkey != me && n.role != "validator")
+			.filter(|n| n.endpoint.as_ref().and_then(|e| e.base_url()).is_some())
 			.collect();
 		miners.shuffle(&mut rand::thread_rng());
 		miners.truncate(self.args.sample);

@@ -23,6 +23,9 @@ pub struct Reviewer {
 	pub batcher: Batcher,
 	/// The model's comparison rule.
 	pub rule: ComparisonRule,
+	/// The local model's id, `0x`-hex: requests for another model (a subnet whose task changed
+	/// after they were submitted) are not ours to judge.
+	pub model_id: String,
 	/// Where outcomes are counted.
 	pub metrics: Arc<Metrics>,
 	/// TESTING ONLY (`--lie`): every verdict and watch decision inverted.
@@ -38,6 +41,13 @@ impl Reviewer {
 		let Some(review) = request.review else { return Ok(None) };
 		if !review.panel.iter().any(|seat| seat.validator == me && !seat.committed) {
 			return Ok(None);
+		}
+		if request.model_id != self.model_id {
+			anyhow::bail!(
+				"request {id} is for model {}, this validator runs {}: not re-executed",
+				request.model_id,
+				self.model_id
+			);
 		}
 		let output = request
 			.result
@@ -88,7 +98,10 @@ impl Reviewer {
 	/// Returns whether it agreed (`None`: not this subnet's, or no longer challengeable).
 	pub async fn watch(&self, chain: &Chain, id: u64, netuid: u16) -> anyhow::Result<Option<bool>> {
 		let Some(request) = chain.request(id).await? else { return Ok(None) };
-		if request.netuid != netuid || request.status != "answered" {
+		if request.netuid != netuid
+			|| request.status != "answered"
+			|| request.model_id != self.model_id
+		{
 			return Ok(None);
 		}
 		let Some(output) = request.result.and_then(|result| result.output) else {

@@ -70,6 +70,19 @@ fn stake_on_a_miner_never_earns_it_a_permit() {
 }
 
 #[test]
+fn a_permit_does_not_pass_to_the_uids_next_holder() {
+	new_test_ext().execute_with(|| {
+		stake(BOB, VALIDATOR, NET0, 300);
+		first_epoch();
+		assert_eq!(Permits::<Test>::get(NET0).first(), Some(&true));
+		assert_ok!(Subnets::deregister_neuron(RuntimeOrigin::signed(ALICE), NET0, 0));
+		assert_eq!(Permits::<Test>::get(NET0).first(), Some(&false));
+		assert!(crate::PermitStakes::<Test>::get(NET0).is_empty());
+		check_invariants();
+	});
+}
+
+#[test]
 fn an_epoch_pays_miners_by_incentive_and_validators_by_dividends() {
 	new_test_ext().execute_with(|| {
 		stake(BOB, VALIDATOR, NET0, 300);

@@ -315,6 +315,7 @@ mod tests {
 				new_miner_audit_probability: Perbill::from_percent(50),
 				input: b"hello".to_vec(),
 				fee: 10_000_000_000,
+				collateral: 1_000_000_000_000,
 				submitted_at: 5,
 				attempts: 1,
 				previous_miner: None,

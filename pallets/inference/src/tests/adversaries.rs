@@ -279,10 +279,13 @@ fn owners_cannot_set_an_audit_rate_below_the_floor() {
 #[test]
 fn a_staked_miner_keeps_mining_and_never_sits_on_a_panel() {
 	new_test_ext().execute_with(|| {
-		// The miner holds the most stake, even a permit left from an earlier epoch: its role
-		// is still "miner", so it is assigned requests and never drawn to review.
+		// The miner holds the most stake: its role is still "miner" (the epoch gives permits
+		// to validators only), so it is assigned requests and never drawn to review.
 		assert_ok!(Stake::add_stake(RuntimeOrigin::signed(DAVE), MINER, NET, 100_000));
-		permit(NET, &[true, true, true, true, true]);
+		assert_eq!(
+			<Stake as inferchain_primitives::StakeInfo<AccountId, Balance>>::validator_permits(NET),
+			vec![true, true, true, true, false]
+		);
 		always_audit();
 		for _ in 0..10 {
 			let (id, at) = answered(&honest_output());
@@ -290,13 +293,23 @@ fn a_staked_miner_keeps_mining_and_never_sits_on_a_panel() {
 			assert!(!panel(id).contains(&MINER));
 			run_to(at + 2 * WINDOW);
 		}
-		// A validator that switches to mining is assigned work and leaves the panels.
+		// A validator that switches to mining leaves the panels at once, but keeps its permit
+		// (and mines nothing) until the next epoch: never both at once.
 		assert_ok!(Subnets::set_neuron_role(
 			RuntimeOrigin::signed(VALIDATOR_COLDKEYS[0]),
 			NET,
 			VALIDATORS[0],
 			pallet_subnets::NeuronRole::Miner
 		));
+		for _ in 0..5 {
+			let (id, at) = answered(&honest_output());
+			assert_eq!(crate::Requests::<Test>::get(id).unwrap().result.unwrap().miner, MINER);
+			run_to(at + 1);
+			assert!(!panel(id).contains(&VALIDATORS[0]));
+			run_to(at + 2 * WINDOW);
+		}
+		// The next epoch's permits: it mines.
+		permit(NET, &[false, true, true, true, false]);
 		let mut assigned_to_it = false;
 		for _ in 0..20 {
 			let (id, at) = answered(&honest_output());

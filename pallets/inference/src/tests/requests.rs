@@ -51,6 +51,12 @@ fn submit_request_rejects_bad_input_and_changes_nothing() {
 		assert_noop!(request(DAPP, NET, b"hi", FEE - 1), Error::<Test>::FeeAboveMax);
 		assert_noop!(request(DAPP, NET, b"", FEE), Error::<Test>::InvalidInput);
 		assert_noop!(request(DAPP, NET, &[0xc3, 0x28], FEE), Error::<Test>::InvalidInput);
+		// Nothing but white space (no engine can embed it): refused, not left to time out.
+		assert_noop!(request(DAPP, NET, b" \t\n", FEE), Error::<Test>::InvalidInput);
+		assert_noop!(
+			request(DAPP, NET, "\u{3000}\u{a0}".as_bytes(), FEE),
+			Error::<Test>::InvalidInput
+		);
 		assert_noop!(request(POOR, NET, b"hi", FEE), Error::<Test>::InsufficientBalance);
 		assert_noop!(
 			Inference::submit_request(RuntimeOrigin::root(), NET, input(b"hi"), FEE),
