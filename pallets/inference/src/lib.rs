@@ -459,6 +459,8 @@ pub mod pallet {
 		ModelAlreadyRegistered,
 		/// The model name is empty or not UTF-8.
 		InvalidModelName,
+		/// The tokenizer digest is all zeros (the id of a model without a tokenizer).
+		InvalidDigests,
 		/// No model with this id is registered.
 		UnknownModel,
 		/// Only the model's owner may do this.
@@ -546,9 +548,9 @@ pub mod pallet {
 		/// the same: `inferchain-worker model-id`), so an id always names the profile (dtype,
 		/// comparison rule, threads) it was registered with and cannot be squatted with another.
 		///
-		/// Origin: signed; holds `ModelDeposit`. Errors: [`Error::ModelAlreadyRegistered`],
-		/// [`Error::InvalidModelName`], [`Error::InsufficientBalance`].
-		/// Event: [`Event::ModelRegistered`].
+		/// Origin: signed; holds `ModelDeposit`. Errors: [`Error::InvalidDigests`],
+		/// [`Error::ModelAlreadyRegistered`], [`Error::InvalidModelName`],
+		/// [`Error::InsufficientBalance`]. Event: [`Event::ModelRegistered`].
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_model())]
 		pub fn register_model(

@@ -34,6 +34,8 @@ impl<T: Config> Pallet<T> {
 		digests: ModelDigests,
 		metadata: ModelMetadataOf<T>,
 	) -> DispatchResult {
+		// An all-zero tokenizer digest would give the same id as no tokenizer at all.
+		ensure!(digests.tokenizer != Some([0; 32]), Error::<T>::InvalidDigests);
 		let model_id = digests.model_id(&metadata.profile);
 		ensure!(!Models::<T>::contains_key(model_id), Error::<T>::ModelAlreadyRegistered);
 		ensure!(

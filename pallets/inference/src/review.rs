@@ -389,7 +389,19 @@ impl<T: Config> Pallet<T> {
 				Self::reopen(request_id, request, now)
 			},
 		};
-		weight.saturating_add(finalized)
+		// The members' (and an escalation's auditor's) stake answered for this review only
+		// until now: their exposure records go unless another review extends them.
+		let mut released = 0u64;
+		let auditor = match &review.kind {
+			ReviewKind::Escalation { auditor } => Some(auditor),
+			_ => None,
+		};
+		for validator in review.panel.iter().map(|seat| &seat.validator).chain(auditor) {
+			Self::release_exposure(netuid, validator, now);
+			released = released.saturating_add(1);
+		}
+		let released = T::DbWeight::get().reads_writes(released, released);
+		weight.saturating_add(finalized).saturating_add(released)
 	}
 
 	/// Turns an audit whose auditor revealed "disagree" into an escalation: a committee is

@@ -174,6 +174,14 @@ impl<T: Config> Pallet<T> {
 		T::WeightInfo::prune()
 	}
 
+	/// Removes `who`'s exposure record on `netuid` if it ends by `now` (the work that set it
+	/// has settled, and nothing else extended it).
+	pub(crate) fn release_exposure(netuid: NetUid, who: &T::AccountId, now: BlockNumberFor<T>) {
+		if ExposedUntil::<T>::get(netuid, who).is_some_and(|until| until <= now) {
+			ExposedUntil::<T>::remove(netuid, who);
+		}
+	}
+
 	fn forget_exposure(netuid: NetUid, miner: &T::AccountId, now: BlockNumberFor<T>) {
 		if ExposedUntil::<T>::get(netuid, miner).is_some_and(|until| until < now) {
 			ExposedUntil::<T>::remove(netuid, miner);

@@ -323,3 +323,23 @@ fn a_staked_miner_keeps_mining_and_never_sits_on_a_panel() {
 		check_invariants();
 	});
 }
+
+#[test]
+fn a_panel_members_stake_is_held_until_the_tally_and_then_released() {
+	new_test_ext().execute_with(|| {
+		no_audits();
+		let (id, at) = answered(&honest_output());
+		assert_ok!(Inference::challenge(RuntimeOrigin::signed(CHALLENGER), id));
+		run_to(at + 1);
+		let member = panel(id)[0];
+		let coldkey = VALIDATOR_COLDKEYS[VALIDATORS.iter().position(|v| *v == member).unwrap()];
+		let move_all =
+			|| Stake::move_stake(RuntimeOrigin::signed(coldkey), member, NET, MINER, NET, STAKE);
+		assert_noop!(move_all(), pallet_stake::Error::<Test>::StakeBacksOpenResults);
+		let votes: Vec<_> = panel(id).into_iter().map(|m| (m, true)).collect();
+		panel_votes(id, &votes);
+		assert!(!crate::ExposedUntil::<Test>::contains_key(NET, member));
+		assert_ok!(move_all());
+		check_invariants();
+	});
+}

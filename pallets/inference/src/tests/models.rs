@@ -57,6 +57,9 @@ fn register_model_rejects_bad_input_and_changes_nothing() {
 		garbled.name = BoundedVec::truncate_from(vec![0xff, 0xfe]);
 		assert_noop!(register(DAVE, OTHER, garbled), Error::<Test>::InvalidModelName);
 		assert_noop!(register(POOR, OTHER, metadata()), Error::<Test>::InsufficientBalance);
+		// The id of an all-zero tokenizer digest is the id of no tokenizer: refused.
+		let zero = inferchain_inference::ModelDigests { tokenizer: Some([0; 32]), ..DIGESTS };
+		assert_noop!(register(DAVE, zero, metadata()), Error::<Test>::InvalidDigests);
 		assert_noop!(
 			Inference::register_model(RuntimeOrigin::root(), OTHER, metadata()),
 			DispatchError::BadOrigin
