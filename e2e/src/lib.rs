@@ -15,8 +15,8 @@ pub mod worker;
 pub use node::{node_binary, Node, NodeConfig};
 pub use rpc::Client;
 pub use worker::{
-	free_addr, model_dir, run_worker, start_block_ticker, start_block_ticker_lagging,
-	worker_binary, Worker,
+	free_addr, model_dir, register_fast_subnet, run_worker, start_block_ticker,
+	start_block_ticker_lagging, worker_binary, Worker,
 };
 
 use std::time::{Duration, Instant};

@@ -29,6 +29,29 @@ pub async fn run_worker<I: IntoIterator<Item = S>, S: AsRef<std::ffi::OsStr>>(
 	Ok(String::from_utf8(output.stdout)?)
 }
 
+/// `inferchain-worker subnet` on the dev chain at `url`: Alice registers the bundled model and
+/// subnet 0 for it, made fast by root (tempo 10, reveal period 2, no weights rate limit), plus
+/// `extra` arguments; returns the printed netuid.
+pub async fn register_fast_subnet(url: &str, extra: &[&str]) -> anyhow::Result<String> {
+	let model_dir = model_dir();
+	let args = [
+		"subnet",
+		"--chain",
+		url,
+		"--owner-suri",
+		"//Alice",
+		"--model-dir",
+		&model_dir,
+		"--tempo",
+		"10",
+		"--reveal-period",
+		"2",
+		"--weights-rate-limit",
+		"0",
+	];
+	run_worker(args.iter().chain(extra)).await
+}
+
 /// A running worker process, killed when dropped.
 pub struct Worker {
 	/// A name for messages.

@@ -13,7 +13,8 @@ use codec::Decode;
 use inferchain_e2e::{
 	free_addr,
 	market::{free, inference_events, stake_of},
-	model_dir, run_worker, start_block_ticker_lagging, wait_for, Node, NodeConfig, Worker,
+	model_dir, register_fast_subnet, run_worker, start_block_ticker_lagging, wait_for, Node,
+	NodeConfig, Worker,
 };
 use inferchain_primitives::NetUid;
 use inferchain_runtime::{Runtime, MILLI_UNIT, UNIT};
@@ -46,26 +47,8 @@ async fn a_lying_validator_cannot_slash_an_honest_miner_and_pays_for_each_lie() 
 	let url = config.ws_url();
 	let (_node, client) = Node::start(config).await?;
 	let ticker = start_block_ticker_lagging(url.clone(), Duration::from_millis(500), FINALITY_LAG);
-	run_worker([
-		"subnet",
-		"--chain",
-		&url,
-		"--owner-suri",
-		"//Alice",
-		"--model-dir",
-		&model_dir(),
-		"--tempo",
-		"10",
-		"--reveal-period",
-		"2",
-		"--weights-rate-limit",
-		"0",
-		"--audit-percent",
-		"100",
-		"--request-fee",
-		&FEE.to_string(),
-	])
-	.await?;
+	register_fast_subnet(&url, &["--audit-percent", "100", "--request-fee", &FEE.to_string()])
+		.await?;
 
 	let common = |coldkey: &str, hotkey: &str| -> Vec<String> {
 		[

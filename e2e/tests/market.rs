@@ -10,7 +10,8 @@ use codec::Decode;
 use inferchain_e2e::{
 	free_addr,
 	market::{free, inference_events, reserved, stake_of},
-	model_dir, run_worker, start_block_ticker, tx, wait_for, Node, NodeConfig, Worker,
+	model_dir, register_fast_subnet, run_worker, start_block_ticker, tx, wait_for, Node,
+	NodeConfig, Worker,
 };
 use inferchain_primitives::NetUid;
 use inferchain_runtime::{Runtime, RuntimeCall, RuntimeEvent, StakeCall, MILLI_UNIT, UNIT};
@@ -63,26 +64,8 @@ async fn wrong_results_are_audited_and_slashed_right_ones_are_paid() -> anyhow::
 	// epochs, the default 64 validator permits (the staked miners keep mining: permits go to
 	// validators by role only). Two validators of different coldkeys: an auditor's dissent
 	// alone rejects nothing, the other validator's committee decides.
-	run_worker([
-		"subnet",
-		"--chain",
-		&url,
-		"--owner-suri",
-		"//Alice",
-		"--model-dir",
-		&model_dir(),
-		"--tempo",
-		"10",
-		"--reveal-period",
-		"2",
-		"--weights-rate-limit",
-		"0",
-		"--audit-percent",
-		"100",
-		"--request-fee",
-		&FEE.to_string(),
-	])
-	.await?;
+	register_fast_subnet(&url, &["--audit-percent", "100", "--request-fee", &FEE.to_string()])
+		.await?;
 	let models = client.call("inference_listModels", vec![]).await?;
 	assert_eq!(models[0]["name"], "all-MiniLM-L6-v2", "{models}");
 	assert_eq!(models[0]["kind"], "embedding");

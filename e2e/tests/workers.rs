@@ -7,7 +7,8 @@
 
 use codec::Decode;
 use inferchain_e2e::{
-	free_addr, model_dir, run_worker, start_block_ticker, wait_for, Node, NodeConfig, Worker,
+	free_addr, model_dir, register_fast_subnet, start_block_ticker, wait_for, Node, NodeConfig,
+	Worker,
 };
 use inferchain_inference::Receipt;
 use inferchain_primitives::NetUid;
@@ -41,22 +42,7 @@ async fn an_honest_miner_earns_and_a_cheating_miner_does_not() -> anyhow::Result
 	let ticker = start_block_ticker(url.clone(), Duration::from_millis(250));
 
 	// The subnet owner's tool: a subnet whose task is the bundled model, made fast by root.
-	let netuid = run_worker([
-		"subnet",
-		"--chain",
-		&url,
-		"--owner-suri",
-		"//Alice",
-		"--model-dir",
-		&model_dir(),
-		"--tempo",
-		"10",
-		"--reveal-period",
-		"2",
-		"--weights-rate-limit",
-		"0",
-	])
-	.await?;
+	let netuid = register_fast_subnet(&url, &[]).await?;
 	assert_eq!(netuid.trim(), "0");
 	let subnet = client.call("subnets_getSubnet", vec![json!(0)]).await?;
 	let model_id = subnet["task"]["modelId"].as_str().unwrap_or_default().to_string();

@@ -336,7 +336,9 @@ impl<T: Config> Pallet<T> {
 			(Decision::Reject, ReviewKind::Audit) => {
 				let auditor = review.panel.iter().find(|seat| seat.verdict.is_some());
 				let auditor = auditor.map(|seat| seat.validator.clone());
-				match auditor.and_then(|auditor| Self::escalate(request_id, netuid, auditor, now)) {
+				match auditor
+					.and_then(|auditor| Self::escalate(request_id, netuid, &miner, auditor, now))
+				{
 					// Still under review: the committee decides.
 					Some(()) => Weight::zero(),
 					None => {
@@ -409,6 +411,7 @@ impl<T: Config> Pallet<T> {
 	fn escalate(
 		request_id: RequestId,
 		netuid: NetUid,
+		miner: &T::AccountId,
 		auditor: T::AccountId,
 		now: BlockNumberFor<T>,
 	) -> Option<()> {
@@ -420,10 +423,7 @@ impl<T: Config> Pallet<T> {
 		let (_, reveal_until) = Self::panel_deadlines(formed);
 		let closes_at = reveal_until.saturating_add(One::one());
 		Self::expose(netuid, &auditor, closes_at);
-		if let Some(miner) = Requests::<T>::get(request_id).and_then(|r| r.result).map(|r| r.miner)
-		{
-			Self::expose(netuid, &miner, closes_at);
-		}
+		Self::expose(netuid, miner, closes_at);
 		let review: ReviewOf<T> = Review {
 			kind: ReviewKind::Escalation { auditor: auditor.clone() },
 			panel: BoundedVec::new(),

@@ -168,23 +168,18 @@ impl<T: Config> Pallet<T> {
 		// (an expired request has only the latter). Their exposure from it has ended.
 		let answered = request.result.as_ref().map(|result| &result.miner);
 		for miner in answered.into_iter().chain(request.previous_miner.as_ref()) {
-			Self::forget_exposure(request.netuid, miner, now);
+			// Only an exposure that ended before this block: pruning settles nothing else.
+			Self::release_exposure(request.netuid, miner, now.saturating_sub(One::one()));
 		}
 		Self::deposit_event(Event::RequestPruned { request_id });
 		T::WeightInfo::prune()
 	}
 
-	/// Removes `who`'s exposure record on `netuid` if it ends by `now` (the work that set it
-	/// has settled, and nothing else extended it).
-	pub(crate) fn release_exposure(netuid: NetUid, who: &T::AccountId, now: BlockNumberFor<T>) {
-		if ExposedUntil::<T>::get(netuid, who).is_some_and(|until| until <= now) {
+	/// Removes `who`'s exposure record on `netuid` if it ends by block `by` (the work that set
+	/// it has settled, and nothing else extended it).
+	pub(crate) fn release_exposure(netuid: NetUid, who: &T::AccountId, by: BlockNumberFor<T>) {
+		if ExposedUntil::<T>::get(netuid, who).is_some_and(|until| until <= by) {
 			ExposedUntil::<T>::remove(netuid, who);
-		}
-	}
-
-	fn forget_exposure(netuid: NetUid, miner: &T::AccountId, now: BlockNumberFor<T>) {
-		if ExposedUntil::<T>::get(netuid, miner).is_some_and(|until| until < now) {
-			ExposedUntil::<T>::remove(netuid, miner);
 		}
 	}
 

@@ -49,29 +49,16 @@ struct Counts {
 #[test]
 fn cheats_and_liars_lose_and_detection_matches_one_minus_one_minus_hp_to_the_k() {
 	new_test_ext().execute_with(|| {
-		for (i, hotkey) in EXTRA_VALIDATORS.into_iter().enumerate() {
-			let coldkey = 21 + i as AccountId;
+		// Ten validators of VALIDATOR_STAKE each: the mock's four and six more.
+		let extra = EXTRA_VALIDATORS.into_iter().enumerate().map(|(i, h)| (21 + i as AccountId, h));
+		for (coldkey, hotkey) in VALIDATOR_COLDKEYS.into_iter().zip(VALIDATORS).chain(extra) {
 			Balances::force_set_balance(RuntimeOrigin::root(), coldkey, 10 * VALIDATOR_STAKE)
 				.unwrap();
-			register_validator(coldkey, NET, hotkey);
-		}
-		for (coldkey, hotkey) in VALIDATOR_COLDKEYS.into_iter().zip(VALIDATORS) {
-			Balances::force_set_balance(RuntimeOrigin::root(), coldkey, 10 * VALIDATOR_STAKE)
-				.unwrap();
-			assert_ok!(Stake::add_stake(
-				RuntimeOrigin::signed(coldkey),
-				hotkey,
-				NET,
-				VALIDATOR_STAKE - STAKE
-			));
-		}
-		for (i, hotkey) in EXTRA_VALIDATORS.into_iter().enumerate() {
-			assert_ok!(Stake::add_stake(
-				RuntimeOrigin::signed(21 + i as AccountId),
-				hotkey,
-				NET,
-				VALIDATOR_STAKE - STAKE
-			));
+			if !VALIDATORS.contains(&hotkey) {
+				register_validator(coldkey, NET, hotkey);
+			}
+			let top_up = VALIDATOR_STAKE - STAKE;
+			assert_ok!(Stake::add_stake(RuntimeOrigin::signed(coldkey), hotkey, NET, top_up));
 		}
 		// Every UID but the miner's (4) holds a permit.
 		let permits: Vec<bool> = (0..11).map(|uid| uid != 4).collect();
