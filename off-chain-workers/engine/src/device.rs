@@ -134,7 +134,9 @@ pub fn prepare_for(
 			}
 			prepare(choice, Some(profile.cpu_threads), true)
 		},
-		ComparisonRule::Tolerance { .. } => prepare(choice, threads, false),
+		ComparisonRule::Tolerance { .. } | ComparisonRule::Text(_) => {
+			prepare(choice, threads, false)
+		},
 	}
 }
 

@@ -108,6 +108,48 @@ pub enum EngineError {
 	/// Too many public requests are waiting; retry later.
 	#[error("the engine is busy: too many requests are waiting")]
 	Busy,
+	/// The chat template does not compile or render.
+	#[error("chat template: {0}")]
+	Template(String),
+	/// A chat message has a role the template does not know.
+	#[error("message {index} has role `{role}`; the roles are system, user and assistant")]
+	UnknownRole {
+		/// Position of the message.
+		index: usize,
+		/// Its role.
+		role: String,
+	},
+	/// The prompt and the tokens asked for do not fit the context.
+	#[error(
+		"the prompt has {prompt} tokens and {new} more are asked for; the context holds {max}"
+	)]
+	ContextExceeded {
+		/// Prompt tokens.
+		prompt: usize,
+		/// New tokens asked for.
+		new: usize,
+		/// The context limit.
+		max: usize,
+	},
+	/// `max_tokens` is 0 or above the limit.
+	#[error("max_tokens is {requested}; it must be from 1 to {max}")]
+	MaxTokens {
+		/// Asked for.
+		requested: usize,
+		/// The limit.
+		max: usize,
+	},
+	/// A prompt token id outside the vocabulary.
+	#[error("prompt token {index} has id {token}, outside the vocabulary")]
+	UnknownToken {
+		/// Its position.
+		index: usize,
+		/// Its id.
+		token: u32,
+	},
+	/// Sampling parameters out of range.
+	#[error("sampling parameters: {0}")]
+	Sampling(String),
 }
 
 /// Results of the engine.

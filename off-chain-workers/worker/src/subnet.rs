@@ -30,7 +30,7 @@ pub async fn run(args: SubnetArgs) -> anyhow::Result<()> {
 		.ok_or_else(|| anyhow!("SubnetRegistered without a netuid: {:?}", registered.fields))?;
 
 	let task = Value::named_composite([
-		("kind", Value::unnamed_variant("Embedding", [])),
+		("kind", Value::unnamed_variant(task_kind(&args.model.profile.rule), [])),
 		("model_id", Value::from_bytes(model_id)),
 	]);
 	chain
@@ -49,6 +49,14 @@ pub async fn run(args: SubnetArgs) -> anyhow::Result<()> {
 	tracing::info!(netuid, model_id = %format!("0x{}", hex(&model_id)), "subnet registered");
 	println!("{netuid}");
 	Ok(())
+}
+
+/// The task a model under `rule` does: text generation for text rules, embeddings otherwise.
+fn task_kind(rule: &ComparisonRule) -> &'static str {
+	match rule {
+		ComparisonRule::Text(_) => "TextGeneration",
+		ComparisonRule::Bitwise | ComparisonRule::Tolerance { .. } => "Embedding",
+	}
 }
 
 /// Registers the model of `digests` under the profile of `args` unless the chain has it (the
@@ -70,6 +78,31 @@ async fn ensure_model(
 			"Tolerance",
 			[("max_abs_error_e9", Value::u128(u128::from(max_abs_error_e9)))],
 		),
+		ComparisonRule::Text(text) => Value::unnamed_variant(
+			"Text",
+			[Value::named_composite([
+				("top_k", Value::u128(u128::from(text.top_k))),
+				("max_exponent_mismatches", Value::u128(u128::from(text.max_exponent_mismatches))),
+				(
+					"max_mean_mantissa_diff_milli",
+					Value::u128(u128::from(text.max_mean_mantissa_diff_milli)),
+				),
+				(
+					"max_median_mantissa_diff",
+					Value::u128(u128::from(text.max_median_mantissa_diff)),
+				),
+				(
+					"tokens",
+					Value::named_composite([
+						(
+							"greedy_logit_margin_e6",
+							Value::u128(u128::from(text.tokens.greedy_logit_margin_e6)),
+						),
+						("sample_mass_e9", Value::u128(u128::from(text.tokens.sample_mass_e9))),
+					]),
+				),
+			])],
+		),
 	};
 	let dtype = match profile.dtype {
 		Dtype::F32 => "F32",
@@ -78,7 +111,7 @@ async fn ensure_model(
 	};
 	let metadata = Value::named_composite([
 		("name", Value::from_bytes(args.model.model_name.as_bytes())),
-		("kind", Value::unnamed_variant("Embedding", [])),
+		("kind", Value::unnamed_variant(task_kind(&args.model.profile.rule), [])),
 		(
 			"profile",
 			Value::named_composite([

@@ -45,13 +45,17 @@ pub enum ComparisonRule {
 		/// The largest allowed absolute difference, in units of 10⁻⁹.
 		max_abs_error_e9: u32,
 	},
+	/// Text generation: generated tokens and their proof are judged by
+	/// [`crate::generation::check_generation`] under this rule. As plain values (the
+	/// functions of this module) text outputs agree only when bit-identical.
+	Text(crate::generation::TextRule),
 }
 
 impl ComparisonRule {
 	/// The tolerance ε of a tolerance rule as an `f32` (zero for [`ComparisonRule::Bitwise`]).
 	pub fn epsilon(&self) -> f32 {
 		match self {
-			Self::Bitwise => 0.0,
+			Self::Bitwise | Self::Text(_) => 0.0,
 			// Exact for the integer part; the product rounds once.
 			Self::Tolerance { max_abs_error_e9 } => (*max_abs_error_e9 as f32) * 1e-9,
 		}
@@ -70,7 +74,7 @@ pub struct OutputShape {
 /// The commitment to `values` (row-major, `shape`) under `rule`: see the module docs.
 pub fn output_commitment(rule: &ComparisonRule, shape: OutputShape, values: &[f32]) -> Hash32 {
 	let width = match rule {
-		ComparisonRule::Bitwise => 4,
+		ComparisonRule::Bitwise | ComparisonRule::Text(_) => 4,
 		ComparisonRule::Tolerance { .. } => 8,
 	};
 	let mut bytes = Vec::with_capacity(
@@ -79,7 +83,7 @@ pub fn output_commitment(rule: &ComparisonRule, shape: OutputShape, values: &[f3
 	bytes.extend_from_slice(OUTPUT_TAG);
 	(rule, shape).encode_to(&mut bytes);
 	match rule {
-		ComparisonRule::Bitwise => {
+		ComparisonRule::Bitwise | ComparisonRule::Text(_) => {
 			values.iter().for_each(|v| bytes.extend_from_slice(&v.to_bits().to_le_bytes()))
 		},
 		ComparisonRule::Tolerance { .. } => {
@@ -114,7 +118,9 @@ pub fn outputs_agree(rule: &ComparisonRule, a: &[f32], b: &[f32]) -> bool {
 		return false;
 	}
 	match rule {
-		ComparisonRule::Bitwise => a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits()),
+		ComparisonRule::Bitwise | ComparisonRule::Text(_) => {
+			a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
+		},
 		ComparisonRule::Tolerance { .. } => {
 			let epsilon = rule.epsilon();
 			a.iter().zip(b).all(|(x, y)| x.is_finite() && y.is_finite() && (x - y).abs() <= epsilon)

@@ -70,6 +70,11 @@ impl RuntimeProfile {
 		Self { dtype: Dtype::F32, rule: ComparisonRule::Bitwise, cpu_threads: threads }
 	}
 
+	/// Text generation in `f32` on CPUs at any thread count, judged by `rule`.
+	pub fn text_cpu(rule: crate::generation::TextRule) -> Self {
+		Self { dtype: Dtype::F32, rule: ComparisonRule::Text(rule), cpu_threads: 0 }
+	}
+
 	/// `f32` on any device and thread count, outputs agreeing within `max_abs_error_e9` × 10⁻⁹.
 	pub fn tolerant(max_abs_error_e9: u32) -> Self {
 		Self {
