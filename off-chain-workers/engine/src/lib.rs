@@ -27,6 +27,7 @@ pub mod gguf_tokenizer;
 pub mod llama;
 pub mod queue;
 pub mod text;
+pub mod text_engine;
 pub mod torchscript;
 
 pub use batcher::{BatchOptions, Batcher};
@@ -34,7 +35,9 @@ pub use chat::ChatMessage;
 pub use device::DeviceChoice;
 pub use embedder::{hex, EmbeddingModel, Embeddings, EngineOptions, ModelFiles};
 pub use error::{EngineError, Result};
+pub use queue::Lane;
 pub use text::{
 	FinishReason, Generation, GenerationRequest, Sequence, TextModel, TextOptions, TextVerdict,
 };
+pub use text_engine::{TextEngine, TextEngineOptions, TextEvent};
 pub use torchscript::TorchScriptModel;

@@ -149,13 +149,98 @@ pub struct Recomputation {
 	pub logits: Vec<f32>,
 }
 
-/// A loaded text-generation model.
-pub struct TextModel {
-	llama: Llama,
+/// What a request needs before the decoder: the tokenizer, the chat template and the limits.
+/// Cheap to clone, shareable across threads, so an API handler can render, tokenize and refuse
+/// a request before anything is queued.
+#[derive(Clone)]
+pub struct TextFrontend {
 	tokenizer: Tokenizer,
 	template: ChatTemplate,
 	/// Tokens that end a generation (`eos_token_id` and `<|endoftext|>`-style control tokens).
 	end_tokens: Vec<u32>,
+	/// Tokens in the vocabulary.
+	vocab: u32,
+	/// Longest prompt + generation.
+	max_context: usize,
+	/// Most new tokens per request.
+	max_new_tokens: usize,
+}
+
+impl TextFrontend {
+	/// The token ids of `text` (special tokens written in it are read as such; nothing added).
+	pub fn encode(&self, text: &str) -> Result<Vec<u32>> {
+		self.tokenizer
+			.encode(text, false)
+			.map(|encoding| encoding.get_ids().to_vec())
+			.map_err(|e| EngineError::Tokenizer { path: "gguf".into(), message: e.to_string() })
+	}
+
+	/// The text of `tokens`, special tokens left out.
+	pub fn decode(&self, tokens: &[u32]) -> Result<String> {
+		self.tokenizer
+			.decode(tokens, true)
+			.map_err(|e| EngineError::Tokenizer { path: "gguf".into(), message: e.to_string() })
+	}
+
+	/// The prompt of a chat as text: the model's chat template, ending with the assistant's turn.
+	pub fn render_chat(&self, messages: &[ChatMessage]) -> Result<String> {
+		self.template.render(messages)
+	}
+
+	/// The prompt tokens of a chat.
+	pub fn chat_prompt(&self, messages: &[ChatMessage]) -> Result<Vec<u32>> {
+		self.encode(&self.render_chat(messages)?)
+	}
+
+	/// Longest prompt + generation in tokens.
+	pub fn max_context(&self) -> usize {
+		self.max_context
+	}
+
+	/// Most new tokens one request may ask for.
+	pub fn max_new_tokens(&self) -> usize {
+		self.max_new_tokens
+	}
+
+	/// Checks a request against the limits without running anything.
+	pub fn check_request(&self, request: &GenerationRequest) -> Result<()> {
+		if request.prompt.is_empty() {
+			return Err(EngineError::NoInputs);
+		}
+		if request.max_tokens == 0 || request.max_tokens > self.max_new_tokens {
+			return Err(EngineError::MaxTokens {
+				requested: request.max_tokens,
+				max: self.max_new_tokens,
+			});
+		}
+		if request.prompt.len().saturating_add(request.max_tokens) > self.max_context {
+			return Err(EngineError::ContextExceeded {
+				prompt: request.prompt.len(),
+				new: request.max_tokens,
+				max: self.max_context,
+			});
+		}
+		if let Some(index) = request.prompt.iter().position(|t| *t >= self.vocab) {
+			let token = request.prompt.get(index).copied().unwrap_or_default();
+			return Err(EngineError::UnknownToken { index, token });
+		}
+		request.params.check().map_err(|e| EngineError::Sampling(format!("{e:?}")))
+	}
+
+	/// Where the first stop string starts in the text of `tokens`, if any.
+	fn stop_position(&self, tokens: &[u32], stop: &[String]) -> Result<Option<usize>> {
+		if stop.iter().all(String::is_empty) {
+			return Ok(None);
+		}
+		let text = self.decode(tokens)?;
+		Ok(stop.iter().filter(|s| !s.is_empty()).filter_map(|s| text.find(s.as_str())).min())
+	}
+}
+
+/// A loaded text-generation model.
+pub struct TextModel {
+	llama: Llama,
+	frontend: TextFrontend,
 	rule: TextRule,
 	id: ModelId,
 	options: TextOptions,
@@ -196,7 +281,15 @@ impl TextModel {
 		end_tokens.dedup();
 		let context = usize::try_from(llama.config().context).unwrap_or(0);
 		let options = TextOptions { max_context: options.max_context.min(context), ..options };
-		Ok(Self { llama, tokenizer, template, end_tokens, rule, id, options })
+		let frontend = TextFrontend {
+			tokenizer,
+			template,
+			end_tokens,
+			vocab: u32::try_from(llama.config().vocab).unwrap_or(0),
+			max_context: options.max_context,
+			max_new_tokens: options.max_new_tokens,
+		};
+		Ok(Self { llama, frontend, rule, id, options })
 	}
 
 	/// The model id of the loaded file and profile.
@@ -230,59 +323,34 @@ impl TextModel {
 		&self.llama
 	}
 
-	/// The tokenizer.
-	pub fn tokenizer(&self) -> &Tokenizer {
-		&self.tokenizer
+	/// The tokenizer, template and limits.
+	pub fn frontend(&self) -> &TextFrontend {
+		&self.frontend
 	}
 
-	/// The token ids of `text` (special tokens written in it are read as such; nothing added).
+	/// See [`TextFrontend::encode`].
 	pub fn encode(&self, text: &str) -> Result<Vec<u32>> {
-		self.tokenizer
-			.encode(text, false)
-			.map(|encoding| encoding.get_ids().to_vec())
-			.map_err(|e| EngineError::Tokenizer { path: "gguf".into(), message: e.to_string() })
+		self.frontend.encode(text)
 	}
 
-	/// The text of `tokens`, special tokens left out.
+	/// See [`TextFrontend::decode`].
 	pub fn decode(&self, tokens: &[u32]) -> Result<String> {
-		self.tokenizer
-			.decode(tokens, true)
-			.map_err(|e| EngineError::Tokenizer { path: "gguf".into(), message: e.to_string() })
+		self.frontend.decode(tokens)
 	}
 
-	/// The prompt of a chat as text: the model's chat template, ending with the assistant's turn.
+	/// See [`TextFrontend::render_chat`].
 	pub fn render_chat(&self, messages: &[ChatMessage]) -> Result<String> {
-		self.template.render(messages)
+		self.frontend.render_chat(messages)
 	}
 
-	/// The prompt tokens of a chat.
+	/// See [`TextFrontend::chat_prompt`].
 	pub fn chat_prompt(&self, messages: &[ChatMessage]) -> Result<Vec<u32>> {
-		self.encode(&self.render_chat(messages)?)
+		self.frontend.chat_prompt(messages)
 	}
 
-	/// Checks a request against the limits without running anything.
+	/// See [`TextFrontend::check_request`].
 	pub fn check_request(&self, request: &GenerationRequest) -> Result<()> {
-		if request.prompt.is_empty() {
-			return Err(EngineError::NoInputs);
-		}
-		if request.max_tokens == 0 || request.max_tokens > self.options.max_new_tokens {
-			return Err(EngineError::MaxTokens {
-				requested: request.max_tokens,
-				max: self.options.max_new_tokens,
-			});
-		}
-		if request.prompt.len().saturating_add(request.max_tokens) > self.options.max_context {
-			return Err(EngineError::ContextExceeded {
-				prompt: request.prompt.len(),
-				new: request.max_tokens,
-				max: self.options.max_context,
-			});
-		}
-		let vocab = u32::try_from(self.llama.config().vocab).unwrap_or(0);
-		if let Some(index) = request.prompt.iter().position(|t| *t >= vocab) {
-			return Err(EngineError::UnknownToken { index, token: request.prompt[index] });
-		}
-		request.params.check().map_err(|e| EngineError::Sampling(format!("{e:?}")))
+		self.frontend.check_request(request)
 	}
 
 	/// Prefills the prompt and chooses the first token.
@@ -342,9 +410,9 @@ impl TextModel {
 		})?;
 		sequence.tokens.push(token);
 		sequence.chunk_states.extend_from_slice(&state);
-		if self.end_tokens.contains(&token)
+		if self.frontend.end_tokens.contains(&token)
 			|| (!sequence.request.stop.is_empty()
-				&& self.stop_position(&sequence.tokens, &sequence.request.stop)?.is_some())
+				&& self.frontend.stop_position(&sequence.tokens, &sequence.request.stop)?.is_some())
 		{
 			sequence.finished = Some(FinishReason::Stop);
 		} else if sequence.tokens.len() >= sequence.request.max_tokens
@@ -364,17 +432,11 @@ impl TextModel {
 		Ok(())
 	}
 
-	/// Where the first stop string starts in the text of `tokens`, if any.
-	fn stop_position(&self, tokens: &[u32], stop: &[String]) -> Result<Option<usize>> {
-		let text = self.decode(tokens)?;
-		Ok(stop.iter().filter(|s| !s.is_empty()).filter_map(|s| text.find(s.as_str())).min())
-	}
-
 	/// The text generated since the last call, held back while it may still become a stop
 	/// string or ends inside a multi-byte character.
 	pub fn take_new_text(&self, sequence: &mut Sequence) -> Result<String> {
 		let mut text = self.decode(&sequence.tokens)?;
-		if let Some(cut) = self.stop_position(&sequence.tokens, &sequence.request.stop)? {
+		if let Some(cut) = self.frontend.stop_position(&sequence.tokens, &sequence.request.stop)? {
 			text.truncate(cut);
 		} else if !sequence.is_finished() {
 			let mut end = text.len();
@@ -400,7 +462,7 @@ impl TextModel {
 	/// The finished generation of `sequence`.
 	pub fn finish(&self, sequence: Sequence) -> Result<Generation> {
 		let mut text = self.decode(&sequence.tokens)?;
-		if let Some(cut) = self.stop_position(&sequence.tokens, &sequence.request.stop)? {
+		if let Some(cut) = self.frontend.stop_position(&sequence.tokens, &sequence.request.stop)? {
 			text.truncate(cut);
 		}
 		Ok(Generation {
@@ -473,14 +535,14 @@ impl TextModel {
 				request.max_tokens
 			)));
 		}
-		if before.iter().any(|t| self.end_tokens.contains(t)) {
+		if before.iter().any(|t| self.frontend.end_tokens.contains(t)) {
 			return Ok(Some("tokens continue after an end token".into()));
 		}
-		if self.stop_position(before, &request.stop)?.is_some() {
+		if self.frontend.stop_position(before, &request.stop)?.is_some() {
 			return Ok(Some("tokens continue after a stop string".into()));
 		}
-		let ended =
-			self.end_tokens.contains(last) || self.stop_position(tokens, &request.stop)?.is_some();
+		let ended = self.frontend.end_tokens.contains(last)
+			|| self.frontend.stop_position(tokens, &request.stop)?.is_some();
 		if !ended && tokens.len() < request.max_tokens {
 			return Ok(Some(format!(
 				"the generation stops after {} of {} tokens without an end token or stop string",

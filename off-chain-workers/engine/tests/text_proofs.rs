@@ -18,7 +18,8 @@ use inferchain_inference::{
 	SamplingParams,
 };
 
-const SAMPLED: SamplingParams = SamplingParams { temperature_milli: 700, top_p_milli: 950, seed: 42 };
+const SAMPLED: SamplingParams =
+	SamplingParams { temperature_milli: 700, top_p_milli: 950, seed: 42 };
 
 fn request(model: &TextModel, params: SamplingParams) -> GenerationRequest {
 	let prompt = model
@@ -28,7 +29,11 @@ fn request(model: &TextModel, params: SamplingParams) -> GenerationRequest {
 }
 
 /// The comparison of each chunk of `generation` with the honest model's recomputation.
-fn chunk_checks(model: &TextModel, request: &GenerationRequest, generation: &Generation) -> Vec<ChunkCheck> {
+fn chunk_checks(
+	model: &TextModel,
+	request: &GenerationRequest,
+	generation: &Generation,
+) -> Vec<ChunkCheck> {
 	let recomputed = model.recompute(&request.prompt, &generation.tokens).unwrap();
 	let hidden = model.llama().config().hidden as usize;
 	let chunks = decode_chunks(&generation.proof, usize::from(model.rule().top_k)).unwrap();
@@ -41,7 +46,8 @@ fn chunk_checks(model: &TextModel, request: &GenerationRequest, generation: &Gen
 
 fn report(case: &str, checks: &[ChunkCheck]) {
 	let mismatches: Vec<u32> = checks.iter().map(|c| c.exponent_mismatches).collect();
-	let means: Vec<String> = checks.iter().map(|c| format!("{:.3}", c.mean_mantissa_diff)).collect();
+	let means: Vec<String> =
+		checks.iter().map(|c| format!("{:.3}", c.mean_mantissa_diff)).collect();
 	let medians: Vec<u32> = checks.iter().map(|c| c.median_mantissa_diff).collect();
 	println!("{case}: exponent mismatches {mismatches:?}, mean mantissa diff {means:?}, median {medians:?}");
 }
@@ -59,8 +65,14 @@ fn honest_generations_pass_at_other_thread_counts() {
 			tch::set_num_threads(generate_threads);
 			let generation = model.generate(request.clone()).unwrap();
 			tch::set_num_threads(verify_threads);
-			report(&format!("honest {params:?}, {generate_threads} → {verify_threads} threads"), &chunk_checks(&model, &request, &generation));
-			assert_eq!(model.verify(&request, &generation.tokens, &generation.proof).unwrap(), TextVerdict::Accepted);
+			report(
+				&format!("honest {params:?}, {generate_threads} → {verify_threads} threads"),
+				&chunk_checks(&model, &request, &generation),
+			);
+			assert_eq!(
+				model.verify(&request, &generation.tokens, &generation.proof).unwrap(),
+				TextVerdict::Accepted
+			);
 		}
 	}
 }
@@ -76,7 +88,10 @@ fn edited_tokens_are_rejected() {
 		for position in [0, last / 2, last - 1, last] {
 			let mut tokens = generation.tokens.clone();
 			tokens[position] = if tokens[position] == 28 { 30 } else { 28 };
-			assert!(rejected(model.verify(&request, &tokens, &generation.proof).unwrap()), "edit at {position}");
+			assert!(
+				rejected(model.verify(&request, &tokens, &generation.proof).unwrap()),
+				"edit at {position}"
+			);
 		}
 	}
 }
@@ -91,7 +106,8 @@ fn another_seed_or_temperature_is_rejected() {
 		SamplingParams { temperature_milli: 400, ..SAMPLED },
 		SamplingParams::GREEDY,
 	] {
-		let generation = model.generate(GenerationRequest { params: other, ..request.clone() }).unwrap();
+		let generation =
+			model.generate(GenerationRequest { params: other, ..request.clone() }).unwrap();
 		assert!(
 			rejected(model.verify(&request, &generation.tokens, &generation.proof).unwrap()),
 			"{other:?} passed as {SAMPLED:?}"
@@ -108,12 +124,16 @@ fn truncated_padded_or_borrowed_proofs_are_rejected() {
 	assert!(chunks.len() >= 2);
 	let truncated = encode_chunks(&chunks[..chunks.len() - 1]);
 	let padded = encode_chunks(&[chunks.clone(), vec![chunks[0].clone()]].concat());
-	for proof in [truncated, padded, vec![], generation.proof[..generation.proof.len() - 2].to_vec()] {
+	for proof in
+		[truncated, padded, vec![], generation.proof[..generation.proof.len() - 2].to_vec()]
+	{
 		assert!(rejected(model.verify(&request, &generation.tokens, &proof).unwrap()));
 	}
 	// The proof of another prompt's generation, with the tokens of this one.
 	let other = GenerationRequest {
-		prompt: model.chat_prompt(&[ChatMessage::new("user", "Describe the water cycle.")]).unwrap(),
+		prompt: model
+			.chat_prompt(&[ChatMessage::new("user", "Describe the water cycle.")])
+			.unwrap(),
 		..request.clone()
 	};
 	let borrowed = model.generate(other).unwrap();
@@ -121,12 +141,20 @@ fn truncated_padded_or_borrowed_proofs_are_rejected() {
 	let size = 2 + 2 * usize::from(model.rule().top_k);
 	let proof_len = count.div_ceil(CHUNK_TOKENS) * size;
 	if count == generation.tokens.len() {
-		assert!(rejected(model.verify(&request, &generation.tokens, &borrowed.proof[..proof_len]).unwrap()));
+		assert!(rejected(
+			model.verify(&request, &generation.tokens, &borrowed.proof[..proof_len]).unwrap()
+		));
 	}
 	let mut swapped = chunks.clone();
-	swapped[0] = decode_chunks(&borrowed.proof, usize::from(model.rule().top_k)).unwrap()[0].clone();
-	assert!(rejected(model.verify(&request, &generation.tokens, &encode_chunks(&swapped)).unwrap()));
+	swapped[0] =
+		decode_chunks(&borrowed.proof, usize::from(model.rule().top_k)).unwrap()[0].clone();
+	assert!(rejected(
+		model.verify(&request, &generation.tokens, &encode_chunks(&swapped)).unwrap()
+	));
 }
+
+/// An edit of a tensor's bytes, given its name.
+type Edit = dyn Fn(&str, &mut [u8]);
 
 /// A copy of the bundled GGUF with `edit` applied to each tensor's bytes.
 fn tampered_model(edit: impl Fn(&str, &mut [u8])) -> (tempfile::TempDir, TextModel) {
@@ -178,7 +206,7 @@ fn requantize_q8_0_through_q4_1(bytes: &mut [u8]) {
 
 #[test]
 fn another_model_is_rejected() {
-	let cases: Vec<(&str, Box<dyn Fn(&str, &mut [u8])>)> = vec![
+	let cases: Vec<(&str, Box<Edit>)> = vec![
 		(
 			"weights perturbed by 1 % (ffn_up of every block)",
 			Box::new(|name: &str, bytes: &mut [u8]| {

@@ -1,0 +1,254 @@
+//! Continuous batching for text generation: one thread owns the [`TextModel`] and advances every
+//! running generation by one token per forward pass; new requests join between steps (after
+//! their own prefill) and finished ones leave, so concurrent streams share the decoder.
+//!
+//! Work the chain assigned is served before public API requests, which are refused
+//! ([`EngineError::Busy`]) while `max_queue` of them wait (see [`crate::queue`]). At most
+//! `max_batch` generations run at once; a client that goes away ends its generation at the
+//! next step.
+
+use crate::{
+	error::{EngineError, Result},
+	queue::{JobQueue, Lane, Popped},
+	text::{Generation, GenerationRequest, Sequence, TextFrontend, TextModel, TextVerdict},
+};
+use inferchain_inference::{ModelId, TextRule};
+use std::{
+	sync::{
+		atomic::{AtomicU64, Ordering},
+		Arc,
+	},
+	time::Instant,
+};
+use tokio::sync::{mpsc, oneshot};
+
+/// Limits of the text engine.
+#[derive(Clone, Copy, Debug)]
+pub struct TextEngineOptions {
+	/// Most generations decoded together.
+	pub max_batch: usize,
+	/// Most public requests waiting; more are refused with [`EngineError::Busy`].
+	pub max_queue: usize,
+}
+
+/// What a generation sends while it runs.
+#[derive(Debug)]
+pub enum TextEvent {
+	/// More text (possibly empty while a stop string or a character is still open).
+	Text(String),
+	/// The end: the whole generation with its proof, or why it failed.
+	Done(Result<Generation>),
+}
+
+/// Counters of the engine thread.
+#[derive(Debug, Default)]
+pub struct TextStats {
+	/// Decode steps run (each one forward pass over every running generation).
+	pub steps: AtomicU64,
+	/// Tokens generated.
+	pub tokens: AtomicU64,
+	/// Generations finished.
+	pub generations: AtomicU64,
+}
+
+enum Job {
+	Generate {
+		request: GenerationRequest,
+		events: mpsc::UnboundedSender<TextEvent>,
+	},
+	Verify {
+		request: GenerationRequest,
+		tokens: Vec<u32>,
+		proof: Vec<u8>,
+		reply: oneshot::Sender<Result<TextVerdict>>,
+	},
+}
+
+/// Closes the queue when the last [`TextEngine`] handle is dropped, which ends the thread.
+struct Handles(Arc<JobQueue<Job>>);
+
+impl Drop for Handles {
+	fn drop(&mut self) {
+		self.0.close();
+	}
+}
+
+/// A handle to the text engine's thread; cheap to clone.
+#[derive(Clone)]
+pub struct TextEngine {
+	queue: Arc<JobQueue<Job>>,
+	_handles: Arc<Handles>,
+	stats: Arc<TextStats>,
+	frontend: TextFrontend,
+	id: ModelId,
+	rule: TextRule,
+}
+
+impl TextEngine {
+	/// Moves `model` onto a new thread that serves generations in batches.
+	pub fn start(model: TextModel, options: TextEngineOptions) -> std::io::Result<Self> {
+		let queue = Arc::new(JobQueue::new(options.max_queue));
+		let stats = Arc::new(TextStats::default());
+		let (frontend, id, rule) = (model.frontend().clone(), model.id(), *model.rule());
+		let (thread_queue, thread_stats) = (queue.clone(), stats.clone());
+		std::thread::Builder::new()
+			.name("inferchain-text".into())
+			.spawn(move || serve(&model, options, &thread_queue, &thread_stats))?;
+		let handles = Arc::new(Handles(queue.clone()));
+		Ok(Self { queue, _handles: handles, stats, frontend, id, rule })
+	}
+
+	/// The tokenizer, chat template and limits (to prepare and check requests before queueing).
+	pub fn frontend(&self) -> &TextFrontend {
+		&self.frontend
+	}
+
+	/// The model id.
+	pub fn id(&self) -> ModelId {
+		self.id
+	}
+
+	/// The comparison rule of the model's proofs.
+	pub fn rule(&self) -> &TextRule {
+		&self.rule
+	}
+
+	/// The counters.
+	pub fn stats(&self) -> &TextStats {
+		&self.stats
+	}
+
+	/// Public requests waiting now.
+	pub fn public_waiting(&self) -> usize {
+		self.queue.public_waiting()
+	}
+
+	/// Starts a generation: its text arrives as [`TextEvent`]s, ending with `Done`. The request
+	/// is checked first (refused before queueing); public requests are refused with
+	/// [`EngineError::Busy`] while `max_queue` of them wait.
+	pub fn generate(
+		&self,
+		lane: Lane,
+		request: GenerationRequest,
+	) -> Result<mpsc::UnboundedReceiver<TextEvent>> {
+		self.frontend.check_request(&request)?;
+		let (events, receiver) = mpsc::unbounded_channel();
+		self.queue.push(lane, Job::Generate { request, events }).map_err(|_| match lane {
+			Lane::Public => EngineError::Busy,
+			Lane::Chain => EngineError::Stopped,
+		})?;
+		Ok(receiver)
+	}
+
+	/// Generates to the end.
+	pub async fn generate_all(&self, lane: Lane, request: GenerationRequest) -> Result<Generation> {
+		let mut events = self.generate(lane, request)?;
+		while let Some(event) = events.recv().await {
+			if let TextEvent::Done(result) = event {
+				return result;
+			}
+		}
+		Err(EngineError::Stopped)
+	}
+
+	/// A validator's check of `tokens` and `proof` for `request` (one prefill, run between
+	/// decode steps).
+	pub async fn verify(
+		&self,
+		lane: Lane,
+		request: GenerationRequest,
+		tokens: Vec<u32>,
+		proof: Vec<u8>,
+	) -> Result<TextVerdict> {
+		self.frontend.check_request(&request)?;
+		let (reply, answer) = oneshot::channel();
+		self.queue.push(lane, Job::Verify { request, tokens, proof, reply }).map_err(
+			|_| match lane {
+				Lane::Public => EngineError::Busy,
+				Lane::Chain => EngineError::Stopped,
+			},
+		)?;
+		answer.await.map_err(|_| EngineError::Stopped)?
+	}
+}
+
+/// A generation running on the engine thread.
+struct Running {
+	sequence: Sequence,
+	events: mpsc::UnboundedSender<TextEvent>,
+}
+
+/// The engine loop: admit, step, report, until the queue closes and every generation ends.
+fn serve(model: &TextModel, options: TextEngineOptions, jobs: &JobQueue<Job>, stats: &TextStats) {
+	let mut running: Vec<Running> = Vec::new();
+	loop {
+		// Block for work only when nothing runs; otherwise take what already waits.
+		while running.len() < options.max_batch.max(1) {
+			let deadline = if running.is_empty() { None } else { Some(Instant::now()) };
+			match jobs.pop_until(deadline) {
+				Popped::Job(job) => admit(model, job, &mut running, stats),
+				Popped::TimedOut => break,
+				Popped::Closed if running.is_empty() => return,
+				Popped::Closed => break,
+			}
+		}
+		running.retain(|r| !r.events.is_closed());
+		if running.is_empty() {
+			continue;
+		}
+		let stepped = {
+			let mut sequences: Vec<&mut Sequence> =
+				running.iter_mut().map(|r| &mut r.sequence).collect();
+			model.step(&mut sequences)
+		};
+		stats.steps.fetch_add(1, Ordering::Relaxed);
+		stats.tokens.fetch_add(running.len() as u64, Ordering::Relaxed);
+		if let Err(err) = stepped {
+			let message = err.to_string();
+			for running in running.drain(..) {
+				let failed = EngineError::Profile(format!("decode step failed: {message}"));
+				let _ = running.events.send(TextEvent::Done(Err(failed)));
+			}
+			continue;
+		}
+		running = running.drain(..).filter_map(|entry| report(model, entry, stats)).collect();
+	}
+}
+
+/// Starts a generation (its prefill and first token) or runs a check.
+fn admit(model: &TextModel, job: Job, running: &mut Vec<Running>, stats: &TextStats) {
+	match job {
+		Job::Generate { request, events } => match model.start(request) {
+			Ok(sequence) => {
+				stats.tokens.fetch_add(1, Ordering::Relaxed);
+				running.extend(report(model, Running { sequence, events }, stats));
+			},
+			Err(err) => {
+				let _ = events.send(TextEvent::Done(Err(err)));
+			},
+		},
+		Job::Verify { request, tokens, proof, reply } => {
+			let _ = reply.send(model.verify(&request, &tokens, &proof));
+		},
+	}
+}
+
+/// Sends a generation's new text, and its end when finished; the generation if it still runs.
+fn report(model: &TextModel, mut entry: Running, stats: &TextStats) -> Option<Running> {
+	match model.take_new_text(&mut entry.sequence) {
+		Ok(text) if !text.is_empty() => {
+			let _ = entry.events.send(TextEvent::Text(text));
+		},
+		Ok(_) => {},
+		Err(err) => {
+			let _ = entry.events.send(TextEvent::Done(Err(err)));
+			return None;
+		},
+	}
+	if !entry.sequence.is_finished() {
+		return Some(entry);
+	}
+	stats.generations.fetch_add(1, Ordering::Relaxed);
+	let _ = entry.events.send(TextEvent::Done(model.finish(entry.sequence)));
+	None
+}
