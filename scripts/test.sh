@@ -43,6 +43,13 @@ tests -p pallet-subnets -p pallet-stake -p pallet-emission -p pallet-inference -
 
 step "end-to-end tests (real nodes on loopback)"
 npm ci --prefix e2e/polkadot-js --no-audit --no-fund --loglevel=error
+# The official OpenAI Python client, for the text-generation test (e2e/openai/text_client.py).
+pyclient="$HOME/.cache/inferchain/pyclient"
+if ! "$pyclient/bin/python" -c "import openai" 2>/dev/null; then
+	python3 -m venv "$pyclient"
+	"$pyclient/bin/pip" install --quiet "openai==3.57.0"
+fi
+export INFERCHAIN_PYTHON="$pyclient/bin/python"
 tests -p inferchain-e2e -- --test-threads 2
 
 step "done in $(( $(date +%s) - start ))s"

@@ -147,6 +147,16 @@ pub fn model_dir() -> String {
 	})
 }
 
+/// The bundled LLM's GGUF file: `$INFERCHAIN_LLM_PATH`, else where `scripts/setup.sh` puts it.
+pub fn llm_path() -> String {
+	std::env::var("INFERCHAIN_LLM_PATH").unwrap_or_else(|_| {
+		format!(
+			"{}/.cache/inferchain/models/SmolLM2-135M-Instruct/SmolLM2-135M-Instruct.Q4_1.gguf",
+			std::env::var("HOME").unwrap_or_default()
+		)
+	})
+}
+
 /// A free `127.0.0.1:port` for a worker to listen on.
 pub fn free_addr() -> String {
 	format!("127.0.0.1:{}", crate::node::free_port())

@@ -44,12 +44,14 @@ async fn concurrent_streams_share_steps_and_pass_the_check() {
 			}
 		};
 		assert_eq!(streamed, generation.text);
-		let verdict = engine.verify(Lane::Chain, request, generation.tokens, generation.proof).await.unwrap();
+		let verdict =
+			engine.verify(Lane::Chain, request, generation.tokens, generation.proof).await.unwrap();
 		assert_eq!(verdict, TextVerdict::Accepted);
 	}
 	let stats = engine.stats();
 	// Four generations of up to 40 tokens in fewer steps than one after another would take.
-	let (steps, tokens) = (stats.steps.load(Ordering::Relaxed), stats.tokens.load(Ordering::Relaxed));
+	let (steps, tokens) =
+		(stats.steps.load(Ordering::Relaxed), stats.tokens.load(Ordering::Relaxed));
 	assert!(steps < tokens, "{steps} steps for {tokens} tokens");
 }
 

@@ -2,7 +2,7 @@
 
 use clap::{Args, Parser, Subcommand};
 use inferchain_engine::DeviceChoice;
-use inferchain_inference::RuntimeProfile;
+use inferchain_inference::{RuntimeProfile, TextRule};
 use std::{net::SocketAddr, path::PathBuf};
 
 /// Inferchain off-chain worker.
@@ -21,7 +21,8 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
 	/// Serve the subnet's model: register the hotkey, publish the endpoint, answer
-	/// OpenAI-compatible `/v1/embeddings` requests with signed receipts.
+	/// OpenAI-compatible `/v1/embeddings` requests (with `--gguf`: `/v1/chat/completions` and
+	/// `/v1/completions`) with signed receipts.
 	Miner(MinerArgs),
 	/// Check the subnet's miners by re-execution each tempo and commit/reveal weights.
 	Validator(ValidatorArgs),
@@ -71,17 +72,25 @@ pub struct KeyArgs {
 /// The model and how to run it.
 #[derive(Debug, Clone, Args)]
 pub struct ModelArgs {
-	/// Folder with model.safetensors, config.json and tokenizer.json.
-	#[arg(long, env = "INFERCHAIN_MODEL_DIR")]
-	pub model_dir: PathBuf,
-	/// Model name reported by the API.
-	#[arg(long, default_value = "all-MiniLM-L6-v2")]
-	pub model_name: String,
+	/// Folder with model.safetensors, config.json and tokenizer.json (an embedding model).
+	#[arg(long, env = "INFERCHAIN_MODEL_DIR", required_unless_present = "gguf")]
+	pub model_dir: Option<PathBuf>,
+	/// A GGUF file of a text-generation model (e.g. SmolLM2-135M-Instruct, which
+	/// `scripts/setup-libtorch.sh` puts at `$INFERCHAIN_LLM_PATH`): the worker then serves,
+	/// checks or registers text generation instead of embeddings, under the `text` profile
+	/// (`--model-dir` is then ignored).
+	#[arg(long)]
+	pub gguf: Option<PathBuf>,
+	/// Model name reported by the API (default: `all-MiniLM-L6-v2`, or the GGUF file's name up
+	/// to its first dot, e.g. `SmolLM2-135M-Instruct`).
+	#[arg(long)]
+	pub model_name: Option<String>,
 	/// `cpu`, `cuda` or `cuda:N`.
 	#[arg(long, default_value = "cpu")]
 	pub device: DeviceChoice,
-	/// Runtime profile (part of the model id): `tolerance:<max abs error ×10⁹>` or
-	/// `bitwise:<cpu threads>`.
+	/// Runtime profile (part of the model id) of an embedding model:
+	/// `tolerance:<max abs error ×10⁹>` or `bitwise:<cpu threads>`. GGUF text models always
+	/// run under `text` (`TextRule::CPU_F32`).
 	#[arg(long, default_value = "tolerance:10000", value_parser = parse_profile)]
 	pub profile: RuntimeProfile,
 	/// CPU threads under a tolerance profile (default: libtorch's choice).
@@ -93,6 +102,37 @@ pub struct ModelArgs {
 	/// Most inputs per request.
 	#[arg(long, default_value_t = 64)]
 	pub max_inputs: usize,
+	/// Text models: longest prompt + generation in tokens (at most the model's context).
+	#[arg(long, default_value_t = 2048)]
+	pub max_context: usize,
+	/// Text models: most new tokens one request may ask for.
+	#[arg(long, default_value_t = 512)]
+	pub max_new_tokens: usize,
+}
+
+impl ModelArgs {
+	/// The model's name in the API.
+	pub fn name(&self) -> String {
+		if let Some(name) = &self.model_name {
+			return name.clone();
+		}
+		match self.gguf.as_ref().and_then(|path| path.file_name()) {
+			Some(file) => {
+				let file = file.to_string_lossy();
+				file.split('.').next().unwrap_or(&file).to_string()
+			},
+			None => "all-MiniLM-L6-v2".into(),
+		}
+	}
+
+	/// The profile the model runs under: `text` for GGUF text models, else `--profile`.
+	pub fn runtime_profile(&self) -> RuntimeProfile {
+		if self.gguf.is_some() {
+			RuntimeProfile::text_cpu(TextRule::CPU_F32)
+		} else {
+			self.profile
+		}
+	}
 }
 
 /// `miner` options.
@@ -113,7 +153,7 @@ pub struct MinerArgs {
 	/// Address published on chain for validators and dApps (default: the listen address).
 	#[arg(long)]
 	pub public_addr: Option<SocketAddr>,
-	/// Most inputs in one forward pass.
+	/// Most inputs in one forward pass (text models: most generations decoded together).
 	#[arg(long, default_value_t = 32)]
 	pub max_batch: usize,
 	/// Longest wait, in milliseconds, for more requests to batch with the first.

@@ -25,38 +25,66 @@ pub struct Joined {
 	pub uid: u16,
 }
 
-/// Keys, model, connection, model check, registration.
+/// A worker registered on its subnet (its model loaded by the caller).
+pub struct JoinedSubnet {
+	/// Pays registration and stake.
+	pub coldkey: Keypair,
+	/// The neuron's key.
+	pub hotkey: Keypair,
+	/// The connection.
+	pub chain: Chain,
+	/// The hotkey's UID.
+	pub uid: u16,
+}
+
+/// Keys, embedding model, connection, model check, registration.
 pub async fn join(
 	chain_args: &ChainArgs,
 	key_args: &KeyArgs,
 	model_args: &ModelArgs,
 	max_burn: u128,
 ) -> anyhow::Result<Joined> {
+	let model = loader::load(model_args).await?;
+	let JoinedSubnet { coldkey, hotkey, chain, uid } =
+		join_subnet(chain_args, key_args, &model.id(), "embedding", max_burn).await?;
+	Ok(Joined { coldkey, hotkey, model, chain, uid })
+}
+
+/// Keys, connection, the check that the subnet's task is `kind` with `model_id`, funding and
+/// registration.
+pub async fn join_subnet(
+	chain_args: &ChainArgs,
+	key_args: &KeyArgs,
+	model_id: &ModelId,
+	kind: &str,
+	max_burn: u128,
+) -> anyhow::Result<JoinedSubnet> {
 	let coldkey =
 		keys::load("coldkey", key_args.coldkey_suri.as_deref(), key_args.coldkey_file.as_deref())?;
 	let hotkey =
 		keys::load("hotkey", key_args.hotkey_suri.as_deref(), key_args.hotkey_file.as_deref())?;
-	let model = loader::load(model_args).await?;
 	let chain = Chain::connect_retrying(&chain_args.chain).await;
-	check_subnet_model(&chain, chain_args.netuid, &model.id()).await?;
+	check_subnet_model(&chain, chain_args.netuid, model_id, kind).await?;
 	chain.ensure_funded(&coldkey, &hotkey, key_args.hotkey_funds).await?;
 	let uid = chain.ensure_registered(chain_args.netuid, &coldkey, &hotkey, max_burn).await?;
-	Ok(Joined { coldkey, hotkey, model, chain, uid })
+	Ok(JoinedSubnet { coldkey, hotkey, chain, uid })
 }
 
-/// Fails unless subnet `netuid` exists, has an embedding task, and names `model_id`.
+/// Fails unless subnet `netuid` exists, has a task of `kind` (`embedding`, `textGeneration`),
+/// and names `model_id`.
 pub async fn check_subnet_model(
 	chain: &Chain,
 	netuid: u16,
 	model_id: &ModelId,
+	kind: &str,
 ) -> anyhow::Result<()> {
 	let subnet =
 		chain.subnet(netuid).await?.ok_or_else(|| anyhow!("there is no subnet {netuid}"))?;
 	let task = subnet.task.ok_or_else(|| {
 		anyhow!("subnet {netuid} has no task yet: its owner sets one (`inferchain-worker subnet`)")
 	})?;
-	if task.kind != "embedding" {
-		bail!("subnet {netuid}'s task is `{}`; this worker serves embeddings", task.kind);
+	if task.kind != kind {
+		bail!("subnet {netuid}'s task is `{}`; this worker serves `{kind}`", task.kind);
 	}
 	let expected = hash_from_hex(&task.model_id)?;
 	if &expected != model_id {

@@ -1,15 +1,21 @@
-//! Loading the model for a role: hashing (with a progress bar on a terminal) and libtorch.
+//! Loading the model for a role: hashing and dequantizing (with a progress bar on a terminal)
+//! and libtorch. Embedding models come from a folder (`--model-dir`), text models from one
+//! GGUF file (`--gguf`).
 
 use crate::cli::ModelArgs;
+use anyhow::anyhow;
 use indicatif::{ProgressBar, ProgressStyle};
-use inferchain_engine::{EmbeddingModel, EngineOptions, ModelFiles};
+use inferchain_engine::{
+	text::gguf_digests, EmbeddingModel, EngineOptions, ModelFiles, TextModel, TextOptions,
+};
 use inferchain_inference::ModelDigests;
+use std::path::PathBuf;
 
 /// The engine options `args` describe.
 pub fn options(args: &ModelArgs) -> EngineOptions {
 	EngineOptions {
 		device: args.device,
-		profile: args.profile,
+		profile: args.runtime_profile(),
 		threads: args.threads,
 		max_tokens: args.max_tokens,
 		max_inputs: args.max_inputs,
@@ -34,13 +40,25 @@ fn show_progress(bar: &ProgressBar, path: &std::path::Path, done: u64, total: u6
 	bar.set_position(done);
 }
 
+/// The embedding model's folder.
+fn model_dir(args: &ModelArgs) -> anyhow::Result<PathBuf> {
+	args.model_dir
+		.clone()
+		.ok_or_else(|| anyhow!("--model-dir (or INFERCHAIN_MODEL_DIR) is required"))
+}
+
 /// The digests of the files in `args` (hashing only): with the profile, the model id.
 pub async fn model_digests(args: &ModelArgs) -> anyhow::Result<ModelDigests> {
 	let args = args.clone();
 	tokio::task::spawn_blocking(move || {
 		let bar = progress_bar();
-		let digests = ModelFiles::in_dir(&args.model_dir)
-			.digests(&mut |path, done, total| show_progress(&bar, path, done, total))?;
+		let digests = match &args.gguf {
+			Some(path) => {
+				gguf_digests(path, &mut |done, total| show_progress(&bar, path, done, total))?
+			},
+			None => ModelFiles::in_dir(&model_dir(&args)?)
+				.digests(&mut |path, done, total| show_progress(&bar, path, done, total))?,
+		};
 		bar.finish_and_clear();
 		Ok(digests)
 	})
@@ -49,17 +67,61 @@ pub async fn model_digests(args: &ModelArgs) -> anyhow::Result<ModelDigests> {
 
 /// The model id of the files in `args` under its profile (hashing only).
 pub async fn model_id(args: &ModelArgs) -> anyhow::Result<[u8; 32]> {
-	Ok(model_digests(args).await?.model_id(&args.profile))
+	Ok(model_digests(args).await?.model_id(&args.runtime_profile()))
+}
+
+/// Hashes and loads the GGUF text model `args` names, showing the hashing and the
+/// dequantization of its tensors.
+pub async fn load_text(args: &ModelArgs) -> anyhow::Result<TextModel> {
+	let args = args.clone();
+	let path = args.gguf.clone().ok_or_else(|| anyhow!("--gguf is required for a text model"))?;
+	let started = std::time::Instant::now();
+	let model = tokio::task::spawn_blocking(move || {
+		let bar = progress_bar();
+		let options = TextOptions {
+			device: args.device,
+			profile: args.runtime_profile(),
+			threads: args.threads,
+			max_context: args.max_context,
+			max_new_tokens: args.max_new_tokens,
+		};
+		let model = TextModel::load(&path, options, &mut |stage, done, total| {
+			if stage == "load" {
+				if let Ok(style) =
+					ProgressStyle::with_template("{msg:>24} [{bar:30}] {pos}/{len} tensors")
+				{
+					bar.set_style(style.progress_chars("=> "));
+				}
+				bar.set_message("dequantizing");
+				bar.set_length(total);
+				bar.set_position(done);
+			} else {
+				show_progress(&bar, &path, done, total);
+			}
+		});
+		bar.finish_and_clear();
+		model
+	})
+	.await??;
+	tracing::info!(
+		model_id = %format!("0x{}", inferchain_engine::hex(&model.id())),
+		blocks = model.llama().config().blocks,
+		max_context = model.options().max_context,
+		elapsed_ms = started.elapsed().as_millis() as u64,
+		"text model loaded"
+	);
+	Ok(model)
 }
 
 /// Hashes and loads the model `args` name.
 pub async fn load(args: &ModelArgs) -> anyhow::Result<EmbeddingModel> {
 	let args = args.clone();
+	let dir = model_dir(&args)?;
 	let started = std::time::Instant::now();
 	let model = tokio::task::spawn_blocking(move || {
 		let bar = progress_bar();
 		let model = EmbeddingModel::load(
-			&ModelFiles::in_dir(&args.model_dir),
+			&ModelFiles::in_dir(&dir),
 			options(&args),
 			&mut |path, done, total| show_progress(&bar, path, done, total),
 		);

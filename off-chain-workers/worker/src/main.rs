@@ -10,6 +10,7 @@ mod market;
 mod metrics;
 mod miner;
 mod openai;
+mod openai_text;
 mod request;
 mod subnet;
 mod validator;

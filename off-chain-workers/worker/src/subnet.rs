@@ -13,7 +13,7 @@ use subxt::dynamic::{At, Value};
 pub async fn run(args: SubnetArgs) -> anyhow::Result<()> {
 	let owner = keys::load("owner", args.owner_suri.as_deref(), args.owner_file.as_deref())?;
 	let digests = loader::model_digests(&args.model).await?;
-	let model_id = digests.model_id(&args.model.profile);
+	let model_id = digests.model_id(&args.model.runtime_profile());
 	let chain = Chain::connect(&args.chain).await?;
 	let events = chain
 		.submit(&owner, "Subnets", "register_subnet", vec![Value::u128(args.max_lock)])
@@ -30,7 +30,7 @@ pub async fn run(args: SubnetArgs) -> anyhow::Result<()> {
 		.ok_or_else(|| anyhow!("SubnetRegistered without a netuid: {:?}", registered.fields))?;
 
 	let task = Value::named_composite([
-		("kind", Value::unnamed_variant(task_kind(&args.model.profile.rule), [])),
+		("kind", Value::unnamed_variant(task_kind(&args.model.runtime_profile().rule), [])),
 		("model_id", Value::from_bytes(model_id)),
 	]);
 	chain
@@ -67,11 +67,11 @@ async fn ensure_model(
 	digests: &ModelDigests,
 	args: &SubnetArgs,
 ) -> anyhow::Result<()> {
-	let id_hex = format!("0x{}", hex(&digests.model_id(&args.model.profile)));
+	let id_hex = format!("0x{}", hex(&digests.model_id(&args.model.runtime_profile())));
 	if chain.models().await?.iter().any(|model| model.model_id == id_hex) {
 		return Ok(());
 	}
-	let profile = args.model.profile;
+	let profile = args.model.runtime_profile();
 	let rule = match profile.rule {
 		ComparisonRule::Bitwise => Value::unnamed_variant("Bitwise", []),
 		ComparisonRule::Tolerance { max_abs_error_e9 } => Value::named_variant(
@@ -110,8 +110,8 @@ async fn ensure_model(
 		Dtype::Bf16 => "Bf16",
 	};
 	let metadata = Value::named_composite([
-		("name", Value::from_bytes(args.model.model_name.as_bytes())),
-		("kind", Value::unnamed_variant(task_kind(&args.model.profile.rule), [])),
+		("name", Value::from_bytes(args.model.name().as_bytes())),
+		("kind", Value::unnamed_variant(task_kind(&args.model.runtime_profile().rule), [])),
 		(
 			"profile",
 			Value::named_composite([

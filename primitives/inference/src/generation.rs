@@ -15,6 +15,7 @@
 use crate::{
 	proof::{check_chunk, chunk_count, decode_chunks, ChunkCheck, ChunkProof, CHUNK_TOKENS},
 	sampling::{check_token, SamplingParams, TokenCheck, TokenTolerance},
+	Hash32, ModelId,
 };
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
@@ -85,6 +86,31 @@ impl TextRule {
 		}
 		Ok(chunks)
 	}
+}
+
+/// Domain tag of text request hashes.
+const TEXT_REQUEST_TAG: &[u8] = b"inferchain/text-request/v1";
+/// Domain tag of generation commitments.
+const GENERATION_TAG: &[u8] = b"inferchain/generation/v1";
+
+/// The hash of a text-generation request: `blake2_256(SCALE(("inferchain/text-request/v1",
+/// model_id, prompt, params, max_tokens, stop)))` — everything that decides the tokens.
+pub fn text_request_hash(
+	model_id: &ModelId,
+	prompt: &[u32],
+	params: &SamplingParams,
+	max_tokens: u32,
+	stop: &[alloc::string::String],
+) -> Hash32 {
+	sp_crypto_hashing::blake2_256(
+		&(TEXT_REQUEST_TAG, model_id, prompt, params, max_tokens, stop).encode(),
+	)
+}
+
+/// The commitment to a generation: `blake2_256(SCALE(("inferchain/generation/v1", tokens,
+/// proof)))`, what a miner's receipt signs.
+pub fn generation_commitment(tokens: &[u32], proof: &[u8]) -> Hash32 {
+	sp_crypto_hashing::blake2_256(&(GENERATION_TAG, tokens, proof).encode())
 }
 
 /// Why a generation fails the rule.
@@ -243,6 +269,20 @@ mod tests {
 			check(&SamplingParams::GREEDY, &tokens, &encode_chunks(&chunks)),
 			Err(Fault::Activations { chunk: 0, .. })
 		));
+	}
+
+	#[test]
+	fn request_hashes_and_commitments_bind_every_part() {
+		let params = SamplingParams::GREEDY;
+		let base = text_request_hash(&[1; 32], &[1, 2], &params, 10, &[]);
+		assert_ne!(base, text_request_hash(&[2; 32], &[1, 2], &params, 10, &[]));
+		assert_ne!(base, text_request_hash(&[1; 32], &[1, 3], &params, 10, &[]));
+		let seeded = SamplingParams { seed: 1, ..params };
+		assert_ne!(base, text_request_hash(&[1; 32], &[1, 2], &seeded, 10, &[]));
+		assert_ne!(base, text_request_hash(&[1; 32], &[1, 2], &params, 11, &[]));
+		assert_ne!(base, text_request_hash(&[1; 32], &[1, 2], &params, 10, &["x".into()]));
+		assert_ne!(generation_commitment(&[1], &[2]), generation_commitment(&[1], &[3]));
+		assert_ne!(generation_commitment(&[1], &[2]), generation_commitment(&[2], &[2]));
 	}
 
 	#[test]

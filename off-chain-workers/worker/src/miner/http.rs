@@ -34,7 +34,12 @@ pub fn router(state: Arc<MinerState>) -> Router {
 }
 
 /// An OpenAI-style error response.
-fn error(status: StatusCode, message: String, param: Option<&str>, code: Option<&str>) -> Response {
+pub(super) fn error(
+	status: StatusCode,
+	message: String,
+	param: Option<&str>,
+	code: Option<&str>,
+) -> Response {
 	let kind = if status.is_server_error() { "server_error" } else { "invalid_request_error" };
 	let body = ErrorBody {
 		error: ErrorDetail {
@@ -48,7 +53,7 @@ fn error(status: StatusCode, message: String, param: Option<&str>, code: Option<
 }
 
 /// A refusal for load (`429` for one client, `503` for everyone), with `Retry-After`.
-fn busy(status: StatusCode, message: String, code: &str) -> Response {
+pub(super) fn busy(status: StatusCode, message: String, code: &str) -> Response {
 	let mut response = error(status, message, None, Some(code));
 	response
 		.headers_mut()

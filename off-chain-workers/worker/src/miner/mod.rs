@@ -1,10 +1,12 @@
 //! The `miner` role: checks the local model is the subnet's, registers the hotkey, publishes the
 //! endpoint, answers the requests the chain assigns to it ([`assignments`]) and serves the
-//! OpenAI-compatible embeddings API with a signed receipt per answer.
+//! OpenAI-compatible embeddings API with a signed receipt per answer; with `--gguf`, a text
+//! generation model's chat and completion APIs instead ([`text`]).
 
 mod assignments;
 mod http;
 mod limits;
+mod text;
 
 use crate::{
 	chain::Chain,
@@ -40,6 +42,9 @@ pub struct MinerState {
 
 /// Runs the miner until SIGTERM/Ctrl-C.
 pub async fn run(args: MinerArgs) -> anyhow::Result<()> {
+	if args.model.gguf.is_some() {
+		return text::run(args).await;
+	}
 	let netuid = args.chain.netuid;
 	let Joined { coldkey, hotkey, model, chain, uid } =
 		join(&args.chain, &args.keys, &args.model, args.max_burn).await?;
@@ -67,7 +72,7 @@ pub async fn run(args: MinerArgs) -> anyhow::Result<()> {
 	let state = Arc::new(MinerState {
 		batcher,
 		model_id,
-		model_name: args.model.model_name.clone(),
+		model_name: args.model.name(),
 		rule,
 		hotkey,
 		block: AtomicU32::new(chain.finalized_number().await.unwrap_or(0)),

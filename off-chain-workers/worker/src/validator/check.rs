@@ -2,10 +2,14 @@
 //! request, this model and the returned vectors, and the vectors must agree with the
 //! validator's own re-execution under the model's comparison rule.
 
-use crate::{chain::account_bytes, openai::EmbeddingsResponse};
+use crate::{
+	chain::account_bytes,
+	openai::{EmbeddingsResponse, ReceiptJson},
+};
 use inferchain_engine::Embeddings;
 use inferchain_inference::{
-	output_commitment, outputs_agree, request_hash, ComparisonRule, ModelId, OutputShape,
+	output_commitment, outputs_agree, request_hash, ComparisonRule, Hash32, ModelId, OutputShape,
+	Receipt,
 };
 use subxt_signer::sr25519::{verify, PublicKey, Signature};
 
@@ -34,24 +38,8 @@ pub fn verify_answer(
 	expected: &Embeddings,
 ) -> Result<(), String> {
 	let receipt_json = &response.inferchain.receipt;
-	let receipt = receipt_json.receipt().map_err(|e| format!("malformed receipt: {e}"))?;
-	if &receipt.model_id != model_id {
-		return Err("receipt names another model".into());
-	}
-	if receipt.request_hash != request_hash(model_id, inputs) {
-		return Err("receipt is for another request".into());
-	}
-	if receipt_json.hotkey != hotkey_ss58 {
-		return Err(format!("receipt signed by {}, not the neuron's hotkey", receipt_json.hotkey));
-	}
-	let public = PublicKey(account_bytes(hotkey_ss58).map_err(|e| e.to_string())?);
-	let signature: [u8; 64] = hex::decode(receipt_json.signature.trim_start_matches("0x"))
-		.ok()
-		.and_then(|bytes| bytes.try_into().ok())
-		.ok_or("malformed signature")?;
-	if !verify(&Signature(signature), receipt.signing_payload(), &public) {
-		return Err("bad receipt signature".into());
-	}
+	let receipt =
+		verify_receipt(receipt_json, hotkey_ss58, model_id, &request_hash(model_id, inputs))?;
 	let values = response.values(expected.dim).ok_or("vectors of the wrong size or order")?;
 	if response.data.len() != inputs.len() {
 		return Err(format!("{} vectors for {} inputs", response.data.len(), inputs.len()));
@@ -68,12 +56,40 @@ pub fn verify_answer(
 	Ok(())
 }
 
+/// Checks a receipt names `model_id` and `request`, is by `hotkey_ss58`, and is signed by it;
+/// returns it for the output check.
+pub fn verify_receipt(
+	receipt_json: &ReceiptJson,
+	hotkey_ss58: &str,
+	model_id: &ModelId,
+	request: &Hash32,
+) -> Result<Receipt, String> {
+	let receipt = receipt_json.receipt().map_err(|e| format!("malformed receipt: {e}"))?;
+	if &receipt.model_id != model_id {
+		return Err("receipt names another model".into());
+	}
+	if &receipt.request_hash != request {
+		return Err("receipt is for another request".into());
+	}
+	if receipt_json.hotkey != hotkey_ss58 {
+		return Err(format!("receipt signed by {}, not the neuron's hotkey", receipt_json.hotkey));
+	}
+	let public = PublicKey(account_bytes(hotkey_ss58).map_err(|e| e.to_string())?);
+	let signature: [u8; 64] = hex::decode(receipt_json.signature.trim_start_matches("0x"))
+		.ok()
+		.and_then(|bytes| bytes.try_into().ok())
+		.ok_or("malformed signature")?;
+	if !verify(&Signature(signature), receipt.signing_payload(), &public) {
+		return Err("bad receipt signature".into());
+	}
+	Ok(receipt)
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use crate::openai::{EmbeddingData, Inferchain, ReceiptJson, Usage, Vector};
+	use crate::openai::{EmbeddingData, Inferchain, Usage, Vector};
 	use inferchain_engine::hex;
-	use inferchain_inference::Receipt;
 	use subxt_signer::sr25519::dev;
 
 	const RULE: ComparisonRule = ComparisonRule::Tolerance { max_abs_error_e9: 10_000 };

@@ -9,19 +9,22 @@ mod check;
 mod probe;
 mod review;
 mod score;
+mod text_check;
 
 use crate::{
 	blocks::{Blocks, Follow},
 	chain::{Chain, NeuronInfo},
 	cli::ValidatorArgs,
-	join::{join, Joined},
+	join::{join, join_subnet, Joined},
 	keys,
 	market::request_ids,
 	metrics::{Metrics, Outcome},
 	openai::{EmbeddingsRequest, EmbeddingsResponse, Input},
 };
 use check::Verdict;
-use inferchain_engine::{hex, BatchOptions, Batcher};
+use inferchain_engine::{
+	hex, BatchOptions, Batcher, GenerationRequest, TextEngine, TextEngineOptions,
+};
 use inferchain_inference::{ComparisonRule, ModelId};
 use rand::{seq::SliceRandom, Rng};
 use review::Reviewer;
@@ -46,17 +49,33 @@ struct PendingReveal {
 	reveal_at: u32,
 }
 
+/// How miners' answers are re-checked.
+enum Checker {
+	/// Embeddings: re-executed and compared under the model's rule.
+	Embedding {
+		/// The local engine.
+		batcher: Batcher,
+		/// The comparison rule.
+		rule: ComparisonRule,
+	},
+	/// Text generation: the proof checked by one teacher-forced prefill.
+	Text(Box<TextEngine>),
+}
+
 /// The validator's fixed parts.
 struct Validator {
 	args: ValidatorArgs,
 	hotkey: Keypair,
-	batcher: Batcher,
+	checker: Checker,
 	model_id: ModelId,
-	rule: ComparisonRule,
 	http: reqwest::Client,
 	metrics: Arc<Metrics>,
-	reviewer: Arc<Reviewer>,
+	/// Audits and committees of on-chain requests (embedding subnets).
+	reviewer: Option<Arc<Reviewer>>,
 }
+
+/// New tokens a text probe asks for.
+const TEXT_PROBE_TOKENS: usize = 48;
 
 /// A `Vec<u16>` call argument (UIDs or weight values).
 fn u16_values(values: &[u16]) -> Value {
@@ -65,6 +84,9 @@ fn u16_values(values: &[u16]) -> Value {
 
 /// Runs the validator until SIGTERM/Ctrl-C.
 pub async fn run(args: ValidatorArgs) -> anyhow::Result<()> {
+	if args.model.gguf.is_some() {
+		return run_text(args).await;
+	}
 	let Joined { coldkey, hotkey, model, chain, uid } =
 		join(&args.chain, &args.keys, &args.model, args.max_burn).await?;
 	let model_id = model.id();
@@ -92,7 +114,38 @@ pub async fn run(args: ValidatorArgs) -> anyhow::Result<()> {
 		metrics: metrics.clone(),
 		lie: args.lie,
 	});
-	let validator = Validator { args, hotkey, batcher, model_id, rule, http, metrics, reviewer };
+	let checker = Checker::Embedding { batcher, rule };
+	let reviewer = Some(reviewer);
+	let validator = Validator { args, hotkey, checker, model_id, http, metrics, reviewer };
+	tokio::select! {
+		() = validator.follow(chain) => {},
+		() = crate::shutdown_signal() => tracing::info!("validator stopped"),
+	}
+	metrics_server.abort();
+	Ok(())
+}
+
+/// Runs the validator of a text-generation subnet: probes miners with fresh chat prompts and
+/// checks each answer's proof by one prefill.
+async fn run_text(args: ValidatorArgs) -> anyhow::Result<()> {
+	let model = crate::loader::load_text(&args.model).await?;
+	let model_id = model.id();
+	let joined =
+		join_subnet(&args.chain, &args.keys, &model_id, "textGeneration", args.max_burn).await?;
+	let (coldkey, hotkey, chain) = (joined.coldkey, joined.hotkey, joined.chain);
+	chain.ensure_validator_role(args.chain.netuid, &coldkey, &hotkey).await?;
+	if let Some(stake) = args.stake {
+		chain.ensure_stake(args.chain.netuid, &coldkey, &hotkey, stake).await?;
+	}
+	// A validator serves no public API: its queue holds only its own checks.
+	let engine = TextEngine::start(model, TextEngineOptions { max_batch: 4, max_queue: 0 })?;
+	let metrics = Metrics::new();
+	let metrics_server = tokio::spawn(serve_metrics(args.metrics_listen, metrics.clone()));
+	let http =
+		reqwest::Client::builder().timeout(Duration::from_millis(args.timeout_ms)).build()?;
+	tracing::info!(uid = joined.uid, netuid = args.chain.netuid, model_id = %format!("0x{}", hex(&model_id)), "validating text generation");
+	let checker = Checker::Text(Box::new(engine));
+	let validator = Validator { args, hotkey, checker, model_id, http, metrics, reviewer: None };
 	tokio::select! {
 		() = validator.follow(chain) => {},
 		() = crate::shutdown_signal() => tracing::info!("validator stopped"),
@@ -184,6 +237,7 @@ impl Validator {
 		events: &[crate::chain::EventInfo],
 		reviewing: &Arc<Mutex<HashSet<u64>>>,
 	) {
+		let Some(reviewer) = &self.reviewer else { return };
 		let ids = request_ids(events, "AuditAssigned")
 			.into_iter()
 			.chain(request_ids(events, "CommitteeFormed"));
@@ -192,15 +246,14 @@ impl Validator {
 			if rand::random::<f64>() * 100.0 >= f64::from(self.args.watch_percent) {
 				continue;
 			}
-			let (chain, reviewer) = (chain.clone(), self.reviewer.clone());
+			let (chain, reviewer) = (chain.clone(), reviewer.clone());
 			tokio::spawn(async move { reviewer.watch_counted(&chain, id, netuid).await });
 		}
 		for id in ids {
 			if !reviewing.lock().map(|mut set| set.insert(id)).unwrap_or(false) {
 				continue;
 			}
-			let (chain, reviewer, reviewing) =
-				(chain.clone(), self.reviewer.clone(), reviewing.clone());
+			let (chain, reviewer, reviewing) = (chain.clone(), reviewer.clone(), reviewing.clone());
 			tokio::spawn(async move {
 				reviewer.review_counted(&chain, id).await;
 				if let Ok(mut set) = reviewing.lock() {
@@ -334,11 +387,76 @@ impl Validator {
 		Ok(())
 	}
 
-	/// Probes one miner with fresh inputs and checks its answer against a local re-execution.
+	/// Probes one miner with fresh inputs and checks its answer.
 	async fn check_miner(&self, miner: &NeuronInfo) -> Verdict {
 		let Some(url) = miner.endpoint.as_ref().and_then(|e| e.base_url()) else {
 			return Verdict::Unreachable("no HTTP endpoint".into());
 		};
+		match &self.checker {
+			Checker::Embedding { batcher, rule } => {
+				self.check_embeddings(miner, &url, batcher, rule).await
+			},
+			Checker::Text(engine) => self.check_text(miner, &url, engine).await,
+		}
+	}
+
+	/// Probes a text miner with a fresh chat prompt and checks the answer's proof.
+	async fn check_text(&self, miner: &NeuronInfo, url: &str, engine: &TextEngine) -> Verdict {
+		let (question, params) = {
+			let mut rng = rand::thread_rng();
+			let question = probe::question(&mut rng);
+			// Half greedy, half sampled with a fresh seed.
+			let params = if rng.gen_bool(0.5) {
+				inferchain_inference::SamplingParams::GREEDY
+			} else {
+				inferchain_inference::SamplingParams {
+					temperature_milli: 700,
+					top_p_milli: 950,
+					seed: rng.gen(),
+				}
+			};
+			(question, params)
+		};
+		let messages = [inferchain_engine::ChatMessage::new("user", &question)];
+		let prompt = match engine.frontend().chat_prompt(&messages) {
+			Ok(prompt) => prompt,
+			Err(err) => return Verdict::Unreachable(format!("cannot render the probe: {err}")),
+		};
+		let request =
+			GenerationRequest { prompt, params, max_tokens: TEXT_PROBE_TOKENS, stop: vec![] };
+		let body = serde_json::json!({
+			"model": format!("0x{}", hex(&self.model_id)),
+			"messages": [{ "role": "user", "content": question }],
+			"max_tokens": TEXT_PROBE_TOKENS,
+			"temperature": f64::from(params.temperature_milli) / 1000.0,
+			"top_p": f64::from(params.top_p_milli) / 1000.0,
+			"seed": params.seed,
+		});
+		let started = Instant::now();
+		let response =
+			match self.http.post(format!("{url}/v1/chat/completions")).json(&body).send().await {
+				Ok(response) if response.status().is_success() => response,
+				Ok(response) => return Verdict::Unreachable(format!("HTTP {}", response.status())),
+				Err(err) => return Verdict::Unreachable(err.to_string()),
+			};
+		let answer: crate::openai_text::ChatResponse = match response.json().await {
+			Ok(answer) => answer,
+			Err(err) => return Verdict::Unreachable(format!("malformed answer: {err}")),
+		};
+		let latency_ms = started.elapsed().as_millis() as u64;
+		let probe = text_check::Probe { request };
+		text_check::check_answer(engine, &answer, &probe, &miner.hotkey, latency_ms).await
+	}
+
+	/// Probes an embedding miner with fresh inputs and checks its answer against a local
+	/// re-execution.
+	async fn check_embeddings(
+		&self,
+		miner: &NeuronInfo,
+		url: &str,
+		batcher: &Batcher,
+		rule: &ComparisonRule,
+	) -> Verdict {
 		let inputs = probe::sentences(&mut rand::thread_rng(), self.args.probe_inputs.max(1));
 		let request = EmbeddingsRequest {
 			input: Input::Many(inputs.clone()),
@@ -350,7 +468,7 @@ impl Validator {
 		let started = Instant::now();
 		let (answer, expected) = tokio::join!(
 			self.http.post(format!("{url}/v1/embeddings")).json(&request).send(),
-			self.batcher.embed(inputs.clone()),
+			batcher.embed(inputs.clone()),
 		);
 		let expected = match expected {
 			Ok(expected) => expected,
@@ -366,14 +484,7 @@ impl Validator {
 			Err(err) => return Verdict::Unreachable(format!("malformed answer: {err}")),
 		};
 		let latency_ms = started.elapsed().as_millis() as u64;
-		match check::verify_answer(
-			&body,
-			&inputs,
-			&miner.hotkey,
-			&self.model_id,
-			&self.rule,
-			&expected,
-		) {
+		match check::verify_answer(&body, &inputs, &miner.hotkey, &self.model_id, rule, &expected) {
 			Ok(()) => Verdict::Honest { latency_ms },
 			Err(reason) => Verdict::Wrong(reason),
 		}

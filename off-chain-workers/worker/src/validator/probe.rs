@@ -67,6 +67,22 @@ pub fn sentences(rng: &mut impl Rng, count: usize) -> Vec<String> {
 		.collect()
 }
 
+/// Ways of asking about a sentence, for text-generation probes.
+const ASKS: &[&str] = &[
+	"Explain in two sentences what this means:",
+	"Continue the story that starts with:",
+	"Rewrite this as a question:",
+	"Give three short reasons why this matters:",
+	"Translate this into plain words for a child:",
+];
+
+/// A fresh chat question around a random sentence.
+pub fn question(rng: &mut impl Rng) -> String {
+	let ask = *ASKS.choose(rng).unwrap_or(&"");
+	let sentence = sentences(rng, 1).pop().unwrap_or_default();
+	format!("{ask} {sentence}")
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
