@@ -90,16 +90,16 @@ impl LlamaConfig {
 	}
 }
 
-/// One decoder block's weights.
+/// One decoder block's weights, with the query/key/value and gate/up projections each fused
+/// into one matrix (one matrix product instead of three and two).
 struct Block {
 	attn_norm: Tensor,
-	q: Tensor,
-	k: Tensor,
-	v: Tensor,
+	/// `[W_q; W_k; W_v]`: `[hidden + 2·kv, hidden]`.
+	qkv: Tensor,
 	o: Tensor,
 	ffn_norm: Tensor,
-	gate: Tensor,
-	up: Tensor,
+	/// `[W_gate; W_up]`: `[2·ffn, hidden]`.
+	gate_up: Tensor,
 	down: Tensor,
 }
 
@@ -144,9 +144,8 @@ pub struct Llama {
 	lm_head: Tensor,
 	blocks: Vec<Block>,
 	final_norm: Tensor,
-	/// `[context, head_dim / 2]` cosines and sines of the RoPE angles.
-	cos: Tensor,
-	sin: Tensor,
+	/// `[context, head_dim / 2]` unit complex numbers `e^{iθ}` of the RoPE angles.
+	rotations: Tensor,
 	device: Device,
 }
 
@@ -179,22 +178,28 @@ impl Llama {
 		let blocks = (0..config.blocks)
 			.map(|i| {
 				let p = format!("blk.{i}");
+				let attn_norm = take(&format!("{p}.attn_norm.weight"), &[h])?;
+				let q = take(&format!("{p}.attn_q.weight"), &[h, h])?;
+				let k = take(&format!("{p}.attn_k.weight"), &[kv, h])?;
+				let v = take(&format!("{p}.attn_v.weight"), &[kv, h])?;
+				let o = take(&format!("{p}.attn_output.weight"), &[h, h])?;
+				let ffn_norm = take(&format!("{p}.ffn_norm.weight"), &[h])?;
+				let gate = take(&format!("{p}.ffn_gate.weight"), &[ffn, h])?;
+				let up = take(&format!("{p}.ffn_up.weight"), &[ffn, h])?;
+				let down = take(&format!("{p}.ffn_down.weight"), &[h, ffn])?;
 				Ok(Block {
-					attn_norm: take(&format!("{p}.attn_norm.weight"), &[h])?,
-					q: take(&format!("{p}.attn_q.weight"), &[h, h])?,
-					k: take(&format!("{p}.attn_k.weight"), &[kv, h])?,
-					v: take(&format!("{p}.attn_v.weight"), &[kv, h])?,
-					o: take(&format!("{p}.attn_output.weight"), &[h, h])?,
-					ffn_norm: take(&format!("{p}.ffn_norm.weight"), &[h])?,
-					gate: take(&format!("{p}.ffn_gate.weight"), &[ffn, h])?,
-					up: take(&format!("{p}.ffn_up.weight"), &[ffn, h])?,
-					down: take(&format!("{p}.ffn_down.weight"), &[h, ffn])?,
+					attn_norm,
+					qkv: Tensor::f_cat(&[q, k, v], 0)?,
+					o,
+					ffn_norm,
+					gate_up: Tensor::f_cat(&[gate, up], 0)?,
+					down,
 				})
 			})
 			.collect::<Result<Vec<_>>>()?;
 		progress(total, total);
-		let (cos, sin) = rope_tables(&config, device)?;
-		Ok(Self { config, embeddings, lm_head, blocks, final_norm, cos, sin, device })
+		let rotations = rope_table(&config, device)?;
+		Ok(Self { config, embeddings, lm_head, blocks, final_norm, rotations, device })
 	}
 
 	/// The model's shape.
@@ -241,17 +246,17 @@ impl Llama {
 			Tensor::f_ones([count, total], (Kind::Bool, self.device))?.f_triu(start + 1)?;
 		let mask = Tensor::f_zeros([count, total], (Kind::Float, self.device))?
 			.f_masked_fill(&hidden, f64::NEG_INFINITY)?;
-		let cos = self.cos.f_narrow(0, start, count)?;
-		let sin = self.sin.f_narrow(0, start, count)?;
+		// [count, 1, d/2]: broadcast over heads.
+		let rotations = self.rotations.f_narrow(0, start, count)?.f_unsqueeze(1)?;
 		for (index, block) in self.blocks.iter().enumerate() {
 			let normed = rms_norm(&x, &block.attn_norm, self.config.rms_eps)?;
-			let (q, k, v) = self.project(block, &normed, 1, count, &cos, &sin)?;
+			let (q, k, v) = self.project(block, &normed, 1, count, &rotations)?;
 			let (keys, values) = (&mut cache.keys[index], &mut cache.values[index]);
 			keys.f_narrow(1, start, count)?.f_copy_(&k.f_squeeze_dim(0)?)?;
 			values.f_narrow(1, start, count)?.f_copy_(&v.f_squeeze_dim(0)?)?;
 			let keys = keys.f_narrow(1, 0, total)?.f_unsqueeze(0)?;
 			let values = values.f_narrow(1, 0, total)?.f_unsqueeze(0)?;
-			let attended = self.attend(&q, &keys, &values, &mask)?;
+			let attended = self.attend(&q, &keys, &values, Some(&mask))?;
 			x = x.f_add(&attended.f_linear::<&Tensor>(&block.o, None)?)?;
 			x = self.feed_forward(block, x)?;
 		}
@@ -280,20 +285,25 @@ impl Llama {
 		let positions: Vec<i64> = caches.iter().map(|c| c.len).collect();
 		let longest = positions.iter().copied().max().unwrap_or(0) + 1;
 		let index = Tensor::f_from_slice(&positions)?.f_to_device(self.device)?;
-		// [batch, 1, head_dim/2] angles of each sequence's own position.
-		let cos = self.cos.f_index_select(0, &index)?.f_unsqueeze(1)?;
-		let sin = self.sin.f_index_select(0, &index)?.f_unsqueeze(1)?;
-		// Key j of sequence b is visible when j ≤ its position.
-		let hidden = Tensor::f_arange(longest, (Kind::Int64, self.device))?
-			.f_unsqueeze(0)?
-			.f_gt_tensor(&index.f_unsqueeze(1)?)?;
-		let mask = Tensor::f_zeros([batch, longest], (Kind::Float, self.device))?
-			.f_masked_fill(&hidden, f64::NEG_INFINITY)?
-			.f_unsqueeze(1)?
-			.f_unsqueeze(1)?;
+		// [batch, 1, 1, d/2]: each sequence's own position, broadcast over heads.
+		let rotations = self.rotations.f_index_select(0, &index)?.f_unsqueeze(1)?.f_unsqueeze(1)?;
+		// Key j of sequence b is visible when j ≤ its position (none hidden for one sequence).
+		let mask = if batch == 1 {
+			None
+		} else {
+			let hidden = Tensor::f_arange(longest, (Kind::Int64, self.device))?
+				.f_unsqueeze(0)?
+				.f_gt_tensor(&index.f_unsqueeze(1)?)?;
+			Some(
+				Tensor::f_zeros([batch, longest], (Kind::Float, self.device))?
+					.f_masked_fill(&hidden, f64::NEG_INFINITY)?
+					.f_unsqueeze(1)?
+					.f_unsqueeze(1)?,
+			)
+		};
 		for (layer, block) in self.blocks.iter().enumerate() {
 			let normed = rms_norm(&x, &block.attn_norm, self.config.rms_eps)?;
-			let (q, k, v) = self.project_rows(block, &normed, batch, &cos, &sin)?;
+			let (q, k, v) = self.project(block, &normed, batch, 1, &rotations)?;
 			let mut keys = Vec::with_capacity(caches.len());
 			let mut values = Vec::with_capacity(caches.len());
 			for (row, cache) in caches.iter_mut().enumerate() {
@@ -305,9 +315,12 @@ impl Llama {
 				keys.push(pad_positions(&cache_k.f_narrow(1, 0, used)?, longest)?);
 				values.push(pad_positions(&cache_v.f_narrow(1, 0, used)?, longest)?);
 			}
-			let keys = Tensor::f_stack(&keys, 0)?;
-			let values = Tensor::f_stack(&values, 0)?;
-			let attended = self.attend(&q, &keys, &values, &mask)?;
+			let (keys, values) = if batch == 1 {
+				(keys.swap_remove(0).f_unsqueeze(0)?, values.swap_remove(0).f_unsqueeze(0)?)
+			} else {
+				(Tensor::f_stack(&keys, 0)?, Tensor::f_stack(&values, 0)?)
+			};
+			let attended = self.attend(&q, &keys, &values, mask.as_ref())?;
 			x = x.f_add(&attended.f_linear::<&Tensor>(&block.o, None)?)?;
 			x = self.feed_forward(block, x)?;
 		}
@@ -317,64 +330,59 @@ impl Llama {
 		self.outputs(&x.f_squeeze_dim(1)?)
 	}
 
-	/// Queries, keys and values of one sequence's `count` new positions: `[1, heads, count, d]`
-	/// and `[1, kv_heads, count, d]` (keys and values as the cache holds them).
+	/// Queries `[batch, heads, count, d]`, keys and values `[batch, kv_heads, count, d]` of
+	/// `count` new positions of each of `batch` sequences, queries and keys rotated by
+	/// `rotations` (broadcast against `[batch, count, heads, d/2]`).
 	fn project(
 		&self,
 		block: &Block,
 		x: &Tensor,
 		batch: i64,
 		count: i64,
-		cos: &Tensor,
-		sin: &Tensor,
+		rotations: &Tensor,
 	) -> Result<(Tensor, Tensor, Tensor)> {
-		let d = self.config.head_dim();
-		let split = |t: Tensor, heads: i64| -> Result<Tensor> {
-			Ok(t.f_reshape([batch, count, heads, d])?.f_transpose(1, 2)?)
+		let (d, heads, kv_heads) =
+			(self.config.head_dim(), self.config.heads, self.config.kv_heads);
+		let qkv = x.f_linear::<&Tensor>(&block.qkv, None)?;
+		let q = qkv.f_narrow(-1, 0, heads * d)?;
+		let k = qkv.f_narrow(-1, heads * d, kv_heads * d)?;
+		let v = qkv.f_narrow(-1, (heads + kv_heads) * d, kv_heads * d)?;
+		let rotate = |t: &Tensor, heads: i64| -> Result<Tensor> {
+			// Adjacent pairs as complex numbers, times e^{iθ}.
+			let pairs = t.f_reshape([batch, count, heads, d / 2, 2])?.f_view_as_complex()?;
+			Ok(pairs
+				.f_mul(rotations)?
+				.f_view_as_real()?
+				.f_reshape([batch, count, heads, d])?
+				.f_transpose(1, 2)?)
 		};
-		let q = split(x.f_linear::<&Tensor>(&block.q, None)?, self.config.heads)?;
-		let k = split(x.f_linear::<&Tensor>(&block.k, None)?, self.config.kv_heads)?;
-		let v = split(x.f_linear::<&Tensor>(&block.v, None)?, self.config.kv_heads)?;
-		Ok((rope(&q, cos, sin)?, rope(&k, cos, sin)?, v))
+		let v = v.f_reshape([batch, count, kv_heads, d])?.f_transpose(1, 2)?;
+		Ok((rotate(&q, heads)?, rotate(&k, kv_heads)?, v))
 	}
 
-	/// As [`Self::project`] for one new position in each of `batch` sequences, each with its own
-	/// angles (`[batch, 1, d/2]`).
-	fn project_rows(
+	/// Grouped-query attention (libtorch's fused kernel): `q` `[b, heads, n, d]`,
+	/// `keys`/`values` `[b, kv_heads, t, d]`, `mask` additive, broadcast to `[b, heads, n, t]`.
+	/// Returns `[b, n, hidden]`.
+	fn attend(
 		&self,
-		block: &Block,
-		x: &Tensor,
-		batch: i64,
-		cos: &Tensor,
-		sin: &Tensor,
-	) -> Result<(Tensor, Tensor, Tensor)> {
-		// rope() broadcasts [batch, 1, d/2] against [batch, heads, 1, d/2].
-		let (cos, sin) = (cos.f_unsqueeze(1)?, sin.f_unsqueeze(1)?);
-		self.project(block, x, batch, 1, &cos, &sin)
-	}
-
-	/// Grouped-query attention: `q` `[b, heads, n, d]`, `keys`/`values` `[b, kv_heads, t, d]`,
-	/// `mask` additive, broadcast to `[b, heads, n, t]`. Returns `[b, n, hidden]`.
-	fn attend(&self, q: &Tensor, keys: &Tensor, values: &Tensor, mask: &Tensor) -> Result<Tensor> {
-		let groups = self.config.heads / self.config.kv_heads;
-		let keys = keys.f_repeat_interleave_self_int(groups, Some(1), None)?;
-		let values = values.f_repeat_interleave_self_int(groups, Some(1), None)?;
-		let scale = 1.0 / (self.config.head_dim() as f64).sqrt();
-		let scores = q.f_matmul(&keys.f_transpose(-1, -2)?)?.f_mul_scalar(scale)?.f_add(mask)?;
-		let context = scores.f_softmax(-1, Kind::Float)?.f_matmul(&values)?;
+		q: &Tensor,
+		keys: &Tensor,
+		values: &Tensor,
+		mask: Option<&Tensor>,
+	) -> Result<Tensor> {
+		let context =
+			Tensor::f_scaled_dot_product_attention(q, keys, values, mask, 0.0, false, None, true)?;
 		let size = context.size();
 		let (batch, count) = (size[0], size[2]);
-		Ok(context.f_transpose(1, 2)?.f_contiguous()?.f_reshape([
-			batch,
-			count,
-			self.config.hidden,
-		])?)
+		Ok(context.f_transpose(1, 2)?.f_reshape([batch, count, self.config.hidden])?)
 	}
 
 	fn feed_forward(&self, block: &Block, x: Tensor) -> Result<Tensor> {
 		let normed = rms_norm(&x, &block.ffn_norm, self.config.rms_eps)?;
-		let gate = normed.f_linear::<&Tensor>(&block.gate, None)?.f_silu()?;
-		let up = normed.f_linear::<&Tensor>(&block.up, None)?;
+		let gate_up = normed.f_linear::<&Tensor>(&block.gate_up, None)?;
+		let ffn = self.config.ffn;
+		let gate = gate_up.f_narrow(-1, 0, ffn)?.f_silu()?;
+		let up = gate_up.f_narrow(-1, ffn, ffn)?;
 		Ok(x.f_add(&gate.f_mul(&up)?.f_linear::<&Tensor>(&block.down, None)?)?)
 	}
 
@@ -389,15 +397,15 @@ impl Llama {
 	}
 }
 
-/// `x / √(mean(x²) + ε) · w` over the last dimension.
+/// `x / √(mean(x²) + ε) · w` over the last dimension (libtorch's fused RMSNorm).
 fn rms_norm(x: &Tensor, weight: &Tensor, eps: f64) -> Result<Tensor> {
-	let variance = x.f_pow_tensor_scalar(2)?.f_mean_dim([-1i64].as_slice(), true, Kind::Float)?;
-	Ok(x.f_mul(&variance.f_add_scalar(eps)?.f_rsqrt()?)?.f_mul(weight)?)
+	let width = weight.size();
+	Ok(x.f_rms_norm(width.as_slice(), Some(weight), eps)?)
 }
 
-/// The RoPE tables: angle `p · base^(−2i/d)` for positions `p < context`, computed in `f32` as
-/// Hugging Face's Llama does.
-fn rope_tables(config: &LlamaConfig, device: Device) -> Result<(Tensor, Tensor)> {
+/// The RoPE table: `e^{iθ}` with `θ = p · base^(−2i/d)` for positions `p < context`, the angles
+/// computed in `f32` as Hugging Face's Llama does.
+fn rope_table(config: &LlamaConfig, device: Device) -> Result<Tensor> {
 	let d = config.head_dim();
 	let exponents = Tensor::f_arange_start_step(0, d, 2, (Kind::Int64, Device::Cpu))?
 		.f_to_kind(Kind::Float)?
@@ -407,18 +415,7 @@ fn rope_tables(config: &LlamaConfig, device: Device) -> Result<(Tensor, Tensor)>
 	let positions =
 		Tensor::f_arange(config.context, (Kind::Int64, Device::Cpu))?.f_to_kind(Kind::Float)?;
 	let angles = positions.f_unsqueeze(1)?.f_mul(&inverse.f_unsqueeze(0)?)?;
-	Ok((angles.f_cos()?.f_to_device(device)?, angles.f_sin()?.f_to_device(device)?))
-}
-
-/// Rotates adjacent pairs of `x` `[b, heads, n, d]` by the angles `[n, d/2]` (or broadcastable).
-fn rope(x: &Tensor, cos: &Tensor, sin: &Tensor) -> Result<Tensor> {
-	let size = x.size();
-	let pairs = x.f_reshape([size[0], size[1], size[2], size[3] / 2, 2])?;
-	let even = pairs.f_select(-1, 0)?;
-	let odd = pairs.f_select(-1, 1)?;
-	let rotated_even = even.f_mul(cos)?.f_sub(&odd.f_mul(sin)?)?;
-	let rotated_odd = even.f_mul(sin)?.f_add(&odd.f_mul(cos)?)?;
-	Ok(Tensor::f_stack(&[rotated_even, rotated_odd], -1)?.f_reshape(size.as_slice())?)
+	Ok(Tensor::f_polar(&angles.f_ones_like()?, &angles)?.f_to_device(device)?)
 }
 
 /// `x` `[kv_heads, used, d]` padded with zeros to `[kv_heads, length, d]`.

@@ -6,7 +6,8 @@ use crate::cli::ModelArgs;
 use anyhow::anyhow;
 use indicatif::{ProgressBar, ProgressStyle};
 use inferchain_engine::{
-	text::gguf_digests, EmbeddingModel, EngineOptions, ModelFiles, TextModel, TextOptions,
+	text::gguf_digests, EmbeddingModel, EngineOptions, ModelFiles, TextEngine, TextEngineOptions,
+	TextOptions,
 };
 use inferchain_inference::ModelDigests;
 use std::path::PathBuf;
@@ -70,47 +71,49 @@ pub async fn model_id(args: &ModelArgs) -> anyhow::Result<[u8; 32]> {
 	Ok(model_digests(args).await?.model_id(&args.runtime_profile()))
 }
 
-/// Hashes and loads the GGUF text model `args` names, showing the hashing and the
-/// dequantization of its tensors.
-pub async fn load_text(args: &ModelArgs) -> anyhow::Result<TextModel> {
+/// Hashes and loads the GGUF text model `args` names onto a text engine thread (see
+/// [`TextEngine::load`]), showing the hashing and the dequantization of its tensors.
+pub async fn load_text(args: &ModelArgs, limits: TextEngineOptions) -> anyhow::Result<TextEngine> {
 	let args = args.clone();
 	let path = args.gguf.clone().ok_or_else(|| anyhow!("--gguf is required for a text model"))?;
 	let started = std::time::Instant::now();
-	let model = tokio::task::spawn_blocking(move || {
+	let options = TextOptions {
+		device: args.device,
+		profile: args.runtime_profile(),
+		threads: args.threads,
+		max_context: args.max_context,
+		max_new_tokens: args.max_new_tokens,
+	};
+	let engine = tokio::task::spawn_blocking(move || {
 		let bar = progress_bar();
-		let options = TextOptions {
-			device: args.device,
-			profile: args.runtime_profile(),
-			threads: args.threads,
-			max_context: args.max_context,
-			max_new_tokens: args.max_new_tokens,
-		};
-		let model = TextModel::load(&path, options, &mut |stage, done, total| {
+		let shown = bar.clone();
+		let file = path.clone();
+		let progress = Box::new(move |stage: &str, done: u64, total: u64| {
 			if stage == "load" {
 				if let Ok(style) =
 					ProgressStyle::with_template("{msg:>24} [{bar:30}] {pos}/{len} tensors")
 				{
-					bar.set_style(style.progress_chars("=> "));
+					shown.set_style(style.progress_chars("=> "));
 				}
-				bar.set_message("dequantizing");
-				bar.set_length(total);
-				bar.set_position(done);
+				shown.set_message("dequantizing");
+				shown.set_length(total);
+				shown.set_position(done);
 			} else {
-				show_progress(&bar, &path, done, total);
+				show_progress(&shown, &file, done, total);
 			}
 		});
+		let engine = TextEngine::load(&path, options, limits, progress);
 		bar.finish_and_clear();
-		model
+		engine
 	})
 	.await??;
 	tracing::info!(
-		model_id = %format!("0x{}", inferchain_engine::hex(&model.id())),
-		blocks = model.llama().config().blocks,
-		max_context = model.options().max_context,
+		model_id = %format!("0x{}", inferchain_engine::hex(&engine.id())),
+		max_context = engine.frontend().max_context(),
 		elapsed_ms = started.elapsed().as_millis() as u64,
 		"text model loaded"
 	);
-	Ok(model)
+	Ok(engine)
 }
 
 /// Hashes and loads the model `args` name.

@@ -64,8 +64,9 @@ pub struct TextMinerState {
 /// Runs a text-generation miner until SIGTERM/Ctrl-C.
 pub async fn run(args: MinerArgs) -> anyhow::Result<()> {
 	let netuid = args.chain.netuid;
-	let model = loader::load_text(&args.model).await?;
-	let model_id = model.id();
+	let limits = TextEngineOptions { max_batch: args.max_batch, max_queue: args.max_queue };
+	let engine = loader::load_text(&args.model, limits).await?;
+	let model_id = engine.id();
 	let joined =
 		join_subnet(&args.chain, &args.keys, &model_id, "textGeneration", args.max_burn).await?;
 	if let Some(stake) = args.stake {
@@ -76,10 +77,6 @@ pub async fn run(args: MinerArgs) -> anyhow::Result<()> {
 		.with_context(|| format!("listening on {}", args.listen))?;
 	let public = args.public_addr.unwrap_or(listener.local_addr()?);
 	publish_endpoint(&joined.chain, netuid, &joined.hotkey, public).await?;
-	let engine = TextEngine::start(
-		model,
-		TextEngineOptions { max_batch: args.max_batch, max_queue: args.max_queue },
-	)?;
 	let state = Arc::new(TextMinerState {
 		engine,
 		model_id,

@@ -128,8 +128,10 @@ pub async fn run(args: ValidatorArgs) -> anyhow::Result<()> {
 /// Runs the validator of a text-generation subnet: probes miners with fresh chat prompts and
 /// checks each answer's proof by one prefill.
 async fn run_text(args: ValidatorArgs) -> anyhow::Result<()> {
-	let model = crate::loader::load_text(&args.model).await?;
-	let model_id = model.id();
+	// A validator serves no public API: its queue holds only its own checks.
+	let limits = TextEngineOptions { max_batch: 4, max_queue: 0 };
+	let engine = crate::loader::load_text(&args.model, limits).await?;
+	let model_id = engine.id();
 	let joined =
 		join_subnet(&args.chain, &args.keys, &model_id, "textGeneration", args.max_burn).await?;
 	let (coldkey, hotkey, chain) = (joined.coldkey, joined.hotkey, joined.chain);
@@ -137,8 +139,6 @@ async fn run_text(args: ValidatorArgs) -> anyhow::Result<()> {
 	if let Some(stake) = args.stake {
 		chain.ensure_stake(args.chain.netuid, &coldkey, &hotkey, stake).await?;
 	}
-	// A validator serves no public API: its queue holds only its own checks.
-	let engine = TextEngine::start(model, TextEngineOptions { max_batch: 4, max_queue: 0 })?;
 	let metrics = Metrics::new();
 	let metrics_server = tokio::spawn(serve_metrics(args.metrics_listen, metrics.clone()));
 	let http =
