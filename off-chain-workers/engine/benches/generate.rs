@@ -36,6 +36,7 @@ fn request(engine: &TextEngine, prompt: &str) -> GenerationRequest {
 		params: SamplingParams::GREEDY,
 		max_tokens: NEW_TOKENS,
 		stop: vec![],
+		binding: [0; 32],
 	}
 }
 

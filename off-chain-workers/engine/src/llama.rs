@@ -147,13 +147,27 @@ pub struct Llama {
 	/// `[context, head_dim / 2]` unit complex numbers `e^{iθ}` of the RoPE angles.
 	rotations: Tensor,
 	device: Device,
+	/// The element type it computes in (`f32`; `f16`/`bf16` under half-precision profiles).
+	kind: Kind,
 }
 
 impl Llama {
-	/// Dequantizes `file`'s weights onto `device`; `progress(done, total)` sees each tensor.
+	/// Dequantizes `file`'s weights onto `device` in `f32`; `progress(done, total)` sees each
+	/// tensor.
 	pub fn load(
 		file: &GgufFile,
 		device: Device,
+		progress: &mut dyn FnMut(u64, u64),
+	) -> Result<Self> {
+		Self::load_as(file, device, Kind::Float, progress)
+	}
+
+	/// As [`Self::load`], computing in `kind` (`Float`, `Half` or `BFloat16`): weights, caches
+	/// and activations in `kind`; RoPE rotations in `f32`; states and logits returned in `f32`.
+	pub fn load_as(
+		file: &GgufFile,
+		device: Device,
+		kind: Kind,
 		progress: &mut dyn FnMut(u64, u64),
 	) -> Result<Self> {
 		let config = LlamaConfig::from_gguf(file)?;
@@ -163,7 +177,7 @@ impl Llama {
 		let total = u64::try_from(config.blocks * 9 + 3).unwrap_or(0);
 		let mut done = 0u64;
 		let mut take = |name: &str, shape: &[i64]| -> Result<Tensor> {
-			let tensor = file.tensor(name, shape, device)?;
+			let tensor = file.tensor(name, shape, device)?.f_to_kind(kind)?;
 			done = done.saturating_add(1);
 			progress(done, total);
 			Ok(tensor)
@@ -199,7 +213,7 @@ impl Llama {
 			.collect::<Result<Vec<_>>>()?;
 		progress(total, total);
 		let rotations = rope_table(&config, device)?;
-		Ok(Self { config, embeddings, lm_head, blocks, final_norm, rotations, device })
+		Ok(Self { config, embeddings, lm_head, blocks, final_norm, rotations, device, kind })
 	}
 
 	/// The model's shape.
@@ -216,7 +230,7 @@ impl Llama {
 	pub fn new_cache(&self, capacity: usize) -> Result<KvCache> {
 		let capacity = i64::try_from(capacity).unwrap_or(i64::MAX).min(self.config.context).max(1);
 		let shape = [self.config.kv_heads, capacity, self.config.head_dim()];
-		let blank = || Tensor::f_zeros(shape, (Kind::Float, self.device));
+		let blank = || Tensor::f_zeros(shape, (self.kind, self.device));
 		let keys =
 			self.blocks.iter().map(|_| blank()).collect::<std::result::Result<Vec<_>, _>>()?;
 		let values =
@@ -244,7 +258,7 @@ impl Llama {
 		let total = start + count;
 		let hidden =
 			Tensor::f_ones([count, total], (Kind::Bool, self.device))?.f_triu(start + 1)?;
-		let mask = Tensor::f_zeros([count, total], (Kind::Float, self.device))?
+		let mask = Tensor::f_zeros([count, total], (self.kind, self.device))?
 			.f_masked_fill(&hidden, f64::NEG_INFINITY)?;
 		// [count, 1, d/2]: broadcast over heads.
 		let rotations = self.rotations.f_narrow(0, start, count)?.f_unsqueeze(1)?;
@@ -295,7 +309,7 @@ impl Llama {
 				.f_unsqueeze(0)?
 				.f_gt_tensor(&index.f_unsqueeze(1)?)?;
 			Some(
-				Tensor::f_zeros([batch, longest], (Kind::Float, self.device))?
+				Tensor::f_zeros([batch, longest], (self.kind, self.device))?
 					.f_masked_fill(&hidden, f64::NEG_INFINITY)?
 					.f_unsqueeze(1)?
 					.f_unsqueeze(1)?,
@@ -348,13 +362,18 @@ impl Llama {
 		let k = qkv.f_narrow(-1, heads * d, kv_heads * d)?;
 		let v = qkv.f_narrow(-1, (heads + kv_heads) * d, kv_heads * d)?;
 		let rotate = |t: &Tensor, heads: i64| -> Result<Tensor> {
-			// Adjacent pairs as complex numbers, times e^{iθ}.
+			// Adjacent pairs as complex numbers (in f32), times e^{iθ}.
+			let t = if self.kind == Kind::Float {
+				t.shallow_clone()
+			} else {
+				t.f_to_kind(Kind::Float)?
+			};
 			let pairs = t.f_reshape([batch, count, heads, d / 2, 2])?.f_view_as_complex()?;
-			Ok(pairs
-				.f_mul(rotations)?
-				.f_view_as_real()?
-				.f_reshape([batch, count, heads, d])?
-				.f_transpose(1, 2)?)
+			let rotated =
+				pairs.f_mul(rotations)?.f_view_as_real()?.f_reshape([batch, count, heads, d])?;
+			let rotated =
+				if self.kind == Kind::Float { rotated } else { rotated.f_to_kind(self.kind)? };
+			Ok(rotated.f_transpose(1, 2)?)
 		};
 		let v = v.f_reshape([batch, count, kv_heads, d])?.f_transpose(1, 2)?;
 		Ok((rotate(&q, heads)?, rotate(&k, kv_heads)?, v))
@@ -391,8 +410,8 @@ impl Llama {
 		let states = rms_norm(x, &self.final_norm, self.config.rms_eps)?;
 		let logits = states.f_linear::<&Tensor>(&self.lm_head, None)?;
 		Ok(Outputs {
-			states: states.f_to_device(Device::Cpu)?,
-			logits: logits.f_to_device(Device::Cpu)?,
+			states: states.f_to_kind(Kind::Float)?.f_to_device(Device::Cpu)?,
+			logits: logits.f_to_kind(Kind::Float)?.f_to_device(Device::Cpu)?,
 		})
 	}
 }

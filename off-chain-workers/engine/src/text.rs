@@ -20,9 +20,9 @@ use crate::{
 };
 use inferchain_inference::{
 	generation::{check_generation, Fault, TextRule},
-	proof::{encode_chunks, ChunkProof, CHUNK_TOKENS},
+	proof::{chunk_offset, encode_chunks, ChunkProof, CHUNK_TOKENS},
 	sampling::{choose_token, SamplingParams},
-	ComparisonRule, Hash32, ModelDigests, ModelId, RuntimeProfile,
+	ComparisonRule, Dtype, Hash32, ModelDigests, ModelId, RuntimeProfile,
 };
 use std::path::Path;
 use tokenizers::Tokenizer;
@@ -66,6 +66,16 @@ pub struct GenerationRequest {
 	pub max_tokens: usize,
 	/// Strings that end the generation (the text is cut before the first one found).
 	pub stop: Vec<String>,
+	/// What the proof is bound to (`inferchain_inference::proof_binding` of the answering
+	/// miner's hotkey and the request hash); all zeros where no one else checks it.
+	pub binding: Hash32,
+}
+
+impl GenerationRequest {
+	/// A request for `max_tokens` new tokens after `prompt`, no stop strings, unbound proof.
+	pub fn new(prompt: Vec<u32>, params: SamplingParams, max_tokens: usize) -> Self {
+		Self { prompt, params, max_tokens, stop: Vec::new(), binding: [0; 32] }
+	}
 }
 
 /// Why a generation ended (OpenAI's `finish_reason`).
@@ -270,7 +280,13 @@ impl TextModel {
 		let file = GgufFile::read(path)?;
 		let tokenizer = tokenizer_from_gguf(&file)?;
 		let template = ChatTemplate::new(file.string("tokenizer.chat_template")?)?;
-		let llama = Llama::load(&file, device, &mut |done, total| progress("load", done, total))?;
+		let kind = match options.profile.dtype {
+			Dtype::F32 => tch::Kind::Float,
+			Dtype::F16 => tch::Kind::Half,
+			Dtype::Bf16 => tch::Kind::BFloat16,
+		};
+		let llama =
+			Llama::load_as(&file, device, kind, &mut |done, total| progress("load", done, total))?;
 		let mut end_tokens: Vec<u32> = Vec::new();
 		if let Ok(eos) = file.unsigned("tokenizer.ggml.eos_token_id") {
 			end_tokens.extend(u32::try_from(eos).ok());
@@ -424,8 +440,11 @@ impl TextModel {
 		if sequence.chunk_states.len() >= CHUNK_TOKENS.saturating_mul(hidden)
 			|| sequence.is_finished()
 		{
-			let chunk = ChunkProof::build(&sequence.chunk_states, usize::from(self.rule.top_k))
-				.map_err(|e| EngineError::Profile(format!("cannot prove a chunk: {e:?}")))?;
+			let index = u32::try_from(sequence.chunks.len()).unwrap_or(u32::MAX);
+			let offset = chunk_offset(&sequence.request.binding, index);
+			let chunk =
+				ChunkProof::build(&sequence.chunk_states, usize::from(self.rule.top_k), offset)
+					.map_err(|e| EngineError::Profile(format!("cannot prove a chunk: {e:?}")))?;
 			sequence.chunks.push(chunk);
 			sequence.chunk_states.clear();
 		}
@@ -443,13 +462,17 @@ impl TextModel {
 			if text.ends_with('\u{FFFD}') {
 				end = end.saturating_sub('\u{FFFD}'.len_utf8());
 			}
-			// Hold back a tail that is the start of a stop string.
+			// Hold back a tail that is the start of a stop string (only the last stop-length
+			// bytes can be).
 			for stop in &sequence.request.stop {
-				for (start, _) in text.char_indices().filter(|(start, _)| *start < end) {
-					if stop.starts_with(&text[start..end]) {
-						end = start;
-						break;
-					}
+				let from = end.saturating_sub(stop.len());
+				let start = text
+					.char_indices()
+					.map(|(start, _)| start)
+					.filter(|start| *start >= from && *start < end)
+					.find(|start| text.get(*start..end).is_some_and(|tail| stop.starts_with(tail)));
+				if let Some(start) = start {
+					end = start;
 				}
 			}
 			text.truncate(end);
@@ -485,6 +508,10 @@ impl TextModel {
 		proof: &[u8],
 	) -> Result<TextVerdict> {
 		self.check_request(request)?;
+		let vocab = u32::try_from(self.llama.config().vocab).unwrap_or(0);
+		if let Some(step) = tokens.iter().position(|t| *t >= vocab) {
+			return Ok(TextVerdict::Rejected(format!("token {step} is outside the vocabulary")));
+		}
 		if let Some(reason) = self.ending_fault(request, tokens)? {
 			return Ok(TextVerdict::Rejected(reason));
 		}
@@ -496,6 +523,7 @@ impl TextModel {
 			match check_generation(
 				&self.rule,
 				&request.params,
+				&request.binding,
 				tokens,
 				proof,
 				states,

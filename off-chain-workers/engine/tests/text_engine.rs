@@ -23,6 +23,7 @@ fn request(engine: &TextEngine, question: &str, seed: u64) -> GenerationRequest 
 		params: SamplingParams { temperature_milli: 800, top_p_milli: 950, seed },
 		max_tokens: 40,
 		stop: vec![],
+		binding: [0; 32],
 	}
 }
 

@@ -14,7 +14,7 @@ use inferchain_engine::{
 	gguf::GgufFile, ChatMessage, Generation, GenerationRequest, TextModel, TextOptions, TextVerdict,
 };
 use inferchain_inference::{
-	proof::{check_chunk, decode_chunks, encode_chunks, ChunkCheck, CHUNK_TOKENS},
+	proof::{check_chunk, chunk_offset, decode_chunks, encode_chunks, ChunkCheck, CHUNK_TOKENS},
 	SamplingParams,
 };
 
@@ -25,7 +25,7 @@ fn request(model: &TextModel, params: SamplingParams) -> GenerationRequest {
 	let prompt = model
 		.chat_prompt(&[ChatMessage::new("user", "Explain in a few sentences how a bicycle works.")])
 		.unwrap();
-	GenerationRequest { prompt, params, max_tokens: 96, stop: vec![] }
+	GenerationRequest::new(prompt, params, 96)
 }
 
 /// The comparison of each chunk of `generation` with the honest model's recomputation.
@@ -40,7 +40,10 @@ fn chunk_checks(
 	chunks
 		.iter()
 		.zip(recomputed.states.chunks(CHUNK_TOKENS * hidden))
-		.map(|(chunk, states)| check_chunk(chunk, states).unwrap())
+		.enumerate()
+		.map(|(i, (chunk, states))| {
+			check_chunk(chunk, states, chunk_offset(&request.binding, i as u32)).unwrap()
+		})
 		.collect()
 }
 
@@ -246,5 +249,34 @@ fn another_model_is_rejected() {
 			println!("  → {verdict:?}");
 			assert!(rejected(verdict), "{case} passed");
 		}
+	}
+}
+
+#[test]
+fn a_relayed_answer_is_rejected_and_bad_token_ids_never_reach_the_model() {
+	let model = text_model();
+	// Miner B answers honestly, its proof bound to its own hotkey; miner A relays the answer
+	// as its own. A's binding differs, so the proof fails.
+	let request_hash = [7u8; 32];
+	let for_b = GenerationRequest {
+		binding: inferchain_inference::proof_binding(&[0xB; 32], &request_hash),
+		..request(&model, SamplingParams::GREEDY)
+	};
+	let answer = model.generate(for_b.clone()).unwrap();
+	assert_eq!(model.verify(&for_b, &answer.tokens, &answer.proof).unwrap(), TextVerdict::Accepted);
+	let for_a = GenerationRequest {
+		binding: inferchain_inference::proof_binding(&[0xA; 32], &request_hash),
+		..for_b.clone()
+	};
+	assert!(rejected(model.verify(&for_a, &answer.tokens, &answer.proof).unwrap()));
+	// Token ids past the vocabulary are refused before the prefill (an embedding lookup with
+	// them would fail, on a GPU for good).
+	let mut tokens = answer.tokens.clone();
+	tokens[0] = 1_000_000;
+	match model.verify(&for_b, &tokens, &answer.proof).unwrap() {
+		TextVerdict::Rejected(reason) => {
+			assert!(reason.contains("outside the vocabulary"), "{reason}")
+		},
+		TextVerdict::Accepted => panic!("accepted"),
 	}
 }

@@ -66,7 +66,8 @@ pub struct Sampling {
 	/// Nucleus mass, (0, 1]. Default 1.
 	#[serde(default)]
 	pub top_p: Option<f64>,
-	/// Seed of the draws (the miner draws one when absent and returns it).
+	/// Seed of the draws (when absent, one drawn from the request itself:
+	/// `inferchain_inference::request_seed`; returned with the answer).
 	#[serde(default)]
 	pub seed: Option<u64>,
 	/// Strings that end the generation.
@@ -141,6 +142,9 @@ pub struct BadRequest {
 	pub param: &'static str,
 }
 
+/// The longest stop string, in bytes.
+pub const MAX_STOP_BYTES: usize = 256;
+
 fn bad(param: &'static str, message: impl Into<String>) -> BadRequest {
 	BadRequest { message: message.into(), param }
 }
@@ -176,7 +180,7 @@ impl Sampling {
 		Ok(params)
 	}
 
-	/// The stop strings (at most 4, none empty).
+	/// The stop strings (at most 4, none empty, each at most [`MAX_STOP_BYTES`] bytes).
 	pub fn stop_strings(&self) -> Result<Vec<String>, BadRequest> {
 		let stop = match &self.stop {
 			None => vec![],
@@ -188,6 +192,9 @@ impl Sampling {
 		}
 		if stop.iter().any(String::is_empty) {
 			return Err(bad("stop", "stop strings must not be empty"));
+		}
+		if stop.iter().any(|s| s.len() > MAX_STOP_BYTES) {
+			return Err(bad("stop", format!("stop strings are at most {MAX_STOP_BYTES} bytes")));
 		}
 		Ok(stop)
 	}

@@ -2,7 +2,8 @@
 //! and their [`crate::proof`], from one teacher-forced prefill of its own over prompt + tokens.
 //!
 //! A generation of `n` tokens passes when
-//! 1. its proof has exactly `⌈n / 32⌉` chunks of `k` values ([`crate::proof`]);
+//! 1. its proof has exactly `⌈n / 32⌉` chunks of `k` values with the standard modulus
+//!    ([`crate::proof`]), bound to the miner and the request ([`proof_binding`]);
 //! 2. each token is the sampling rule's choice from the recomputed logits of its step, within
 //!    [`TokenTolerance`] ([`crate::sampling::check_token`]): exact argmax for greedy up to a
 //!    rounding margin, the seeded draw's interval when sampled;
@@ -13,7 +14,10 @@
 //! The thresholds of [`TextRule::CPU_F32`] come from measurements (see its docs).
 
 use crate::{
-	proof::{check_chunk, chunk_count, decode_chunks, ChunkCheck, ChunkProof, CHUNK_TOKENS},
+	proof::{
+		check_chunk, chunk_count, chunk_offset, decode_chunks, standard_modulus, ChunkCheck,
+		ChunkProof, CHUNK_TOKENS,
+	},
 	sampling::{check_token, SamplingParams, TokenCheck, TokenTolerance},
 	Hash32, ModelId,
 };
@@ -59,13 +63,13 @@ impl TextRule {
 	/// weight matrix per block), 1.57 (embedding re-quantized to 4 bits) and 12 (a skipped
 	/// block), with up to 38 mismatches. The mean threshold (0.5) sits between, 60× above the
 	/// honest worst; the mismatch allowance (8) absorbs top-k boundary swaps. Logits of the
-	/// engine and PyTorch differ by at most 5·10⁻⁵, well inside the greedy margin (10⁻²).
+	/// engine and PyTorch differ by at most 5·10⁻⁵, inside the greedy margin (2·10⁻³, 40× more).
 	pub const CPU_F32: Self = Self {
 		top_k: 128,
 		max_exponent_mismatches: 8,
 		max_mean_mantissa_diff_milli: 500,
 		max_median_mantissa_diff: 1,
-		tokens: TokenTolerance { greedy_logit_margin_e6: 10_000, sample_mass_e9: 100_000 },
+		tokens: TokenTolerance { greedy_logit_margin_e6: 2_000, sample_mass_e9: 100_000 },
 	};
 
 	/// Whether a chunk's comparison passes.
@@ -90,6 +94,38 @@ impl TextRule {
 
 /// Domain tag of text request hashes.
 const TEXT_REQUEST_TAG: &[u8] = b"inferchain/text-request/v1";
+/// Domain tag of proof bindings.
+const BINDING_TAG: &[u8] = b"inferchain/proof-binding/v1";
+/// Domain tag of seeds drawn from a request.
+const SEED_TAG: &[u8] = b"inferchain/seed/v1";
+
+/// What a generation's proof is bound to: `blake2_256(SCALE(("inferchain/proof-binding/v1",
+/// miner, request_hash)))`, with `miner` the public key of the hotkey that signs the answer.
+/// Each chunk's indices are offset by [`chunk_offset`] of it, so a proof relayed from another
+/// miner (or another request) fails.
+pub fn proof_binding(miner: &[u8; 32], request_hash: &Hash32) -> Hash32 {
+	sp_crypto_hashing::blake2_256(&(BINDING_TAG, miner, request_hash).encode())
+}
+
+/// The seed of a request that names none: drawn from everything else that decides the tokens
+/// (`blake2_256(SCALE((tag, model_id, prompt, temperature_milli, top_p_milli, max_tokens,
+/// stop)))`'s first 8 bytes), so the miner cannot choose a seed that suits it and anyone can
+/// check the draws. Identical unseeded requests therefore get identical answers.
+pub fn request_seed(
+	model_id: &ModelId,
+	prompt: &[u32],
+	temperature_milli: u32,
+	top_p_milli: u32,
+	max_tokens: u32,
+	stop: &[alloc::string::String],
+) -> u64 {
+	let hash = sp_crypto_hashing::blake2_256(
+		&(SEED_TAG, model_id, prompt, temperature_milli, top_p_milli, max_tokens, stop).encode(),
+	);
+	let mut head = [0u8; 8];
+	head.copy_from_slice(hash.get(..8).unwrap_or(&[0; 8]));
+	u64::from_le_bytes(head)
+}
 /// Domain tag of generation commitments.
 const GENERATION_TAG: &[u8] = b"inferchain/generation/v1";
 
@@ -143,13 +179,14 @@ pub enum Fault {
 	BadRecomputation,
 }
 
-/// Checks `tokens` and `proof` against a recomputation: `states` holds, row-major, the final
-/// hidden states (`hidden` values each) that chose each token, and `logits` the logits
-/// (`vocab` values each) of the same rows.
+/// Checks `tokens` and `proof` (bound to `binding`) against a recomputation: `states` holds,
+/// row-major, the final hidden states (`hidden` values each) that chose each token, and
+/// `logits` the logits (`vocab` values each) of the same rows.
 #[allow(clippy::too_many_arguments)]
 pub fn check_generation(
 	rule: &TextRule,
 	params: &SamplingParams,
+	binding: &Hash32,
 	tokens: &[u32],
 	proof: &[u8],
 	states: &[f32],
@@ -175,7 +212,11 @@ pub fn check_generation(
 	}
 	let per_chunk = CHUNK_TOKENS.saturating_mul(hidden);
 	for (chunk, (proof, states)) in chunks.iter().zip(states.chunks(per_chunk)).enumerate() {
-		let check = check_chunk(proof, states).ok_or(Fault::BadRecomputation)?;
+		if !standard_modulus(proof.modulus, states.len()) {
+			return Err(Fault::MalformedProof);
+		}
+		let offset = chunk_offset(binding, u32::try_from(chunk).unwrap_or(u32::MAX));
+		let check = check_chunk(proof, states, offset).ok_or(Fault::BadRecomputation)?;
 		if !rule.accepts(&check) {
 			return Err(Fault::Activations { chunk, check });
 		}
@@ -187,6 +228,7 @@ pub fn check_generation(
 mod tests {
 	#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 	use super::*;
+	use crate::proof::decode_chunks;
 	use crate::{proof::encode_chunks, sampling::choose_token};
 
 	const HIDDEN: usize = 16;
@@ -203,7 +245,13 @@ mod tests {
 		(states, logits)
 	}
 
+	const BINDING: Hash32 = [3; 32];
+
 	fn honest(rows: usize, params: &SamplingParams) -> (Vec<u32>, Vec<u8>) {
+		honest_bound(rows, params, &BINDING)
+	}
+
+	fn honest_bound(rows: usize, params: &SamplingParams, binding: &Hash32) -> (Vec<u32>, Vec<u8>) {
 		let (states, logits) = recomputation(rows);
 		let tokens = logits
 			.chunks_exact(VOCAB)
@@ -212,14 +260,15 @@ mod tests {
 			.collect();
 		let chunks: Vec<ChunkProof> = states
 			.chunks(CHUNK_TOKENS * HIDDEN)
-			.map(|chunk| ChunkProof::build(chunk, 8).unwrap())
+			.enumerate()
+			.map(|(i, chunk)| ChunkProof::build(chunk, 8, chunk_offset(binding, i as u32)).unwrap())
 			.collect();
 		(tokens, encode_chunks(&chunks))
 	}
 
 	fn check(params: &SamplingParams, tokens: &[u32], proof: &[u8]) -> Result<(), Fault> {
 		let (states, logits) = recomputation(tokens.len());
-		check_generation(&rule(), params, tokens, proof, &states, HIDDEN, &logits, VOCAB)
+		check_generation(&rule(), params, &BINDING, tokens, proof, &states, HIDDEN, &logits, VOCAB)
 	}
 
 	#[test]
@@ -263,12 +312,48 @@ mod tests {
 		let other: Vec<f32> = (0..40 * HIDDEN).map(|i| ((i * 53) % 89) as f32 - 44.0).collect();
 		let chunks: Vec<ChunkProof> = other
 			.chunks(CHUNK_TOKENS * HIDDEN)
-			.map(|chunk| ChunkProof::build(chunk, 8).unwrap())
+			.enumerate()
+			.map(|(i, chunk)| {
+				ChunkProof::build(chunk, 8, chunk_offset(&BINDING, i as u32)).unwrap()
+			})
 			.collect();
 		assert!(matches!(
 			check(&SamplingParams::GREEDY, &tokens, &encode_chunks(&chunks)),
 			Err(Fault::Activations { chunk: 0, .. })
 		));
+	}
+
+	#[test]
+	fn a_proof_made_for_another_miner_fails() {
+		// Miner B's honest answer, relayed and re-signed by miner A: bound to B, checked for A.
+		let params = SamplingParams::GREEDY;
+		let for_b = proof_binding(&[0xB; 32], &[9; 32]);
+		let (tokens, proof) = honest_bound(40, &params, &for_b);
+		assert!(matches!(
+			check(&params, &tokens, &proof),
+			Err(Fault::Activations { chunk: 0, .. })
+		));
+		assert_ne!(proof_binding(&[0xA; 32], &[9; 32]), for_b);
+		assert_ne!(proof_binding(&[0xB; 32], &[8; 32]), for_b);
+	}
+
+	#[test]
+	fn a_non_standard_modulus_is_refused() {
+		let (tokens, proof) = honest(40, &SamplingParams::GREEDY);
+		let mut chunks = decode_chunks(&proof, 8).unwrap();
+		chunks[0].modulus = HIDDEN as u16;
+		assert_eq!(
+			check(&SamplingParams::GREEDY, &tokens, &encode_chunks(&chunks)),
+			Err(Fault::MalformedProof)
+		);
+	}
+
+	#[test]
+	fn request_seeds_follow_the_request() {
+		let seed = |prompt: &[u32], t| request_seed(&[1; 32], prompt, t, 1000, 16, &[]);
+		assert_eq!(seed(&[1, 2], 700), seed(&[1, 2], 700));
+		assert_ne!(seed(&[1, 2], 700), seed(&[1, 3], 700));
+		assert_ne!(seed(&[1, 2], 700), seed(&[1, 2], 800));
 	}
 
 	#[test]
@@ -293,6 +378,7 @@ mod tests {
 			check_generation(
 				&rule(),
 				&SamplingParams::GREEDY,
+				&BINDING,
 				&tokens,
 				&proof,
 				&states,

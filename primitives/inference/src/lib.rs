@@ -31,7 +31,10 @@ pub mod weights;
 pub use compare::{
 	decode_output, encode_output, output_commitment, outputs_agree, ComparisonRule, OutputShape,
 };
-pub use generation::{check_generation, generation_commitment, text_request_hash, TextRule};
+pub use generation::{
+	check_generation, generation_commitment, proof_binding, request_seed, text_request_hash,
+	TextRule,
+};
 pub use model::{model_id, Dtype, ModelDigests, ModelId, RuntimeProfile};
 pub use receipt::{request_hash, Receipt};
 pub use sampling::{choose_token, SamplingParams};

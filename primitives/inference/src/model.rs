@@ -72,7 +72,12 @@ impl RuntimeProfile {
 
 	/// Text generation in `f32` on CPUs at any thread count, judged by `rule`.
 	pub fn text_cpu(rule: crate::generation::TextRule) -> Self {
-		Self { dtype: Dtype::F32, rule: ComparisonRule::Text(rule), cpu_threads: 0 }
+		Self::text(Dtype::F32, rule)
+	}
+
+	/// Text generation computing in `dtype` (half precision for GPUs), judged by `rule`.
+	pub fn text(dtype: Dtype, rule: crate::generation::TextRule) -> Self {
+		Self { dtype, rule: ComparisonRule::Text(rule), cpu_threads: 0 }
 	}
 
 	/// `f32` on any device and thread count, outputs agreeing within `max_abs_error_e9` × 10⁻⁹.

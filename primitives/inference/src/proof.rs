@@ -4,15 +4,20 @@
 //! For a chunk (at most [`CHUNK_TOKENS`] generated tokens), take the final-norm hidden states
 //! that chose those tokens, flattened row-major (`tokens × hidden` values), and their `k`
 //! largest by magnitude (ties: the lower index). Each value becomes its bfloat16 bits (round to
-//! nearest even), each index `i` becomes `x = i mod m`, where the modulus `m ≤ 65521` is the
-//! largest that keeps the `k` values of `x` distinct. The proof is the polynomial of degree
-//! `< k` over GF(65521) through the points `(x, bits)`: `m` and its `k` coefficients, two bytes
-//! each, little endian — `2 + 2k` bytes (258 for `k = 128`, per 32 tokens).
+//! nearest even), each index `i` becomes `x = (i mod m + o) mod m`, where the modulus
+//! `m ≤ 65521` is the largest that keeps the `k` values of `x` distinct and the offset `o` is
+//! drawn from the proof's *binding* ([`chunk_offset`]: the miner's hotkey and the request), so a
+//! proof made for one miner does not pass for another that relays it. The proof is the
+//! polynomial of degree `< k` over GF(65521) through the points `(x, bits)`: `m` and its `k`
+//! coefficients, two bytes each, little endian — `2 + 2k` bytes (258 for `k = 128`, per 32
+//! tokens). A chunk of at most 65521 values must use `m = 65521` (the honest search stops
+//! there at once); larger chunks a modulus within [`MODULUS_SLACK`] of it.
 //!
 //! The check recomputes the states, takes its own top `k`, and evaluates the polynomial at each
 //! of those indices. Where the sets agree the polynomial returns the claimed bits; where they
 //! do not it returns an unrelated field element. [`ChunkCheck`] counts the sign or exponent
-//! mismatches and the mantissa differences of the rest, for the tolerance of
+//! mismatches (and mantissa differences above [`MAX_MANTISSA_DIFF`], which only an unrelated
+//! value shows) and the mantissa differences of the rest, for the tolerance of
 //! [`crate::generation::TextRule`] to judge.
 
 use alloc::vec::Vec;
@@ -22,6 +27,32 @@ pub const CHUNK_TOKENS: usize = 32;
 /// The prime field of the polynomial: the largest prime below 2¹⁶. Every finite bfloat16's
 /// bits (at most `0xFF7F`) are below it.
 pub const FIELD: u32 = 65_521;
+/// How far below [`FIELD`] the modulus of a chunk of more than [`FIELD`] values may be.
+pub const MODULUS_SLACK: u32 = 4_096;
+/// A mantissa difference above this (of 127) counts as a mismatch, like another exponent.
+pub const MAX_MANTISSA_DIFF: u16 = 16;
+/// Domain tag of chunk offsets.
+const OFFSET_TAG: &[u8] = b"inferchain/proof-offset/v1";
+
+/// The index offset of chunk `chunk` of a proof bound to `binding` (see
+/// [`crate::generation::proof_binding`]): `blake2_256(SCALE((tag, binding, chunk)))`'s first
+/// four bytes (little endian) mod [`FIELD`].
+pub fn chunk_offset(binding: &crate::Hash32, chunk: u32) -> u32 {
+	let hash = sp_crypto_hashing::blake2_256(&codec::Encode::encode(&(OFFSET_TAG, binding, chunk)));
+	let mut head = [0u8; 4];
+	head.copy_from_slice(hash.get(..4).unwrap_or(&[0; 4]));
+	u32::from_le_bytes(head) % FIELD
+}
+
+/// Whether `modulus` is the one an honest proof of `values` values uses.
+pub fn standard_modulus(modulus: u16, values: usize) -> bool {
+	let modulus = u32::from(modulus);
+	if values <= FIELD as usize {
+		modulus == FIELD
+	} else {
+		modulus <= FIELD && modulus > FIELD.saturating_sub(MODULUS_SLACK)
+	}
+}
 
 /// One chunk's proof: see the module docs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,8 +75,8 @@ pub enum ProofError {
 }
 
 impl ChunkProof {
-	/// The proof of one chunk's `states` with `k` values.
-	pub fn build(states: &[f32], k: usize) -> Result<Self, ProofError> {
+	/// The proof of one chunk's `states` with `k` values, indices offset by `offset`.
+	pub fn build(states: &[f32], k: usize, offset: u32) -> Result<Self, ProofError> {
 		if states.iter().any(|v| !v.is_finite()) {
 			return Err(ProofError::NonFinite);
 		}
@@ -53,15 +84,15 @@ impl ChunkProof {
 		let modulus = injective_modulus(&top).ok_or(ProofError::NoModulus)?;
 		let points: Vec<(u32, u32)> = top
 			.iter()
-			.map(|(index, value)| (reduce(*index, modulus), u32::from(bf16_bits(*value))))
+			.map(|(index, value)| (position(*index, modulus, offset), u32::from(bf16_bits(*value))))
 			.collect();
 		let coefficients = interpolate(&points).into_iter().map(field_to_u16).collect();
 		Ok(Self { modulus, coefficients })
 	}
 
-	/// The polynomial at index `index`, as bfloat16 bits (values `≥ 2¹⁶` cannot occur).
-	pub fn value_at(&self, index: usize) -> u16 {
-		let x = reduce(index, self.modulus);
+	/// The polynomial at index `index` (offset by `offset`), as bfloat16 bits.
+	pub fn value_at(&self, index: usize, offset: u32) -> u16 {
+		let x = position(index, self.modulus, offset);
 		let mut acc = 0u32;
 		for c in self.coefficients.iter().rev() {
 			acc = add(mul(acc, x), u32::from(*c));
@@ -133,9 +164,9 @@ pub struct ChunkCheck {
 	pub median_mantissa_diff: u32,
 }
 
-/// Compares `proof` with the recomputed `states` of its chunk; `None` when they cannot be
-/// compared (non-finite or too few values).
-pub fn check_chunk(proof: &ChunkProof, states: &[f32]) -> Option<ChunkCheck> {
+/// Compares `proof` (indices offset by `offset`) with the recomputed `states` of its chunk;
+/// `None` when they cannot be compared (non-finite or too few values).
+pub fn check_chunk(proof: &ChunkProof, states: &[f32], offset: u32) -> Option<ChunkCheck> {
 	if states.iter().any(|v| !v.is_finite()) {
 		return None;
 	}
@@ -143,13 +174,14 @@ pub fn check_chunk(proof: &ChunkProof, states: &[f32]) -> Option<ChunkCheck> {
 	let mut mismatches = 0u32;
 	let mut diffs: Vec<u32> = Vec::with_capacity(top.len());
 	for (index, value) in top {
-		let claimed = proof.value_at(index);
+		let claimed = proof.value_at(index, offset);
 		let recomputed = bf16_bits(value);
-		// Sign and 8 exponent bits.
-		if claimed >> 7 != recomputed >> 7 {
+		let mantissa = (claimed & 0x7F).abs_diff(recomputed & 0x7F);
+		// Sign and 8 exponent bits, or a mantissa no rounding explains.
+		if claimed >> 7 != recomputed >> 7 || mantissa > MAX_MANTISSA_DIFF {
 			mismatches = mismatches.saturating_add(1);
 		} else {
-			diffs.push(u32::from((claimed & 0x7F).abs_diff(recomputed & 0x7F)));
+			diffs.push(u32::from(mantissa));
 		}
 	}
 	diffs.sort_unstable();
@@ -203,6 +235,13 @@ fn injective_modulus(top: &[(usize, f32)]) -> Option<u16> {
 }
 
 // Field arithmetic on values below FIELD < 2¹⁶: products stay below 2³², so none overflows.
+
+/// `(index mod m + offset) mod m`: a shift of the reduced indices, as injective as they are.
+fn position(index: usize, modulus: u16, offset: u32) -> u32 {
+	let m = u32::from(modulus.max(1));
+	let shift = offset.checked_rem(m).unwrap_or(0);
+	reduce(index, modulus).wrapping_add(shift).checked_rem(m).unwrap_or(0)
+}
 
 fn reduce(index: usize, modulus: u16) -> u32 {
 	index.checked_rem(usize::from(modulus)).and_then(|x| u32::try_from(x).ok()).unwrap_or(0)
@@ -302,16 +341,25 @@ mod tests {
 	#[test]
 	fn the_proof_is_258_bytes_for_128_values() {
 		let states: Vec<f32> = (0..32 * 576).map(|i| ((i * 7919) % 1000) as f32 - 500.0).collect();
-		let proof = ChunkProof::build(&states, 128).unwrap();
+		let proof = ChunkProof::build(&states, 128, 0).unwrap();
 		assert_eq!(proof.to_bytes().len(), 258);
 		assert_eq!(proof_bytes_per_chunk(128), 258);
 	}
 
 	#[test]
 	fn non_finite_or_short_states_are_refused() {
-		assert_eq!(ChunkProof::build(&[1.0, f32::NAN], 1), Err(ProofError::NonFinite));
-		assert_eq!(ChunkProof::build(&[1.0, 2.0], 3), Err(ProofError::TooFewValues));
-		assert_eq!(ChunkProof::build(&[1.0, 2.0], 0), Err(ProofError::TooFewValues));
+		assert_eq!(ChunkProof::build(&[1.0, f32::NAN], 1, 0), Err(ProofError::NonFinite));
+		assert_eq!(ChunkProof::build(&[1.0, 2.0], 3, 0), Err(ProofError::TooFewValues));
+		assert_eq!(ChunkProof::build(&[1.0, 2.0], 0, 0), Err(ProofError::TooFewValues));
+	}
+
+	#[test]
+	fn only_the_standard_modulus_is_accepted() {
+		assert!(standard_modulus(65_521, 32 * 576));
+		assert!(!standard_modulus(576, 32 * 576));
+		assert!(!standard_modulus(1, 32 * 576));
+		assert!(standard_modulus(65_000, 100_000));
+		assert!(!standard_modulus(60_000, 100_000));
 	}
 
 	#[test]
@@ -331,35 +379,46 @@ mod tests {
 
 	proptest! {
 		#[test]
-		fn a_proof_round_trips_and_matches_its_own_states(states in states_strategy(), k in 1usize..128) {
-			let proof = ChunkProof::build(&states, k).unwrap();
+		fn a_proof_round_trips_and_matches_its_own_states(states in states_strategy(), k in 1usize..128, offset in 0u32..FIELD) {
+			let proof = ChunkProof::build(&states, k, offset).unwrap();
 			let bytes = proof.to_bytes();
 			prop_assert_eq!(bytes.len(), proof_bytes_per_chunk(k));
 			prop_assert_eq!(ChunkProof::from_bytes(&bytes, k).unwrap(), proof.clone());
 			let two = encode_chunks(&[proof.clone(), proof.clone()]);
 			prop_assert_eq!(decode_chunks(&two, k).unwrap(), alloc::vec![proof.clone(), proof.clone()]);
-			let check = check_chunk(&proof, &states).unwrap();
+			prop_assert!(standard_modulus(proof.modulus, states.len()));
+			let check = check_chunk(&proof, &states, offset).unwrap();
 			prop_assert_eq!(check.exponent_mismatches, 0);
 			prop_assert_eq!(check.median_mantissa_diff, 0);
 			prop_assert_eq!(check.mean_mantissa_diff, 0.0);
 		}
 
 		#[test]
-		fn the_polynomial_passes_through_every_point(states in states_strategy()) {
-			let proof = ChunkProof::build(&states, 64).unwrap();
+		fn the_polynomial_passes_through_every_point(states in states_strategy(), offset in 0u32..FIELD) {
+			let proof = ChunkProof::build(&states, 64, offset).unwrap();
 			for (index, value) in top_k(&states, 64).unwrap() {
-				prop_assert_eq!(proof.value_at(index), bf16_bits(value));
+				prop_assert_eq!(proof.value_at(index, offset), bf16_bits(value));
 			}
 		}
 
 		#[test]
+		fn a_proof_bound_to_another_offset_fails(states in states_strategy(), binding in any::<[u8; 32]>()) {
+			// A relayed proof: made for one binding, checked under another.
+			let (mine, theirs) = (chunk_offset(&binding, 0), chunk_offset(&binding, 1));
+			prop_assume!(mine != theirs);
+			let proof = ChunkProof::build(&states, 128, theirs).unwrap();
+			let check = check_chunk(&proof, &states, mine).unwrap();
+			prop_assert!(check.exponent_mismatches > 64, "{:?}", check);
+		}
+
+		#[test]
 		fn other_states_are_seen(states in states_strategy(), seed in any::<u64>()) {
-			let proof = ChunkProof::build(&states, 128).unwrap();
+			let proof = ChunkProof::build(&states, 128, 0).unwrap();
 			// Unrelated states of the same size: almost every recomputed top value mismatches.
 			let other: Vec<f32> = (0..states.len())
 				.map(|i| (((i as u64).wrapping_mul(6364136223846793005).wrapping_add(seed) >> 33) % 2000) as f32 - 1000.0)
 				.collect();
-			let check = check_chunk(&proof, &other).unwrap();
+			let check = check_chunk(&proof, &other, 0).unwrap();
 			prop_assert!(check.exponent_mismatches > 32 || check.mean_mantissa_diff > 10.0);
 		}
 	}

@@ -3,7 +3,9 @@
 //! recomputes itself.
 //!
 //! For generation step `s` (0 for the first new token) with logits `z` over the vocabulary:
-//! - **Greedy** (`temperature_milli = 0`): the token of the largest logit, the lowest id on ties.
+//! - **Greedy** (`temperature_milli` below [`MIN_SAMPLED_TEMPERATURE_MILLI`], 0.05): the token
+//!   of the largest logit, the lowest id on ties. Below that temperature a draw would be decided
+//!   by rounding differences between hosts (they are divided by `T`), so it is not made.
 //! - **Sampled**: `pᵢ = exp((zᵢ − max z)/T) / Σⱼ exp((zⱼ − max z)/T)` in `f64` (`exp` from
 //!   `libm`, so every host computes the same bits). The nucleus keeps every token with
 //!   `pᵢ ≥ τ`, where `τ` is the largest probability such that the tokens at or above it hold at
@@ -27,6 +29,8 @@ use scale_info::TypeInfo;
 const DRAW_TAG: &[u8] = b"inferchain/sample/v1";
 /// The largest temperature accepted, × 1000 (OpenAI's range is 0 to 2).
 pub const MAX_TEMPERATURE_MILLI: u32 = 2_000;
+/// The lowest temperature (× 1000) that samples; lower ones decode greedily.
+pub const MIN_SAMPLED_TEMPERATURE_MILLI: u32 = 50;
 /// `top_p` of 1 (× 1000): every token kept.
 pub const FULL_TOP_P_MILLI: u32 = 1_000;
 
@@ -46,7 +50,8 @@ pub const FULL_TOP_P_MILLI: u32 = 1_000;
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "std", serde(rename_all = "camelCase"))]
 pub struct SamplingParams {
-	/// Temperature × 1000, at most [`MAX_TEMPERATURE_MILLI`]; 0 is greedy decoding.
+	/// Temperature × 1000, at most [`MAX_TEMPERATURE_MILLI`]; below
+	/// [`MIN_SAMPLED_TEMPERATURE_MILLI`] (0 included) greedy decoding.
 	pub temperature_milli: u32,
 	/// Nucleus mass × 1000, from 1 to [`FULL_TOP_P_MILLI`] (every token kept).
 	pub top_p_milli: u32,
@@ -80,7 +85,12 @@ impl SamplingParams {
 
 	/// Whether tokens are chosen greedily.
 	pub fn is_greedy(&self) -> bool {
-		self.temperature_milli == 0
+		self.temperature_milli < MIN_SAMPLED_TEMPERATURE_MILLI
+	}
+
+	/// `top_p` as a fraction.
+	fn top_p(&self) -> f64 {
+		f64::from(self.top_p_milli.min(FULL_TOP_P_MILLI)) / 1000.0
 	}
 }
 
@@ -100,7 +110,7 @@ pub fn choose_token(logits: &[f32], params: &SamplingParams, step: u32) -> Optio
 	if params.is_greedy() {
 		return argmax(logits);
 	}
-	let nucleus = Nucleus::of(logits, params)?;
+	let nucleus = Nucleus::of(logits, params, params.top_p())?;
 	let target = draw(params.seed, step) * nucleus.mass;
 	let mut running = 0.0f64;
 	let mut last_kept = None;
@@ -180,23 +190,26 @@ pub fn check_token(
 			TokenCheck::NotTheLargest
 		};
 	}
-	let Some(nucleus) = Nucleus::of(logits, params) else {
+	let slack = f64::from(tolerance.sample_mass_e9) * 1e-9;
+	let top_p = params.top_p();
+	let Some(nucleus) = Nucleus::of(logits, params, top_p) else {
 		return TokenCheck::BadLogits;
 	};
-	let slack = f64::from(tolerance.sample_mass_e9) * 1e-9;
-	let p = nucleus.probs.get(index).copied().unwrap_or(0.0);
-	if p < nucleus.threshold - slack {
-		return TokenCheck::OutsideNucleus;
+	let first = nucleus.check(index, draw(params.seed, step), slack);
+	if first == TokenCheck::Consistent || params.top_p_milli >= FULL_TOP_P_MILLI {
+		return first;
 	}
-	// The claimed token's interval among the kept tokens, in id order.
-	let below: f64 = nucleus.probs.iter().take(index).filter(|q| **q >= nucleus.threshold).sum();
-	let (low, high) = (below / nucleus.mass, (below + p) / nucleus.mass);
-	let u = draw(params.seed, step);
-	if u + slack >= low && u - slack < high {
-		TokenCheck::Consistent
-	} else {
-		TokenCheck::NotTheDraw
+	// The nucleus boundary may sit within rounding of `top_p`: then the miner's nucleus can hold
+	// one token more or less than the validator's. Either is accepted.
+	for nearby in [top_p - slack, top_p + slack] {
+		let accepted = Nucleus::of(logits, params, nearby).is_some_and(|other| {
+			other.check(index, draw(params.seed, step), slack) == TokenCheck::Consistent
+		});
+		if accepted {
+			return TokenCheck::Consistent;
+		}
 	}
+	first
 }
 
 /// The index of the largest finite logit, the lowest on ties; `None` when empty or any logit
@@ -225,7 +238,9 @@ struct Nucleus {
 }
 
 impl Nucleus {
-	fn of(logits: &[f32], params: &SamplingParams) -> Option<Self> {
+	/// The distribution of `logits` at the temperature of `params`, with the nucleus of
+	/// `top_p` (1 or more keeps every token).
+	fn of(logits: &[f32], params: &SamplingParams, top_p: f64) -> Option<Self> {
 		if logits.is_empty() || logits.iter().any(|z| !z.is_finite()) {
 			return None;
 		}
@@ -237,11 +252,25 @@ impl Nucleus {
 			.collect();
 		let total: f64 = probs.iter().sum();
 		probs.iter_mut().for_each(|p| *p /= total);
-		let top_p = f64::from(params.top_p_milli.min(FULL_TOP_P_MILLI)) / 1000.0;
-		let threshold =
-			if params.top_p_milli >= FULL_TOP_P_MILLI { 0.0 } else { threshold(&probs, top_p) };
+		let threshold = if top_p >= 1.0 { 0.0 } else { threshold(&probs, top_p) };
 		let mass = probs.iter().filter(|p| **p >= threshold).sum();
 		Some(Self { probs, threshold, mass })
+	}
+
+	/// Whether token `index` is the draw `u`'s within `slack`.
+	fn check(&self, index: usize, u: f64, slack: f64) -> TokenCheck {
+		let p = self.probs.get(index).copied().unwrap_or(0.0);
+		if p < self.threshold - slack {
+			return TokenCheck::OutsideNucleus;
+		}
+		// The claimed token's interval among the kept tokens, in id order.
+		let below: f64 = self.probs.iter().take(index).filter(|q| **q >= self.threshold).sum();
+		let (low, high) = (below / self.mass, (below + p) / self.mass);
+		if u + slack >= low && u - slack < high {
+			TokenCheck::Consistent
+		} else {
+			TokenCheck::NotTheDraw
+		}
 	}
 }
 
@@ -325,6 +354,31 @@ mod tests {
 	}
 
 	#[test]
+	fn temperatures_below_the_minimum_decode_greedily() {
+		let logits = [0.0f32, 0.00005, 0.0];
+		let nearly_zero = sampled(MIN_SAMPLED_TEMPERATURE_MILLI - 1, 1000, 7);
+		assert!(nearly_zero.is_greedy());
+		assert!((0..100).all(|step| choose_token(&logits, &nearly_zero, step) == Some(1)));
+		assert!(!sampled(MIN_SAMPLED_TEMPERATURE_MILLI, 1000, 7).is_greedy());
+	}
+
+	#[test]
+	fn a_nucleus_boundary_within_rounding_of_top_p_accepts_either_side() {
+		// p = 0.5, 0.3, 0.2: top_p 0.8 keeps the first two exactly at the boundary. A validator
+		// whose logits are a hair lower for token 1 keeps one token fewer; the miner's choice of
+		// token 1 must still be accepted.
+		let miner = [0.5f32.ln(), 0.3f32.ln(), 0.2f32.ln()];
+		let validator = [0.5f32.ln(), 0.3f32.ln() - 1e-6, 0.2f32.ln()];
+		let tolerance = TokenTolerance { greedy_logit_margin_e6: 0, sample_mass_e9: 100_000 };
+		let params = sampled(1000, 800, 0);
+		for step in 0..200 {
+			let token = choose_token(&miner, &params, step).unwrap();
+			let check = check_token(&validator, &params, step, token, &tolerance);
+			assert_eq!(check, TokenCheck::Consistent, "step {step}, token {token}");
+		}
+	}
+
+	#[test]
 	fn parameters_out_of_range_are_refused() {
 		assert_eq!(sampled(2001, 1000, 0).check(), Err(SamplingError::TemperatureTooHigh));
 		assert_eq!(sampled(700, 0, 0).check(), Err(SamplingError::TopPOutOfRange));
@@ -371,7 +425,7 @@ mod tests {
 			seed in any::<u64>(),
 		) {
 			let params = sampled(1000, top_p, seed);
-			let nucleus = Nucleus::of(&logits, &params).unwrap();
+			let nucleus = Nucleus::of(&logits, &params, f64::from(top_p) / 1000.0).unwrap();
 			let kept: f64 = nucleus.probs.iter().filter(|p| **p >= nucleus.threshold).sum();
 			prop_assert!(kept >= f64::from(top_p) / 1000.0 - 1e-9);
 			let token = choose_token(&logits, &params, 0).unwrap();

@@ -33,7 +33,9 @@ use base64::Engine as _;
 use inferchain_engine::{
 	hex, EngineError, Generation, GenerationRequest, Lane, TextEngine, TextEngineOptions, TextEvent,
 };
-use inferchain_inference::{generation_commitment, text_request_hash, ModelId, Receipt};
+use inferchain_inference::{
+	generation_commitment, proof_binding, request_seed, text_request_hash, ModelId, Receipt,
+};
 use std::{
 	convert::Infallible,
 	net::SocketAddr,
@@ -93,10 +95,24 @@ pub async fn run(args: MinerArgs) -> anyhow::Result<()> {
 		);
 	}
 	tracing::info!(uid = joined.uid, netuid, %public, "serving /v1/chat/completions and /v1/completions");
+	let follower =
+		tokio::spawn(follow_finality(args.chain.chain.clone(), state.clone(), joined.chain));
 	let service = router(state).into_make_service_with_connect_info::<SocketAddr>();
 	axum::serve(listener, service).with_graceful_shutdown(crate::shutdown_signal()).await?;
+	follower.abort();
 	tracing::info!("miner stopped");
 	Ok(())
+}
+
+/// Keeps the block receipts carry at the latest finalized block (reconnecting as needed).
+async fn follow_finality(url: String, state: Arc<TextMinerState>, chain: crate::chain::Chain) {
+	let mut blocks =
+		crate::blocks::Blocks::new(&url, crate::blocks::Follow::Finalized, Some(chain));
+	loop {
+		let (_, block) = blocks.next().await;
+		state.block.store(block.number, Ordering::Relaxed);
+		state.metrics.block_seen.set(i64::from(block.number));
+	}
 }
 
 /// The routes.
@@ -166,12 +182,20 @@ fn bad_request(refusal: BadRequest) -> Response {
 }
 
 /// Admits, prepares and answers one request, counting it in the metrics.
+#[allow(clippy::result_large_err)]
 async fn serve(state: Arc<TextMinerState>, client: SocketAddr, api: Api, body: Bytes) -> Response {
 	let started = Instant::now();
 	let response = match state.limits.admit(client.ip()) {
-		Some(slot) => match prepare(&state, api, &body) {
-			Ok(prepared) => answer(state.clone(), api, prepared, slot).await,
-			Err(response) => response,
+		Some(slot) => {
+			// Rendering and tokenizing a long prompt is CPU work: off the async threads.
+			let (ready, body_state) = (state.clone(), body);
+			let prepared =
+				tokio::task::spawn_blocking(move || prepare(&ready, api, &body_state)).await;
+			match prepared {
+				Ok(Ok(prepared)) => answer(state.clone(), api, prepared, slot).await,
+				Ok(Err(response)) => response,
+				Err(err) => error(StatusCode::INTERNAL_SERVER_ERROR, err.to_string(), None, None),
+			}
 		},
 		None => super::http::busy(
 			StatusCode::TOO_MANY_REQUESTS,
@@ -234,13 +258,22 @@ fn prepare(state: &TextMinerState, api: Api, body: &[u8]) -> Result<Prepared, Re
 		);
 		return Err(error(StatusCode::NOT_FOUND, message, Some("model"), Some("model_not_found")));
 	}
-	let params = sampling.params(rand::random()).map_err(bad_request)?;
 	let stop = sampling.stop_strings().map_err(bad_request)?;
 	// Chat without max_tokens: as much as the context and the cap leave.
 	let room =
 		frontend.max_context().saturating_sub(prompt.len()).min(frontend.max_new_tokens()).max(1);
 	let max_tokens = max_tokens.map_or(room, |n| n as usize);
-	let request = GenerationRequest { prompt, params, max_tokens, stop };
+	let max_tokens_u32 = u32::try_from(max_tokens).unwrap_or(u32::MAX);
+	let mut params = sampling.params(0).map_err(bad_request)?;
+	if sampling.seed.is_none() {
+		// Not the miner's choice: drawn from the request, so anyone can check the draws.
+		let (temperature, top_p) = (params.temperature_milli, params.top_p_milli);
+		params.seed =
+			request_seed(&state.model_id, &prompt, temperature, top_p, max_tokens_u32, &stop);
+	}
+	let request_hash = text_request_hash(&state.model_id, &prompt, &params, max_tokens_u32, &stop);
+	let binding = proof_binding(&state.hotkey.public_key().0, &request_hash);
+	let request = GenerationRequest { prompt, params, max_tokens, stop, binding };
 	frontend.check_request(&request).map_err(|err| {
 		let param = match err {
 			EngineError::MaxTokens { .. } => "max_tokens",

@@ -74,8 +74,10 @@ struct Validator {
 	reviewer: Option<Arc<Reviewer>>,
 }
 
-/// New tokens a text probe asks for.
+/// New tokens a text probe asks for, on average (from a third to twice as many).
 const TEXT_PROBE_TOKENS: usize = 48;
+/// The largest text answer a validator reads (an honest one of 96 tokens is a few kB).
+const MAX_ANSWER_BYTES: u64 = 1 << 20;
 
 /// A `Vec<u16>` call argument (UIDs or weight values).
 fn u16_values(values: &[u16]) -> Value {
@@ -402,36 +404,62 @@ impl Validator {
 
 	/// Probes a text miner with a fresh chat prompt and checks the answer's proof.
 	async fn check_text(&self, miner: &NeuronInfo, url: &str, engine: &TextEngine) -> Verdict {
-		let (question, params) = {
+		use inferchain_inference::{
+			proof_binding, request_seed, text_request_hash, SamplingParams,
+		};
+		// Probes vary as client requests do: length, temperature, top_p, seed given or not,
+		// the model by name or by id.
+		let (question, temperature_milli, top_p_milli, max_tokens, given_seed, by_name) = {
 			let mut rng = rand::thread_rng();
 			let question = probe::question(&mut rng);
-			// Half greedy, half sampled with a fresh seed.
-			let params = if rng.gen_bool(0.5) {
-				inferchain_inference::SamplingParams::GREEDY
-			} else {
-				inferchain_inference::SamplingParams {
-					temperature_milli: 700,
-					top_p_milli: 950,
-					seed: rng.gen(),
-				}
-			};
-			(question, params)
+			let temperature_milli = *[0u32, 300, 700, 1000].choose(&mut rng).unwrap_or(&0);
+			let top_p_milli = *[1000u32, 950, 900].choose(&mut rng).unwrap_or(&1000);
+			let max_tokens = rng.gen_range(TEXT_PROBE_TOKENS / 3..=TEXT_PROBE_TOKENS * 2);
+			let seed: Option<u64> = rng.gen_bool(0.5).then(|| rng.gen());
+			(question, temperature_milli, top_p_milli, max_tokens, seed, rng.gen_bool(0.5))
 		};
 		let messages = [inferchain_engine::ChatMessage::new("user", &question)];
 		let prompt = match engine.frontend().chat_prompt(&messages) {
 			Ok(prompt) => prompt,
 			Err(err) => return Verdict::Unreachable(format!("cannot render the probe: {err}")),
 		};
-		let request =
-			GenerationRequest { prompt, params, max_tokens: TEXT_PROBE_TOKENS, stop: vec![] };
-		let body = serde_json::json!({
-			"model": format!("0x{}", hex(&self.model_id)),
-			"messages": [{ "role": "user", "content": question }],
-			"max_tokens": TEXT_PROBE_TOKENS,
-			"temperature": f64::from(params.temperature_milli) / 1000.0,
-			"top_p": f64::from(params.top_p_milli) / 1000.0,
-			"seed": params.seed,
+		let max_tokens_u32 = u32::try_from(max_tokens).unwrap_or(u32::MAX);
+		// Without a seed, the miner must draw the one the request itself gives.
+		let seed = given_seed.unwrap_or_else(|| {
+			request_seed(
+				&self.model_id,
+				&prompt,
+				temperature_milli,
+				top_p_milli,
+				max_tokens_u32,
+				&[],
+			)
 		});
+		let params = SamplingParams { temperature_milli, top_p_milli, seed };
+		let miner_key = match crate::chain::account_bytes(&miner.hotkey) {
+			Ok(key) => key,
+			Err(err) => return Verdict::Unreachable(format!("bad hotkey: {err}")),
+		};
+		let request_hash = text_request_hash(&self.model_id, &prompt, &params, max_tokens_u32, &[]);
+		let request = GenerationRequest {
+			prompt,
+			params,
+			max_tokens,
+			stop: vec![],
+			binding: proof_binding(&miner_key, &request_hash),
+		};
+		let model =
+			if by_name { self.args.model.name() } else { format!("0x{}", hex(&self.model_id)) };
+		let mut body = serde_json::json!({
+			"model": model,
+			"messages": [{ "role": "user", "content": question }],
+			"max_tokens": max_tokens,
+			"temperature": f64::from(temperature_milli) / 1000.0,
+			"top_p": f64::from(top_p_milli) / 1000.0,
+		});
+		if let Some(seed) = given_seed {
+			body["seed"] = serde_json::json!(seed);
+		}
 		let started = Instant::now();
 		let response =
 			match self.http.post(format!("{url}/v1/chat/completions")).json(&body).send().await {
@@ -439,7 +467,15 @@ impl Validator {
 				Ok(response) => return Verdict::Unreachable(format!("HTTP {}", response.status())),
 				Err(err) => return Verdict::Unreachable(err.to_string()),
 			};
-		let answer: crate::openai_text::ChatResponse = match response.json().await {
+		if response.content_length().is_some_and(|length| length > MAX_ANSWER_BYTES) {
+			return Verdict::Wrong("the answer is larger than any honest one".into());
+		}
+		let bytes = match response.bytes().await {
+			Ok(bytes) if bytes.len() as u64 <= MAX_ANSWER_BYTES => bytes,
+			Ok(_) => return Verdict::Wrong("the answer is larger than any honest one".into()),
+			Err(err) => return Verdict::Unreachable(err.to_string()),
+		};
+		let answer: crate::openai_text::ChatResponse = match serde_json::from_slice(&bytes) {
 			Ok(answer) => answer,
 			Err(err) => return Verdict::Unreachable(format!("malformed answer: {err}")),
 		};

@@ -8,7 +8,7 @@ use super::check::{verify_receipt, Verdict};
 use crate::openai_text::ChatResponse;
 use base64::Engine as _;
 use inferchain_engine::{GenerationRequest, Lane, TextEngine, TextVerdict};
-use inferchain_inference::{generation_commitment, text_request_hash, ModelId};
+use inferchain_inference::{generation_commitment, text_request_hash, ModelId, TextRule};
 
 /// What the probe asked for.
 pub struct Probe {
@@ -22,10 +22,25 @@ pub fn check_fields(
 	probe: &Probe,
 	hotkey_ss58: &str,
 	model_id: &ModelId,
+	rule: &TextRule,
 	decode: impl Fn(&[u32]) -> Option<String>,
 ) -> Result<(Vec<u32>, Vec<u8>), String> {
 	let extension = &response.inferchain;
 	let request = &probe.request;
+	// Sizes first: nothing is hashed or decoded for an answer no honest miner gives.
+	if extension.tokens.len() > request.max_tokens {
+		return Err(format!(
+			"{} tokens where at most {} were asked for",
+			extension.tokens.len(),
+			request.max_tokens
+		));
+	}
+	let chunk = inferchain_inference::proof::proof_bytes_per_chunk(usize::from(rule.top_k));
+	let proof_bytes =
+		inferchain_inference::proof::chunk_count(extension.tokens.len()).saturating_mul(chunk);
+	if extension.proof.len() > proof_bytes.saturating_mul(4).div_ceil(3).saturating_add(4) {
+		return Err("the proof is longer than the tokens need".into());
+	}
 	if extension.prompt_tokens != request.prompt {
 		return Err("the answer is for another prompt".into());
 	}
@@ -71,9 +86,10 @@ pub async fn check_answer(
 	latency_ms: u64,
 ) -> Verdict {
 	let frontend = engine.frontend();
-	let fields = check_fields(response, probe, hotkey_ss58, &engine.id(), |tokens| {
-		frontend.decode(tokens).ok()
-	});
+	let fields =
+		check_fields(response, probe, hotkey_ss58, &engine.id(), engine.rule(), |tokens| {
+			frontend.decode(tokens).ok()
+		});
 	let (tokens, proof) = match fields {
 		Ok(fields) => fields,
 		Err(reason) => return Verdict::Wrong(reason),
@@ -103,6 +119,7 @@ mod tests {
 				params: SamplingParams { temperature_milli: 700, top_p_milli: 1000, seed: 4 },
 				max_tokens: 8,
 				stop: vec![],
+				binding: [0; 32],
 			},
 		}
 	}
@@ -165,7 +182,9 @@ mod tests {
 
 	fn check(response: &ChatResponse) -> Result<(Vec<u32>, Vec<u8>), String> {
 		let bob = crate::keys::address(&dev::bob());
-		check_fields(response, &probe(), &bob, &MODEL, |tokens| Some(letters(tokens)))
+		check_fields(response, &probe(), &bob, &MODEL, &TextRule::CPU_F32, |tokens| {
+			Some(letters(tokens))
+		})
 	}
 
 	#[test]
