@@ -43,3 +43,20 @@ where
 		tokio::time::sleep(Duration::from_millis(250)).await;
 	}
 }
+
+/// The neuron of `hotkey` (SS58) in a `subnets_getNeurons` answer.
+pub fn neuron_of<'a>(
+	neurons: &'a serde_json::Value,
+	hotkey: &str,
+) -> Option<&'a serde_json::Value> {
+	neurons.as_array()?.iter().find(|n| n["hotkey"] == hotkey)
+}
+
+/// An amount field of a neuron (a decimal string, or a number), 0 when absent.
+pub fn amount_of(neuron: &serde_json::Value, field: &str) -> u128 {
+	match &neuron[field] {
+		serde_json::Value::String(text) => text.parse().unwrap_or(0),
+		serde_json::Value::Number(number) => number.as_u64().map(u128::from).unwrap_or(0),
+		_ => 0,
+	}
+}

@@ -31,7 +31,7 @@ pub async fn run_worker<I: IntoIterator<Item = S>, S: AsRef<std::ffi::OsStr>>(
 
 /// `inferchain-worker subnet` on the dev chain at `url`: Alice registers the bundled model and
 /// subnet 0 for it, made fast by root (tempo 10, reveal period 2, no weights rate limit), plus
-/// `extra` arguments; returns the printed netuid.
+/// `extra` arguments (`--gguf <file>` for the bundled LLM instead); returns the printed netuid.
 pub async fn register_fast_subnet(url: &str, extra: &[&str]) -> anyhow::Result<String> {
 	let model_dir = model_dir();
 	let args = [

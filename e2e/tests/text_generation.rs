@@ -7,26 +7,15 @@
 
 use codec::Decode;
 use inferchain_e2e::{
-	free_addr, llm_path, run_worker, start_block_ticker, Node, NodeConfig, Worker,
+	amount_of, free_addr, llm_path, neuron_of, register_fast_subnet, start_block_ticker, Node,
+	NodeConfig, Worker,
 };
 use inferchain_primitives::NetUid;
 use inferchain_runtime::{Runtime, UNIT};
-use serde_json::{json, Value};
+use serde_json::json;
 use sp_core::crypto::Ss58Codec;
 use sp_keyring::Sr25519Keyring::{Charlie, Dave, Eve};
 use std::time::Duration;
-
-fn neuron<'a>(neurons: &'a Value, hotkey: &str) -> Option<&'a Value> {
-	neurons.as_array()?.iter().find(|n| n["hotkey"] == hotkey)
-}
-
-fn amount(neuron: &Value, field: &str) -> u128 {
-	match &neuron[field] {
-		Value::String(text) => text.parse().unwrap_or(0),
-		Value::Number(number) => number.as_u64().map(u128::from).unwrap_or(0),
-		_ => 0,
-	}
-}
 
 /// The official `openai` client's test, when a Python with `openai` is at hand
 /// (`$INFERCHAIN_PYTHON`, which `scripts/test.sh` provides; required under CI).
@@ -62,22 +51,8 @@ async fn an_honest_text_miner_earns_and_a_token_editing_miner_does_not() -> anyh
 	let _ticker = start_block_ticker(url.clone(), Duration::from_millis(250));
 
 	let gguf = llm_path();
-	let netuid = run_worker([
-		"subnet",
-		"--chain",
-		&url,
-		"--owner-suri",
-		"//Alice",
-		"--gguf",
-		&gguf,
-		"--tempo",
-		"10",
-		"--reveal-period",
-		"2",
-		"--weights-rate-limit",
-		"0",
-	])
-	.await?;
+	// --gguf makes it a text-generation subnet (the embedding model's folder is then ignored).
+	let netuid = register_fast_subnet(&url, &["--gguf", &gguf]).await?;
 	assert_eq!(netuid.trim(), "0");
 	let subnet = client.call("subnets_getSubnet", vec![json!(0)]).await?;
 	assert_eq!(subnet["task"]["kind"], "textGeneration");
@@ -134,7 +109,7 @@ async fn an_honest_text_miner_earns_and_a_token_editing_miner_does_not() -> anyh
 			worker.assert_running()?;
 		}
 		let neurons = client.call("subnets_getNeurons", vec![json!(0)]).await?;
-		if neuron(&neurons, &charlie).is_some_and(|n| amount(n, "pruningScore") > 0) {
+		if neuron_of(&neurons, &charlie).is_some_and(|n| amount_of(n, "pruningScore") > 0) {
 			break neurons;
 		}
 		anyhow::ensure!(
@@ -145,10 +120,10 @@ async fn an_honest_text_miner_earns_and_a_token_editing_miner_does_not() -> anyh
 		);
 		tokio::time::sleep(Duration::from_millis(500)).await;
 	};
-	let honest_neuron = neuron(&neurons, &charlie).expect("registered");
-	let cheat_neuron = neuron(&neurons, &dave).expect("registered");
-	let validator_neuron = neuron(&neurons, &eve).expect("registered");
-	assert_eq!(amount(cheat_neuron, "pruningScore"), 0, "{cheat_neuron}");
+	let honest_neuron = neuron_of(&neurons, &charlie).expect("registered");
+	let cheat_neuron = neuron_of(&neurons, &dave).expect("registered");
+	let validator_neuron = neuron_of(&neurons, &eve).expect("registered");
+	assert_eq!(amount_of(cheat_neuron, "pruningScore"), 0, "{cheat_neuron}");
 	assert_eq!(validator_neuron["validatorPermit"], true);
 
 	// The validator's weights on chain: the honest miner only; the cheat was caught by the
@@ -160,8 +135,17 @@ async fn an_honest_text_miner_earns_and_a_token_editing_miner_does_not() -> anyh
 	let weights: Vec<(u16, u16)> = weights.pairs().collect();
 	let honest_uid = honest_neuron["uid"].as_u64().unwrap_or_default() as u16;
 	assert_eq!(weights, vec![(honest_uid, u16::MAX)]);
-	let log = validator.log();
-	assert!(log.contains("is not the sampling rule's choice"), "{}", validator.log_tail());
+	// The cheat may have been unreachable (still loading) in the rounds that paid the honest
+	// miner: wait for a round that checked its answer.
+	let deadline = std::time::Instant::now() + Duration::from_secs(180);
+	while !validator.log().contains("is not the sampling rule's choice") {
+		anyhow::ensure!(
+			std::time::Instant::now() < deadline,
+			"the validator never caught the edited token\n{}",
+			validator.log_tail()
+		);
+		tokio::time::sleep(Duration::from_millis(500)).await;
+	}
 
 	run_openai_client(&format!("http://{honest_addr}"))?;
 	for worker in [&mut honest, &mut cheat, &mut validator] {

@@ -7,8 +7,8 @@
 
 use codec::Decode;
 use inferchain_e2e::{
-	free_addr, model_dir, register_fast_subnet, start_block_ticker, wait_for, Node, NodeConfig,
-	Worker,
+	amount_of, free_addr, model_dir, neuron_of, register_fast_subnet, start_block_ticker, wait_for,
+	Node, NodeConfig, Worker,
 };
 use inferchain_inference::Receipt;
 use inferchain_primitives::NetUid;
@@ -19,18 +19,6 @@ use sp_keyring::Sr25519Keyring::{Charlie, Dave, Eve};
 use std::time::Duration;
 
 const NETUID: NetUid = NetUid(0);
-
-fn neuron<'a>(neurons: &'a Value, hotkey: &str) -> Option<&'a Value> {
-	neurons.as_array()?.iter().find(|n| n["hotkey"] == hotkey)
-}
-
-fn amount(neuron: &Value, field: &str) -> u128 {
-	match &neuron[field] {
-		Value::String(text) => text.parse().unwrap_or(0),
-		Value::Number(number) => number.as_u64().map(u128::from).unwrap_or(0),
-		_ => 0,
-	}
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_honest_miner_earns_and_a_cheating_miner_does_not() -> anyhow::Result<()> {
@@ -128,7 +116,7 @@ async fn an_honest_miner_earns_and_a_cheating_miner_does_not() -> anyhow::Result
 			worker.assert_running()?;
 		}
 		let neurons = client.call("subnets_getNeurons", vec![json!(0)]).await?;
-		if neuron(&neurons, &charlie).is_some_and(|n| amount(n, "pruningScore") > 0) {
+		if neuron_of(&neurons, &charlie).is_some_and(|n| amount_of(n, "pruningScore") > 0) {
 			break neurons;
 		}
 		if std::time::Instant::now() > deadline {
@@ -140,12 +128,12 @@ async fn an_honest_miner_earns_and_a_cheating_miner_does_not() -> anyhow::Result
 		}
 		tokio::time::sleep(Duration::from_millis(500)).await;
 	};
-	let honest_neuron = neuron(&neurons, &charlie).expect("registered");
-	let cheat_neuron = neuron(&neurons, &dave).expect("registered");
-	let validator_neuron = neuron(&neurons, &eve).expect("registered");
-	assert!(amount(honest_neuron, "stake") > 0, "{honest_neuron}");
-	assert_eq!(amount(cheat_neuron, "stake"), 0, "{cheat_neuron}");
-	assert_eq!(amount(cheat_neuron, "pruningScore"), 0, "{cheat_neuron}");
+	let honest_neuron = neuron_of(&neurons, &charlie).expect("registered");
+	let cheat_neuron = neuron_of(&neurons, &dave).expect("registered");
+	let validator_neuron = neuron_of(&neurons, &eve).expect("registered");
+	assert!(amount_of(honest_neuron, "stake") > 0, "{honest_neuron}");
+	assert_eq!(amount_of(cheat_neuron, "stake"), 0, "{cheat_neuron}");
+	assert_eq!(amount_of(cheat_neuron, "pruningScore"), 0, "{cheat_neuron}");
 	assert_eq!(validator_neuron["validatorPermit"], true);
 	for (n, addr) in [(honest_neuron, &honest_addr), (cheat_neuron, &cheat_addr)] {
 		let endpoint = &n["endpoint"];

@@ -5,7 +5,7 @@
 
 use super::MinerState;
 use crate::{
-	metrics::Outcome,
+	metrics::{Metrics, Outcome},
 	openai::{
 		EmbeddingData, EmbeddingsRequest, EmbeddingsResponse, ErrorBody, ErrorDetail, Inferchain,
 		ReceiptJson, Usage, Vector,
@@ -88,20 +88,28 @@ async fn embeddings(
 	let started = Instant::now();
 	let response = match state.limits.admit(client.ip()) {
 		Some(_slot) => answer(&state, &body).await,
-		None => {
-			let message = "too many requests in flight from this client; retry later".into();
-			busy(StatusCode::TOO_MANY_REQUESTS, message, "rate_limit_exceeded")
-		},
+		None => too_many_in_flight(),
 	};
+	record(&state.metrics, &response, started);
+	response
+}
+
+/// The `429` of a client with `--max-client-requests` in flight.
+pub(super) fn too_many_in_flight() -> Response {
+	let message = "too many requests in flight from this client; retry later".into();
+	busy(StatusCode::TOO_MANY_REQUESTS, message, "rate_limit_exceeded")
+}
+
+/// Counts an API answer by outcome and latency.
+pub(super) fn record(metrics: &Metrics, response: &Response, started: Instant) {
 	let outcome = match response.status() {
 		StatusCode::OK => "ok",
 		StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE => "refused",
 		status if status.is_client_error() => "bad_request",
 		_ => "error",
 	};
-	state.metrics.requests.get_or_create(&Outcome::of(outcome)).inc();
-	state.metrics.latency.observe(started.elapsed().as_secs_f64());
-	response
+	metrics.requests.get_or_create(&Outcome::of(outcome)).inc();
+	metrics.latency.observe(started.elapsed().as_secs_f64());
 }
 
 async fn answer(state: &MinerState, body: &[u8]) -> Response {

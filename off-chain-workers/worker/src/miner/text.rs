@@ -10,7 +10,7 @@ use crate::{
 	cli::MinerArgs,
 	join::join_subnet,
 	loader,
-	metrics::{Metrics, Outcome},
+	metrics::Metrics,
 	openai::ReceiptJson,
 	openai_text::{
 		AssistantMessage, BadRequest, ChatChoice, ChatRequest, ChatResponse, CompletionChoice,
@@ -197,20 +197,9 @@ async fn serve(state: Arc<TextMinerState>, client: SocketAddr, api: Api, body: B
 				Err(err) => error(StatusCode::INTERNAL_SERVER_ERROR, err.to_string(), None, None),
 			}
 		},
-		None => super::http::busy(
-			StatusCode::TOO_MANY_REQUESTS,
-			"too many requests in flight from this client; retry later".into(),
-			"rate_limit_exceeded",
-		),
+		None => super::http::too_many_in_flight(),
 	};
-	let outcome = match response.status() {
-		StatusCode::OK => "ok",
-		StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE => "refused",
-		status if status.is_client_error() => "bad_request",
-		_ => "error",
-	};
-	state.metrics.requests.get_or_create(&Outcome::of(outcome)).inc();
-	state.metrics.latency.observe(started.elapsed().as_secs_f64());
+	super::http::record(&state.metrics, &response, started);
 	response
 }
 
