@@ -242,9 +242,13 @@ impl TextFrontend {
 		if stop.iter().all(String::is_empty) {
 			return Ok(None);
 		}
-		let text = self.decode(tokens)?;
-		Ok(stop.iter().filter(|s| !s.is_empty()).filter_map(|s| text.find(s.as_str())).min())
+		Ok(stop_in(&self.decode(tokens)?, stop))
 	}
+}
+
+/// Where the first of the `stop` strings starts in `text`, if any.
+fn stop_in(text: &str, stop: &[String]) -> Option<usize> {
+	stop.iter().filter(|s| !s.is_empty()).filter_map(|s| text.find(s.as_str())).min()
 }
 
 /// A loaded text-generation model.
@@ -455,7 +459,7 @@ impl TextModel {
 	/// string or ends inside a multi-byte character.
 	pub fn take_new_text(&self, sequence: &mut Sequence) -> Result<String> {
 		let mut text = self.decode(&sequence.tokens)?;
-		if let Some(cut) = self.frontend.stop_position(&sequence.tokens, &sequence.request.stop)? {
+		if let Some(cut) = stop_in(&text, &sequence.request.stop) {
 			text.truncate(cut);
 		} else if !sequence.is_finished() {
 			let mut end = text.len();
@@ -485,7 +489,7 @@ impl TextModel {
 	/// The finished generation of `sequence`.
 	pub fn finish(&self, sequence: Sequence) -> Result<Generation> {
 		let mut text = self.decode(&sequence.tokens)?;
-		if let Some(cut) = self.frontend.stop_position(&sequence.tokens, &sequence.request.stop)? {
+		if let Some(cut) = stop_in(&text, &sequence.request.stop) {
 			text.truncate(cut);
 		}
 		Ok(Generation {

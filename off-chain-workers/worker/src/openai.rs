@@ -126,6 +126,20 @@ pub struct ReceiptJson {
 }
 
 impl ReceiptJson {
+	/// `receipt` signed by `hotkey`, as the API returns it.
+	pub fn signed(receipt: &Receipt, hotkey: &subxt_signer::sr25519::Keypair) -> Self {
+		let hex = inferchain_engine::hex;
+		let signature = hotkey.sign(&receipt.signing_payload());
+		Self {
+			request_hash: format!("0x{}", hex(&receipt.request_hash)),
+			output_commitment: format!("0x{}", hex(&receipt.output_commitment)),
+			model_id: format!("0x{}", hex(&receipt.model_id)),
+			block: receipt.block,
+			hotkey: crate::keys::address(hotkey),
+			signature: format!("0x{}", hex(&signature.0)),
+		}
+	}
+
 	/// The receipt these fields state.
 	pub fn receipt(&self) -> anyhow::Result<Receipt> {
 		use crate::chain::hash_from_hex;

@@ -173,7 +173,6 @@ async fn answer(state: &MinerState, body: &[u8]) -> Response {
 		model_id: state.model_id,
 		block: state.block.load(std::sync::atomic::Ordering::Relaxed),
 	};
-	let signature = state.hotkey.sign(&receipt.signing_payload());
 	let data = (0..output.rows)
 		.map(|index| EmbeddingData {
 			object: "embedding".into(),
@@ -186,16 +185,7 @@ async fn answer(state: &MinerState, body: &[u8]) -> Response {
 		data,
 		model: state.model_name.clone(),
 		usage: Usage { prompt_tokens: output.tokens, total_tokens: output.tokens },
-		inferchain: Inferchain {
-			receipt: ReceiptJson {
-				request_hash: format!("0x{}", hex(&receipt.request_hash)),
-				output_commitment: format!("0x{}", hex(&receipt.output_commitment)),
-				model_id: id_hex,
-				block: receipt.block,
-				hotkey: crate::keys::address(&state.hotkey),
-				signature: format!("0x{}", hex(&signature.0)),
-			},
-		},
+		inferchain: Inferchain { receipt: ReceiptJson::signed(&receipt, &state.hotkey) },
 	})
 	.into_response()
 }

@@ -402,7 +402,6 @@ fn finish(
 		model_id: state.model_id,
 		block: state.block.load(Ordering::Relaxed),
 	};
-	let signature = state.hotkey.sign(&receipt.signing_payload());
 	let proof = TextProof {
 		prompt_tokens: request.prompt.clone(),
 		tokens: generation.tokens.clone(),
@@ -410,14 +409,7 @@ fn finish(
 		sampling: request.params,
 		max_tokens,
 		stop: request.stop.clone(),
-		receipt: ReceiptJson {
-			request_hash: format!("0x{}", hex(&receipt.request_hash)),
-			output_commitment: format!("0x{}", hex(&receipt.output_commitment)),
-			model_id: format!("0x{}", hex(&state.model_id)),
-			block: receipt.block,
-			hotkey: crate::keys::address(&state.hotkey),
-			signature: format!("0x{}", hex(&signature.0)),
-		},
+		receipt: ReceiptJson::signed(&receipt, &state.hotkey),
 	};
 	(generation, proof)
 }
