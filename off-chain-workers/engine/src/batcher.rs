@@ -11,7 +11,7 @@
 use crate::{
 	embedder::{EmbeddingModel, Embeddings},
 	error::{EngineError, Result},
-	queue::{JobQueue, Lane, Popped},
+	queue::{EngineThread, JobQueue, Lane, Popped},
 };
 use inferchain_inference::ComparisonRule;
 use std::{
@@ -53,20 +53,12 @@ struct Job {
 	reply: oneshot::Sender<Result<Embeddings>>,
 }
 
-/// Closes the queue when the last [`Batcher`] handle is dropped, which ends the thread.
-struct Handles(Arc<JobQueue<Job>>);
-
-impl Drop for Handles {
-	fn drop(&mut self) {
-		self.0.close();
-	}
-}
-
 /// A handle to the batching thread; cheap to clone. The thread ends when every handle is gone.
 #[derive(Clone)]
 pub struct Batcher {
 	queue: Arc<JobQueue<Job>>,
-	_handles: Arc<Handles>,
+	/// Closes the queue and joins the thread when the last handle goes.
+	_thread: Arc<EngineThread<Job>>,
 	stats: Arc<BatchStats>,
 	dim: usize,
 }
@@ -78,11 +70,11 @@ impl Batcher {
 		let stats = Arc::new(BatchStats::default());
 		let dim = model.dim();
 		let (thread_queue, thread_stats) = (queue.clone(), stats.clone());
-		std::thread::Builder::new()
+		let thread = std::thread::Builder::new()
 			.name("inferchain-engine".into())
 			.spawn(move || serve(model, options, &thread_queue, &thread_stats))?;
-		let handles = Arc::new(Handles(queue.clone()));
-		Ok(Self { queue, _handles: handles, stats, dim })
+		let thread = Arc::new(EngineThread::new(queue.clone(), thread));
+		Ok(Self { queue, _thread: thread, stats, dim })
 	}
 
 	/// Embeds `inputs` for work the chain assigned (served first, never refused for load; an

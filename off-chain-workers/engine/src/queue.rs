@@ -10,7 +10,8 @@
 
 use std::{
 	collections::VecDeque,
-	sync::{Condvar, Mutex, MutexGuard},
+	sync::{Arc, Condvar, Mutex, MutexGuard},
+	thread::JoinHandle,
 	time::{Duration, Instant},
 };
 
@@ -109,6 +110,34 @@ impl<T> JobQueue<T> {
 	pub fn close(&self) {
 		self.lock().closed = true;
 		self.ready.notify_all();
+	}
+}
+
+/// Owns an engine thread serving a [`JobQueue`]: dropping the last handle closes the queue
+/// and joins the thread, so the model is freed before the process exits (libtorch's static
+/// destructors racing a thread still inside a forward pass or freeing tensors crash the
+/// process at exit: seen as a validator's SIGSEGV after a clean shutdown).
+pub struct EngineThread<T> {
+	queue: Arc<JobQueue<T>>,
+	thread: Option<JoinHandle<()>>,
+}
+
+impl<T> EngineThread<T> {
+	/// Takes ownership of `thread`, which serves `queue` until it is closed.
+	pub fn new(queue: Arc<JobQueue<T>>, thread: JoinHandle<()>) -> Self {
+		Self { queue, thread: Some(thread) }
+	}
+}
+
+impl<T> Drop for EngineThread<T> {
+	fn drop(&mut self) {
+		self.queue.close();
+		if let Some(thread) = self.thread.take() {
+			// The engine thread never holds its own owner, so this cannot join itself.
+			if thread.thread().id() != std::thread::current().id() {
+				let _ = thread.join();
+			}
+		}
 	}
 }
 

@@ -9,7 +9,7 @@
 
 use crate::{
 	error::{EngineError, Result},
-	queue::{JobQueue, Lane, Popped},
+	queue::{EngineThread, JobQueue, Lane, Popped},
 	text::{
 		Generation, GenerationRequest, Sequence, TextFrontend, TextModel, TextOptions, TextVerdict,
 	},
@@ -67,15 +67,6 @@ enum Job {
 	},
 }
 
-/// Closes the queue when the last [`TextEngine`] handle is dropped, which ends the thread.
-struct Handles(Arc<JobQueue<Job>>);
-
-impl Drop for Handles {
-	fn drop(&mut self) {
-		self.0.close();
-	}
-}
-
 /// What sees a model's loading: `(stage, done, total)`, as [`TextModel::load`] reports it.
 pub type LoadProgress = Box<dyn FnMut(&str, u64, u64) + Send>;
 
@@ -83,7 +74,8 @@ pub type LoadProgress = Box<dyn FnMut(&str, u64, u64) + Send>;
 #[derive(Clone)]
 pub struct TextEngine {
 	queue: Arc<JobQueue<Job>>,
-	_handles: Arc<Handles>,
+	/// Closes the queue and joins the thread when the last handle goes.
+	_thread: Arc<EngineThread<Job>>,
 	stats: Arc<TextStats>,
 	frontend: TextFrontend,
 	id: ModelId,
@@ -108,7 +100,7 @@ impl TextEngine {
 		let stats = Arc::new(TextStats::default());
 		let (thread_queue, thread_stats) = (queue.clone(), stats.clone());
 		let path = path.to_path_buf();
-		std::thread::Builder::new()
+		let thread = std::thread::Builder::new()
 			.name("inferchain-text".into())
 			.spawn(move || {
 				let mut progress = progress;
@@ -123,9 +115,9 @@ impl TextEngine {
 				serve(&model, engine, &thread_queue, &thread_stats);
 			})
 			.map_err(|e| EngineError::Profile(format!("cannot start the engine thread: {e}")))?;
+		let thread = Arc::new(EngineThread::new(queue.clone(), thread));
 		let (frontend, id, rule) = ready.recv().map_err(|_| EngineError::Stopped)??;
-		let handles = Arc::new(Handles(queue.clone()));
-		Ok(Self { queue, _handles: handles, stats, frontend, id, rule })
+		Ok(Self { queue, _thread: thread, stats, frontend, id, rule })
 	}
 
 	/// Moves an already loaded `model` onto a new thread that serves generations in batches
@@ -136,13 +128,14 @@ impl TextEngine {
 		let (frontend, id, rule) = (model.frontend().clone(), model.id(), *model.rule());
 		let (thread_queue, thread_stats) = (queue.clone(), stats.clone());
 		let threads = tch::get_num_threads();
-		std::thread::Builder::new().name("inferchain-text".into()).spawn(move || {
-			// The intra-op thread count is per calling thread: carry it over.
-			tch::set_num_threads(threads);
-			serve(&model, options, &thread_queue, &thread_stats)
-		})?;
-		let handles = Arc::new(Handles(queue.clone()));
-		Ok(Self { queue, _handles: handles, stats, frontend, id, rule })
+		let thread =
+			std::thread::Builder::new().name("inferchain-text".into()).spawn(move || {
+				// The intra-op thread count is per calling thread: carry it over.
+				tch::set_num_threads(threads);
+				serve(&model, options, &thread_queue, &thread_stats)
+			})?;
+		let thread = Arc::new(EngineThread::new(queue.clone(), thread));
+		Ok(Self { queue, _thread: thread, stats, frontend, id, rule })
 	}
 
 	/// The tokenizer, chat template and limits (to prepare and check requests before queueing).
