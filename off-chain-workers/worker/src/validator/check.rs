@@ -25,6 +25,9 @@ pub enum Verdict {
 	Wrong(String),
 	/// No usable answer (connection error, timeout, HTTP error, malformed body): weight 0.
 	Unreachable(String),
+	/// Refused for load (HTTP 429 or 503) every time it was asked: the miner keeps half of its
+	/// last score from this validator (see [`super::score::busy`]).
+	Busy(String),
 }
 
 /// Checks `response` to `inputs` from the miner with hotkey `hotkey_ss58` against the

@@ -9,6 +9,7 @@ mod check;
 mod probe;
 mod review;
 mod score;
+mod send;
 mod text_check;
 
 use crate::{
@@ -28,8 +29,9 @@ use inferchain_engine::{
 use inferchain_inference::{ComparisonRule, ModelId};
 use rand::{seq::SliceRandom, Rng};
 use review::Reviewer;
+use send::send_probe;
 use std::{
-	collections::HashSet,
+	collections::{HashMap, HashSet},
 	sync::{Arc, Mutex},
 	time::{Duration, Instant},
 };
@@ -72,6 +74,8 @@ struct Validator {
 	metrics: Arc<Metrics>,
 	/// Audits and committees of on-chain requests (embedding subnets).
 	reviewer: Option<Arc<Reviewer>>,
+	/// Each miner's (hotkey's) score in the last round it was scored.
+	last_scores: Mutex<HashMap<String, u32>>,
 }
 
 /// New tokens a text probe asks for, on average (from a third to twice as many).
@@ -118,7 +122,9 @@ pub async fn run(args: ValidatorArgs) -> anyhow::Result<()> {
 	});
 	let checker = Checker::Embedding { batcher, rule };
 	let reviewer = Some(reviewer);
-	let validator = Validator { args, hotkey, checker, model_id, http, metrics, reviewer };
+	let last_scores = Default::default();
+	let validator =
+		Validator { args, hotkey, checker, model_id, http, metrics, reviewer, last_scores };
 	tokio::select! {
 		() = validator.follow(chain) => {},
 		() = crate::shutdown_signal() => tracing::info!("validator stopped"),
@@ -147,7 +153,9 @@ async fn run_text(args: ValidatorArgs) -> anyhow::Result<()> {
 		reqwest::Client::builder().timeout(Duration::from_millis(args.timeout_ms)).build()?;
 	tracing::info!(uid = joined.uid, netuid = args.chain.netuid, model_id = %format!("0x{}", hex(&model_id)), "validating text generation");
 	let checker = Checker::Text(Box::new(engine));
-	let validator = Validator { args, hotkey, checker, model_id, http, metrics, reviewer: None };
+	let (reviewer, last_scores) = (None, Default::default());
+	let validator =
+		Validator { args, hotkey, checker, model_id, http, metrics, reviewer, last_scores };
 	tokio::select! {
 		() = validator.follow(chain) => {},
 		() = crate::shutdown_signal() => tracing::info!("validator stopped"),
@@ -311,14 +319,24 @@ impl Validator {
 				Verdict::Honest { .. } => "honest",
 				Verdict::Wrong(_) => "wrong",
 				Verdict::Unreachable(_) => "unreachable",
+				Verdict::Busy(_) => "busy",
 			};
 			self.metrics.checks.get_or_create(&Outcome::of(label)).inc();
 			let audits = chain.miner_stats(netuid, &miner.hotkey).await.unwrap_or_default();
-			let score = score::with_audits(
-				score::score(verdict, self.args.target_latency_ms),
-				audits.audits_passed,
-				audits.audits_failed,
-			);
+			let score = {
+				let mut last_scores =
+					self.last_scores.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+				let score = match verdict {
+					Verdict::Busy(_) => score::busy(last_scores.get(&miner.hotkey).copied()),
+					_ => score::with_audits(
+						score::score(verdict, self.args.target_latency_ms),
+						audits.audits_passed,
+						audits.audits_failed,
+					),
+				};
+				last_scores.insert(miner.hotkey.clone(), score);
+				score
+			};
 			tracing::info!(
 				block = number,
 				uid = miner.uid,
@@ -461,12 +479,14 @@ impl Validator {
 			body["seed"] = serde_json::json!(seed);
 		}
 		let started = Instant::now();
-		let response =
-			match self.http.post(format!("{url}/v1/chat/completions")).json(&body).send().await {
-				Ok(response) if response.status().is_success() => response,
-				Ok(response) => return Verdict::Unreachable(format!("HTTP {}", response.status())),
-				Err(err) => return Verdict::Unreachable(err.to_string()),
-			};
+		let response = match send_probe(
+			self.http.post(format!("{url}/v1/chat/completions")).json(&body),
+		)
+		.await
+		{
+			Ok(response) => response,
+			Err(verdict) => return verdict,
+		};
 		if response.content_length().is_some_and(|length| length > MAX_ANSWER_BYTES) {
 			return Verdict::Wrong("the answer is larger than any honest one".into());
 		}
@@ -503,7 +523,7 @@ impl Validator {
 		};
 		let started = Instant::now();
 		let (answer, expected) = tokio::join!(
-			self.http.post(format!("{url}/v1/embeddings")).json(&request).send(),
+			send_probe(self.http.post(format!("{url}/v1/embeddings")).json(&request)),
 			batcher.embed(inputs.clone()),
 		);
 		let expected = match expected {
@@ -511,9 +531,8 @@ impl Validator {
 			Err(err) => return Verdict::Unreachable(format!("local re-execution failed: {err}")),
 		};
 		let response = match answer {
-			Ok(response) if response.status().is_success() => response,
-			Ok(response) => return Verdict::Unreachable(format!("HTTP {}", response.status())),
-			Err(err) => return Verdict::Unreachable(err.to_string()),
+			Ok(response) => response,
+			Err(verdict) => return verdict,
 		};
 		let body: EmbeddingsResponse = match response.json().await {
 			Ok(body) => body,

@@ -3,6 +3,12 @@
 //! `score = 0.8 + 0.2 · min(1, target / latency)`. Weights are scores scaled so the best is
 //! `u16::MAX`; zero scores are left out (a missing weight is a zero weight).
 //!
+//! A miner that refuses a probe for load (429/503, after the validator waited as told and
+//! asked again) is neither judged nor paid for nothing: it keeps half of its last score from
+//! this validator. Refusing every probe therefore halves a score each round and never earns
+//! more than the last verified answer did, while a flood that saturates an honest miner for a
+//! round costs it half a round's weight instead of all of it.
+//!
 //! The chain's audits and challenges discount a score: with `p` reviews passed and `f` failed,
 //! `score · (p + 1) / (p + 4f + 1)` — one failed review costs as much as four passed ones earn
 //! back, so emission follows verification.
@@ -20,8 +26,13 @@ pub fn score(verdict: &Verdict, target_latency_ms: u64) -> u32 {
 			};
 			800_000 + speed / 5
 		},
-		Verdict::Wrong(_) | Verdict::Unreachable(_) => 0,
+		Verdict::Wrong(_) | Verdict::Unreachable(_) | Verdict::Busy(_) => 0,
 	}
+}
+
+/// The score of a miner that was busy this round, its last score being `last`: half of it.
+pub fn busy(last: Option<u32>) -> u32 {
+	last.unwrap_or(0) / 2
 }
 
 /// `score` discounted by the miner's on-chain review record (see the module docs).
@@ -62,6 +73,19 @@ mod tests {
 		assert_eq!(score(&Verdict::Honest { latency_ms: u64::MAX }, 500), 800_000);
 		assert_eq!(score(&Verdict::Wrong("x".into()), 500), 0);
 		assert_eq!(score(&Verdict::Unreachable("x".into()), 500), 0);
+		assert_eq!(score(&Verdict::Busy("x".into()), 500), 0);
+	}
+
+	#[test]
+	fn refusing_probes_for_load_halves_the_last_score_each_round() {
+		assert_eq!(busy(None), 0);
+		let mut last = 1_000_000;
+		for _ in 0..20 {
+			let next = busy(Some(last));
+			assert!(next <= last / 2);
+			last = next;
+		}
+		assert_eq!(last, 0);
 	}
 
 	#[test]
