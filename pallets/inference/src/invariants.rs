@@ -22,6 +22,7 @@ impl<T: Config> Pallet<T> {
 	/// account for.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		let mut fees = Totals::<T>::new();
+		let mut open_requests = BTreeMap::<NetUid, u32>::new();
 		for request in Requests::<T>::iter_values() {
 			let open = matches!(
 				request.status,
@@ -32,8 +33,15 @@ impl<T: Config> Pallet<T> {
 			);
 			if open {
 				add::<T>(&mut fees, &request.requester, request.fee);
+				let count = open_requests.entry(request.netuid).or_default();
+				*count = count.saturating_add(1);
 			}
 		}
+		let counted: BTreeMap<_, _> = crate::OpenRequests::<T>::iter().collect();
+		ensure!(
+			counted == open_requests,
+			"a subnet's open-request count differs from its requests"
+		);
 		let mut bonds = Totals::<T>::new();
 		for review in Reviews::<T>::iter_values() {
 			if let ReviewKind::Challenge { challenger, bond } = review.kind {

@@ -59,6 +59,7 @@
 //!
 //! ## Invariants (checked by `try_state`)
 //! - Each miner's [`Liability`] is the [`Pallet::collateral`] of its open requests.
+//! - Each subnet's [`OpenRequests`] counts its unsettled requests.
 //! - Each account's balance held for request fees equals the fees of its unsettled requests,
 //!   its balance held for challenge bonds the bonds of its open challenges, and its balance
 //!   held for model deposits the deposits of its models.
@@ -316,6 +317,11 @@ pub mod pallet {
 	/// Open audits and challenges.
 	#[pallet::storage]
 	pub type Reviews<T: Config> = StorageMap<_, Twox64Concat, RequestId, ReviewOf<T>>;
+
+	/// Unsettled requests of each subnet (not final, rejected or expired): a subnet with any
+	/// cannot be dissolved (see [`inferchain_primitives::SubnetWork`]).
+	#[pallet::storage]
+	pub type OpenRequests<T: Config> = StorageMap<_, Twox64Concat, NetUid, u32, ValueQuery>;
 
 	/// What each miner did on each subnet.
 	#[pallet::storage]

@@ -133,6 +133,7 @@ impl<T: Config> Pallet<T> {
 		T::Currency::hold(&HoldReason::RequestFee.into(), &requester, fee)
 			.map_err(|_| Error::<T>::InsufficientBalance)?;
 		NextRequestId::<T>::put(next);
+		crate::OpenRequests::<T>::mutate(netuid, |open| *open = open.saturating_add(1));
 		Requests::<T>::insert(
 			request_id,
 			Request {
@@ -362,5 +363,11 @@ impl<T: Config> Pallet<T> {
 		request.status = RequestStatus::Queued;
 		Requests::<T>::insert(request_id, request);
 		weight.saturating_add(Self::assign(request_id, now))
+	}
+}
+
+impl<T: Config> inferchain_primitives::SubnetWork for Pallet<T> {
+	fn open_requests(netuid: NetUid) -> u32 {
+		crate::OpenRequests::<T>::get(netuid)
 	}
 }

@@ -194,6 +194,7 @@ impl pallet_subnets::Config for Test {
 	type OwnerLimits = Limits;
 	type HyperparamsRateLimit = ConstU64<0>;
 	type NeuronLifecycle = (Emission, Stake);
+	type Work = Inference;
 	type WeightInfo = ();
 }
 

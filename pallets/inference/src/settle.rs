@@ -148,6 +148,9 @@ impl<T: Config> Pallet<T> {
 	/// Stores a settled request with its prune block and schedules the pruning (left for good
 	/// if no agenda has room: the record stays readable).
 	fn retire(request_id: RequestId, mut request: RequestOf<T>, now: BlockNumberFor<T>) {
+		crate::OpenRequests::<T>::mutate_exists(request.netuid, |open| {
+			*open = open.map(|open| open.saturating_sub(1)).filter(|open| *open > 0);
+		});
 		let prune_at = now.saturating_add(T::Retention::get()).saturating_add(One::one());
 		request.prune_at = Self::schedule(prune_at, Action::Prune(request_id)).ok();
 		Requests::<T>::insert(request_id, request);

@@ -104,6 +104,7 @@ macro_rules! subnets_and_stake {
 			type OwnerLimits = Limits;
 			type HyperparamsRateLimit = frame_support::traits::ConstU64<0>;
 			type NeuronLifecycle = ($lifecycle, Stake);
+			type Work = ();
 			type WeightInfo = ();
 		}
 

@@ -165,7 +165,22 @@ impl pallet_subnets::Config for Test {
 	type OwnerLimits = OwnerHyperparamLimits;
 	type HyperparamsRateLimit = ConstU64<HYPERPARAMS_RATE_LIMIT>;
 	type NeuronLifecycle = ();
+	type Work = TestWork;
 	type WeightInfo = ();
+}
+
+frame_support::parameter_types! {
+	/// Unsettled requests every subnet has, as the tests set them.
+	pub static OpenRequests: u32 = 0;
+}
+
+/// Open work as [`OpenRequests`] says.
+pub struct TestWork;
+
+impl inferchain_primitives::SubnetWork for TestWork {
+	fn open_requests(_: inferchain_primitives::NetUid) -> u32 {
+		OpenRequests::get()
+	}
 }
 
 /// Externalities with ALICE and BOB funded, POOR nearly broke, at block 1; private endpoints

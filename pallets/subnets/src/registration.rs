@@ -11,7 +11,7 @@ use frame_support::{
 	pallet_prelude::{DispatchResult, Weight},
 	traits::{fungible::MutateHold, tokens::Precision, Get},
 };
-use inferchain_primitives::NeuronLifecycle;
+use inferchain_primitives::{NeuronLifecycle, SubnetWork};
 use sp_runtime::traits::{Saturating, UniqueSaturatedInto};
 
 impl<T: Config> Pallet<T> {
@@ -67,6 +67,7 @@ impl<T: Config> Pallet<T> {
 		if let Some(who) = caller {
 			ensure!(who == info.owner, Error::<T>::NotSubnetOwner);
 		}
+		ensure!(T::Work::open_requests(netuid) == 0, Error::<T>::SubnetHasOpenRequests);
 		// Best effort: a hold may have been slashed elsewhere; the event reports what was actually
 		// returned.
 		let released = T::Currency::release(

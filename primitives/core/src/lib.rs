@@ -18,5 +18,5 @@ pub use budget::items_that_fit;
 pub use ids::{NetUid, Uid};
 pub use traits::{
 	EpochParams, NeuronLifecycle, Slash, SlashTarget, StakeExposure, StakeInfo, StakeRewards,
-	SubnetRegistry, ValidatorPermits,
+	SubnetRegistry, SubnetWork, ValidatorPermits,
 };

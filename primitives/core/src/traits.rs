@@ -91,6 +91,20 @@ pub struct EpochParams {
 	pub weights_version: u64,
 }
 
+/// Work a subnet still owes: `pallet-subnets` refuses to dissolve a subnet while any of its
+/// requests is unsettled, so dissolution never cuts a review short (a committee needs the
+/// subnet's validators). `()`: none.
+pub trait SubnetWork {
+	/// Requests of `netuid` not yet final, rejected or expired.
+	fn open_requests(netuid: NetUid) -> u32;
+}
+
+impl SubnetWork for () {
+	fn open_requests(_: NetUid) -> u32 {
+		0
+	}
+}
+
 /// Told by `pallet-subnets` when a neuron takes or leaves a UID, so pallets that keep per-UID
 /// state (weights, bonds, the stake ledger) can set it up or clear it. `()` does nothing; a
 /// pair tells both, first then second.

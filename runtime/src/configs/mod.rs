@@ -160,6 +160,7 @@ impl pallet_subnets::Config for Runtime {
 	type OwnerLimits = SubnetOwnerLimits;
 	type HyperparamsRateLimit = SubnetHyperparamsRateLimit;
 	type NeuronLifecycle = (Emission, Stake);
+	type Work = Inference;
 	type WeightInfo = pallet_subnets::weights::SubstrateWeight<Runtime>;
 }
 

@@ -343,3 +343,70 @@ fn a_panel_members_stake_is_held_until_the_tally_and_then_released() {
 		check_invariants();
 	});
 }
+
+/// The owner (with the cheating miner) dissolves the subnet the moment an auditor dissents, so
+/// that no committee can be drawn and the wrong result is paid: refused while the request is
+/// open, so the committee is drawn and rejects the result.
+#[test]
+fn an_owner_cannot_dissolve_a_subnet_to_void_an_escalation() {
+	new_test_ext().execute_with(|| {
+		let miner_stake = stake_of(MINER);
+		let (id, auditor, _) = audited(&wrong_output(), false);
+		assert_eq!(last_event(), Event::AuditDisputed { request_id: id, auditor });
+		for origin in [RuntimeOrigin::signed(ALICE), RuntimeOrigin::root()] {
+			assert_noop!(
+				Subnets::dissolve_subnet(origin, NET),
+				pallet_subnets::Error::<Test>::SubnetHasOpenRequests
+			);
+		}
+		run_to(System::block_number() + 1);
+		let members = panel(id);
+		assert!(!members.is_empty());
+		let votes: Vec<_> = members.iter().map(|m| (*m, false)).collect();
+		panel_votes(id, &votes);
+		assert_eq!(status(id), RequestStatus::Rejected);
+		assert_eq!(stake_of(MINER), miner_stake - FEE * u64::from(MULTIPLE));
+		assert_eq!(crate::OpenRequests::<Test>::get(NET), 0);
+		check_invariants();
+		// Settled: now the owner may dissolve.
+		assert_ok!(Subnets::dissolve_subnet(RuntimeOrigin::signed(ALICE), NET));
+	});
+}
+
+/// A subnet's open requests are counted from submission to settlement, whichever way it ends
+/// (final, rejected or expired), and an owner drains a busy subnet by pointing its task at an
+/// unregistered model: new requests are refused, open ones settle, then it dissolves.
+#[test]
+fn open_requests_are_counted_until_settled_and_a_closed_market_drains() {
+	new_test_ext().execute_with(|| {
+		no_audits();
+		let id = submit();
+		assert_eq!(crate::OpenRequests::<Test>::get(NET), 1);
+		run_to(System::block_number() + 1);
+		let miner = assigned(id);
+		let nowhere = pallet_subnets::SubnetTask {
+			kind: inferchain_inference::TaskKind::Embedding,
+			model_id: H256::repeat_byte(0xee),
+		};
+		assert_ok!(Subnets::set_subnet_task(RuntimeOrigin::signed(ALICE), NET, nowhere));
+		assert_noop!(
+			Inference::submit_request(
+				RuntimeOrigin::signed(DAPP),
+				NET,
+				b"one more".to_vec().try_into().unwrap(),
+				FEE
+			),
+			Error::<Test>::ModelNotRegistered
+		);
+		assert_noop!(
+			Subnets::dissolve_subnet(RuntimeOrigin::signed(ALICE), NET),
+			pallet_subnets::Error::<Test>::SubnetHasOpenRequests
+		);
+		assert_ok!(answer(id, miner, &honest_output()));
+		run_to(System::block_number() + WINDOW + 2);
+		assert_eq!(status(id), RequestStatus::Final);
+		assert_eq!(crate::OpenRequests::<Test>::get(NET), 0);
+		check_invariants();
+		assert_ok!(Subnets::dissolve_subnet(RuntimeOrigin::signed(ALICE), NET));
+	});
+}

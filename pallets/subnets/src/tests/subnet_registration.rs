@@ -150,6 +150,23 @@ fn dissolve_subnet_rejects_a_non_owner() {
 }
 
 #[test]
+fn dissolve_subnet_rejects_a_subnet_with_open_requests_even_for_root() {
+	new_test_ext().execute_with(|| {
+		let netuid = register(ALICE);
+		crate::mock::OpenRequests::set(1);
+		for origin in [RuntimeOrigin::signed(ALICE), RuntimeOrigin::root()] {
+			assert_noop!(
+				Subnets::dissolve_subnet(origin, netuid),
+				Error::<Test>::SubnetHasOpenRequests
+			);
+		}
+		assert_eq!(held(ALICE), MIN_LOCK);
+		crate::mock::OpenRequests::set(0);
+		assert_ok!(Subnets::dissolve_subnet(RuntimeOrigin::signed(ALICE), netuid));
+	});
+}
+
+#[test]
 fn dissolve_subnet_rejects_an_unknown_netuid() {
 	new_test_ext().execute_with(|| {
 		assert_noop!(
