@@ -147,7 +147,9 @@ async fn submit_result_throughput_against_transfers() -> anyhow::Result<()> {
 		name: b"all-MiniLM-L6-v2".to_vec().try_into().map_err(|_| anyhow::anyhow!("name"))?,
 		kind: TaskKind::Embedding,
 		profile,
+		output_dim: 384,
 	};
+	let metadata_output = metadata.output();
 	apply(
 		&client,
 		Alice,
@@ -157,7 +159,7 @@ async fn submit_result_throughput_against_transfers() -> anyhow::Result<()> {
 		}),
 	)
 	.await?;
-	let model_id = sp_core::H256(DIGESTS.model_id(&profile));
+	let model_id = sp_core::H256(DIGESTS.model_id(&profile, &metadata_output));
 	let task = pallet_subnets::SubnetTask { kind: TaskKind::Embedding, model_id };
 	apply(&client, Alice, subnets(pallet_subnets::Call::set_subnet_task { netuid: NETUID, task }))
 		.await?;

@@ -8,7 +8,8 @@ use crate::{
 	error::{EngineError, Result},
 };
 use inferchain_inference::{
-	output_commitment, ComparisonRule, Hash32, ModelDigests, ModelId, OutputShape, RuntimeProfile,
+	output_commitment, ComparisonRule, Hash32, ModelDigests, ModelId, OutputShape, OutputSpec,
+	RuntimeProfile,
 };
 use std::path::{Path, PathBuf};
 use tch::Tensor;
@@ -48,13 +49,21 @@ impl ModelFiles {
 		})
 	}
 
+	/// What the model outputs: embeddings of its configuration's `hidden_size` values.
+	pub fn output(&self) -> Result<OutputSpec> {
+		let dim = BertConfig::load(&self.config)?.hidden_size;
+		let dim = u32::try_from(dim)
+			.map_err(|_| EngineError::Profile(format!("hidden_size {dim} is out of range")))?;
+		Ok(OutputSpec::embedding(dim))
+	}
+
 	/// The model id of these files under `profile` (hashes every byte, as [`Self::digests`]).
 	pub fn model_id(
 		&self,
 		profile: &RuntimeProfile,
 		progress: &mut dyn FnMut(&Path, u64, u64),
 	) -> Result<ModelId> {
-		Ok(self.digests(progress)?.model_id(profile))
+		Ok(self.digests(progress)?.model_id(profile, &self.output()?))
 	}
 }
 

@@ -16,13 +16,13 @@ use crate::{
 	error::{EngineError, Result},
 	gguf::GgufFile,
 	gguf_tokenizer::tokenizer_from_gguf,
-	llama::{KvCache, Llama, Outputs},
+	llama::{KvCache, Llama, LlamaConfig, Outputs},
 };
 use inferchain_inference::{
 	generation::{check_generation, Fault, TextRule},
 	proof::{chunk_offset, encode_chunks, ChunkProof, CHUNK_TOKENS},
 	sampling::{choose_token, SamplingParams},
-	ComparisonRule, Dtype, Hash32, ModelDigests, ModelId, RuntimeProfile,
+	ComparisonRule, Dtype, Hash32, ModelDigests, ModelId, OutputSpec, RuntimeProfile,
 };
 use std::path::Path;
 use tokenizers::Tokenizer;
@@ -267,6 +267,19 @@ pub fn gguf_digests(path: &Path, progress: &mut dyn FnMut(u64, u64)) -> Result<M
 	Ok(ModelDigests { weights: digest, config: digest, tokenizer: Some(digest) })
 }
 
+/// What a GGUF text model outputs: tokens of its vocabulary.
+pub fn gguf_output(file: &GgufFile) -> Result<OutputSpec> {
+	let vocab = LlamaConfig::from_gguf(file)?.vocab;
+	let vocab = u32::try_from(vocab)
+		.map_err(|_| EngineError::Profile(format!("vocabulary size {vocab} is out of range")))?;
+	Ok(OutputSpec::text(vocab))
+}
+
+/// [`gguf_output`] of the file at `path` (reads it).
+pub fn gguf_output_at(path: &Path) -> Result<OutputSpec> {
+	gguf_output(&GgufFile::read(path)?)
+}
+
 impl TextModel {
 	/// Hashes and loads the GGUF file at `path` to run as `options` says; `progress(stage,
 	/// done, total)` sees the hashing (`"hash"`) and the dequantization (`"load"`).
@@ -279,9 +292,9 @@ impl TextModel {
 			return Err(EngineError::Profile("a text model needs a text comparison rule".into()));
 		};
 		let device = device::prepare_for(&options.profile, options.device, options.threads)?;
-		let id = gguf_digests(path, &mut |done, total| progress("hash", done, total))?
-			.model_id(&options.profile);
+		let digests = gguf_digests(path, &mut |done, total| progress("hash", done, total))?;
 		let file = GgufFile::read(path)?;
+		let id = digests.model_id(&options.profile, &gguf_output(&file)?);
 		let tokenizer = tokenizer_from_gguf(&file)?;
 		let template = ChatTemplate::new(file.string("tokenizer.chat_template")?)?;
 		let kind = match options.profile.dtype {

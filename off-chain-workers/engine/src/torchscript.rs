@@ -7,7 +7,7 @@ use crate::{
 	digest::file_digest,
 	error::{EngineError, Result},
 };
-use inferchain_inference::{model_id, ModelId, RuntimeProfile};
+use inferchain_inference::{model_id, ModelId, OutputSpec, RuntimeProfile};
 use std::path::Path;
 use tch::{CModule, Kind, Tensor};
 
@@ -24,11 +24,17 @@ pub struct TorchScriptModel {
 }
 
 impl TorchScriptModel {
-	/// Loads the module at `path` onto `device` under `profile`.
-	pub fn load(path: &Path, device: DeviceChoice, profile: RuntimeProfile) -> Result<Self> {
+	/// Loads the module at `path` onto `device` under `profile`, declared to answer as `output`
+	/// says (part of its id).
+	pub fn load(
+		path: &Path,
+		device: DeviceChoice,
+		profile: RuntimeProfile,
+		output: OutputSpec,
+	) -> Result<Self> {
 		let device = device::prepare_for(&profile, device, None)?;
 		let digest = file_digest(path, &mut |_, _| {})?;
-		let id = model_id(&digest, &torchscript_config(), None, &profile);
+		let id = model_id(&digest, &torchscript_config(), None, &profile, &output);
 		let mut module = CModule::load_on_device(path, device).map_err(|e| {
 			EngineError::Weights { path: path.to_path_buf(), message: e.to_string() }
 		})?;

@@ -5,7 +5,10 @@ mod common;
 
 use common::fixture;
 use inferchain_engine::{DeviceChoice, EngineError, TorchScriptModel};
-use inferchain_inference::RuntimeProfile;
+use inferchain_inference::{OutputSpec, RuntimeProfile, TaskKind};
+
+/// The tiny MLP's output: scores of 3 classes.
+const CLASSES: OutputSpec = OutputSpec { kind: TaskKind::Classification, dim: 3 };
 use serde_json::Value;
 use tch::Tensor;
 
@@ -25,6 +28,7 @@ fn tiny_mlp_matches_pytorch() {
 		&fixture("tiny-mlp.pt"),
 		DeviceChoice::Cpu,
 		RuntimeProfile::bitwise_cpu(1),
+		CLASSES,
 	)
 	.unwrap();
 	let input = Tensor::from_slice(&rows("inputs")).reshape([4, 8]);
@@ -46,7 +50,8 @@ fn a_damaged_module_is_refused() {
 	let path = dir.path().join("broken.pt");
 	let bytes = std::fs::read(fixture("tiny-mlp.pt")).unwrap();
 	std::fs::write(&path, &bytes[..bytes.len() / 3]).unwrap();
-	let err = TorchScriptModel::load(&path, DeviceChoice::Cpu, RuntimeProfile::bitwise_cpu(1))
-		.unwrap_err();
+	let err =
+		TorchScriptModel::load(&path, DeviceChoice::Cpu, RuntimeProfile::bitwise_cpu(1), CLASSES)
+			.unwrap_err();
 	assert!(matches!(err, EngineError::Weights { .. }), "{err}");
 }

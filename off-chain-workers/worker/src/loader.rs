@@ -6,10 +6,10 @@ use crate::cli::ModelArgs;
 use anyhow::anyhow;
 use indicatif::{ProgressBar, ProgressStyle};
 use inferchain_engine::{
-	text::gguf_digests, EmbeddingModel, EngineOptions, ModelFiles, TextEngine, TextEngineOptions,
-	TextOptions,
+	gguf_output_at, text::gguf_digests, EmbeddingModel, EngineOptions, ModelFiles, TextEngine,
+	TextEngineOptions, TextOptions,
 };
-use inferchain_inference::ModelDigests;
+use inferchain_inference::{ModelDigests, OutputSpec};
 use std::path::PathBuf;
 
 /// The engine options `args` describe.
@@ -48,27 +48,34 @@ fn model_dir(args: &ModelArgs) -> anyhow::Result<PathBuf> {
 		.ok_or_else(|| anyhow!("--model-dir (or INFERCHAIN_MODEL_DIR) is required"))
 }
 
-/// The digests of the files in `args` (hashing only): with the profile, the model id.
-pub async fn model_digests(args: &ModelArgs) -> anyhow::Result<ModelDigests> {
+/// The digests of the files in `args` and what the model outputs (hashing and reading the
+/// configuration, no loading): with the profile, the model id.
+pub async fn model_files(args: &ModelArgs) -> anyhow::Result<(ModelDigests, OutputSpec)> {
 	let args = args.clone();
 	tokio::task::spawn_blocking(move || {
 		let bar = progress_bar();
-		let digests = match &args.gguf {
-			Some(path) => {
-				gguf_digests(path, &mut |done, total| show_progress(&bar, path, done, total))?
+		let found = match &args.gguf {
+			Some(path) => (
+				gguf_digests(path, &mut |done, total| show_progress(&bar, path, done, total))?,
+				gguf_output_at(path)?,
+			),
+			None => {
+				let files = ModelFiles::in_dir(&model_dir(&args)?);
+				let digests = files
+					.digests(&mut |path, done, total| show_progress(&bar, path, done, total))?;
+				(digests, files.output()?)
 			},
-			None => ModelFiles::in_dir(&model_dir(&args)?)
-				.digests(&mut |path, done, total| show_progress(&bar, path, done, total))?,
 		};
 		bar.finish_and_clear();
-		Ok(digests)
+		Ok(found)
 	})
 	.await?
 }
 
 /// The model id of the files in `args` under its profile (hashing only).
 pub async fn model_id(args: &ModelArgs) -> anyhow::Result<[u8; 32]> {
-	Ok(model_digests(args).await?.model_id(&args.runtime_profile()))
+	let (digests, output) = model_files(args).await?;
+	Ok(digests.model_id(&args.runtime_profile(), &output))
 }
 
 /// Hashes and loads the GGUF text model `args` names onto a text engine thread (see

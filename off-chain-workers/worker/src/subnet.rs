@@ -6,14 +6,14 @@
 use crate::{chain::Chain, cli::SubnetArgs, keys, loader};
 use anyhow::{anyhow, Context};
 use inferchain_engine::hex;
-use inferchain_inference::{ComparisonRule, Dtype, ModelDigests};
+use inferchain_inference::{ComparisonRule, Dtype, ModelDigests, OutputSpec, TaskKind};
 use subxt::dynamic::{At, Value};
 
 /// Registers the subnet and prints its netuid.
 pub async fn run(args: SubnetArgs) -> anyhow::Result<()> {
 	let owner = keys::load("owner", args.owner_suri.as_deref(), args.owner_file.as_deref())?;
-	let digests = loader::model_digests(&args.model).await?;
-	let model_id = digests.model_id(&args.model.runtime_profile());
+	let (digests, output) = loader::model_files(&args.model).await?;
+	let model_id = digests.model_id(&args.model.runtime_profile(), &output);
 	let chain = Chain::connect(&args.chain).await?;
 	let events = chain
 		.submit(&owner, "Subnets", "register_subnet", vec![Value::u128(args.max_lock)])
@@ -30,7 +30,7 @@ pub async fn run(args: SubnetArgs) -> anyhow::Result<()> {
 		.ok_or_else(|| anyhow!("SubnetRegistered without a netuid: {:?}", registered.fields))?;
 
 	let task = Value::named_composite([
-		("kind", Value::unnamed_variant(task_kind(&args.model.runtime_profile().rule), [])),
+		("kind", Value::unnamed_variant(task_kind(output.kind), [])),
 		("model_id", Value::from_bytes(model_id)),
 	]);
 	chain
@@ -38,7 +38,9 @@ pub async fn run(args: SubnetArgs) -> anyhow::Result<()> {
 		.await
 		.context("setting the subnet's task")?;
 
-	ensure_model(&chain, &owner, &digests, &args).await.context("registering the model")?;
+	ensure_model(&chain, &owner, &digests, &output, &args)
+		.await
+		.context("registering the model")?;
 	if args.request_fee.is_some() || args.audit_percent.is_some() {
 		set_market(&chain, &owner, netuid, &args).await.context("setting market parameters")?;
 	}
@@ -51,23 +53,25 @@ pub async fn run(args: SubnetArgs) -> anyhow::Result<()> {
 	Ok(())
 }
 
-/// The task a model under `rule` does: text generation for text rules, embeddings otherwise.
-fn task_kind(rule: &ComparisonRule) -> &'static str {
-	match rule {
-		ComparisonRule::Text(_) => "TextGeneration",
-		ComparisonRule::Bitwise | ComparisonRule::Tolerance { .. } => "Embedding",
+/// The `TaskKind` variant's name on chain.
+fn task_kind(kind: TaskKind) -> &'static str {
+	match kind {
+		TaskKind::Embedding => "Embedding",
+		TaskKind::Classification => "Classification",
+		TaskKind::TextGeneration => "TextGeneration",
 	}
 }
 
-/// Registers the model of `digests` under the profile of `args` unless the chain has it (the
-/// chain computes the id from the digests and the profile).
+/// Registers the model of `digests` answering as `output` under the profile of `args` unless
+/// the chain has it (the chain computes the id from the digests, the profile and the output).
 async fn ensure_model(
 	chain: &Chain,
 	owner: &subxt_signer::sr25519::Keypair,
 	digests: &ModelDigests,
+	output: &OutputSpec,
 	args: &SubnetArgs,
 ) -> anyhow::Result<()> {
-	let id_hex = format!("0x{}", hex(&digests.model_id(&args.model.runtime_profile())));
+	let id_hex = format!("0x{}", hex(&digests.model_id(&args.model.runtime_profile(), output)));
 	if chain.models().await?.iter().any(|model| model.model_id == id_hex) {
 		return Ok(());
 	}
@@ -111,7 +115,7 @@ async fn ensure_model(
 	};
 	let metadata = Value::named_composite([
 		("name", Value::from_bytes(args.model.name().as_bytes())),
-		("kind", Value::unnamed_variant(task_kind(&args.model.runtime_profile().rule), [])),
+		("kind", Value::unnamed_variant(task_kind(output.kind), [])),
 		(
 			"profile",
 			Value::named_composite([
@@ -120,6 +124,7 @@ async fn ensure_model(
 				("cpu_threads", Value::u128(u128::from(profile.cpu_threads))),
 			]),
 		),
+		("output_dim", Value::u128(u128::from(output.dim))),
 	]);
 	let tokenizer = match digests.tokenizer {
 		Some(digest) => Value::unnamed_variant("Some", [Value::from_bytes(digest)]),

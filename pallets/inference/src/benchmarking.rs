@@ -29,7 +29,7 @@ const DIGESTS: ModelDigests =
 
 /// The benchmarks' model id (computed from [`DIGESTS`] and the profile, as on chain).
 fn model<T: Config>() -> ModelId {
-	DIGESTS.model_id(&metadata::<T>().profile)
+	DIGESTS.model_id(&metadata::<T>().profile, &metadata::<T>().output())
 }
 
 /// Plenty of funds.
@@ -47,6 +47,7 @@ fn metadata<T: Config>() -> ModelMetadataOf<T> {
 		name: BoundedVec::truncate_from(vec![b'm'; T::MaxModelName::get() as usize]),
 		kind: TaskKind::Embedding,
 		profile: RuntimeProfile::tolerant(10_000),
+		output_dim: T::MaxOutputLen::get() / 4,
 	}
 }
 
@@ -89,6 +90,7 @@ fn request<T: Config>(
 		netuid,
 		model_id: model::<T>(),
 		rule: metadata::<T>().profile.rule,
+		output_dim: metadata::<T>().output_dim,
 		audit_probability: Perbill::one(),
 		new_miner_audit_probability: Perbill::one(),
 		input: BoundedVec::truncate_from(vec![b'a'; T::MaxInputLen::get() as usize]),
@@ -200,7 +202,9 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), digests, metadata::<T>());
 
-		assert!(Models::<T>::contains_key(digests.model_id(&metadata::<T>().profile)));
+		assert!(Models::<T>::contains_key(
+			digests.model_id(&metadata::<T>().profile, &metadata::<T>().output())
+		));
 	}
 
 	/// An unused model removed, after checking every subnet's task (all `MaxSubnets` of them
@@ -216,7 +220,7 @@ mod benchmarks {
 			metadata::<T>(),
 		)
 		.map_err(|_| BenchmarkError::Weightless)?;
-		let id = digests.model_id(&metadata::<T>().profile);
+		let id = digests.model_id(&metadata::<T>().profile, &metadata::<T>().output());
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), id);
@@ -263,6 +267,11 @@ mod benchmarks {
 			deadline: now.saturating_add(One::one()),
 		};
 		let id = request::<T>(netuid, &account("requester", 0, 0), status)?;
+		Requests::<T>::mutate(id, |request| {
+			if let Some(request) = request {
+				request.output_dim = o;
+			}
+		});
 		let values = vec![0.123_456_7f32; o as usize];
 		let rule = metadata::<T>().profile.rule;
 		let commitment = H256(output_commitment(&rule, OutputShape { rows: 1, cols: o }, &values));

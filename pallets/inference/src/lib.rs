@@ -45,7 +45,10 @@
 //! - Panel members that revealed the losing side of a decision, or did not reveal:
 //!   `VerdictPenalty` burned from their stake. An undecided review (no quorum, or no side with
 //!   the supermajority) penalises only the silent and leaves the result standing.
-//! - Results must be finite (`NonFiniteOutput`): no reviewer can compare a NaN.
+//! - Results must be finite (`NonFiniteOutput`): no reviewer can compare a NaN; and of the
+//!   shape the model declares (`WrongOutputShape`): exactly its `output_dim` values, a
+//!   dimension bound into the model id, so nobody can register a model's files under another
+//!   shape and make every honest result fail.
 //! - A hotkey's stake backs its work from each assignment until the challenge window after
 //!   that assignment's deadline ends, and while a review of its result is open:
 //!   [`inferchain_primitives::StakeExposure`] tells `pallet-stake` neither to pay it out nor
@@ -533,6 +536,13 @@ pub mod pallet {
 		RevealDoesNotMatchCommit,
 		/// Request ids are exhausted.
 		Overflow,
+		/// The output dimension is zero, or its values could never fit a result.
+		InvalidOutputDim,
+		/// The subnet's model generates text, which on-chain requests do not serve yet: refused
+		/// rather than assigned to miners that cannot answer it.
+		TaskNotServedOnChain,
+		/// The output does not have the model's declared dimension.
+		WrongOutputShape,
 	}
 
 	#[pallet::hooks]
@@ -549,14 +559,17 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Register a model: its id is computed here from its files' `digests` and the profile
-		/// in `metadata` ([`inferchain_inference::ModelDigests::model_id`]; the engine computes
-		/// the same: `inferchain-worker model-id`), so an id always names the profile (dtype,
-		/// comparison rule, threads) it was registered with and cannot be squatted with another.
+		/// Register a model: its id is computed here from its files' `digests`, the profile and
+		/// the output (kind and dimension) in `metadata`
+		/// ([`inferchain_inference::ModelDigests::model_id`]; the engine computes the same:
+		/// `inferchain-worker model-id`), so an id always names the profile (dtype, comparison
+		/// rule, threads) and output shape it was registered with and cannot be squatted with
+		/// others.
 		///
 		/// Origin: signed; holds `ModelDeposit`. Errors: [`Error::InvalidDigests`],
-		/// [`Error::ModelAlreadyRegistered`], [`Error::InvalidModelName`],
-		/// [`Error::InsufficientBalance`]. Event: [`Event::ModelRegistered`].
+		/// [`Error::InvalidOutputDim`], [`Error::ModelAlreadyRegistered`],
+		/// [`Error::InvalidModelName`], [`Error::InsufficientBalance`].
+		/// Event: [`Event::ModelRegistered`].
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_model())]
 		pub fn register_model(
@@ -587,7 +600,8 @@ pub mod pallet {
 		/// which must not exceed `max_fee`. A miner is drawn in the next block.
 		///
 		/// Origin: signed. Errors: [`Error::SubnetNotFound`], [`Error::ModelNotRegistered`],
-		/// [`Error::FeeAboveMax`], [`Error::InvalidInput`], [`Error::InsufficientBalance`],
+		/// [`Error::TaskNotServedOnChain`], [`Error::FeeAboveMax`], [`Error::InvalidInput`],
+		/// [`Error::InsufficientBalance`],
 		/// [`Error::MarketBusy`], [`Error::Overflow`]. Event: [`Event::RequestSubmitted`].
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::submit_request(input.len().try_into().unwrap_or(u32::MAX)))]
@@ -608,8 +622,8 @@ pub mod pallet {
 		/// Origin: the assigned miner's hotkey. Errors: [`Error::UnknownRequest`],
 		/// [`Error::NotAwaitingResult`] (not assigned, or answered: replays),
 		/// [`Error::NotAssignedMiner`], [`Error::DeadlinePassed`], [`Error::MalformedOutput`],
-		/// [`Error::NonFiniteOutput`], [`Error::CommitmentMismatch`], [`Error::MarketBusy`].
-		/// Event: [`Event::ResultSubmitted`].
+		/// [`Error::NonFiniteOutput`], [`Error::WrongOutputShape`], [`Error::CommitmentMismatch`],
+		/// [`Error::MarketBusy`]. Event: [`Event::ResultSubmitted`].
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::submit_result(
 			output.len().saturating_div(4).try_into().unwrap_or(u32::MAX)

@@ -14,7 +14,9 @@ use frame_support::{
 	BoundedVec,
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
-use inferchain_inference::{decode_output, output_commitment, ModelDigests, ModelId, OutputShape};
+use inferchain_inference::{
+	decode_output, output_commitment, ModelDigests, ModelId, OutputShape, TaskKind,
+};
 use inferchain_primitives::{
 	NetUid, Slash, SlashTarget, StakeInfo, SubnetRegistry, ValidatorPermits,
 };
@@ -36,7 +38,16 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		// An all-zero tokenizer digest would give the same id as no tokenizer at all.
 		ensure!(digests.tokenizer != Some([0; 32]), Error::<T>::InvalidDigests);
-		let model_id = digests.model_id(&metadata.profile);
+		let output = metadata.output();
+		// A vector model's results must fit `MaxOutputLen`; a text model's vocabulary cannot be
+		// empty.
+		let max_values = T::MaxOutputLen::get() / 4;
+		let fits = match output.kind {
+			TaskKind::TextGeneration => true,
+			TaskKind::Embedding | TaskKind::Classification => output.dim <= max_values,
+		};
+		ensure!(output.dim > 0 && fits, Error::<T>::InvalidOutputDim);
+		let model_id = digests.model_id(&metadata.profile, &output);
 		ensure!(!Models::<T>::contains_key(model_id), Error::<T>::ModelAlreadyRegistered);
 		ensure!(
 			!metadata.name.is_empty() && core::str::from_utf8(&metadata.name).is_ok(),
@@ -111,11 +122,12 @@ impl<T: Config> Pallet<T> {
 		max_fee: BalanceOf<T>,
 	) -> DispatchResult {
 		ensure!(T::Subnets::subnet_exists(netuid), Error::<T>::SubnetNotFound);
-		let (model_id, rule) = T::Subnets::subnet_model(netuid)
-			.and_then(|model| {
-				Models::<T>::get(model).map(|info| (model, info.metadata.profile.rule))
-			})
+		let (model_id, metadata) = T::Subnets::subnet_model(netuid)
+			.and_then(|model| Models::<T>::get(model).map(|info| (model, info.metadata)))
 			.ok_or(Error::<T>::ModelNotRegistered)?;
+		// No miner answers a text model's assignments yet: refused, not assigned and missed.
+		ensure!(metadata.kind != TaskKind::TextGeneration, Error::<T>::TaskNotServedOnChain);
+		let (rule, output_dim) = (metadata.profile.rule, metadata.output_dim);
 		let market = Self::market(netuid);
 		let fee = market.request_fee;
 		ensure!(fee <= max_fee, Error::<T>::FeeAboveMax);
@@ -141,6 +153,7 @@ impl<T: Config> Pallet<T> {
 				netuid,
 				model_id,
 				rule,
+				output_dim,
 				audit_probability: market.audit_probability.max(floor),
 				new_miner_audit_probability: market.new_miner_audit_probability.max(floor),
 				input,
@@ -307,6 +320,10 @@ impl<T: Config> Pallet<T> {
 		let values = decode_output(&output).ok_or(Error::<T>::MalformedOutput)?;
 		// A NaN's quantised commitment matches itself, but no reviewer can compare it.
 		ensure!(values.iter().all(|value| value.is_finite()), Error::<T>::NonFiniteOutput);
+		ensure!(
+			u32::try_from(values.len()).is_ok_and(|len| len == request.output_dim),
+			Error::<T>::WrongOutputShape
+		);
 		let shape = OutputShape {
 			rows: 1,
 			cols: u32::try_from(values.len()).map_err(|_| Error::<T>::MalformedOutput)?,

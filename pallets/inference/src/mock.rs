@@ -53,7 +53,7 @@ pub const DIGESTS: inferchain_inference::ModelDigests =
 
 /// The subnet's model id: [`DIGESTS`] under the profile of [`metadata`], as the chain computes.
 pub fn model() -> [u8; 32] {
-	DIGESTS.model_id(&metadata().profile)
+	DIGESTS.model_id(&metadata().profile, &metadata().output())
 }
 /// The model's rule: ε = 10⁻³.
 pub const RULE: inferchain_inference::ComparisonRule =
@@ -281,6 +281,7 @@ pub fn metadata() -> ModelMetadata<BoundedVec<u8, ConstU32<32>>> {
 		name: BoundedVec::truncate_from(b"all-MiniLM-L6-v2".to_vec()),
 		kind: TaskKind::Embedding,
 		profile: RuntimeProfile::tolerant(1_000_000),
+		output_dim: 3,
 	}
 }
 

@@ -3,7 +3,7 @@
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use inferchain_inference::{
-	ComparisonRule, ModelDigests, ModelId, RuntimeProfile, TaskKind, Verdict,
+	ComparisonRule, ModelDigests, ModelId, OutputSpec, RuntimeProfile, TaskKind, Verdict,
 };
 use inferchain_primitives::{NetUid, Uid};
 use scale_info::TypeInfo;
@@ -40,6 +40,17 @@ pub struct ModelMetadata<Name> {
 	pub kind: TaskKind,
 	/// How it must be run, including the comparison rule and its tolerance.
 	pub profile: RuntimeProfile,
+	/// Values per input for embeddings and classification; the vocabulary size for text
+	/// generation. With `kind`, the [`OutputSpec`] bound into the id: results must have this
+	/// shape.
+	pub output_dim: u32,
+}
+
+impl<Name> ModelMetadata<Name> {
+	/// What the model's answers look like (part of its id).
+	pub fn output(&self) -> OutputSpec {
+		OutputSpec { kind: self.kind, dim: self.output_dim }
+	}
 }
 
 /// A subnet's market settings, set by its owner (defaults: the runtime's `DefaultMarket`).
@@ -95,6 +106,8 @@ pub struct Request<AccountId, Balance, BlockNumber, Input, Output> {
 	pub model_id: ModelId,
 	/// That model's comparison rule (results' commitments are checked under it).
 	pub rule: ComparisonRule,
+	/// That model's output dimension: a result holds exactly this many values.
+	pub output_dim: u32,
 	/// The subnet's audit probability at submission (at least the runtime's floor): what the
 	/// requester paid for, whatever the owner sets later.
 	pub audit_probability: Perbill,

@@ -35,7 +35,7 @@ pub use generation::{
 	check_generation, generation_commitment, proof_binding, request_seed, text_request_hash,
 	TextRule,
 };
-pub use model::{model_id, Dtype, ModelDigests, ModelId, RuntimeProfile};
+pub use model::{model_id, Dtype, ModelDigests, ModelId, OutputSpec, RuntimeProfile};
 pub use receipt::{request_hash, Receipt};
 pub use sampling::{choose_token, SamplingParams};
 pub use task::TaskKind;

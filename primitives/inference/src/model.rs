@@ -1,11 +1,14 @@
 //! Model ids and runtime profiles.
 //!
-//! A model id is `blake2_256(SCALE(("inferchain/model/v1", weights, config, tokenizer,
-//! profile)))` where `weights`, `config` and `tokenizer` are the BLAKE2b-256 digests of those
-//! files (`tokenizer` is all zeros for models without one). Two hosts serve "the same model" only
-//! when every byte of those files and the profile agree.
+//! A model id is `blake2_256(SCALE(("inferchain/model/v2", weights, config, tokenizer,
+//! profile, output)))` where `weights`, `config` and `tokenizer` are the BLAKE2b-256 digests of
+//! those files (`tokenizer` is all zeros for models without one) and `output` the
+//! [`OutputSpec`] (task kind and output dimension) the chain checks results against. Two hosts
+//! serve "the same model" only when every byte of those files, the profile and the output
+//! agree; and nobody can register a model's files under another output shape without getting
+//! another id.
 
-use crate::{compare::ComparisonRule, Hash32};
+use crate::{compare::ComparisonRule, task::TaskKind, Hash32};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 
@@ -13,7 +16,7 @@ use scale_info::TypeInfo;
 pub type ModelId = Hash32;
 
 /// Domain tag of model ids.
-const MODEL_TAG: &[u8] = b"inferchain/model/v1";
+const MODEL_TAG: &[u8] = b"inferchain/model/v2";
 
 /// Element type the model computes in.
 #[derive(
@@ -115,50 +118,110 @@ pub struct ModelDigests {
 }
 
 impl ModelDigests {
-	/// The model id of these files run under `profile`.
-	pub fn model_id(&self, profile: &RuntimeProfile) -> ModelId {
-		model_id(&self.weights, &self.config, self.tokenizer.as_ref(), profile)
+	/// The model id of these files run under `profile`, answering as `output` says.
+	pub fn model_id(&self, profile: &RuntimeProfile, output: &OutputSpec) -> ModelId {
+		model_id(&self.weights, &self.config, self.tokenizer.as_ref(), profile, output)
 	}
 }
 
-/// The model id of files with these digests run under `profile`.
+/// What a model's answers look like, as the chain checks them: part of the model id.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct OutputSpec {
+	/// What the model computes.
+	pub kind: TaskKind,
+	/// Values per input for embeddings and classification (the vector length, the number of
+	/// classes); the vocabulary size for text generation (every token id is below it).
+	pub dim: u32,
+}
+
+impl OutputSpec {
+	/// Embeddings of `dim` values.
+	pub const fn embedding(dim: u32) -> Self {
+		Self { kind: TaskKind::Embedding, dim }
+	}
+
+	/// Text generation over a vocabulary of `vocab` tokens.
+	pub const fn text(vocab: u32) -> Self {
+		Self { kind: TaskKind::TextGeneration, dim: vocab }
+	}
+
+	/// Whether `values` output values (one input's) have this shape: exactly `dim` of them,
+	/// for the kinds whose results are vectors.
+	pub fn fits_values(&self, values: usize) -> bool {
+		match self.kind {
+			TaskKind::Embedding | TaskKind::Classification => {
+				u32::try_from(values).is_ok_and(|values| values == self.dim)
+			},
+			TaskKind::TextGeneration => false,
+		}
+	}
+}
+
+/// The model id of files with these digests run under `profile`, answering as `output` says.
 pub fn model_id(
 	weights: &Hash32,
 	config: &Hash32,
 	tokenizer: Option<&Hash32>,
 	profile: &RuntimeProfile,
+	output: &OutputSpec,
 ) -> ModelId {
 	let tokenizer = tokenizer.copied().unwrap_or([0u8; 32]);
-	sp_crypto_hashing::blake2_256(&(MODEL_TAG, weights, config, tokenizer, profile).encode())
+	sp_crypto_hashing::blake2_256(
+		&(MODEL_TAG, weights, config, tokenizer, profile, output).encode(),
+	)
 }
 
 #[cfg(test)]
 mod tests {
 	use super::*;
 
+	const OUT: OutputSpec = OutputSpec::embedding(384);
+
 	#[test]
 	fn every_part_changes_the_id() {
 		let profile = RuntimeProfile::tolerant(100_000);
-		let base = model_id(&[1; 32], &[2; 32], Some(&[3; 32]), &profile);
-		assert_ne!(base, model_id(&[9; 32], &[2; 32], Some(&[3; 32]), &profile));
-		assert_ne!(base, model_id(&[1; 32], &[9; 32], Some(&[3; 32]), &profile));
-		assert_ne!(base, model_id(&[1; 32], &[2; 32], Some(&[9; 32]), &profile));
-		assert_ne!(base, model_id(&[1; 32], &[2; 32], None, &profile));
+		let base = model_id(&[1; 32], &[2; 32], Some(&[3; 32]), &profile, &OUT);
+		assert_ne!(base, model_id(&[9; 32], &[2; 32], Some(&[3; 32]), &profile, &OUT));
+		assert_ne!(base, model_id(&[1; 32], &[9; 32], Some(&[3; 32]), &profile, &OUT));
+		assert_ne!(base, model_id(&[1; 32], &[2; 32], Some(&[9; 32]), &profile, &OUT));
+		assert_ne!(base, model_id(&[1; 32], &[2; 32], None, &profile, &OUT));
 		assert_ne!(
 			base,
-			model_id(&[1; 32], &[2; 32], Some(&[3; 32]), &RuntimeProfile::tolerant(1))
+			model_id(&[1; 32], &[2; 32], Some(&[3; 32]), &RuntimeProfile::tolerant(1), &OUT)
 		);
 		assert_ne!(
 			base,
-			model_id(&[1; 32], &[2; 32], Some(&[3; 32]), &RuntimeProfile::bitwise_cpu(1))
+			model_id(&[1; 32], &[2; 32], Some(&[3; 32]), &RuntimeProfile::bitwise_cpu(1), &OUT)
 		);
-		assert_eq!(base, model_id(&[1; 32], &[2; 32], Some(&[3; 32]), &profile));
+		for other in [OutputSpec::embedding(385), OutputSpec::text(384)] {
+			assert_ne!(base, model_id(&[1; 32], &[2; 32], Some(&[3; 32]), &profile, &other));
+		}
+		assert_eq!(base, model_id(&[1; 32], &[2; 32], Some(&[3; 32]), &profile, &OUT));
+	}
+
+	#[test]
+	fn only_vectors_of_the_declared_length_fit() {
+		assert!(OUT.fits_values(384));
+		assert!(!OUT.fits_values(383) && !OUT.fits_values(385) && !OUT.fits_values(0));
+		assert!(!OutputSpec::text(384).fits_values(384));
 	}
 
 	#[test]
 	fn bitwise_profiles_differ_by_thread_count() {
-		let id =
-			|threads| model_id(&[1; 32], &[2; 32], None, &RuntimeProfile::bitwise_cpu(threads));
+		let id = |threads| {
+			model_id(&[1; 32], &[2; 32], None, &RuntimeProfile::bitwise_cpu(threads), &OUT)
+		};
 		assert_ne!(id(1), id(2));
 	}
 }

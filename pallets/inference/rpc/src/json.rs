@@ -136,6 +136,9 @@ pub struct ModelJson {
 	pub rule: ComparisonRule,
 	/// CPU threads a bitwise profile pins (0 otherwise).
 	pub cpu_threads: u16,
+	/// Values per input (embeddings, classification) or the vocabulary size (text
+	/// generation): results must have this shape.
+	pub output_dim: u32,
 	/// Deposit held (decimal string).
 	pub deposit: String,
 	/// Block of registration.
@@ -287,6 +290,7 @@ impl From<ModelView<AccountId32, u128, u32>> for ModelJson {
 			dtype: format!("{:?}", profile.dtype).to_lowercase(),
 			rule: profile.rule,
 			cpu_threads: profile.cpu_threads,
+			output_dim: view.info.metadata.output_dim,
 			deposit: view.info.deposit.to_string(),
 			registered_at: view.info.registered_at,
 		}
@@ -311,6 +315,7 @@ mod tests {
 				netuid: inferchain_primitives::NetUid(3),
 				model_id: [0xab; 32],
 				rule: ComparisonRule::Tolerance { max_abs_error_e9: 10_000 },
+				output_dim: 2,
 				audit_probability: Perbill::from_percent(10),
 				new_miner_audit_probability: Perbill::from_percent(50),
 				input: b"hello".to_vec(),

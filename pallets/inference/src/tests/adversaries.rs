@@ -199,6 +199,55 @@ fn non_finite_outputs_are_refused_and_change_nothing() {
 	});
 }
 
+/// A miner answering fewer or more values than the model declares (a truncated vector is
+/// cheaper to compute, and no reviewer can compare it with the honest one): refused.
+#[test]
+fn results_of_another_shape_are_refused_and_change_nothing() {
+	new_test_ext().execute_with(|| {
+		let id = submit();
+		run_to(2);
+		let miner = assigned(id);
+		for values in [vec![0.25, -0.5], vec![0.25, -0.5, 0.125, 0.0], vec![0.0; 1_000]] {
+			let before = market_state();
+			assert_noop!(answer(id, miner, &values), Error::<Test>::WrongOutputShape);
+			assert_eq!(market_state(), before);
+		}
+		assert_ok!(answer(id, miner, &honest_output()));
+	});
+}
+
+/// Until text requests are served on chain, a request to a text model's subnet would be
+/// assigned to miners that cannot answer it and cost them timeouts: refused at submission.
+#[test]
+fn a_text_models_subnet_takes_no_on_chain_requests() {
+	new_test_ext().execute_with(|| {
+		let text = ModelMetadata {
+			kind: TaskKind::TextGeneration,
+			output_dim: 49_152,
+			profile: inferchain_inference::RuntimeProfile::text_cpu(
+				inferchain_inference::TextRule::CPU_F32,
+			),
+			..metadata()
+		};
+		let text_id = DIGESTS.model_id(&text.profile, &text.output());
+		assert_ok!(Inference::register_model(RuntimeOrigin::signed(DAVE), DIGESTS, text));
+		let task =
+			pallet_subnets::SubnetTask { kind: TaskKind::TextGeneration, model_id: H256(text_id) };
+		assert_ok!(Subnets::set_subnet_task(RuntimeOrigin::signed(ALICE), NET, task));
+		let before = market_state();
+		assert_noop!(
+			Inference::submit_request(
+				RuntimeOrigin::signed(DAPP),
+				NET,
+				b"write a poem".to_vec().try_into().unwrap(),
+				FEE
+			),
+			Error::<Test>::TaskNotServedOnChain
+		);
+		assert_eq!(market_state(), before);
+	});
+}
+
 #[test]
 fn stake_cannot_move_away_from_work_it_backs() {
 	new_test_ext().execute_with(|| {

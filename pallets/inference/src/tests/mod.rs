@@ -13,9 +13,9 @@ mod reviews;
 mod simulation;
 
 pub use crate::mock::*;
-pub use crate::{Error, Event, MarketParams, NetUid, RequestId, RequestStatus};
+pub use crate::{Error, Event, MarketParams, ModelMetadata, NetUid, RequestId, RequestStatus};
 pub use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold, BoundedVec};
-pub use inferchain_inference::{encode_output, output_commitment, OutputShape, Verdict};
+pub use inferchain_inference::{encode_output, output_commitment, OutputShape, TaskKind, Verdict};
 pub use sp_core::H256;
 pub use sp_runtime::{DispatchError, Perbill};
 

@@ -13,7 +13,7 @@ const OTHER: inferchain_inference::ModelDigests = inferchain_inference::ModelDig
 fn register_model_computes_the_id_holds_the_deposit_and_records_the_model() {
 	new_test_ext().execute_with(|| {
 		assert_ok!(Inference::register_model(RuntimeOrigin::signed(DAVE), OTHER, metadata()));
-		let id = OTHER.model_id(&metadata().profile);
+		let id = OTHER.model_id(&metadata().profile, &metadata().output());
 		let model = crate::Models::<Test>::get(id).unwrap();
 		assert_eq!((model.owner, model.deposit, model.metadata), (DAVE, DEPOSIT, metadata()));
 		assert_eq!(model.digests, OTHER);
@@ -33,9 +33,26 @@ fn a_squatter_cannot_bind_a_models_id_to_another_rule() {
 		// subnet's model (and every honest result under its rule) is untouched.
 		let mut loose = metadata();
 		loose.profile = inferchain_inference::RuntimeProfile::tolerant(u32::MAX);
-		let loose_id = DIGESTS.model_id(&loose.profile);
+		let loose_id = DIGESTS.model_id(&loose.profile, &loose.output());
 		assert_ok!(Inference::register_model(RuntimeOrigin::signed(DAVE), DIGESTS, loose));
 		assert_ne!(loose_id, model());
+		assert_eq!(crate::Models::<Test>::get(model()).unwrap().metadata, metadata());
+		let (id, _) = answered(&honest_output());
+		assert_eq!(status(id), RequestStatus::Answered { challenge_until: 2 + WINDOW });
+	});
+}
+
+#[test]
+fn a_squatter_cannot_bind_a_models_id_to_another_output_shape() {
+	new_test_ext().execute_with(|| {
+		// The subnet's files registered again with another dimension or kind: different ids,
+		// so the subnet's model (and every honest result of its shape) is untouched.
+		for (kind, output_dim) in [(TaskKind::Embedding, 4), (TaskKind::TextGeneration, 3)] {
+			let squatted = ModelMetadata { kind, output_dim, ..metadata() };
+			let squatted_id = DIGESTS.model_id(&squatted.profile, &squatted.output());
+			assert_ok!(Inference::register_model(RuntimeOrigin::signed(DAVE), DIGESTS, squatted));
+			assert_ne!(squatted_id, model());
+		}
 		assert_eq!(crate::Models::<Test>::get(model()).unwrap().metadata, metadata());
 		let (id, _) = answered(&honest_output());
 		assert_eq!(status(id), RequestStatus::Answered { challenge_until: 2 + WINDOW });
@@ -57,6 +74,17 @@ fn register_model_rejects_bad_input_and_changes_nothing() {
 		garbled.name = BoundedVec::truncate_from(vec![0xff, 0xfe]);
 		assert_noop!(register(DAVE, OTHER, garbled), Error::<Test>::InvalidModelName);
 		assert_noop!(register(POOR, OTHER, metadata()), Error::<Test>::InsufficientBalance);
+		// No output, or vectors no result could hold.
+		let too_long =
+			<<Test as crate::Config>::MaxOutputLen as frame_support::traits::Get<u32>>::get() / 4
+				+ 1;
+		for output_dim in [0, too_long] {
+			let shapeless = ModelMetadata { output_dim, ..metadata() };
+			assert_noop!(register(DAVE, OTHER, shapeless), Error::<Test>::InvalidOutputDim);
+		}
+		let no_vocabulary =
+			ModelMetadata { kind: TaskKind::TextGeneration, output_dim: 0, ..metadata() };
+		assert_noop!(register(DAVE, OTHER, no_vocabulary), Error::<Test>::InvalidOutputDim);
 		// The id of an all-zero tokenizer digest is the id of no tokenizer: refused.
 		let zero = inferchain_inference::ModelDigests { tokenizer: Some([0; 32]), ..DIGESTS };
 		assert_noop!(register(DAVE, zero, metadata()), Error::<Test>::InvalidDigests);
@@ -72,7 +100,7 @@ fn register_model_rejects_bad_input_and_changes_nothing() {
 fn an_unused_model_is_deregistered_and_its_deposit_returned() {
 	new_test_ext().execute_with(|| {
 		assert_ok!(Inference::register_model(RuntimeOrigin::signed(DAVE), OTHER, metadata()));
-		let id = OTHER.model_id(&metadata().profile);
+		let id = OTHER.model_id(&metadata().profile, &metadata().output());
 		let free = Balances::free_balance(DAVE);
 		assert_ok!(Inference::deregister_model(RuntimeOrigin::signed(DAVE), id));
 		assert!(!crate::Models::<Test>::contains_key(id));
@@ -89,7 +117,7 @@ fn an_unused_model_is_deregistered_and_its_deposit_returned() {
 fn deregister_model_rejects_strangers_unknown_and_used_models_and_changes_nothing() {
 	new_test_ext().execute_with(|| {
 		assert_ok!(Inference::register_model(RuntimeOrigin::signed(DAVE), OTHER, metadata()));
-		let id = OTHER.model_id(&metadata().profile);
+		let id = OTHER.model_id(&metadata().profile, &metadata().output());
 		let before = market_state();
 		let deregister = |who, id| Inference::deregister_model(RuntimeOrigin::signed(who), id);
 		assert_noop!(deregister(ALICE, id), Error::<Test>::NotModelOwner);

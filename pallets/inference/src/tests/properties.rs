@@ -18,6 +18,10 @@ enum Op {
 	Advance { blocks: u64, silent: usize },
 	/// The subnet's audit probability becomes `percent`.
 	SetAudit { percent: u32 },
+	/// [`MINER_B`] answers its assigned requests with NaN or a vector of another length
+	/// (refused, nothing changes), and the owner tries to dissolve the subnet while requests
+	/// are open (refused, nothing changes).
+	Malformed,
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -27,6 +31,7 @@ fn op() -> impl Strategy<Value = Op> {
 		1 => Just(Op::Challenge),
 		4 => (1u64..4, 0usize..8).prop_map(|(blocks, silent)| Op::Advance { blocks, silent }),
 		1 => (1u32..=100).prop_map(|percent| Op::SetAudit { percent }),
+		1 => Just(Op::Malformed),
 	]
 }
 
@@ -68,6 +73,22 @@ fn apply(op: &Op) {
 			}
 		},
 		Op::SetAudit { percent } => set_audit_probability(Perbill::from_percent(*percent)),
+		Op::Malformed => {
+			let before = market_state();
+			for (id, request) in crate::Requests::<Test>::iter().collect::<Vec<_>>() {
+				if let RequestStatus::Assigned { miner: MINER_B, .. } = request.status {
+					let mut short = honest_output();
+					short.pop();
+					for values in [vec![f32::NAN, 0.0, 0.0], short] {
+						assert!(answer(id, MINER_B, &values).is_err());
+					}
+				}
+			}
+			if crate::OpenRequests::<Test>::get(NET) > 0 {
+				assert!(Subnets::dissolve_subnet(RuntimeOrigin::signed(ALICE), NET).is_err());
+			}
+			assert_eq!(market_state(), before);
+		},
 	}
 }
 
