@@ -77,7 +77,7 @@ impl<T: Config> Pallet<T> {
 			Action::FormCommittee(id) => Self::form_committee(id, now),
 			Action::CloseReview(id) => Self::close_review(id, now),
 			Action::Finalize(id) => Self::finalize(id, now),
-			Action::Prune(id) => Self::prune(id, now),
+			Action::Prune(id) => Self::prune(id),
 		}
 	}
 

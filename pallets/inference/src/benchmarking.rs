@@ -471,20 +471,13 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// A settled request and its result removed, with the miner's exposure.
+	/// A settled request and its result removed.
 	#[benchmark]
 	fn prune() -> Result<(), BenchmarkError> {
-		let (netuid, miners, _) = market::<T>(2, 1);
+		let (netuid, miners, _) = market::<T>(1, 1);
 		let miner = miners.first().cloned().ok_or(BenchmarkError::Weightless)?;
-		let timed_out = miners.get(1).cloned().ok_or(BenchmarkError::Weightless)?;
 		let now = frame_system::Pallet::<T>::block_number();
 		let id = request::<T>(netuid, &account("requester", 0, 0), RequestStatus::Final)?;
-		Requests::<T>::mutate(id, |request| {
-			if let Some(request) = request {
-				request.previous_miner = Some(timed_out.clone());
-			}
-		});
-		ExposedUntil::<T>::insert(netuid, &timed_out, now);
 		let fee = Pallet::<T>::market(netuid).request_fee;
 		let requester: T::AccountId = account("requester", 0, 0);
 		let _ = T::Currency::release(
@@ -494,18 +487,14 @@ mod benchmarks {
 			frame_support::traits::tokens::Precision::BestEffort,
 		);
 		result::<T>(id, &miner);
-		ExposedUntil::<T>::insert(netuid, &miner, now);
-		let later = now.saturating_add(One::one());
-		go_to::<T>(later);
+		go_to::<T>(now.saturating_add(One::one()));
 
 		#[block]
 		{
-			Pallet::<T>::prune(id, later);
+			Pallet::<T>::prune(id);
 		}
 
 		assert!(!Requests::<T>::contains_key(id));
-		assert!(!ExposedUntil::<T>::contains_key(netuid, &miner));
-		assert!(!ExposedUntil::<T>::contains_key(netuid, &timed_out));
 		Ok(())
 	}
 

@@ -1,26 +1,35 @@
-//! What `pallet-stake` asks before paying out or moving stake: whether it backs open work
-//! (a miner's assignments and results, a panel member's or accuser's verdict).
+//! What `pallet-stake` asks before paying out or moving stake: how much of it backs open work
+//! (a miner's assigned requests and unsettled results, a panel member's verdict penalty, an
+//! escalating auditor's bond).
 
-use crate::{AgendaCursor, Config, ExposedUntil, NetUid, Pallet};
-use frame_system::pallet_prelude::BlockNumberFor;
+use crate::{BalanceOf, Config, Liability, NetUid, Pallet, ReviewLiability};
 use inferchain_primitives::StakeExposure;
+use sp_runtime::traits::Saturating;
 
-impl<T: Config> StakeExposure<T::AccountId, BlockNumberFor<T>> for Pallet<T> {
-	/// The recorded block, or now while the agenda has not yet run the actions due then: an
-	/// exposure ends with the action that settles the work (a tally, a finalization), and
-	/// when the agenda runs late that action runs late too.
-	fn exposed_until(netuid: NetUid, hotkey: &T::AccountId) -> Option<BlockNumberFor<T>> {
-		let until = ExposedUntil::<T>::get(netuid, hotkey)?;
-		let behind = AgendaCursor::<T>::get().is_some_and(|(block, _)| block <= until);
-		Some(if behind { until.max(frame_system::Pallet::<T>::block_number()) } else { until })
+impl<T: Config> StakeExposure<T::AccountId, BalanceOf<T>> for Pallet<T> {
+	/// [`Liability`] (the collateral of the hotkey's open requests: what a slash or a timeout
+	/// could take) plus [`ReviewLiability`] (`VerdictPenalty` per open panel seat, and
+	/// `ChallengeBond` while a dissent of its own is escalated). Each is released by the
+	/// action that settles the work, so when the agenda runs late the exposure lasts as long.
+	fn exposed_stake(netuid: NetUid, hotkey: &T::AccountId) -> BalanceOf<T> {
+		Liability::<T>::get(netuid, hotkey)
+			.saturating_add(ReviewLiability::<T>::get(netuid, hotkey))
 	}
 }
 
 impl<T: Config> Pallet<T> {
-	/// Extends `hotkey`'s exposure on `netuid` to at least `until`.
-	pub(crate) fn expose(netuid: NetUid, hotkey: &T::AccountId, until: BlockNumberFor<T>) {
-		ExposedUntil::<T>::mutate(netuid, hotkey, |exposed| {
-			*exposed = Some(exposed.map_or(until, |current| current.max(until)));
+	/// Adds (`open`) or removes `amount` to or from `who`'s review liability on `netuid`.
+	pub(crate) fn hold_review_liability(
+		netuid: NetUid,
+		who: &T::AccountId,
+		amount: BalanceOf<T>,
+		open: bool,
+	) {
+		ReviewLiability::<T>::mutate_exists(netuid, who, |liability| {
+			let current = liability.unwrap_or_default();
+			let next =
+				if open { current.saturating_add(amount) } else { current.saturating_sub(amount) };
+			*liability = (next != BalanceOf::<T>::default()).then_some(next);
 		});
 	}
 }

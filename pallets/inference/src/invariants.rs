@@ -2,10 +2,13 @@
 
 use crate::{
 	BalanceOf, Config, HoldReason, Liability, Models, NetUid, Pallet, RequestStatus, Requests,
-	ReviewKind, Reviews,
+	ReviewKind, ReviewLiability, Reviews,
 };
 use alloc::collections::BTreeMap;
-use frame_support::{ensure, traits::fungible::InspectHold};
+use frame_support::{
+	ensure,
+	traits::{fungible::InspectHold, Get},
+};
 use sp_runtime::{traits::Saturating, TryRuntimeError};
 
 /// Sums per account.
@@ -67,6 +70,31 @@ impl<T: Config> Pallet<T> {
 		ensure!(
 			stored == liabilities,
 			"a miner's liability differs from the collateral of its open requests"
+		);
+		// Each validator's review liability is its open panels' penalties and its escalated
+		// dissents' bonds.
+		let mut review_liabilities = BTreeMap::<(NetUid, T::AccountId), BalanceOf<T>>::new();
+		for (request_id, review) in Reviews::<T>::iter() {
+			let Some(netuid) = Requests::<T>::get(request_id).map(|request| request.netuid) else {
+				continue;
+			};
+			let mut owe = |who: &T::AccountId, amount: BalanceOf<T>| {
+				let entry = review_liabilities.entry((netuid, who.clone())).or_default();
+				*entry = entry.saturating_add(amount);
+			};
+			for seat in &review.panel {
+				owe(&seat.validator, T::VerdictPenalty::get());
+			}
+			if let ReviewKind::Escalation { auditor } = &review.kind {
+				owe(auditor, T::ChallengeBond::get());
+			}
+		}
+		let stored: BTreeMap<_, _> = ReviewLiability::<T>::iter()
+			.map(|(netuid, who, amount)| ((netuid, who), amount))
+			.collect();
+		ensure!(
+			stored == review_liabilities,
+			"a validator's review liability differs from its open panels and dissents"
 		);
 		let mut deposits = Totals::<T>::new();
 		for model in Models::<T>::iter_values() {

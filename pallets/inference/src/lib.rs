@@ -49,11 +49,14 @@
 //!   shape the model declares (`WrongOutputShape`): exactly its `output_dim` values, a
 //!   dimension bound into the model id, so nobody can register a model's files under another
 //!   shape and make every honest result fail.
-//! - A hotkey's stake backs its work from each assignment until the challenge window after
-//!   that assignment's deadline ends, and while a review of its result is open:
-//!   [`inferchain_primitives::StakeExposure`] tells `pallet-stake` neither to pay it out nor
-//!   to move it to another hotkey before. (Recorded at assignment, so answering writes only
-//!   the request record.)
+//! - A hotkey's stake backs its open work **by amount**: a miner's [`Liability`] (the
+//!   collateral of its unsettled requests, from assignment to settlement), a panel member's
+//!   `VerdictPenalty` per open panel and an escalating auditor's `ChallengeBond`
+//!   ([`ReviewLiability`], until the tally). [`inferchain_primitives::StakeExposure`] tells
+//!   `pallet-stake` to keep that much of the hotkey's stake (bonded and unbonding) within
+//!   reach of a slash; the rest can be withdrawn or moved at any time, so opening reviews
+//!   (a griefer challenging its own results again and again) cannot lock a validator's stake
+//!   beyond what its verdicts could cost it.
 //!
 //! ## Timed actions
 //! Draws, deadlines, tallies, finalization and pruning are actions in a per-block agenda run
@@ -62,6 +65,8 @@
 //!
 //! ## Invariants (checked by `try_state`)
 //! - Each miner's [`Liability`] is the [`Pallet::collateral`] of its open requests.
+//! - Each validator's [`ReviewLiability`] is `VerdictPenalty` per open panel it sits on plus
+//!   `ChallengeBond` per escalation of its own dissent.
 //! - Each subnet's [`OpenRequests`] counts its unsettled requests.
 //! - Each account's balance held for request fees equals the fees of its unsettled requests,
 //!   its balance held for challenge bonds the bonds of its open challenges, and its balance
@@ -352,16 +357,19 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
-	/// Last block at which a hotkey's stake backs its work: the challenge window after the
-	/// deadline of its latest assignment, or the end of a review of its result.
+	/// What a validator's verdicts on open reviews could still cost it, per subnet:
+	/// `VerdictPenalty` for each panel it sits on until that panel's tally, and `ChallengeBond`
+	/// while its own dissent is escalated (an overruled auditor pays it). With [`Liability`],
+	/// the stake `pallet-stake` keeps within reach of a slash.
 	#[pallet::storage]
-	pub type ExposedUntil<T: Config> = StorageDoubleMap<
+	pub type ReviewLiability<T: Config> = StorageDoubleMap<
 		_,
 		Twox64Concat,
 		NetUid,
 		Blake2_128Concat,
 		T::AccountId,
-		BlockNumberFor<T>,
+		BalanceOf<T>,
+		ValueQuery,
 	>;
 
 	/// Actions due in each block.

@@ -277,10 +277,8 @@ impl<T: Config> Pallet<T> {
 			Self::expire(request_id, request, now);
 			return weight;
 		}
-		// A result can come up to the deadline and stays challengeable for the window after
-		// it: the stake backs it from now (reviews extend this), so answering writes nothing
-		// more than the request.
-		Self::expose(netuid, &miner, deadline.saturating_add(T::ChallengeWindow::get()));
+		// The miner's stake backs the request from now until it settles (its liability, which
+		// `pallet-stake` keeps within reach of a slash), so answering writes only the request.
 		Self::hold_collateral(netuid, &miner, needed, true);
 		request.collateral = needed;
 		request.status = RequestStatus::Assigned { miner: miner.clone(), uid, deadline };

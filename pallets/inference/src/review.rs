@@ -97,31 +97,25 @@ impl<T: Config> Pallet<T> {
 		(commit_until, commit_until.saturating_add(T::VerdictRevealPeriod::get()))
 	}
 
-	/// Opens `panel` on `request_id`: schedules the tally and exposes until then the miner,
-	/// every member and an escalation's auditor (whose stake answers for their verdicts).
-	/// `None` (nothing changed) if no agenda had room.
+	/// Opens `panel` on `request_id`: schedules the tally and, until then, holds
+	/// `VerdictPenalty` of every member's stake in [`crate::ReviewLiability`] (the miner's
+	/// stake backs its result through [`crate::Liability`]; an escalation's auditor since the
+	/// escalation). `None` (nothing changed) if no agenda had room.
 	fn open_panel(
 		request_id: RequestId,
 		kind: ReviewKind<T::AccountId, BalanceOf<T>>,
 		panel: Vec<Member<T>>,
 		now: BlockNumberFor<T>,
 		netuid: NetUid,
-		miner: &T::AccountId,
 	) -> Option<(BlockNumberFor<T>, BlockNumberFor<T>)> {
 		let (commit_until, reveal_until) = Self::panel_deadlines(now);
-		let closes_at = Self::schedule(
-			reveal_until.saturating_add(One::one()),
-			Action::CloseReview(request_id),
-		)
-		.ok()?;
-		Self::expose(netuid, miner, closes_at);
-		if let ReviewKind::Escalation { auditor } = &kind {
-			Self::expose(netuid, auditor, closes_at);
-		}
+		Self::schedule(reveal_until.saturating_add(One::one()), Action::CloseReview(request_id))
+			.ok()?;
+		let penalty = T::VerdictPenalty::get();
 		let seats = panel
 			.into_iter()
 			.map(|(validator, weight)| {
-				Self::expose(netuid, &validator, closes_at);
+				Self::hold_review_liability(netuid, &validator, penalty, true);
 				PanelSeat { validator, weight, commitment: None, verdict: None }
 			})
 			.collect::<Vec<_>>();
@@ -155,7 +149,7 @@ impl<T: Config> Pallet<T> {
 		let (panel, skipped) = Self::draw_panel(netuid, &seed, 1, &[&miner]);
 		let weight = weight.saturating_add(skipped);
 		let Some((validator, _)) = panel.first().cloned() else { return weight };
-		let opened = Self::open_panel(request_id, ReviewKind::Audit, panel, now, netuid, &miner);
+		let opened = Self::open_panel(request_id, ReviewKind::Audit, panel, now, netuid);
 		let Some((commit_until, reveal_until)) = opened else { return weight };
 		request.status = RequestStatus::UnderReview { challenge_until };
 		Requests::<T>::insert(request_id, request);
@@ -178,8 +172,7 @@ impl<T: Config> Pallet<T> {
 		let miner = miner_of::<T>(&request)?.clone();
 		ensure!(miner != challenger, Error::<T>::OwnResult);
 		ensure!(!T::Stake::stake_of(request.netuid, &challenger).is_zero(), Error::<T>::NotStaked);
-		let formed =
-			Self::schedule(now.saturating_add(One::one()), Action::FormCommittee(request_id))?;
+		Self::schedule(now.saturating_add(One::one()), Action::FormCommittee(request_id))?;
 		let bond = T::ChallengeBond::get();
 		T::Currency::hold(&HoldReason::ChallengeBond.into(), &challenger, bond)
 			.map_err(|_| Error::<T>::InsufficientBalance)?;
@@ -190,9 +183,7 @@ impl<T: Config> Pallet<T> {
 			reveal_until: now,
 		};
 		Reviews::<T>::insert(request_id, review);
-		// Until the committee's tally, however late the agenda draws it.
-		let (_, reveal_until) = Self::panel_deadlines(formed);
-		Self::expose(request.netuid, &miner, reveal_until.saturating_add(One::one()));
+		// The miner's stake keeps backing the result through its liability until settlement.
 		request.status = RequestStatus::UnderReview { challenge_until };
 		Requests::<T>::insert(request_id, request);
 		Self::deposit_event(Event::Challenged { request_id, challenger, bond });
@@ -224,7 +215,7 @@ impl<T: Config> Pallet<T> {
 		let opened = if members.is_empty() {
 			None
 		} else {
-			Self::open_panel(request_id, review.kind.clone(), members, now, netuid, &miner)
+			Self::open_panel(request_id, review.kind.clone(), members, now, netuid)
 		};
 		let finalized = match opened {
 			Some((commit_until, reveal_until)) => {
@@ -243,7 +234,14 @@ impl<T: Config> Pallet<T> {
 						Self::release_bond(&challenger, bond);
 						Self::deposit_event(Event::ChallengeVoid { request_id });
 					},
-					_ => Self::deposit_event(Event::ReviewInconclusive { request_id }),
+					ReviewKind::Escalation { auditor } => {
+						let bond = T::ChallengeBond::get();
+						Self::hold_review_liability(netuid, &auditor, bond, false);
+						Self::deposit_event(Event::ReviewInconclusive { request_id });
+					},
+					ReviewKind::Audit => {
+						Self::deposit_event(Event::ReviewInconclusive { request_id })
+					},
 				}
 				Self::reopen(request_id, request, now)
 			},
@@ -336,9 +334,7 @@ impl<T: Config> Pallet<T> {
 			(Decision::Reject, ReviewKind::Audit) => {
 				let auditor = review.panel.iter().find(|seat| seat.verdict.is_some());
 				let auditor = auditor.map(|seat| seat.validator.clone());
-				match auditor
-					.and_then(|auditor| Self::escalate(request_id, netuid, &miner, auditor, now))
-				{
+				match auditor.and_then(|auditor| Self::escalate(request_id, netuid, auditor, now)) {
 					// Still under review: the committee decides.
 					Some(()) => Weight::zero(),
 					None => {
@@ -392,14 +388,15 @@ impl<T: Config> Pallet<T> {
 			},
 		};
 		// The members' (and an escalation's auditor's) stake answered for this review only
-		// until now: their exposure records go unless another review extends them.
+		// until now: what it held for it is released.
 		let mut released = 0u64;
-		let auditor = match &review.kind {
-			ReviewKind::Escalation { auditor } => Some(auditor),
-			_ => None,
-		};
-		for validator in review.panel.iter().map(|seat| &seat.validator).chain(auditor) {
-			Self::release_exposure(netuid, validator, now);
+		let penalty = T::VerdictPenalty::get();
+		for validator in review.panel.iter().map(|seat| &seat.validator) {
+			Self::hold_review_liability(netuid, validator, penalty, false);
+			released = released.saturating_add(1);
+		}
+		if let ReviewKind::Escalation { auditor } = &review.kind {
+			Self::hold_review_liability(netuid, auditor, T::ChallengeBond::get(), false);
 			released = released.saturating_add(1);
 		}
 		let released = T::DbWeight::get().reads_writes(released, released);
@@ -411,19 +408,13 @@ impl<T: Config> Pallet<T> {
 	fn escalate(
 		request_id: RequestId,
 		netuid: NetUid,
-		miner: &T::AccountId,
 		auditor: T::AccountId,
 		now: BlockNumberFor<T>,
 	) -> Option<()> {
-		let formed =
-			Self::schedule(now.saturating_add(One::one()), Action::FormCommittee(request_id))
-				.ok()?;
-		// The auditor and the miner until the committee's tally, however late the agenda draws
-		// it (re-exposed exactly when it is drawn).
-		let (_, reveal_until) = Self::panel_deadlines(formed);
-		let closes_at = reveal_until.saturating_add(One::one());
-		Self::expose(netuid, &auditor, closes_at);
-		Self::expose(netuid, miner, closes_at);
+		Self::schedule(now.saturating_add(One::one()), Action::FormCommittee(request_id)).ok()?;
+		// An overruled auditor pays `ChallengeBond` from its stake: held until the committee's
+		// tally (the miner's stake backs the result through its liability).
+		Self::hold_review_liability(netuid, &auditor, T::ChallengeBond::get(), true);
 		let review: ReviewOf<T> = Review {
 			kind: ReviewKind::Escalation { auditor: auditor.clone() },
 			panel: BoundedVec::new(),

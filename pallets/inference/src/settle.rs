@@ -16,8 +16,8 @@
 //!   `ChallengeBond` from its stake to the miner.
 
 use crate::{
-	weights::WeightInfo, Action, BalanceOf, Config, Event, ExposedUntil, HoldReason, NetUid,
-	Pallet, RequestId, RequestOf, RequestStatus, Requests, Stats,
+	weights::WeightInfo, Action, BalanceOf, Config, Event, HoldReason, NetUid, Pallet, RequestId,
+	RequestOf, RequestStatus, Requests, Stats,
 };
 use frame_support::{
 	traits::{
@@ -156,9 +156,8 @@ impl<T: Config> Pallet<T> {
 		Requests::<T>::insert(request_id, request);
 	}
 
-	/// Removes a settled request and its result (the `Prune` action), and the miner's
-	/// exposure record once it has passed.
-	pub(crate) fn prune(request_id: RequestId, now: BlockNumberFor<T>) -> Weight {
+	/// Removes a settled request and its result (the `Prune` action).
+	pub(crate) fn prune(request_id: RequestId) -> Weight {
 		let Some(request) = Requests::<T>::get(request_id) else { return Self::stale_action(1, 0) };
 		if !matches!(
 			request.status,
@@ -167,23 +166,8 @@ impl<T: Config> Pallet<T> {
 			return Self::stale_action(1, 0);
 		}
 		Requests::<T>::remove(request_id);
-		// The miners it was assigned to: the one that answered and the last one that timed out
-		// (an expired request has only the latter). Their exposure from it has ended.
-		let answered = request.result.as_ref().map(|result| &result.miner);
-		for miner in answered.into_iter().chain(request.previous_miner.as_ref()) {
-			// Only an exposure that ended before this block: pruning settles nothing else.
-			Self::release_exposure(request.netuid, miner, now.saturating_sub(One::one()));
-		}
 		Self::deposit_event(Event::RequestPruned { request_id });
 		T::WeightInfo::prune()
-	}
-
-	/// Removes `who`'s exposure record on `netuid` if it ends by block `by` (the work that set
-	/// it has settled, and nothing else extended it).
-	pub(crate) fn release_exposure(netuid: NetUid, who: &T::AccountId, by: BlockNumberFor<T>) {
-		if ExposedUntil::<T>::get(netuid, who).is_some_and(|until| until <= by) {
-			ExposedUntil::<T>::remove(netuid, who);
-		}
 	}
 
 	/// Releases up to `amount` of `who`'s held request fees; returns what was released.

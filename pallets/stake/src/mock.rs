@@ -60,25 +60,30 @@ std::thread_local! {
 		const { core::cell::RefCell::new(Vec::new()) };
 }
 
-/// Stands in for the inference pallet: tests mark a hotkey's stake as backing open results.
+/// Stands in for the inference pallet: tests mark an amount of a hotkey's stake as backing
+/// open work.
 pub struct TestExposure;
 
 impl TestExposure {
-	/// `hotkey`'s stake on `netuid` backs results challengeable until `until`.
-	pub fn expose(netuid: pallet_subnets::NetUid, hotkey: AccountId, until: u64) {
-		EXPOSED.with(|exposed| exposed.borrow_mut().push((netuid, hotkey, until)));
+	/// `amount` of `hotkey`'s stake on `netuid` backs open work (replacing what was set).
+	pub fn expose(netuid: pallet_subnets::NetUid, hotkey: AccountId, amount: u64) {
+		EXPOSED.with(|exposed| {
+			let mut exposed = exposed.borrow_mut();
+			exposed.retain(|(n, h, _)| !(*n == netuid && *h == hotkey));
+			exposed.push((netuid, hotkey, amount));
+		});
 	}
 }
 
 impl inferchain_primitives::StakeExposure<AccountId, u64> for TestExposure {
-	fn exposed_until(netuid: pallet_subnets::NetUid, hotkey: &AccountId) -> Option<u64> {
+	fn exposed_stake(netuid: pallet_subnets::NetUid, hotkey: &AccountId) -> u64 {
 		EXPOSED.with(|exposed| {
 			exposed
 				.borrow()
 				.iter()
 				.filter(|(n, h, _)| *n == netuid && h == hotkey)
 				.map(|e| e.2)
-				.max()
+				.sum()
 		})
 	}
 }

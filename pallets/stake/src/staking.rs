@@ -10,7 +10,7 @@ use frame_support::{
 	pallet_prelude::DispatchResult,
 	traits::{fungible::Mutate, tokens::Preservation, Get},
 };
-use inferchain_primitives::{StakeExposure, SubnetRegistry};
+use inferchain_primitives::{StakeExposure, StakeInfo, SubnetRegistry};
 use sp_runtime::{
 	traits::{Saturating, Zero},
 	DispatchError, Perbill,
@@ -74,8 +74,7 @@ impl<T: Config> Pallet<T> {
 		let chunk_count = u32::try_from(chunks.len()).unwrap_or(u32::MAX);
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(chunks.iter().any(|chunk| chunk.unlocks_at <= now), Error::<T>::NothingToWithdraw);
-		let exposed = T::Exposure::exposed_until(netuid, &hotkey).is_some_and(|until| until >= now);
-		ensure!(!exposed, Error::<T>::StakeBacksOpenResults);
+		let slashable = Self::slashable(netuid, &hotkey);
 		let mut pool = UnbondingPools::<T>::get(netuid, &hotkey).unwrap_or_default();
 		let mut amount = BalanceOf::<T>::zero();
 		let mut remaining = chunks;
@@ -91,6 +90,8 @@ impl<T: Config> Pallet<T> {
 			amount = amount.saturating_add(value);
 			false
 		});
+		// Nothing is written yet: what open work could cost must stay within reach.
+		Self::ensure_covers_exposure(netuid, &hotkey, slashable.saturating_sub(amount))?;
 		if pool.shares == 0 && pool.stake.is_zero() {
 			UnbondingPools::<T>::remove(netuid, &hotkey);
 		} else {
@@ -116,11 +117,9 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		ensure!(amount >= T::MinStake::get(), Error::<T>::StakeBelowMinimum);
 		Self::ensure_registered(to_netuid, &to_hotkey)?;
-		// Moved stake would leave the reach of a slash at once (unbonding stake stays).
-		let now = frame_system::Pallet::<T>::block_number();
-		let exposed =
-			T::Exposure::exposed_until(from_netuid, &from_hotkey).is_some_and(|until| until >= now);
-		ensure!(!exposed, Error::<T>::StakeBacksOpenResults);
+		// Moved stake leaves the reach of a slash at once (unbonding stake stays).
+		let left = Self::slashable(from_netuid, &from_hotkey).saturating_sub(amount);
+		Self::ensure_covers_exposure(from_netuid, &from_hotkey, left)?;
 		let amount = Self::unbond(from_netuid, &from_hotkey, &coldkey, amount)?;
 		Self::bond(to_netuid, &to_hotkey, &coldkey, amount)?;
 		Self::deposit_event(Event::StakeMoved {
@@ -185,6 +184,29 @@ impl<T: Config> Pallet<T> {
 		Self::credit_position(netuid, hotkey, coldkey, minted, pool.generation);
 		Self::store_pool(netuid, hotkey, pool);
 		SubnetStake::<T>::mutate(netuid, |total| *total = total.saturating_add(amount));
+		Ok(())
+	}
+
+	/// What a slash of `hotkey` on `netuid` can take: its bonded stake (accrued rewards
+	/// included) and its unbonding stake.
+	fn slashable(netuid: NetUid, hotkey: &T::AccountId) -> BalanceOf<T> {
+		let unbonding =
+			UnbondingPools::<T>::get(netuid, hotkey).map_or_else(Zero::zero, |pool| pool.stake);
+		<Self as StakeInfo<T::AccountId, BalanceOf<T>>>::stake_of(netuid, hotkey)
+			.saturating_add(unbonding)
+	}
+
+	/// Refuses unless `left` (what the hotkey's stake would be) covers what its open inference
+	/// work could still cost it.
+	fn ensure_covers_exposure(
+		netuid: NetUid,
+		hotkey: &T::AccountId,
+		left: BalanceOf<T>,
+	) -> DispatchResult {
+		ensure!(
+			left >= T::Exposure::exposed_stake(netuid, hotkey),
+			Error::<T>::StakeBacksOpenResults
+		);
 		Ok(())
 	}
 

@@ -51,18 +51,20 @@ pub trait ValidatorPermits {
 	fn permit_stakes(netuid: NetUid) -> Vec<(Uid, u128)>;
 }
 
-/// Until when a hotkey's stake backs inference work: assigned requests and results that can
-/// still be challenged (implemented by `pallet-inference`, read by `pallet-stake`, which
-/// refuses to pay out unbonded stake of such a hotkey until then). `()`: never exposed.
-pub trait StakeExposure<AccountId, BlockNumber> {
-	/// The last block at which work of `hotkey` on `netuid` (an assigned request, a result that
-	/// can still be challenged or is under review) may still cost it stake, if any.
-	fn exposed_until(netuid: NetUid, hotkey: &AccountId) -> Option<BlockNumber>;
+/// How much of a hotkey's stake backs open inference work (implemented by `pallet-inference`,
+/// read by `pallet-stake`, which keeps at least this much of the hotkey's stake, bonded and
+/// unbonding together, within reach of a slash: neither paid out nor moved). An amount, not a
+/// time: stake beyond what open work could cost stays free, so opening reviews cannot lock a
+/// validator's whole stake. `()`: nothing exposed.
+pub trait StakeExposure<AccountId, Balance> {
+	/// The most that open work of `hotkey` on `netuid` (its assigned requests and results not
+	/// yet settled, the panels it sits on, a dissent it must answer for) could still cost it.
+	fn exposed_stake(netuid: NetUid, hotkey: &AccountId) -> Balance;
 }
 
-impl<AccountId, BlockNumber> StakeExposure<AccountId, BlockNumber> for () {
-	fn exposed_until(_: NetUid, _: &AccountId) -> Option<BlockNumber> {
-		None
+impl<AccountId, Balance: Default> StakeExposure<AccountId, Balance> for () {
+	fn exposed_stake(_: NetUid, _: &AccountId) -> Balance {
+		Balance::default()
 	}
 }
 

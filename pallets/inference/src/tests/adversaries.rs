@@ -382,13 +382,55 @@ fn a_panel_members_stake_is_held_until_the_tally_and_then_released() {
 		run_to(at + 1);
 		let member = panel(id)[0];
 		let coldkey = VALIDATOR_COLDKEYS[VALIDATORS.iter().position(|v| *v == member).unwrap()];
-		let move_all =
-			|| Stake::move_stake(RuntimeOrigin::signed(coldkey), member, NET, MINER, NET, STAKE);
-		assert_noop!(move_all(), pallet_stake::Error::<Test>::StakeBacksOpenResults);
+		let move_stake = |amount| {
+			Stake::move_stake(RuntimeOrigin::signed(coldkey), member, NET, MINER, NET, amount)
+		};
+		// What its verdict could cost (the penalty) stays; the rest is free during the review.
+		assert_noop!(move_stake(STAKE), pallet_stake::Error::<Test>::StakeBacksOpenResults);
+		assert_noop!(
+			move_stake(STAKE - PENALTY + 1),
+			pallet_stake::Error::<Test>::StakeBacksOpenResults
+		);
+		assert_eq!(crate::ReviewLiability::<Test>::get(NET, member), PENALTY);
 		let votes: Vec<_> = panel(id).into_iter().map(|m| (m, true)).collect();
 		panel_votes(id, &votes);
-		assert!(!crate::ExposedUntil::<Test>::contains_key(NET, member));
-		assert_ok!(move_all());
+		assert!(!crate::ReviewLiability::<Test>::contains_key(NET, member));
+		assert_ok!(move_stake(STAKE));
+		check_invariants();
+	});
+}
+
+/// A griefer challenges its own miner's honest results again and again (its bond comes back to
+/// its own miner when upheld) to keep every validator's stake locked under open reviews: each
+/// review holds only what a member's verdict could cost it (`VerdictPenalty`), so validators
+/// move the rest of their stake whenever they like.
+#[test]
+fn repeated_challenges_cannot_lock_a_validators_stake_beyond_its_penalties() {
+	new_test_ext().execute_with(|| {
+		no_audits();
+		let mut ids = Vec::new();
+		for _ in 0..3 {
+			let (id, _) = answered(&honest_output());
+			assert_ok!(Inference::challenge(RuntimeOrigin::signed(CHALLENGER), id));
+			ids.push(id);
+		}
+		run_to(System::block_number() + 1);
+		let member = panel(ids[0])[0];
+		let sits = ids.iter().filter(|id| panel(**id).contains(&member)).count() as u64;
+		assert!(sits >= 1);
+		assert_eq!(crate::ReviewLiability::<Test>::get(NET, member), sits * PENALTY);
+		let index = VALIDATORS.iter().position(|v| *v == member).unwrap();
+		let coldkey = VALIDATOR_COLDKEYS[index];
+		let move_stake = |amount| {
+			Stake::move_stake(RuntimeOrigin::signed(coldkey), member, NET, MINER, NET, amount)
+		};
+		assert_noop!(
+			move_stake(STAKE - sits * PENALTY + 1),
+			pallet_stake::Error::<Test>::StakeBacksOpenResults
+		);
+		// All but the pallet's minimum position (100, more than the penalties held) moves.
+		assert_ok!(move_stake(STAKE - 100));
+		assert_eq!(stake_of(member), 100);
 		check_invariants();
 	});
 }

@@ -128,8 +128,8 @@ fn the_assigned_miner_answers_and_is_paid_after_the_window() {
 		);
 		let result = crate::Requests::<Test>::get(id).unwrap().result.unwrap();
 		assert_eq!(result.output.to_vec(), encode_output(&honest_output()));
-		// Exposed since the assignment (this block), to the deadline's challenge window.
-		assert_eq!(Inference::exposed_until(NET, &MINER), Some(at + TIMEOUT + WINDOW));
+		// Its collateral backs the result since the assignment, until it settles.
+		assert_eq!(Inference::exposed_stake(NET, &MINER), FEE * u64::from(MULTIPLE));
 		// Counted the next block, with the audit draw.
 		assert_eq!(crate::Stats::<Test>::get(NET, MINER).results, 0);
 		run_to(at + 1);
@@ -147,11 +147,11 @@ fn the_assigned_miner_answers_and_is_paid_after_the_window() {
 		assert_eq!(Balances::free_balance(DAPP), FUNDS - FEE);
 		assert_eq!(Balances::total_issuance(), issuance - cut);
 		assert_eq!(crate::Stats::<Test>::get(NET, MINER).finalized, 1);
+		assert_eq!(Inference::exposed_stake(NET, &MINER), 0);
 		check_invariants();
-		// Pruned after the retention period, exposure forgotten.
+		// Pruned after the retention period.
 		run_to(at + WINDOW + 1 + RETENTION + 1);
 		assert!(crate::Requests::<Test>::get(id).is_none());
-		assert_eq!(Inference::exposed_until(NET, &MINER), None);
 		assert_eq!(last_event(), Event::RequestPruned { request_id: id });
 		check_invariants();
 	});
@@ -239,26 +239,22 @@ fn a_missed_deadline_penalises_and_reassigns_then_expires() {
 }
 
 #[test]
-fn pruning_an_expired_request_forgets_the_exposure_of_its_last_miner() {
+fn a_miners_stake_backs_a_request_from_assignment_until_it_settles() {
 	new_test_ext().execute_with(|| {
-		// Kept longer than the exposure lasts, so the prune comes after it ended.
-		crate::mock::Retention::set(&(TIMEOUT + WINDOW + 5));
+		use inferchain_primitives::StakeExposure;
 		add_second_miner();
 		let id = submit();
 		run_to(2);
 		let first = assigned(id);
+		assert_eq!(Inference::exposed_stake(NET, &first), FEE * u64::from(MULTIPLE));
+		// Timed out: its penalty is burned and its collateral released at once.
 		run_to(2 + TIMEOUT + 1);
+		assert_eq!(Inference::exposed_stake(NET, &first), 0);
 		let second = assigned(id);
-		let second_until = Inference::exposed_until(NET, &second);
-		assert_eq!(second_until, Some(2 + TIMEOUT + 1 + TIMEOUT + WINDOW));
+		assert_eq!(Inference::exposed_stake(NET, &second), FEE * u64::from(MULTIPLE));
 		run_to(2 + 2 * (TIMEOUT + 1));
 		assert_eq!(status(id), RequestStatus::Expired);
-		// Still exposed after the expiry, until its deadline's window ends.
-		assert_eq!(Inference::exposed_until(NET, &second), second_until);
-		run_to(2 + 2 * (TIMEOUT + 1) + TIMEOUT + WINDOW + 5 + 1);
-		assert_eq!(last_event(), Event::RequestPruned { request_id: id });
-		assert_eq!(Inference::exposed_until(NET, &second), None);
-		assert_ne!(first, second);
+		assert_eq!(Inference::exposed_stake(NET, &second), 0);
 		check_invariants();
 	});
 }
@@ -268,20 +264,22 @@ fn stake_backing_an_assignment_or_a_challengeable_result_cannot_be_withdrawn() {
 	new_test_ext().execute_with(|| {
 		no_audits();
 		let (_, at) = answered(&honest_output());
-		assert_ok!(Stake::remove_stake(RuntimeOrigin::signed(DAVE), MINER, NET, 1_000));
+		// Paying out 9,500 would leave 500 of stake behind a result whose slash is 1,000.
+		assert_ok!(Stake::remove_stake(RuntimeOrigin::signed(DAVE), MINER, NET, 9_500));
 		// Unbonding (5 blocks) ends before the window (10 blocks).
 		run_to(at + 6);
 		assert_noop!(
 			Stake::withdraw_unbonded(RuntimeOrigin::signed(DAVE), MINER, NET),
 			pallet_stake::Error::<Test>::StakeBacksOpenResults
 		);
-		// The stake backs the work from its assignment to the deadline's challenge window.
-		run_to(at + TIMEOUT + WINDOW);
+		// The stake backs the result until it is final, the block after the window.
+		run_to(at + WINDOW);
 		assert_noop!(
 			Stake::withdraw_unbonded(RuntimeOrigin::signed(DAVE), MINER, NET),
 			pallet_stake::Error::<Test>::StakeBacksOpenResults
 		);
-		run_to(at + TIMEOUT + WINDOW + 1);
+		run_to(at + WINDOW + 1);
+		assert_eq!(status(1 - 1), RequestStatus::Final);
 		assert_ok!(Stake::withdraw_unbonded(RuntimeOrigin::signed(DAVE), MINER, NET));
 		check_invariants();
 	});

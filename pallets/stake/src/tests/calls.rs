@@ -134,12 +134,13 @@ fn unbonding_chunks_are_bounded_and_merge_within_a_block() {
 }
 
 #[test]
-fn withdraw_waits_while_the_hotkey_backs_challengeable_results() {
+fn withdraw_leaves_what_open_work_could_cost_within_reach() {
 	new_test_ext().execute_with(|| {
 		stake(BOB, VALIDATOR, NET0, 1_000);
 		assert_ok!(Stake::remove_stake(RuntimeOrigin::signed(BOB), VALIDATOR, NET0, 400));
-		let exposed_until = 1 + UNBONDING + 3;
-		crate::mock::TestExposure::expose(NET0, VALIDATOR, exposed_until);
+		// 600 bonded + 400 unbonding; open work could cost 700: paying out the 400 would leave
+		// 600 within reach of a slash.
+		crate::mock::TestExposure::expose(NET0, VALIDATOR, 700);
 		advance(UNBONDING);
 		let before = stake_state();
 		assert_noop!(
@@ -147,14 +148,27 @@ fn withdraw_waits_while_the_hotkey_backs_challengeable_results() {
 			Error::<Test>::StakeBacksOpenResults
 		);
 		assert_eq!(stake_state(), before);
-		advance(exposed_until - System::block_number());
-		assert_noop!(
-			Stake::withdraw_unbonded(RuntimeOrigin::signed(BOB), VALIDATOR, NET0),
-			Error::<Test>::StakeBacksOpenResults
-		);
-		advance(1);
+		// Work that could cost 600 is covered by the bonded 600: the rest is free.
+		crate::mock::TestExposure::expose(NET0, VALIDATOR, 600);
 		assert_ok!(Stake::withdraw_unbonded(RuntimeOrigin::signed(BOB), VALIDATOR, NET0));
 		assert_eq!(Balances::free_balance(BOB), FUNDS - 600);
+		check_invariants();
+	});
+}
+
+#[test]
+fn move_stake_leaves_what_open_work_could_cost_behind() {
+	new_test_ext().execute_with(|| {
+		stake(BOB, VALIDATOR, NET0, 1_000);
+		crate::mock::TestExposure::expose(NET0, VALIDATOR, 300);
+		let before = stake_state();
+		let moving = |amount| {
+			Stake::move_stake(RuntimeOrigin::signed(BOB), VALIDATOR, NET0, VALIDATOR, NET1, amount)
+		};
+		assert_noop!(moving(701), Error::<Test>::StakeBacksOpenResults);
+		assert_eq!(stake_state(), before);
+		assert_ok!(moving(700));
+		assert_eq!(Stake::stake_of(NET0, &VALIDATOR), 300);
 		check_invariants();
 	});
 }
