@@ -8,8 +8,9 @@ use sp_runtime::traits::Saturating;
 
 impl<T: Config> StakeExposure<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	/// [`Liability`] (the collateral of the hotkey's open requests: what a slash or a timeout
-	/// could take) plus [`ReviewLiability`] (`VerdictPenalty` per open panel seat, and
-	/// `ChallengeBond` while a dissent of its own is escalated). Each is released by the
+	/// could take) plus [`ReviewLiability`] (`VerdictPenalty` per open panel seat, with
+	/// `ChallengeBond` on an audit's seat, and `ChallengeBond` while a dissent of its own is
+	/// escalated). Each is released by the
 	/// action that settles the work, so when the agenda runs late the exposure lasts as long.
 	fn exposed_stake(netuid: NetUid, hotkey: &T::AccountId) -> BalanceOf<T> {
 		Liability::<T>::get(netuid, hotkey)

@@ -83,7 +83,7 @@ impl<T: Config> Pallet<T> {
 				*entry = entry.saturating_add(amount);
 			};
 			for seat in &review.panel {
-				owe(&seat.validator, T::VerdictPenalty::get());
+				owe(&seat.validator, Pallet::<T>::seat_liability(&review.kind));
 			}
 			if let ReviewKind::Escalation { auditor } = &review.kind {
 				owe(auditor, T::ChallengeBond::get());

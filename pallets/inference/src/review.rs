@@ -98,9 +98,9 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Opens `panel` on `request_id`: schedules the tally and, until then, holds
-	/// `VerdictPenalty` of every member's stake in [`crate::ReviewLiability`] (the miner's
-	/// stake backs its result through [`crate::Liability`]; an escalation's auditor since the
-	/// escalation). `None` (nothing changed) if no agenda had room.
+	/// [`Self::seat_liability`] of every member's stake in [`crate::ReviewLiability`] (the
+	/// miner's stake backs its result through [`crate::Liability`]; an escalation's auditor
+	/// since the escalation). `None` (nothing changed) if no agenda had room.
 	fn open_panel(
 		request_id: RequestId,
 		kind: ReviewKind<T::AccountId, BalanceOf<T>>,
@@ -111,7 +111,7 @@ impl<T: Config> Pallet<T> {
 		let (commit_until, reveal_until) = Self::panel_deadlines(now);
 		Self::schedule(reveal_until.saturating_add(One::one()), Action::CloseReview(request_id))
 			.ok()?;
-		let penalty = T::VerdictPenalty::get();
+		let penalty = Self::seat_liability(&kind);
 		let seats = panel
 			.into_iter()
 			.map(|(validator, weight)| {
@@ -390,7 +390,7 @@ impl<T: Config> Pallet<T> {
 		// The members' (and an escalation's auditor's) stake answered for this review only
 		// until now: what it held for it is released.
 		let mut released = 0u64;
-		let penalty = T::VerdictPenalty::get();
+		let penalty = Self::seat_liability(&review.kind);
 		for validator in review.panel.iter().map(|seat| &seat.validator) {
 			Self::hold_review_liability(netuid, validator, penalty, false);
 			released = released.saturating_add(1);
@@ -401,6 +401,19 @@ impl<T: Config> Pallet<T> {
 		}
 		let released = T::DbWeight::get().reads_writes(released, released);
 		weight.saturating_add(finalized).saturating_add(released)
+	}
+
+	/// What a seat on a panel of `kind` could cost its validator: `VerdictPenalty`, and for an
+	/// audit also `ChallengeBond` (its lone "disagree" escalates, and an overruled auditor pays
+	/// the bond; its verdict is sealed until the reveal, so the bond is held from the start:
+	/// the auditor cannot move its stake away between committing a dissent and its escalation).
+	pub(crate) fn seat_liability(kind: &ReviewKind<T::AccountId, BalanceOf<T>>) -> BalanceOf<T> {
+		match kind {
+			ReviewKind::Audit => T::VerdictPenalty::get().saturating_add(T::ChallengeBond::get()),
+			ReviewKind::Challenge { .. } | ReviewKind::Escalation { .. } => {
+				T::VerdictPenalty::get()
+			},
+		}
 	}
 
 	/// Turns an audit whose auditor revealed "disagree" into an escalation: a committee is

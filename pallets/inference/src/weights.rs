@@ -64,26 +64,26 @@ pub trait WeightInfo {
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Inference::Models` (r:1 w:1)
-	/// Proof: `Inference::Models` (`max_values`: None, `max_size`: Some(270), added: 2745, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Models` (`max_values`: None, `max_size`: Some(274), added: 2749, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	fn register_model() -> Weight {
-		// Proof size: measured `6`, estimated `3735`.
-		// Minimum execution time: 36_442_000 picoseconds.
-		Weight::from_parts(39_170_000, 3735)
+		// Proof size: measured `6`, estimated `3739`.
+		// Minimum execution time: 41_578_000 picoseconds.
+		Weight::from_parts(51_900_000, 3739)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Inference::Models` (r:1 w:1)
-	/// Proof: `Inference::Models` (`max_values`: None, `max_size`: Some(270), added: 2745, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Models` (`max_values`: None, `max_size`: Some(274), added: 2749, mode: `MaxEncodedLen`)
 	/// Storage: `Subnets::Subnets` (r:1 w:0)
 	/// Proof: `Subnets::Subnets` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	fn deregister_model() -> Weight {
-		// Proof size: measured `341`, estimated `3735`.
-		// Minimum execution time: 33_457_000 picoseconds.
-		Weight::from_parts(36_149_000, 3735)
+		// Proof size: measured `345`, estimated `3739`.
+		// Minimum execution time: 36_836_000 picoseconds.
+		Weight::from_parts(45_340_000, 3739)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -93,8 +93,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Markets` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
 	fn set_market_params() -> Weight {
 		// Proof size: measured `349`, estimated `3527`.
-		// Minimum execution time: 9_345_000 picoseconds.
-		Weight::from_parts(10_556_000, 3527)
+		// Minimum execution time: 9_903_000 picoseconds.
+		Weight::from_parts(12_889_000, 3527)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -103,7 +103,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Subnets::Tasks` (r:1 w:0)
 	/// Proof: `Subnets::Tasks` (`max_values`: None, `max_size`: Some(43), added: 2518, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Models` (r:1 w:0)
-	/// Proof: `Inference::Models` (`max_values`: None, `max_size`: Some(270), added: 2745, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Models` (`max_values`: None, `max_size`: Some(274), added: 2749, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Markets` (r:1 w:0)
 	/// Proof: `Inference::Markets` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::NextRequestId` (r:1 w:1)
@@ -114,27 +114,29 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(10254), added: 12729, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::OpenRequests` (r:1 w:1)
+	/// Proof: `Inference::OpenRequests` (`max_values`: None, `max_size`: Some(14), added: 2489, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Requests` (r:0 w:1)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18732), added: 21207, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18736), added: 21211, mode: `MaxEncodedLen`)
 	/// The range of component `i` is `[1, 2048]`.
 	fn submit_request(i: u32, ) -> Weight {
-		// Proof size: measured `793`, estimated `13719`.
-		// Minimum execution time: 52_860_000 picoseconds.
-		Weight::from_parts(55_821_655, 13719)
-			.saturating_add(Weight::from_parts(593, 0).saturating_mul(i.into()))
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		// Proof size: measured `797`, estimated `13719`.
+		// Minimum execution time: 58_347_000 picoseconds.
+		Weight::from_parts(68_419_311, 13719)
+			.saturating_add(Weight::from_parts(713, 0).saturating_mul(i.into()))
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Inference::Requests` (r:1 w:1)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18732), added: 21207, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18736), added: 21211, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Agenda` (r:2 w:2)
 	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(10254), added: 12729, mode: `MaxEncodedLen`)
 	/// The range of component `o` is `[1, 4096]`.
 	fn submit_result(o: u32, ) -> Weight {
-		// Proof size: measured `2353`, estimated `26448`.
-		// Minimum execution time: 18_392_000 picoseconds.
-		Weight::from_parts(21_799_279, 26448)
-			.saturating_add(Weight::from_parts(22_584, 0).saturating_mul(o.into()))
+		// Proof size: measured `2357`, estimated `26448`.
+		// Minimum execution time: 19_317_000 picoseconds.
+		Weight::from_parts(26_433_997, 26448)
+			.saturating_add(Weight::from_parts(25_202, 0).saturating_mul(o.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -142,8 +144,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Reviews` (`max_values`: None, `max_size`: Some(7435), added: 9910, mode: `MaxEncodedLen`)
 	fn commit_verdict() -> Weight {
 		// Proof size: measured `3437`, estimated `10900`.
-		// Minimum execution time: 25_888_000 picoseconds.
-		Weight::from_parts(30_610_000, 10900)
+		// Minimum execution time: 29_244_000 picoseconds.
+		Weight::from_parts(39_338_000, 10900)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -151,13 +153,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Reviews` (`max_values`: None, `max_size`: Some(7435), added: 9910, mode: `MaxEncodedLen`)
 	fn reveal_verdict() -> Weight {
 		// Proof size: measured `5485`, estimated `10900`.
-		// Minimum execution time: 35_601_000 picoseconds.
-		Weight::from_parts(41_086_000, 10900)
+		// Minimum execution time: 42_637_000 picoseconds.
+		Weight::from_parts(51_637_000, 10900)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Inference::Requests` (r:1 w:1)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18732), added: 21207, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18736), added: 21211, mode: `MaxEncodedLen`)
 	/// Storage: `Subnets::Uids` (r:1 w:0)
 	/// Proof: `Subnets::Uids` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::Ledger` (r:1 w:0)
@@ -168,19 +170,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::ExposedUntil` (r:1 w:1)
-	/// Proof: `Inference::ExposedUntil` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Reviews` (r:0 w:1)
 	/// Proof: `Inference::Reviews` (`max_values`: None, `max_size`: Some(7435), added: 9910, mode: `MaxEncodedLen`)
 	fn challenge() -> Weight {
-		// Proof size: measured `19696`, estimated `22197`.
-		// Minimum execution time: 67_987_000 picoseconds.
-		Weight::from_parts(73_223_000, 22197)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+		// Proof size: measured `19700`, estimated `22201`.
+		// Minimum execution time: 72_180_000 picoseconds.
+		Weight::from_parts(87_868_000, 22201)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Inference::Requests` (r:1 w:1)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18732), added: 21207, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18736), added: 21211, mode: `MaxEncodedLen`)
 	/// Storage: `Subnets::UidSlots` (r:1 w:0)
 	/// Proof: `Subnets::UidSlots` (`max_values`: None, `max_size`: Some(61452), added: 63927, mode: `MaxEncodedLen`)
 	/// Storage: `Emission::Permits` (r:1 w:0)
@@ -195,20 +195,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Liability` (`max_values`: None, `max_size`: Some(74), added: 2549, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Agenda` (r:1 w:1)
 	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(10254), added: 12729, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::ExposedUntil` (r:1 w:1)
-	/// Proof: `Inference::ExposedUntil` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
 	/// The range of component `u` is `[2, 4096]`.
 	fn assign(u: u32, ) -> Weight {
-		// Proof size: measured `4811`, estimated `64917`.
-		// Minimum execution time: 40_684_000 picoseconds.
-		Weight::from_parts(105_271_771, 64917)
-			.saturating_add(Weight::from_parts(144_244, 0).saturating_mul(u.into()))
-			.saturating_add(T::DbWeight::get().reads(10_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		// Proof size: measured `4815`, estimated `64917`.
+		// Minimum execution time: 47_679_000 picoseconds.
+		Weight::from_parts(143_266_650, 64917)
+			.saturating_add(Weight::from_parts(161_015, 0).saturating_mul(u.into()))
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(Weight::from_parts(0, 83).saturating_mul(u.into()))
 	}
 	/// Storage: `Inference::Requests` (r:1 w:1)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18732), added: 21207, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18736), added: 21211, mode: `MaxEncodedLen`)
 	/// Storage: `Subnets::Uids` (r:1 w:0)
 	/// Proof: `Subnets::Uids` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::Ledger` (r:1 w:1)
@@ -227,17 +225,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Liability` (`max_values`: None, `max_size`: Some(74), added: 2549, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::OpenRequests` (r:1 w:1)
+	/// Proof: `Inference::OpenRequests` (`max_values`: None, `max_size`: Some(14), added: 2489, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Agenda` (r:1 w:1)
 	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(10254), added: 12729, mode: `MaxEncodedLen`)
 	fn timeout() -> Weight {
-		// Proof size: measured `3512`, estimated `22197`.
-		// Minimum execution time: 88_154_000 picoseconds.
-		Weight::from_parts(97_164_000, 22197)
-			.saturating_add(T::DbWeight::get().reads(12_u64))
-			.saturating_add(T::DbWeight::get().writes(11_u64))
+		// Proof size: measured `3516`, estimated `22201`.
+		// Minimum execution time: 95_240_000 picoseconds.
+		Weight::from_parts(107_366_000, 22201)
+			.saturating_add(T::DbWeight::get().reads(13_u64))
+			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
 	/// Storage: `Inference::Requests` (r:1 w:1)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18732), added: 21207, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18736), added: 21211, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Stats` (r:1 w:1)
 	/// Proof: `Inference::Stats` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	/// Storage: `System::ParentHash` (r:1 w:0)
@@ -254,21 +254,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Subnets::Keys` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Agenda` (r:1 w:1)
 	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(10254), added: 12729, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::ExposedUntil` (r:2 w:2)
-	/// Proof: `Inference::ExposedUntil` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::ReviewLiability` (r:1 w:1)
+	/// Proof: `Inference::ReviewLiability` (`max_values`: None, `max_size`: Some(74), added: 2549, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Reviews` (r:0 w:1)
 	/// Proof: `Inference::Reviews` (`max_values`: None, `max_size`: Some(7435), added: 9910, mode: `MaxEncodedLen`)
 	fn draw_audit() -> Weight {
-		// Proof size: measured `28100`, estimated `64917`.
-		// Minimum execution time: 93_761_000 picoseconds.
-		Weight::from_parts(103_061_000, 64917)
-			.saturating_add(T::DbWeight::get().reads(13_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+		// Proof size: measured `28104`, estimated `64917`.
+		// Minimum execution time: 98_519_000 picoseconds.
+		Weight::from_parts(118_466_000, 64917)
+			.saturating_add(T::DbWeight::get().reads(12_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Inference::Reviews` (r:1 w:1)
 	/// Proof: `Inference::Reviews` (`max_values`: None, `max_size`: Some(7435), added: 9910, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Requests` (r:1 w:0)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18732), added: 21207, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18736), added: 21211, mode: `MaxEncodedLen`)
 	/// Storage: `System::ParentHash` (r:1 w:0)
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::Ledger` (r:2 w:0)
@@ -283,19 +283,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Subnets::Keys` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Agenda` (r:1 w:1)
 	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(10254), added: 12729, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::ExposedUntil` (r:42 w:42)
-	/// Proof: `Inference::ExposedUntil` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::ReviewLiability` (r:41 w:41)
+	/// Proof: `Inference::ReviewLiability` (`max_values`: None, `max_size`: Some(74), added: 2549, mode: `MaxEncodedLen`)
 	fn form_committee() -> Weight {
-		// Proof size: measured `33737`, estimated `110855`.
-		// Minimum execution time: 425_312_000 picoseconds.
-		Weight::from_parts(450_919_000, 110855)
-			.saturating_add(T::DbWeight::get().reads(134_u64))
-			.saturating_add(T::DbWeight::get().writes(44_u64))
+		// Proof size: measured `33741`, estimated `110855`.
+		// Minimum execution time: 469_595_000 picoseconds.
+		Weight::from_parts(540_245_000, 110855)
+			.saturating_add(T::DbWeight::get().reads(133_u64))
+			.saturating_add(T::DbWeight::get().writes(43_u64))
 	}
 	/// Storage: `Inference::Reviews` (r:1 w:1)
 	/// Proof: `Inference::Reviews` (`max_values`: None, `max_size`: Some(7435), added: 9910, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Requests` (r:1 w:1)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18732), added: 21207, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18736), added: 21211, mode: `MaxEncodedLen`)
 	/// Storage: `Subnets::Uids` (r:22 w:0)
 	/// Proof: `Subnets::Uids` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::Ledger` (r:1 w:1)
@@ -314,24 +314,26 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Stats` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Liability` (r:1 w:1)
 	/// Proof: `Inference::Liability` (`max_values`: None, `max_size`: Some(74), added: 2549, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::OpenRequests` (r:1 w:1)
+	/// Proof: `Inference::OpenRequests` (`max_values`: None, `max_size`: Some(14), added: 2489, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Agenda` (r:1 w:1)
 	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(10254), added: 12729, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::ExposedUntil` (r:64 w:0)
-	/// Proof: `Inference::ExposedUntil` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::ReviewLiability` (r:64 w:64)
+	/// Proof: `Inference::ReviewLiability` (`max_values`: None, `max_size`: Some(74), added: 2549, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[1, 64]`.
 	fn close_review(c: u32, ) -> Weight {
-		// Proof size: measured `20067`, estimated `22197`.
-		// Minimum execution time: 169_360_000 picoseconds.
-		Weight::from_parts(152_245_396, 22197)
-			.saturating_add(Weight::from_parts(14_452_618, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(14_u64))
+		// Proof size: measured `20071`, estimated `22201`.
+		// Minimum execution time: 195_524_000 picoseconds.
+		Weight::from_parts(213_599_199, 22201)
+			.saturating_add(Weight::from_parts(20_181_106, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(c.into())))
-			.saturating_add(T::DbWeight::get().writes(13_u64))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 2537).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().writes(14_u64))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(c.into())))
+			.saturating_add(Weight::from_parts(0, 2549).saturating_mul(c.into()))
 	}
 	/// Storage: `Inference::Requests` (r:1 w:1)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18732), added: 21207, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18736), added: 21211, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -340,111 +342,111 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Stats` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Liability` (r:1 w:1)
 	/// Proof: `Inference::Liability` (`max_values`: None, `max_size`: Some(74), added: 2549, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::OpenRequests` (r:1 w:1)
+	/// Proof: `Inference::OpenRequests` (`max_values`: None, `max_size`: Some(14), added: 2489, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Agenda` (r:1 w:1)
 	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(10254), added: 12729, mode: `MaxEncodedLen`)
 	fn finalize() -> Weight {
-		// Proof size: measured `19147`, estimated `22197`.
-		// Minimum execution time: 69_990_000 picoseconds.
-		Weight::from_parts(74_865_000, 22197)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
+		// Proof size: measured `19151`, estimated `22201`.
+		// Minimum execution time: 80_256_000 picoseconds.
+		Weight::from_parts(105_684_000, 22201)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	/// Storage: `Inference::Requests` (r:1 w:1)
-	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18732), added: 21207, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::ExposedUntil` (r:2 w:2)
-	/// Proof: `Inference::ExposedUntil` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
+	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18736), added: 21211, mode: `MaxEncodedLen`)
 	fn prune() -> Weight {
-		// Proof size: measured `18954`, estimated `22197`.
-		// Minimum execution time: 21_495_000 picoseconds.
-		Weight::from_parts(23_563_000, 22197)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		// Proof size: measured `18777`, estimated `22201`.
+		// Minimum execution time: 13_658_000 picoseconds.
+		Weight::from_parts(19_081_000, 22201)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
 
 /// The same weights priced with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_model() -> Weight {
-		Weight::from_parts(39_170_000, 3735)
+		Weight::from_parts(51_900_000, 3739)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn deregister_model() -> Weight {
-		Weight::from_parts(36_149_000, 3735)
+		Weight::from_parts(45_340_000, 3739)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn set_market_params() -> Weight {
-		Weight::from_parts(10_556_000, 3527)
+		Weight::from_parts(12_889_000, 3527)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn submit_request(i: u32, ) -> Weight {
-		Weight::from_parts(55_821_655, 13719)
-			.saturating_add(Weight::from_parts(593, 0).saturating_mul(i.into()))
-			.saturating_add(RocksDbWeight::get().reads(8_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+		Weight::from_parts(68_419_311, 13719)
+			.saturating_add(Weight::from_parts(713, 0).saturating_mul(i.into()))
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn submit_result(o: u32, ) -> Weight {
-		Weight::from_parts(21_799_279, 26448)
-			.saturating_add(Weight::from_parts(22_584, 0).saturating_mul(o.into()))
+		Weight::from_parts(26_433_997, 26448)
+			.saturating_add(Weight::from_parts(25_202, 0).saturating_mul(o.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn commit_verdict() -> Weight {
-		Weight::from_parts(30_610_000, 10900)
+		Weight::from_parts(39_338_000, 10900)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn reveal_verdict() -> Weight {
-		Weight::from_parts(41_086_000, 10900)
+		Weight::from_parts(51_637_000, 10900)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn challenge() -> Weight {
-		Weight::from_parts(73_223_000, 22197)
-			.saturating_add(RocksDbWeight::get().reads(7_u64))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+		Weight::from_parts(87_868_000, 22201)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn assign(u: u32, ) -> Weight {
-		Weight::from_parts(105_271_771, 64917)
-			.saturating_add(Weight::from_parts(144_244, 0).saturating_mul(u.into()))
-			.saturating_add(RocksDbWeight::get().reads(10_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+		Weight::from_parts(143_266_650, 64917)
+			.saturating_add(Weight::from_parts(161_015, 0).saturating_mul(u.into()))
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
 			.saturating_add(Weight::from_parts(0, 83).saturating_mul(u.into()))
 	}
 	fn timeout() -> Weight {
-		Weight::from_parts(97_164_000, 22197)
-			.saturating_add(RocksDbWeight::get().reads(12_u64))
-			.saturating_add(RocksDbWeight::get().writes(11_u64))
+		Weight::from_parts(107_366_000, 22201)
+			.saturating_add(RocksDbWeight::get().reads(13_u64))
+			.saturating_add(RocksDbWeight::get().writes(12_u64))
 	}
 	fn draw_audit() -> Weight {
-		Weight::from_parts(103_061_000, 64917)
-			.saturating_add(RocksDbWeight::get().reads(13_u64))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+		Weight::from_parts(118_466_000, 64917)
+			.saturating_add(RocksDbWeight::get().reads(12_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn form_committee() -> Weight {
-		Weight::from_parts(450_919_000, 110855)
-			.saturating_add(RocksDbWeight::get().reads(134_u64))
-			.saturating_add(RocksDbWeight::get().writes(44_u64))
+		Weight::from_parts(540_245_000, 110855)
+			.saturating_add(RocksDbWeight::get().reads(133_u64))
+			.saturating_add(RocksDbWeight::get().writes(43_u64))
 	}
 	fn close_review(c: u32, ) -> Weight {
-		Weight::from_parts(152_245_396, 22197)
-			.saturating_add(Weight::from_parts(14_452_618, 0).saturating_mul(c.into()))
-			.saturating_add(RocksDbWeight::get().reads(14_u64))
+		Weight::from_parts(213_599_199, 22201)
+			.saturating_add(Weight::from_parts(20_181_106, 0).saturating_mul(c.into()))
+			.saturating_add(RocksDbWeight::get().reads(15_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(c.into())))
-			.saturating_add(RocksDbWeight::get().writes(13_u64))
-			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 2537).saturating_mul(c.into()))
+			.saturating_add(RocksDbWeight::get().writes(14_u64))
+			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(c.into())))
+			.saturating_add(Weight::from_parts(0, 2549).saturating_mul(c.into()))
 	}
 	fn finalize() -> Weight {
-		Weight::from_parts(74_865_000, 22197)
-			.saturating_add(RocksDbWeight::get().reads(7_u64))
-			.saturating_add(RocksDbWeight::get().writes(7_u64))
+		Weight::from_parts(105_684_000, 22201)
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
+			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 	fn prune() -> Weight {
-		Weight::from_parts(23_563_000, 22197)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+		Weight::from_parts(19_081_000, 22201)
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }

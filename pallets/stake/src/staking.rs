@@ -1,5 +1,6 @@
 //! The calls: staking, unbonding, withdrawing, moving stake, and the take.
 
+use crate::pools::{balance, raw};
 use crate::{
 	weights::WeightInfo, BalanceOf, Config, Error, Event, NetUid, Pallet, Pools, Positions,
 	SettlingSubnets, SubnetStake, Take, Takes, Unbonding, UnbondingChunk, UnbondingPools,
@@ -10,7 +11,8 @@ use frame_support::{
 	pallet_prelude::DispatchResult,
 	traits::{fungible::Mutate, tokens::Preservation, Get},
 };
-use inferchain_primitives::{StakeExposure, StakeInfo, SubnetRegistry};
+use inferchain_primitives::{StakeExposure, SubnetRegistry};
+use sp_arithmetic::{helpers_128bit::multiply_by_rational_with_rounding, Rounding};
 use sp_runtime::{
 	traits::{Saturating, Zero},
 	DispatchError, Perbill,
@@ -74,7 +76,6 @@ impl<T: Config> Pallet<T> {
 		let chunk_count = u32::try_from(chunks.len()).unwrap_or(u32::MAX);
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(chunks.iter().any(|chunk| chunk.unlocks_at <= now), Error::<T>::NothingToWithdraw);
-		let slashable = Self::slashable(netuid, &hotkey);
 		let mut pool = UnbondingPools::<T>::get(netuid, &hotkey).unwrap_or_default();
 		let mut amount = BalanceOf::<T>::zero();
 		let mut remaining = chunks;
@@ -90,8 +91,8 @@ impl<T: Config> Pallet<T> {
 			amount = amount.saturating_add(value);
 			false
 		});
-		// Nothing is written yet: what open work could cost must stay within reach.
-		Self::ensure_covers_exposure(netuid, &hotkey, slashable.saturating_sub(amount))?;
+		// Nothing is written yet: the coldkey's share of what open work could cost stays.
+		Self::ensure_keeps_share(netuid, &hotkey, &coldkey, amount)?;
 		if pool.shares == 0 && pool.stake.is_zero() {
 			UnbondingPools::<T>::remove(netuid, &hotkey);
 		} else {
@@ -117,9 +118,9 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		ensure!(amount >= T::MinStake::get(), Error::<T>::StakeBelowMinimum);
 		Self::ensure_registered(to_netuid, &to_hotkey)?;
-		// Moved stake leaves the reach of a slash at once (unbonding stake stays).
-		let left = Self::slashable(from_netuid, &from_hotkey).saturating_sub(amount);
-		Self::ensure_covers_exposure(from_netuid, &from_hotkey, left)?;
+		// Moved stake leaves the reach of a slash at once (unbonding stake stays): the coldkey's
+		// share of what open work could cost stays.
+		Self::ensure_keeps_share(from_netuid, &from_hotkey, &coldkey, amount)?;
 		let amount = Self::unbond(from_netuid, &from_hotkey, &coldkey, amount)?;
 		Self::bond(to_netuid, &to_hotkey, &coldkey, amount)?;
 		Self::deposit_event(Event::StakeMoved {
@@ -187,26 +188,45 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// What a slash of `hotkey` on `netuid` can take: its bonded stake (accrued rewards
-	/// included) and its unbonding stake.
-	fn slashable(netuid: NetUid, hotkey: &T::AccountId) -> BalanceOf<T> {
-		let unbonding =
-			UnbondingPools::<T>::get(netuid, hotkey).map_or_else(Zero::zero, |pool| pool.stake);
-		<Self as StakeInfo<T::AccountId, BalanceOf<T>>>::stake_of(netuid, hotkey)
-			.saturating_add(unbonding)
-	}
-
-	/// Refuses unless `left` (what the hotkey's stake would be) covers what its open inference
-	/// work could still cost it.
-	fn ensure_covers_exposure(
+	/// Refuses unless `coldkey` keeps, after `leaving` goes out of its stake on `hotkey`, its
+	/// share of what the hotkey's open inference work could still cost: a slash takes from
+	/// every position pro rata (bonded and unbonding alike), so each coldkey must leave
+	/// `exposed × its stake / the hotkey's stake` (rounded up) within reach. Otherwise whoever
+	/// moved first (the hotkey's operator) would leave the slash to its delegators.
+	fn ensure_keeps_share(
 		netuid: NetUid,
 		hotkey: &T::AccountId,
-		left: BalanceOf<T>,
+		coldkey: &T::AccountId,
+		leaving: BalanceOf<T>,
 	) -> DispatchResult {
-		ensure!(
-			left >= T::Exposure::exposed_stake(netuid, hotkey),
-			Error::<T>::StakeBacksOpenResults
-		);
+		let exposed = T::Exposure::exposed_stake(netuid, hotkey);
+		if exposed.is_zero() {
+			return Ok(());
+		}
+		let bonded = Pools::<T>::get(netuid, hotkey).unwrap_or_default();
+		let unbonding = UnbondingPools::<T>::get(netuid, hotkey).unwrap_or_default();
+		let position = Positions::<T>::get((netuid, hotkey.clone(), coldkey.clone()))
+			.map_or_else(Zero::zero, |p| Self::value_in(&bonded, p.shares, p.generation));
+		let chunks = Unbonding::<T>::get((coldkey.clone(), netuid, hotkey.clone()))
+			.unwrap_or_default()
+			.iter()
+			.fold(BalanceOf::<T>::zero(), |sum, chunk| {
+				sum.saturating_add(Self::value_in(&unbonding, chunk.shares, chunk.generation))
+			});
+		let mine = position.saturating_add(chunks);
+		let total = bonded.stake.saturating_add(unbonding.stake);
+		let share = if total.is_zero() {
+			Zero::zero()
+		} else {
+			multiply_by_rational_with_rounding(
+				raw::<T>(exposed),
+				raw::<T>(mine),
+				raw::<T>(total),
+				Rounding::Up,
+			)
+			.map_or_else(|| mine, balance::<T>)
+		};
+		ensure!(mine.saturating_sub(leaving) >= share, Error::<T>::StakeBacksOpenResults);
 		Ok(())
 	}
 

@@ -435,6 +435,30 @@ fn repeated_challenges_cannot_lock_a_validators_stake_beyond_its_penalties() {
 	});
 }
 
+/// An auditor that means to dissent falsely moves its stake away before the escalation, so an
+/// overruled dissent has nothing to pay the miner with: an audit seat holds the bond from the
+/// start.
+#[test]
+fn an_auditor_cannot_move_the_bond_of_its_dissent_away() {
+	new_test_ext().execute_with(|| {
+		always_audit();
+		let (id, at) = answered(&honest_output());
+		run_to(at + 1);
+		let auditor = panel(id)[0];
+		let coldkey = VALIDATOR_COLDKEYS[VALIDATORS.iter().position(|v| *v == auditor).unwrap()];
+		let move_stake = |amount| {
+			Stake::move_stake(RuntimeOrigin::signed(coldkey), auditor, NET, MINER, NET, amount)
+		};
+		assert_eq!(crate::ReviewLiability::<Test>::get(NET, auditor), PENALTY + BOND);
+		assert_noop!(
+			move_stake(STAKE - PENALTY - BOND + 1),
+			pallet_stake::Error::<Test>::StakeBacksOpenResults
+		);
+		assert_ok!(move_stake(STAKE - PENALTY - BOND));
+		check_invariants();
+	});
+}
+
 /// The owner (with the cheating miner) dissolves the subnet the moment an auditor dissents, so
 /// that no committee can be drawn and the wrong result is paid: refused while the request is
 /// open, so the committee is drawn and rejects the result.

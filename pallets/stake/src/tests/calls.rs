@@ -156,6 +156,35 @@ fn withdraw_leaves_what_open_work_could_cost_within_reach() {
 	});
 }
 
+/// The hotkey's operator moves its own stake out the moment its work is questioned, leaving
+/// the slash to its delegators: each coldkey must keep its pro-rata share of the exposure.
+#[test]
+fn an_operator_cannot_leave_a_slash_to_its_delegators() {
+	new_test_ext().execute_with(|| {
+		stake(BOB, VALIDATOR, NET0, 1_000);
+		stake(CHARLIE, VALIDATOR, NET0, 1_000);
+		// Open work could cost 400: 200 falls on each coldkey.
+		crate::mock::TestExposure::expose(NET0, VALIDATOR, 400);
+		let moving = |coldkey, amount| {
+			Stake::move_stake(RuntimeOrigin::signed(coldkey), VALIDATOR, NET0, MINER, NET0, amount)
+		};
+		let before = stake_state();
+		assert_noop!(moving(BOB, 801), Error::<Test>::StakeBacksOpenResults);
+		assert_eq!(stake_state(), before);
+		assert_ok!(moving(BOB, 800));
+		// Unbonding keeps stake within reach, but paying it out counts as leaving.
+		assert_ok!(Stake::remove_stake(RuntimeOrigin::signed(CHARLIE), VALIDATOR, NET0, 1_000));
+		advance(UNBONDING);
+		assert_noop!(
+			Stake::withdraw_unbonded(RuntimeOrigin::signed(CHARLIE), VALIDATOR, NET0),
+			Error::<Test>::StakeBacksOpenResults
+		);
+		crate::mock::TestExposure::expose(NET0, VALIDATOR, 0);
+		assert_ok!(Stake::withdraw_unbonded(RuntimeOrigin::signed(CHARLIE), VALIDATOR, NET0));
+		check_invariants();
+	});
+}
+
 #[test]
 fn move_stake_leaves_what_open_work_could_cost_behind() {
 	new_test_ext().execute_with(|| {
