@@ -30,8 +30,12 @@ use subxt::{
 	SubstrateConfig,
 };
 
-/// Most missed blocks replayed after a gap (older ones' deadlines have passed anyway).
-pub const MAX_REPLAY: u32 = 256;
+/// Most missed blocks replayed after a gap (older ones' deadlines have passed anyway: a
+/// result is due within 10 blocks, a verdict within 20).
+pub const MAX_REPLAY: u32 = 64;
+
+/// Tries at reading a block (or a parent's link) before the follower gives up on it.
+const READ_TRIES: u32 = 3;
 
 /// Block hashes remembered as handed out (several forks' worth of [`MAX_REPLAY`]).
 const REMEMBERED: usize = 4 * MAX_REPLAY as usize;
@@ -113,23 +117,37 @@ impl Lineage {
 	/// The blocks to hand out for the new block `tip`, oldest first: `tip` and its ancestors
 	/// back to the newest block already handed out (at most [`MAX_REPLAY`] of them before
 	/// `tip`); nothing if `tip` was handed out. The first block ever is handed out alone.
-	pub async fn due(&self, tip: BlockLink, links: &impl Links) -> Vec<BlockLink> {
+	/// `Err` with what was found when a parent's link could not be read (the caller tries
+	/// again, then settles for it).
+	pub async fn due(
+		&self,
+		tip: BlockLink,
+		links: &impl Links,
+	) -> Result<Vec<BlockLink>, Vec<BlockLink>> {
 		if self.knows(&tip.hash) {
-			return Vec::new();
+			return Ok(Vec::new());
 		}
 		let mut due = vec![tip];
 		if self.seen.is_empty() {
-			return due;
+			return Ok(due);
 		}
 		let mut parent = tip.parent;
 		let mut number = tip.number;
+		let mut complete = true;
 		while !self.knows(&parent) && number > 0 && due.len() <= MAX_REPLAY as usize {
-			let Some(link) = links.link(parent).await else { break };
+			let Some(link) = links.link(parent).await else {
+				complete = false;
+				break;
+			};
 			(parent, number) = (link.parent, link.number);
 			due.push(link);
 		}
 		due.reverse();
-		due
+		if complete {
+			Ok(due)
+		} else {
+			Err(due)
+		}
 	}
 }
 
@@ -166,12 +184,26 @@ impl Blocks {
 	pub async fn next(&mut self) -> (Chain, ChainBlock) {
 		loop {
 			if let (Some(chain), Some(link)) = (&self.chain, self.due.front().copied()) {
+				let number = u32::try_from(link.number).unwrap_or(u32::MAX);
+				let mut read = None;
+				for attempt in 1..=READ_TRIES {
+					match chain.api.at_block_hash_and_number(link.hash, link.number).await {
+						Ok(at) => {
+							read = Some(at);
+							break;
+						},
+						Err(err) => {
+							tracing::warn!(block = number, attempt, "cannot read block: {err}")
+						},
+					}
+					tokio::time::sleep(Duration::from_millis(500)).await;
+				}
+				// Handed out once read, or given up on after the tries (never read again).
 				self.due.pop_front();
 				self.lineage.record(link.hash);
-				let number = u32::try_from(link.number).unwrap_or(u32::MAX);
-				match chain.api.at_block_hash_and_number(link.hash, link.number).await {
-					Ok(at) => return (chain.clone(), ChainBlock { number, at }),
-					Err(err) => tracing::warn!(block = number, "cannot read block: {err}"),
+				match read {
+					Some(at) => return (chain.clone(), ChainBlock { number, at }),
+					None => tracing::error!(block = number, "skipping a block that cannot be read"),
 				}
 				continue;
 			}
@@ -183,7 +215,18 @@ impl Blocks {
 							number: block.number(),
 							parent: block.header().parent_hash,
 						};
-						self.due.extend(self.lineage.due(tip, &NodeLinks(chain)).await);
+						let mut found = self.lineage.due(tip, &NodeLinks(chain)).await;
+						for _ in 1..READ_TRIES {
+							let Err(partial) = &found else { break };
+							tracing::warn!(
+								found = partial.len(),
+								"cannot read a parent block; trying again"
+							);
+							tokio::time::sleep(Duration::from_millis(500)).await;
+							found = self.lineage.due(tip, &NodeLinks(chain)).await;
+						}
+						let (Ok(due) | Err(due)) = found;
+						self.due.extend(due);
 						continue;
 					},
 					Some(Err(err)) => tracing::warn!("block stream: {err}"),
@@ -255,7 +298,7 @@ mod tests {
 
 	/// Hands out `tip` as the follower does; returns `(fork, number)` of each block due.
 	async fn hand_out(lineage: &mut Lineage, tree: &Tree, tip: BlockLink) -> Vec<(u64, u64)> {
-		let due = lineage.due(tip, tree).await;
+		let due = lineage.due(tip, tree).await.unwrap();
 		for link in &due {
 			lineage.record(link.hash);
 		}
@@ -296,6 +339,17 @@ mod tests {
 		assert_eq!(due.len(), MAX_REPLAY as usize + 1);
 		assert_eq!(due.last(), Some(&(0, 1_005)));
 		assert_eq!(due.first(), Some(&(0, 1_005 - u64::from(MAX_REPLAY))));
+	}
+
+	#[tokio::test]
+	async fn an_unreadable_parent_is_reported_with_what_was_found() {
+		let mut tree = Tree::main(10);
+		let mut lineage = Lineage::default();
+		hand_out(&mut lineage, &tree, tree.get(0, 5)).await;
+		tree.0.remove(&hash(0, 7));
+		let found = lineage.due(tree.get(0, 9), &tree).await.unwrap_err();
+		let numbers: Vec<u64> = found.iter().map(|link| link.number).collect();
+		assert_eq!(numbers, vec![8, 9]);
 	}
 
 	#[test]

@@ -74,8 +74,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Stake::SubnetStake` (`max_values`: None, `max_size`: Some(26), added: 2501, mode: `MaxEncodedLen`)
 	fn add_stake() -> Weight {
 		// Proof size: measured `1153`, estimated `11807`.
-		// Minimum execution time: 76_874_000 picoseconds.
-		Weight::from_parts(82_128_000, 11807)
+		// Minimum execution time: 86_378_000 picoseconds.
+		Weight::from_parts(109_608_000, 11807)
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -97,34 +97,38 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Stake::Unbonding` (`max_values`: None, `max_size`: Some(875), added: 3350, mode: `MaxEncodedLen`)
 	fn remove_stake() -> Weight {
 		// Proof size: measured `1834`, estimated `11807`.
-		// Minimum execution time: 50_489_000 picoseconds.
-		Weight::from_parts(53_865_000, 11807)
+		// Minimum execution time: 55_485_000 picoseconds.
+		Weight::from_parts(70_917_000, 11807)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Stake::Unbonding` (r:1 w:1)
 	/// Proof: `Stake::Unbonding` (`max_values`: None, `max_size`: Some(875), added: 3350, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::ExposedUntil` (r:1 w:0)
-	/// Proof: `Inference::ExposedUntil` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::UnbondingPools` (r:1 w:1)
 	/// Proof: `Stake::UnbondingPools` (`max_values`: None, `max_size`: Some(94), added: 2569, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::Liability` (r:1 w:0)
+	/// Proof: `Inference::Liability` (`max_values`: None, `max_size`: Some(74), added: 2549, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::ReviewLiability` (r:1 w:0)
+	/// Proof: `Inference::ReviewLiability` (`max_values`: None, `max_size`: Some(74), added: 2549, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[1, 32]`.
 	fn withdraw_unbonded(c: u32, ) -> Weight {
 		// Proof size: measured `546`, estimated `6196`.
-		// Minimum execution time: 50_471_000 picoseconds.
-		Weight::from_parts(53_105_121, 6196)
-			.saturating_add(Weight::from_parts(100_279, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Minimum execution time: 58_588_000 picoseconds.
+		Weight::from_parts(73_372_752, 6196)
+			.saturating_add(Weight::from_parts(130_063, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Subnets::Subnets` (r:1 w:0)
 	/// Proof: `Subnets::Subnets` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
 	/// Storage: `Subnets::Uids` (r:2 w:0)
 	/// Proof: `Subnets::Uids` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
-	/// Storage: `Inference::ExposedUntil` (r:1 w:0)
-	/// Proof: `Inference::ExposedUntil` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::Liability` (r:1 w:0)
+	/// Proof: `Inference::Liability` (`max_values`: None, `max_size`: Some(74), added: 2549, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::ReviewLiability` (r:1 w:0)
+	/// Proof: `Inference::ReviewLiability` (`max_values`: None, `max_size`: Some(74), added: 2549, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::SettlingSubnets` (r:1 w:0)
 	/// Proof: `Stake::SettlingSubnets` (`max_values`: None, `max_size`: Some(10), added: 2485, mode: `MaxEncodedLen`)
 	/// Storage: `Stake::Ledger` (r:2 w:2)
@@ -141,9 +145,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Stake::Takes` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	fn move_stake() -> Weight {
 		// Proof size: measured `1546`, estimated `22624`.
-		// Minimum execution time: 81_052_000 picoseconds.
-		Weight::from_parts(86_620_000, 22624)
-			.saturating_add(T::DbWeight::get().reads(16_u64))
+		// Minimum execution time: 94_717_000 picoseconds.
+		Weight::from_parts(118_032_000, 22624)
+			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `Subnets::HotkeyOwner` (r:1 w:0)
@@ -160,8 +164,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Stake::Pools` (`max_values`: None, `max_size`: Some(94), added: 2569, mode: `MaxEncodedLen`)
 	fn set_take() -> Weight {
 		// Proof size: measured `923`, estimated `11807`.
-		// Minimum execution time: 33_392_000 picoseconds.
-		Weight::from_parts(35_813_000, 11807)
+		// Minimum execution time: 36_354_000 picoseconds.
+		Weight::from_parts(47_580_000, 11807)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -179,8 +183,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Stake::Positions` (`max_values`: None, `max_size`: Some(126), added: 2601, mode: `MaxEncodedLen`)
 	fn settle() -> Weight {
 		// Proof size: measured `9127`, estimated `11807`.
-		// Minimum execution time: 27_294_000 picoseconds.
-		Weight::from_parts(29_747_000, 11807)
+		// Minimum execution time: 30_800_000 picoseconds.
+		Weight::from_parts(39_148_000, 11807)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -189,33 +193,33 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights priced with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn add_stake() -> Weight {
-		Weight::from_parts(82_128_000, 11807)
+		Weight::from_parts(109_608_000, 11807)
 			.saturating_add(RocksDbWeight::get().reads(11_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn remove_stake() -> Weight {
-		Weight::from_parts(53_865_000, 11807)
+		Weight::from_parts(70_917_000, 11807)
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn withdraw_unbonded(c: u32, ) -> Weight {
-		Weight::from_parts(53_105_121, 6196)
-			.saturating_add(Weight::from_parts(100_279, 0).saturating_mul(c.into()))
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
+		Weight::from_parts(73_372_752, 6196)
+			.saturating_add(Weight::from_parts(130_063, 0).saturating_mul(c.into()))
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn move_stake() -> Weight {
-		Weight::from_parts(86_620_000, 22624)
-			.saturating_add(RocksDbWeight::get().reads(16_u64))
+		Weight::from_parts(118_032_000, 22624)
+			.saturating_add(RocksDbWeight::get().reads(17_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn set_take() -> Weight {
-		Weight::from_parts(35_813_000, 11807)
+		Weight::from_parts(47_580_000, 11807)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn settle() -> Weight {
-		Weight::from_parts(29_747_000, 11807)
+		Weight::from_parts(39_148_000, 11807)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}

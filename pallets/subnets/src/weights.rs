@@ -77,13 +77,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Subnets::Burns` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	fn register_subnet() -> Weight {
 		// Proof size: measured `131`, estimated `3593`.
-		// Minimum execution time: 44_190_000 picoseconds.
-		Weight::from_parts(47_533_000, 3593)
+		// Minimum execution time: 48_553_000 picoseconds.
+		Weight::from_parts(65_306_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `Subnets::Subnets` (r:1 w:1)
 	/// Proof: `Subnets::Subnets` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::OpenRequests` (r:1 w:0)
+	/// Proof: `Inference::OpenRequests` (`max_values`: None, `max_size`: Some(14), added: 2489, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -115,10 +117,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Subnets::UidSlots` (r:0 w:1)
 	/// Proof: `Subnets::UidSlots` (`max_values`: None, `max_size`: Some(61452), added: 63927, mode: `MaxEncodedLen`)
 	fn dissolve_subnet() -> Weight {
-		// Proof size: measured `596`, estimated `3593`.
-		// Minimum execution time: 154_649_000 picoseconds.
-		Weight::from_parts(163_822_000, 3593)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Proof size: measured `602`, estimated `3593`.
+		// Minimum execution time: 175_000_000 picoseconds.
+		Weight::from_parts(195_540_000, 3593)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(15_u64))
 	}
 	/// Storage: `Subnets::DissolvedSubnets` (r:1 w:1)
@@ -132,9 +134,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 4096]`.
 	fn clean_dissolved(n: u32, ) -> Weight {
 		// Proof size: measured `1305`, estimated `3475`.
-		// Minimum execution time: 9_711_000 picoseconds.
-		Weight::from_parts(9_981_000, 3475)
-			.saturating_add(Weight::from_parts(3_201_228, 0).saturating_mul(n.into()))
+		// Minimum execution time: 14_802_000 picoseconds.
+		Weight::from_parts(14_843_000, 3475)
+			.saturating_add(Weight::from_parts(3_769_761, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -151,8 +153,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Subnets::Hyperparams` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
 	fn set_hyperparameters() -> Weight {
 		// Proof size: measured `445`, estimated `64917`.
-		// Minimum execution time: 14_603_000 picoseconds.
-		Weight::from_parts(16_045_000, 64917)
+		// Minimum execution time: 15_682_000 picoseconds.
+		Weight::from_parts(23_310_000, 64917)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -162,8 +164,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Subnets::Tasks` (`max_values`: None, `max_size`: Some(43), added: 2518, mode: `MaxEncodedLen`)
 	fn set_subnet_task() -> Weight {
 		// Proof size: measured `382`, estimated `3527`.
-		// Minimum execution time: 9_292_000 picoseconds.
-		Weight::from_parts(10_378_000, 3527)
+		// Minimum execution time: 9_973_000 picoseconds.
+		Weight::from_parts(15_454_000, 3527)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -204,9 +206,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 4096]`.
 	fn register_neuron(n: u32, ) -> Weight {
 		// Proof size: measured `6705`, estimated `64917`.
-		// Minimum execution time: 77_357_000 picoseconds.
-		Weight::from_parts(109_513_208, 64917)
-			.saturating_add(Weight::from_parts(85_891, 0).saturating_mul(n.into()))
+		// Minimum execution time: 107_726_000 picoseconds.
+		Weight::from_parts(175_873_069, 64917)
+			.saturating_add(Weight::from_parts(84_747, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(15_u64))
 	}
@@ -220,8 +222,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Subnets::Endpoints` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn serve_endpoint() -> Weight {
 		// Proof size: measured `482`, estimated `3557`.
-		// Minimum execution time: 15_381_000 picoseconds.
-		Weight::from_parts(16_789_000, 3557)
+		// Minimum execution time: 16_613_000 picoseconds.
+		Weight::from_parts(23_684_000, 3557)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -254,9 +256,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 4096]`.
 	fn deregister_neuron(n: u32, ) -> Weight {
 		// Proof size: measured `5507`, estimated `64917`.
-		// Minimum execution time: 38_146_000 picoseconds.
-		Weight::from_parts(58_330_696, 64917)
-			.saturating_add(Weight::from_parts(75_889, 0).saturating_mul(n.into()))
+		// Minimum execution time: 48_295_000 picoseconds.
+		Weight::from_parts(92_038_871, 64917)
+			.saturating_add(Weight::from_parts(84_191, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
@@ -271,9 +273,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 4096]`.
 	fn set_neuron_role(n: u32, ) -> Weight {
 		// Proof size: measured `2564`, estimated `64917`.
-		// Minimum execution time: 19_374_000 picoseconds.
-		Weight::from_parts(28_705_932, 64917)
-			.saturating_add(Weight::from_parts(68_032, 0).saturating_mul(n.into()))
+		// Minimum execution time: 27_429_000 picoseconds.
+		Weight::from_parts(49_524_339, 64917)
+			.saturating_add(Weight::from_parts(81_548, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -282,18 +284,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights priced with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_subnet() -> Weight {
-		Weight::from_parts(47_533_000, 3593)
+		Weight::from_parts(65_306_000, 3593)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn dissolve_subnet() -> Weight {
-		Weight::from_parts(163_822_000, 3593)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
+		Weight::from_parts(195_540_000, 3593)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(15_u64))
 	}
 	fn clean_dissolved(n: u32, ) -> Weight {
-		Weight::from_parts(9_981_000, 3475)
-			.saturating_add(Weight::from_parts(3_201_228, 0).saturating_mul(n.into()))
+		Weight::from_parts(14_843_000, 3475)
+			.saturating_add(Weight::from_parts(3_769_761, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
@@ -301,35 +303,35 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2535).saturating_mul(n.into()))
 	}
 	fn set_hyperparameters() -> Weight {
-		Weight::from_parts(16_045_000, 64917)
+		Weight::from_parts(23_310_000, 64917)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn set_subnet_task() -> Weight {
-		Weight::from_parts(10_378_000, 3527)
+		Weight::from_parts(15_454_000, 3527)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn register_neuron(n: u32, ) -> Weight {
-		Weight::from_parts(109_513_208, 64917)
-			.saturating_add(Weight::from_parts(85_891, 0).saturating_mul(n.into()))
+		Weight::from_parts(175_873_069, 64917)
+			.saturating_add(Weight::from_parts(84_747, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().writes(15_u64))
 	}
 	fn serve_endpoint() -> Weight {
-		Weight::from_parts(16_789_000, 3557)
+		Weight::from_parts(23_684_000, 3557)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn deregister_neuron(n: u32, ) -> Weight {
-		Weight::from_parts(58_330_696, 64917)
-			.saturating_add(Weight::from_parts(75_889, 0).saturating_mul(n.into()))
+		Weight::from_parts(92_038_871, 64917)
+			.saturating_add(Weight::from_parts(84_191, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(11_u64))
 	}
 	fn set_neuron_role(n: u32, ) -> Weight {
-		Weight::from_parts(28_705_932, 64917)
-			.saturating_add(Weight::from_parts(68_032, 0).saturating_mul(n.into()))
+		Weight::from_parts(49_524_339, 64917)
+			.saturating_add(Weight::from_parts(81_548, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}

@@ -74,7 +74,8 @@ struct Validator {
 	metrics: Arc<Metrics>,
 	/// Audits and committees of on-chain requests (embedding subnets).
 	reviewer: Option<Arc<Reviewer>>,
-	/// Each miner's (hotkey's) score in the last round it was scored.
+	/// Each miner's (hotkey's) score in the last round it was scored, before the discount for
+	/// its on-chain review record.
 	last_scores: Mutex<HashMap<String, u32>>,
 }
 
@@ -326,16 +327,13 @@ impl Validator {
 			let score = {
 				let mut last_scores =
 					self.last_scores.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-				let score = match verdict {
+				let raw = match verdict {
 					Verdict::Busy(_) => score::busy(last_scores.get(&miner.hotkey).copied()),
-					_ => score::with_audits(
-						score::score(verdict, self.args.target_latency_ms),
-						audits.audits_passed,
-						audits.audits_failed,
-					),
+					_ => score::score(verdict, self.args.target_latency_ms),
 				};
-				last_scores.insert(miner.hotkey.clone(), score);
-				score
+				last_scores.insert(miner.hotkey.clone(), raw);
+				// The review record discounts a busy miner's carried score as any other.
+				score::with_audits(raw, audits.audits_passed, audits.audits_failed)
 			};
 			tracing::info!(
 				block = number,
@@ -412,11 +410,23 @@ impl Validator {
 		let Some(url) = miner.endpoint.as_ref().and_then(|e| e.base_url()) else {
 			return Verdict::Unreachable("no HTTP endpoint".into());
 		};
-		match &self.checker {
-			Checker::Embedding { batcher, rule } => {
-				self.check_embeddings(miner, &url, batcher, rule).await
-			},
-			Checker::Text(engine) => self.check_text(miner, &url, engine).await,
+		// A miner busy for a moment gets fresh probes (see `send`), not the same one again.
+		let mut tries = 0;
+		loop {
+			let verdict = match &self.checker {
+				Checker::Embedding { batcher, rule } => {
+					self.check_embeddings(miner, &url, batcher, rule).await
+				},
+				Checker::Text(engine) => self.check_text(miner, &url, engine).await,
+			};
+			tries += 1;
+			match verdict {
+				Verdict::Busy(reason) if tries >= send::PROBE_TRIES => {
+					return Verdict::Busy(format!("{reason} to {tries} fresh probes"));
+				},
+				Verdict::Busy(_) => continue,
+				verdict => return verdict,
+			}
 		}
 	}
 

@@ -1,45 +1,40 @@
-//! Sending a probe: a miner refusing it for load (429/503) is asked again after the
-//! `Retry-After` it gives, a bounded number of times, before it counts as busy.
+//! Sending a probe: a miner refusing it for load (429/503) gets the `Retry-After` it asks
+//! for; the validator then sends a fresh probe (new inputs, so refusing the inputs it would
+//! rather not answer gains a miner nothing), a bounded number of times, before it counts the
+//! miner as busy.
 
 use super::check::Verdict;
 use std::time::Duration;
 
-/// Times a probe refused for load (429/503) is asked again before the miner counts as busy.
-const BUSY_RETRIES: u32 = 2;
-/// Longest wait a miner's `Retry-After` gets before asking again.
+/// Probes sent (each with fresh inputs) before a miner that refuses them all for load
+/// counts as busy.
+pub const PROBE_TRIES: u32 = 3;
+/// Longest wait a miner's `Retry-After` gets before the next probe.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(2);
 
-/// Sends a probe; a 429 or 503 is asked again after the `Retry-After` the miner gives (at most
-/// [`MAX_RETRY_AFTER`]), [`BUSY_RETRIES`] times, then the miner is [`Verdict::Busy`]. Any other
-/// failure is [`Verdict::Unreachable`].
+/// Sends one probe. A 429 or 503 is [`Verdict::Busy`], returned after waiting the
+/// `Retry-After` the miner gives (at most [`MAX_RETRY_AFTER`], half a second when it gives
+/// none), so the caller can send a fresh probe at once; any other failure is
+/// [`Verdict::Unreachable`].
 pub async fn send_probe(request: reqwest::RequestBuilder) -> Result<reqwest::Response, Verdict> {
-	let mut tries = 0;
-	loop {
-		let attempt = request
-			.try_clone()
-			.ok_or_else(|| Verdict::Unreachable("the probe cannot be sent again".into()))?;
-		let response = attempt.send().await.map_err(|err| Verdict::Unreachable(err.to_string()))?;
-		let status = response.status();
-		if status.is_success() {
-			return Ok(response);
-		}
-		let busy = status == reqwest::StatusCode::TOO_MANY_REQUESTS
-			|| status == reqwest::StatusCode::SERVICE_UNAVAILABLE;
-		if !busy {
-			return Err(Verdict::Unreachable(format!("HTTP {status}")));
-		}
-		if tries >= BUSY_RETRIES {
-			return Err(Verdict::Busy(format!("HTTP {status} after {tries} retries")));
-		}
-		tries += 1;
-		let wait = response
-			.headers()
-			.get(reqwest::header::RETRY_AFTER)
-			.and_then(|value| value.to_str().ok()?.trim().parse::<u64>().ok())
-			.map_or(Duration::from_millis(500), Duration::from_secs)
-			.min(MAX_RETRY_AFTER);
-		tokio::time::sleep(wait).await;
+	let response = request.send().await.map_err(|err| Verdict::Unreachable(err.to_string()))?;
+	let status = response.status();
+	if status.is_success() {
+		return Ok(response);
 	}
+	let busy = status == reqwest::StatusCode::TOO_MANY_REQUESTS
+		|| status == reqwest::StatusCode::SERVICE_UNAVAILABLE;
+	if !busy {
+		return Err(Verdict::Unreachable(format!("HTTP {status}")));
+	}
+	let wait = response
+		.headers()
+		.get(reqwest::header::RETRY_AFTER)
+		.and_then(|value| value.to_str().ok()?.trim().parse::<u64>().ok())
+		.map_or(Duration::from_millis(500), Duration::from_secs)
+		.min(MAX_RETRY_AFTER);
+	tokio::time::sleep(wait).await;
+	Err(Verdict::Busy(format!("HTTP {status}")))
 }
 
 #[cfg(test)]
@@ -79,19 +74,13 @@ mod tests {
 	}
 
 	#[tokio::test]
-	async fn a_miner_busy_for_a_moment_is_asked_again_and_judged() {
-		let (url, calls) = server(503, BUSY_RETRIES).await;
-		assert_eq!(probe(&url).await, Ok(200));
-		assert_eq!(calls.load(Ordering::SeqCst), BUSY_RETRIES + 1);
-		let (url, _) = server(429, 1).await;
-		assert_eq!(probe(&url).await, Ok(200));
-	}
-
-	#[tokio::test]
-	async fn a_miner_that_stays_busy_is_busy_and_other_errors_are_unreachable() {
-		let (url, calls) = server(503, u32::MAX).await;
+	async fn a_refusal_for_load_is_busy_after_the_wait_and_other_errors_unreachable() {
+		let (url, calls) = server(503, 1).await;
 		assert!(matches!(probe(&url).await, Err(Verdict::Busy(_))));
-		assert_eq!(calls.load(Ordering::SeqCst), BUSY_RETRIES + 1);
+		assert_eq!(probe(&url).await, Ok(200));
+		assert_eq!(calls.load(Ordering::SeqCst), 2);
+		let (url, _) = server(429, 1).await;
+		assert!(matches!(probe(&url).await, Err(Verdict::Busy(_))));
 		let (url, calls) = server(404, u32::MAX).await;
 		assert!(matches!(probe(&url).await, Err(Verdict::Unreachable(_))));
 		assert_eq!(calls.load(Ordering::SeqCst), 1);
