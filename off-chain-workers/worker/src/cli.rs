@@ -176,6 +176,10 @@ pub struct MinerArgs {
 	/// TESTING ONLY: add this to every output value (a dishonest miner, for audits to catch).
 	#[arg(long, hide = true)]
 	pub perturb: Option<f32>,
+	/// TESTING ONLY: answer every request the chain assigns with NaN values (embedding models),
+	/// which the chain refuses (`NonFiniteOutput`): a miner that misses its deadlines.
+	#[arg(long, hide = true)]
+	pub nan_output: bool,
 }
 
 /// `validator` options.

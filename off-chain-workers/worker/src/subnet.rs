@@ -151,7 +151,10 @@ async fn set_market(
 	let at = chain.api.at_current_block().await?;
 	let defaults =
 		at.constants().entry(subxt::dynamic::constant::<Value>("Inference", "DefaultMarket"))?;
-	let default_of = |field: &str| defaults.at(field).and_then(|v| v.as_u128());
+	// `Perbill`s decode as a one-field composite: read through it.
+	let default_of = |field: &str| {
+		defaults.at(field).and_then(|v| v.as_u128().or_else(|| v.at(0).and_then(|x| x.as_u128())))
+	};
 	let fee = args.request_fee.or_else(|| default_of("request_fee")).unwrap_or(0);
 	let parts = |percent: Option<u32>, field: &str| {
 		percent.map(|p| u128::from(p) * 10_000_000).or_else(|| default_of(field)).unwrap_or(0)

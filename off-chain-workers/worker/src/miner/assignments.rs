@@ -78,6 +78,9 @@ async fn answer(chain: &Chain, state: &MinerState, id: u64) -> anyhow::Result<bo
 	if let Some(delta) = state.perturb {
 		output.values.iter_mut().for_each(|v| *v += delta);
 	}
+	if state.nan_output {
+		output.values.fill(f32::NAN);
+	}
 	state.metrics.inputs.inc_by(output.rows as u64);
 	let commitment = output_commitment(&state.rule, output.shape(), &output.values);
 	let args = vec![

@@ -35,6 +35,8 @@ pub struct MinerState {
 	/// Latest best block followed (receipts carry it).
 	block: AtomicU32,
 	perturb: Option<f32>,
+	/// Answer assignments with NaN values (`--nan-output`).
+	nan_output: bool,
 	metrics: Arc<Metrics>,
 	/// Requests in flight per client of the public API.
 	limits: limits::ClientLimits,
@@ -77,11 +79,15 @@ pub async fn run(args: MinerArgs) -> anyhow::Result<()> {
 		hotkey,
 		block: AtomicU32::new(chain.finalized_number().await.unwrap_or(0)),
 		perturb: args.perturb,
+		nan_output: args.nan_output,
 		metrics,
 		limits: limits::ClientLimits::new(args.max_client_requests),
 	});
 	if args.perturb.is_some() {
 		tracing::warn!("--perturb is set: this miner returns WRONG outputs (testing audits only)");
+	}
+	if args.nan_output {
+		tracing::warn!("--nan-output is set: this miner answers assignments with NaN (testing)");
 	}
 	let follower =
 		tokio::spawn(assignments::follow(args.chain.chain.clone(), state.clone(), chain));
