@@ -4,7 +4,7 @@
 
 use crate::{BalanceOf, Config, Liability, NetUid, Pallet, ReviewLiability};
 use inferchain_primitives::StakeExposure;
-use sp_runtime::traits::Saturating;
+use sp_runtime::traits::{Saturating, Zero};
 
 impl<T: Config> StakeExposure<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	/// [`Liability`] (the collateral of the hotkey's open requests: what a slash or a timeout
@@ -27,10 +27,19 @@ impl<T: Config> Pallet<T> {
 		open: bool,
 	) {
 		ReviewLiability::<T>::mutate_exists(netuid, who, |liability| {
-			let current = liability.unwrap_or_default();
-			let next =
-				if open { current.saturating_add(amount) } else { current.saturating_sub(amount) };
-			*liability = (next != BalanceOf::<T>::default()).then_some(next);
+			*liability = adjusted::<T>(*liability, amount, open);
 		});
 	}
+}
+
+/// A liability `current` with `amount` added (`open`) or removed; `None` (the entry removed)
+/// at zero.
+pub(crate) fn adjusted<T: Config>(
+	current: Option<BalanceOf<T>>,
+	amount: BalanceOf<T>,
+	open: bool,
+) -> Option<BalanceOf<T>> {
+	let current = current.unwrap_or_else(Zero::zero);
+	let next = if open { current.saturating_add(amount) } else { current.saturating_sub(amount) };
+	(!next.is_zero()).then_some(next)
 }

@@ -194,10 +194,7 @@ impl<T: Config> Pallet<T> {
 		open: bool,
 	) {
 		Liability::<T>::mutate_exists(netuid, miner, |liability| {
-			let current = liability.unwrap_or_else(Zero::zero);
-			let next =
-				if open { current.saturating_add(amount) } else { current.saturating_sub(amount) };
-			*liability = (!next.is_zero()).then_some(next);
+			*liability = crate::exposure::adjusted::<T>(*liability, amount, open);
 		});
 	}
 
