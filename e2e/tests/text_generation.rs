@@ -141,8 +141,10 @@ async fn an_honest_text_miner_earns_and_a_token_editing_miner_does_not() -> anyh
 	while !validator.log().contains("is not the sampling rule's choice") {
 		anyhow::ensure!(
 			std::time::Instant::now() < deadline,
-			"the validator never caught the edited token\n{}",
-			validator.log_tail()
+			"the validator never caught the edited token\n{}\ncheating miner log:\n{}\nhonest miner log:\n{}",
+			validator.log_tail(),
+			cheat.log_tail(),
+			honest.log_tail()
 		);
 		tokio::time::sleep(Duration::from_millis(500)).await;
 	}

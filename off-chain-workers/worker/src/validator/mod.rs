@@ -79,6 +79,11 @@ struct Validator {
 	last_scores: Mutex<HashMap<String, u32>>,
 }
 
+/// Time an embedding miner has to answer a probe, unless `--timeout-ms` says otherwise.
+const EMBEDDING_PROBE_TIMEOUT_MS: u64 = 10_000;
+/// Time a text miner has to answer a probe, unless `--timeout-ms` says otherwise.
+const TEXT_PROBE_TIMEOUT_MS: u64 = 60_000;
+
 /// New tokens a text probe asks for, on average (from a third to twice as many).
 const TEXT_PROBE_TOKENS: usize = 48;
 /// The largest text answer a validator reads (an honest one of 96 tokens is a few kB).
@@ -110,8 +115,9 @@ pub async fn run(args: ValidatorArgs) -> anyhow::Result<()> {
 		)?;
 	let metrics = Metrics::new();
 	let metrics_server = tokio::spawn(serve_metrics(args.metrics_listen, metrics.clone()));
-	let http =
-		reqwest::Client::builder().timeout(Duration::from_millis(args.timeout_ms)).build()?;
+	let http = reqwest::Client::builder()
+		.timeout(Duration::from_millis(args.timeout_ms.unwrap_or(EMBEDDING_PROBE_TIMEOUT_MS)))
+		.build()?;
 	tracing::info!(uid, netuid = args.chain.netuid, model_id = %format!("0x{}", hex(&model_id)), "validating");
 	let reviewer = Arc::new(Reviewer {
 		hotkey: hotkey.clone(),
@@ -150,8 +156,9 @@ async fn run_text(args: ValidatorArgs) -> anyhow::Result<()> {
 	}
 	let metrics = Metrics::new();
 	let metrics_server = tokio::spawn(serve_metrics(args.metrics_listen, metrics.clone()));
-	let http =
-		reqwest::Client::builder().timeout(Duration::from_millis(args.timeout_ms)).build()?;
+	let http = reqwest::Client::builder()
+		.timeout(Duration::from_millis(args.timeout_ms.unwrap_or(TEXT_PROBE_TIMEOUT_MS)))
+		.build()?;
 	tracing::info!(uid = joined.uid, netuid = args.chain.netuid, model_id = %format!("0x{}", hex(&model_id)), "validating text generation");
 	let checker = Checker::Text(Box::new(engine));
 	let (reviewer, last_scores) = (None, Default::default());
