@@ -229,7 +229,7 @@ impl Validator {
 					tracing::warn!("reveal failed: {err:#}");
 				}
 			}
-			if number >= next_round {
+			if round_due(number, next_round, pending.as_ref()) {
 				match self.round(&chain, number).await {
 					Ok((interval, committed)) => {
 						next_round = number.saturating_add(interval.max(1));
@@ -560,5 +560,27 @@ impl Validator {
 			Ok(()) => Verdict::Honest { latency_ms },
 			Err(reason) => Verdict::Wrong(reason),
 		}
+	}
+}
+
+/// Whether a round runs at block `number`: its time has come and no committed weights wait to
+/// be revealed. A round that committed while an earlier commit waited would replace it before
+/// its reveal, so on a slow machine (a round longer than the reveal period) no weights would
+/// ever be revealed.
+fn round_due(number: u32, next_round: u32, pending: Option<&PendingReveal>) -> bool {
+	number >= next_round && pending.is_none()
+}
+
+#[cfg(test)]
+mod round_tests {
+	use super::*;
+
+	#[test]
+	fn no_round_commits_while_weights_wait_for_their_reveal() {
+		let pending =
+			PendingReveal { uids: vec![0], values: vec![1], salt: 7, version: 0, reveal_at: 50 };
+		assert!(round_due(40, 40, None));
+		assert!(!round_due(39, 40, None));
+		assert!(!round_due(45, 40, Some(&pending)));
 	}
 }
