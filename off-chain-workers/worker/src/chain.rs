@@ -410,6 +410,20 @@ impl Chain {
 		Ok(())
 	}
 
+	/// Declares (signed by `hotkey`) that it runs `model_id` on `netuid`, so the chain assigns
+	/// it only that model's requests and reviews (see `Inference.declare_model`).
+	pub async fn declare_model(
+		&self,
+		netuid: u16,
+		hotkey: &Keypair,
+		model_id: &[u8; 32],
+	) -> anyhow::Result<()> {
+		let args = vec![Value::u128(u128::from(netuid)), Value::from_bytes(model_id)];
+		self.submit(hotkey, "Inference", "declare_model", args).await?;
+		tracing::info!(netuid, model_id = %format!("0x{}", hex::encode(model_id)), "declared the model it runs");
+		Ok(())
+	}
+
 	pub async fn ensure_stake(
 		&self,
 		netuid: u16,

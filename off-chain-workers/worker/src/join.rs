@@ -1,5 +1,6 @@
 //! What both roles do first: load the keys and the model, connect, check the subnet serves
-//! this model, fund the hotkey's fees from the coldkey, and register the hotkey.
+//! this model, fund the hotkey's fees from the coldkey, register the hotkey, and declare the
+//! model it runs.
 
 use crate::{
 	chain::{hash_from_hex, Chain},
@@ -67,6 +68,8 @@ pub async fn join_subnet(
 	check_subnet_model(&chain, chain_args.netuid, model_id, kind).await?;
 	chain.ensure_funded(&coldkey, &hotkey, key_args.hotkey_funds).await?;
 	let uid = chain.ensure_registered(chain_args.netuid, &coldkey, &hotkey, max_burn).await?;
+	// Only this model's requests and reviews: a switch of the subnet's model never fines it.
+	chain.declare_model(chain_args.netuid, &hotkey, model_id).await?;
 	Ok(JoinedSubnet { coldkey, hotkey, chain, uid })
 }
 

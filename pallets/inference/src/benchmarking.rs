@@ -229,6 +229,19 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// A miner declares the subnet's model.
+	#[benchmark]
+	fn declare_model() -> Result<(), BenchmarkError> {
+		let (netuid, miners, _) = market::<T>(1, 1);
+		let miner = miners.first().cloned().ok_or(BenchmarkError::Weightless)?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(miner.clone()), netuid, model::<T>());
+
+		assert_eq!(crate::ServedModels::<T>::get(netuid, &miner), Some(model::<T>()));
+		Ok(())
+	}
+
 	#[benchmark]
 	fn set_market_params() {
 		let (netuid, _, _) = market::<T>(1, 1);

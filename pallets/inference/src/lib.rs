@@ -326,6 +326,14 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Reviews<T: Config> = StorageMap<_, Twox64Concat, RequestId, ReviewOf<T>>;
 
+	/// The model each neuron says it runs on a subnet (`declare_model`): requests for another
+	/// model are never assigned to it and reviews of them never seat it, so a subnet owner
+	/// switching the task's model cannot fine the miners and validators still running the old
+	/// one for requests they cannot serve. Undeclared neurons are drawn for any model.
+	#[pallet::storage]
+	pub type ServedModels<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, NetUid, Blake2_128Concat, T::AccountId, ModelId>;
+
 	/// Unsettled requests of each subnet (not final, rejected or expired): a subnet with any
 	/// cannot be dissolved (see [`inferchain_primitives::SubnetWork`]).
 	#[pallet::storage]
@@ -389,6 +397,8 @@ pub mod pallet {
 		ModelRegistered { model_id: ModelId, owner: T::AccountId },
 		/// A model was removed and its deposit returned.
 		ModelDeregistered { model_id: ModelId, owner: T::AccountId, refunded: BalanceOf<T> },
+		/// A neuron declared the model it runs on a subnet.
+		ModelDeclared { netuid: NetUid, hotkey: T::AccountId, model_id: ModelId },
 		/// A subnet's market settings were set.
 		MarketParamsSet { netuid: NetUid, params: MarketParams<BalanceOf<T>> },
 		/// A request was submitted and its fee held.
@@ -551,6 +561,8 @@ pub mod pallet {
 		TaskNotServedOnChain,
 		/// The output does not have the model's declared dimension.
 		WrongOutputShape,
+		/// The caller is not a neuron of the subnet.
+		NotANeuron,
 	}
 
 	#[pallet::hooks]
@@ -706,6 +718,22 @@ pub mod pallet {
 		pub fn deregister_model(origin: OriginFor<T>, model_id: ModelId) -> DispatchResult {
 			let owner = ensure_signed(origin)?;
 			Self::do_deregister_model(owner, model_id)
+		}
+
+		/// Declare the model this neuron runs on `netuid` (a worker does at start): requests for
+		/// other models are not assigned to it, and reviews of them do not seat it.
+		///
+		/// Origin: the neuron's hotkey. Errors: [`Error::SubnetNotFound`],
+		/// [`Error::NotANeuron`], [`Error::UnknownModel`]. Event: [`Event::ModelDeclared`].
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::declare_model())]
+		pub fn declare_model(
+			origin: OriginFor<T>,
+			netuid: NetUid,
+			model_id: ModelId,
+		) -> DispatchResult {
+			let hotkey = ensure_signed(origin)?;
+			Self::do_declare_model(hotkey, netuid, model_id)
 		}
 	}
 }

@@ -84,6 +84,25 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	pub(crate) fn do_declare_model(
+		hotkey: T::AccountId,
+		netuid: NetUid,
+		model_id: ModelId,
+	) -> DispatchResult {
+		ensure!(T::Subnets::subnet_exists(netuid), Error::<T>::SubnetNotFound);
+		ensure!(T::Subnets::uid_of(netuid, &hotkey).is_some(), Error::<T>::NotANeuron);
+		ensure!(Models::<T>::contains_key(model_id), Error::<T>::UnknownModel);
+		crate::ServedModels::<T>::insert(netuid, &hotkey, model_id);
+		Self::deposit_event(Event::ModelDeclared { netuid, hotkey, model_id });
+		Ok(())
+	}
+
+	/// Whether `hotkey` may work on requests for `model_id` on `netuid`: it declared that
+	/// model, or none.
+	pub(crate) fn runs_model(netuid: NetUid, hotkey: &T::AccountId, model_id: &ModelId) -> bool {
+		crate::ServedModels::<T>::get(netuid, hotkey).is_none_or(|declared| &declared == model_id)
+	}
+
 	pub(crate) fn do_set_market_params(
 		origin: T::RuntimeOrigin,
 		netuid: NetUid,
@@ -256,13 +275,15 @@ impl<T: Config> Pallet<T> {
 			let Some(uid) = u16::try_from(index).ok() else { continue };
 			let Some(miner) = T::Subnets::hotkey_at(netuid, uid) else { continue };
 			let stake = stakes.get(index).copied().unwrap_or_else(Zero::zero);
-			if Liability::<T>::get(netuid, &miner).saturating_add(needed) <= stake {
+			if Liability::<T>::get(netuid, &miner).saturating_add(needed) <= stake
+				&& Self::runs_model(netuid, &miner, &request.model_id)
+			{
 				break Some((uid, miner));
 			}
 		};
-		// The first candidate's reads are in the benchmark; each one skipped costs two more.
+		// The first candidate's reads are in the benchmark; each one skipped costs three more.
 		let skipped = u64::from(round.saturating_sub(1));
-		weight.saturating_accrue(T::DbWeight::get().reads(skipped.saturating_mul(2)));
+		weight.saturating_accrue(T::DbWeight::get().reads(skipped.saturating_mul(3)));
 		let Some((uid, miner)) = chosen else {
 			Self::expire(request_id, request, now);
 			return weight;

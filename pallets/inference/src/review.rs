@@ -34,11 +34,13 @@ impl<T: Config> Pallet<T> {
 	/// Eligible: the UIDs permitted at the last epoch whose holder has the validator role now, weighed by the stake that earned the
 	/// permit or their stake now if that is less (borrowed stake buys nothing; withdrawn stake
 	/// loses its say), when that is at least `MinValidatorStake`; not one of the `parties`
-	/// nor another hotkey of a party's coldkey. Reads the permits and stakes once, then the
-	/// hotkey and coldkey of each UID as it is offered. Returns the members and the weight of
+	/// nor another hotkey of a party's coldkey, nor a validator that declared another model
+	/// than the request's. Reads the permits and stakes once, then the hotkey, coldkey and
+	/// declared model of each UID as it is offered. Returns the members and the weight of
 	/// the UIDs offered and refused (the benchmarks draw no related hotkeys).
 	fn draw_panel(
 		netuid: NetUid,
+		model_id: &inferchain_inference::ModelId,
 		seed: &[u8; 32],
 		size: u32,
 		parties: &[&T::AccountId],
@@ -69,6 +71,7 @@ impl<T: Config> Pallet<T> {
 				!parties.contains(&hotkey)
 					&& !T::Subnets::hotkey_owner(hotkey)
 						.is_some_and(|cold| coldkeys.contains(&cold))
+					&& Self::runs_model(netuid, hotkey, model_id)
 			});
 			match admitted {
 				Some(hotkey) => {
@@ -88,7 +91,7 @@ impl<T: Config> Pallet<T> {
 				Some((hotkey, votes))
 			})
 			.collect();
-		(members, T::DbWeight::get().reads(refused.saturating_mul(2)))
+		(members, T::DbWeight::get().reads(refused.saturating_mul(3)))
 	}
 
 	/// The commit and reveal deadlines of a panel drawn at `now`.
@@ -146,7 +149,7 @@ impl<T: Config> Pallet<T> {
 		if !draw::happens(&seed, b"audit", p) {
 			return weight;
 		}
-		let (panel, skipped) = Self::draw_panel(netuid, &seed, 1, &[&miner]);
+		let (panel, skipped) = Self::draw_panel(netuid, &request.model_id, &seed, 1, &[&miner]);
 		let weight = weight.saturating_add(skipped);
 		let Some((validator, _)) = panel.first().cloned() else { return weight };
 		let opened = Self::open_panel(request_id, ReviewKind::Audit, panel, now, netuid);
@@ -208,8 +211,13 @@ impl<T: Config> Pallet<T> {
 		let weight = T::WeightInfo::form_committee();
 		let netuid = request.netuid;
 		let seed = Self::seed(b"committee", request_id);
-		let (members, skipped) =
-			Self::draw_panel(netuid, &seed, T::CommitteeSize::get(), &[&miner, &accuser]);
+		let (members, skipped) = Self::draw_panel(
+			netuid,
+			&request.model_id,
+			&seed,
+			T::CommitteeSize::get(),
+			&[&miner, &accuser],
+		);
 		let weight = weight.saturating_add(skipped);
 		let hotkeys: Vec<T::AccountId> = members.iter().map(|(hotkey, _)| hotkey.clone()).collect();
 		let opened = if members.is_empty() {

@@ -58,6 +58,7 @@ pub trait WeightInfo {
 	fn close_review(c: u32, ) -> Weight;
 	fn finalize() -> Weight;
 	fn prune() -> Weight;
+	fn declare_model() -> Weight;
 }
 
 /// Weights measured for `pallet_inference`, priced with the runtime's database weights.
@@ -362,6 +363,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	/// Storage: `Subnets::Subnets` (r:1 w:0), `Subnets::Keys` (r:1 w:0), `Inference::Models`
+	/// (r:1 w:0), `Inference::ServedModels` (r:0 w:1)
+	fn declare_model() -> Weight {
+		Weight::from_parts(30_000_000, 3739)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
 }
 
 /// The same weights priced with RocksDB's database weights, for tests and mocks.
@@ -447,6 +455,13 @@ impl WeightInfo for () {
 	fn prune() -> Weight {
 		Weight::from_parts(19_081_000, 22201)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	/// Storage: `Subnets::Subnets` (r:1 w:0), `Subnets::Keys` (r:1 w:0), `Inference::Models`
+	/// (r:1 w:0), `Inference::ServedModels` (r:0 w:1)
+	fn declare_model() -> Weight {
+		Weight::from_parts(30_000_000, 3739)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }

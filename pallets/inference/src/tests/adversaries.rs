@@ -459,6 +459,68 @@ fn an_auditor_cannot_move_the_bond_of_its_dissent_away() {
 	});
 }
 
+/// A subnet owner switches the task to another model: the miners and validators still running
+/// the old one declared it, so the new model's requests are never assigned to them (nor their
+/// reviews seated by them) and nobody is fined for requests it cannot serve; a neuron that
+/// declares the new model gets them.
+#[test]
+fn an_owner_switching_models_never_fines_neurons_running_the_old_one() {
+	new_test_ext().execute_with(|| {
+		no_audits();
+		assert_ok!(Inference::declare_model(RuntimeOrigin::signed(MINER), NET, model()));
+		let new = ModelMetadata { output_dim: 4, ..metadata() };
+		let new_id = DIGESTS.model_id(&new.profile, &new.output());
+		assert_ok!(Inference::register_model(RuntimeOrigin::signed(DAVE), DIGESTS, new));
+		let task = pallet_subnets::SubnetTask { kind: TaskKind::Embedding, model_id: H256(new_id) };
+		assert_ok!(Subnets::set_subnet_task(RuntimeOrigin::signed(ALICE), NET, task));
+		let stake = stake_of(MINER);
+		let id = submit();
+		run_to(System::block_number() + 1);
+		assert_eq!(status(id), RequestStatus::Expired);
+		assert!(!events().iter().any(|e| matches!(e, Event::MinerTimedOut { .. })));
+		assert_eq!(stake_of(MINER), stake);
+		// Declared the new model: assigned.
+		assert_ok!(Inference::declare_model(RuntimeOrigin::signed(MINER), NET, new_id));
+		let id = submit();
+		run_to(System::block_number() + 1);
+		assert_eq!(assigned(id), MINER);
+		check_invariants();
+	});
+}
+
+/// Validators that declared another model are never seated on a review of this one.
+#[test]
+fn validators_running_another_model_never_sit_on_its_reviews() {
+	new_test_ext().execute_with(|| {
+		always_audit();
+		let other = ModelMetadata { output_dim: 4, ..metadata() };
+		let other_id = DIGESTS.model_id(&other.profile, &other.output());
+		assert_ok!(Inference::register_model(RuntimeOrigin::signed(DAVE), DIGESTS, other));
+		for validator in &VALIDATORS[1..] {
+			assert_ok!(Inference::declare_model(RuntimeOrigin::signed(*validator), NET, other_id));
+		}
+		let (id, at) = answered(&honest_output());
+		run_to(at + 1);
+		assert_eq!(panel(id), vec![VALIDATORS[0]]);
+		check_invariants();
+	});
+}
+
+#[test]
+fn declare_model_rejects_strangers_and_unknown_models_and_changes_nothing() {
+	new_test_ext().execute_with(|| {
+		let before = market_state();
+		let declare = |who, netuid, model_id| {
+			Inference::declare_model(RuntimeOrigin::signed(who), netuid, model_id)
+		};
+		assert_noop!(declare(MINER, NetUid(9), model()), Error::<Test>::SubnetNotFound);
+		assert_noop!(declare(STRANGER, NET, model()), Error::<Test>::NotANeuron);
+		assert_noop!(declare(MINER, NET, [0xee; 32]), Error::<Test>::UnknownModel);
+		assert_eq!(market_state(), before);
+		assert!(crate::ServedModels::<Test>::get(NET, MINER).is_none());
+	});
+}
+
 /// The owner (with the cheating miner) dissolves the subnet the moment an auditor dissents, so
 /// that no committee can be drawn and the wrong result is paid: refused while the request is
 /// open, so the committee is drawn and rejects the result.
