@@ -45,6 +45,7 @@ use frame_support::{
 pub trait WeightInfo {
 	fn register_model() -> Weight;
 	fn deregister_model() -> Weight;
+	fn declare_model() -> Weight;
 	fn set_market_params() -> Weight;
 	fn submit_request(i: u32, ) -> Weight;
 	fn submit_result(o: u32, ) -> Weight;
@@ -58,7 +59,6 @@ pub trait WeightInfo {
 	fn close_review(c: u32, ) -> Weight;
 	fn finalize() -> Weight;
 	fn prune() -> Weight;
-	fn declare_model() -> Weight;
 }
 
 /// Weights measured for `pallet_inference`, priced with the runtime's database weights.
@@ -70,8 +70,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	fn register_model() -> Weight {
 		// Proof size: measured `6`, estimated `3739`.
-		// Minimum execution time: 41_578_000 picoseconds.
-		Weight::from_parts(51_900_000, 3739)
+		// Minimum execution time: 38_764_000 picoseconds.
+		Weight::from_parts(47_389_000, 3739)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -83,10 +83,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	fn deregister_model() -> Weight {
 		// Proof size: measured `345`, estimated `3739`.
-		// Minimum execution time: 36_836_000 picoseconds.
-		Weight::from_parts(45_340_000, 3739)
+		// Minimum execution time: 34_806_000 picoseconds.
+		Weight::from_parts(41_885_000, 3739)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	/// Storage: `Subnets::Subnets` (r:1 w:0)
+	/// Proof: `Subnets::Subnets` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
+	/// Storage: `Subnets::Uids` (r:1 w:0)
+	/// Proof: `Subnets::Uids` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::Models` (r:1 w:0)
+	/// Proof: `Inference::Models` (`max_values`: None, `max_size`: Some(274), added: 2749, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::ServedModels` (r:0 w:1)
+	/// Proof: `Inference::ServedModels` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
+	fn declare_model() -> Weight {
+		// Proof size: measured `566`, estimated `3739`.
+		// Minimum execution time: 17_059_000 picoseconds.
+		Weight::from_parts(22_622_000, 3739)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Subnets::Subnets` (r:1 w:0)
 	/// Proof: `Subnets::Subnets` (`max_values`: None, `max_size`: Some(62), added: 2537, mode: `MaxEncodedLen`)
@@ -94,8 +109,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Markets` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
 	fn set_market_params() -> Weight {
 		// Proof size: measured `349`, estimated `3527`.
-		// Minimum execution time: 9_903_000 picoseconds.
-		Weight::from_parts(12_889_000, 3527)
+		// Minimum execution time: 10_233_000 picoseconds.
+		Weight::from_parts(14_514_000, 3527)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -122,9 +137,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `i` is `[1, 2048]`.
 	fn submit_request(i: u32, ) -> Weight {
 		// Proof size: measured `797`, estimated `13719`.
-		// Minimum execution time: 58_347_000 picoseconds.
-		Weight::from_parts(68_419_311, 13719)
-			.saturating_add(Weight::from_parts(713, 0).saturating_mul(i.into()))
+		// Minimum execution time: 57_234_000 picoseconds.
+		Weight::from_parts(69_198_792, 13719)
+			.saturating_add(Weight::from_parts(775, 0).saturating_mul(i.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -135,9 +150,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `o` is `[1, 4096]`.
 	fn submit_result(o: u32, ) -> Weight {
 		// Proof size: measured `2357`, estimated `26448`.
-		// Minimum execution time: 19_317_000 picoseconds.
-		Weight::from_parts(26_433_997, 26448)
-			.saturating_add(Weight::from_parts(25_202, 0).saturating_mul(o.into()))
+		// Minimum execution time: 20_911_000 picoseconds.
+		Weight::from_parts(27_036_812, 26448)
+			.saturating_add(Weight::from_parts(26_797, 0).saturating_mul(o.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -145,8 +160,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Reviews` (`max_values`: None, `max_size`: Some(7435), added: 9910, mode: `MaxEncodedLen`)
 	fn commit_verdict() -> Weight {
 		// Proof size: measured `3437`, estimated `10900`.
-		// Minimum execution time: 29_244_000 picoseconds.
-		Weight::from_parts(39_338_000, 10900)
+		// Minimum execution time: 29_416_000 picoseconds.
+		Weight::from_parts(37_058_000, 10900)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -154,8 +169,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Reviews` (`max_values`: None, `max_size`: Some(7435), added: 9910, mode: `MaxEncodedLen`)
 	fn reveal_verdict() -> Weight {
 		// Proof size: measured `5485`, estimated `10900`.
-		// Minimum execution time: 42_637_000 picoseconds.
-		Weight::from_parts(51_637_000, 10900)
+		// Minimum execution time: 39_536_000 picoseconds.
+		Weight::from_parts(47_290_000, 10900)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -175,8 +190,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Reviews` (`max_values`: None, `max_size`: Some(7435), added: 9910, mode: `MaxEncodedLen`)
 	fn challenge() -> Weight {
 		// Proof size: measured `19700`, estimated `22201`.
-		// Minimum execution time: 72_180_000 picoseconds.
-		Weight::from_parts(87_868_000, 22201)
+		// Minimum execution time: 70_180_000 picoseconds.
+		Weight::from_parts(86_357_000, 22201)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -194,15 +209,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Subnets::Keys` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Liability` (r:1 w:1)
 	/// Proof: `Inference::Liability` (`max_values`: None, `max_size`: Some(74), added: 2549, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::ServedModels` (r:1 w:0)
+	/// Proof: `Inference::ServedModels` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Agenda` (r:1 w:1)
 	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(10254), added: 12729, mode: `MaxEncodedLen`)
 	/// The range of component `u` is `[2, 4096]`.
 	fn assign(u: u32, ) -> Weight {
 		// Proof size: measured `4815`, estimated `64917`.
-		// Minimum execution time: 47_679_000 picoseconds.
-		Weight::from_parts(143_266_650, 64917)
-			.saturating_add(Weight::from_parts(161_015, 0).saturating_mul(u.into()))
-			.saturating_add(T::DbWeight::get().reads(9_u64))
+		// Minimum execution time: 52_518_000 picoseconds.
+		Weight::from_parts(129_510_848, 64917)
+			.saturating_add(Weight::from_parts(159_483, 0).saturating_mul(u.into()))
+			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(Weight::from_parts(0, 83).saturating_mul(u.into()))
 	}
@@ -232,8 +249,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(10254), added: 12729, mode: `MaxEncodedLen`)
 	fn timeout() -> Weight {
 		// Proof size: measured `3516`, estimated `22201`.
-		// Minimum execution time: 95_240_000 picoseconds.
-		Weight::from_parts(107_366_000, 22201)
+		// Minimum execution time: 91_730_000 picoseconds.
+		Weight::from_parts(105_987_000, 22201)
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
@@ -253,6 +270,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Subnets::HotkeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Subnets::Keys` (r:1 w:0)
 	/// Proof: `Subnets::Keys` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::ServedModels` (r:1 w:0)
+	/// Proof: `Inference::ServedModels` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Agenda` (r:1 w:1)
 	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(10254), added: 12729, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::ReviewLiability` (r:1 w:1)
@@ -261,9 +280,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Reviews` (`max_values`: None, `max_size`: Some(7435), added: 9910, mode: `MaxEncodedLen`)
 	fn draw_audit() -> Weight {
 		// Proof size: measured `28104`, estimated `64917`.
-		// Minimum execution time: 98_519_000 picoseconds.
-		Weight::from_parts(118_466_000, 64917)
-			.saturating_add(T::DbWeight::get().reads(12_u64))
+		// Minimum execution time: 96_224_000 picoseconds.
+		Weight::from_parts(106_907_000, 64917)
+			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Inference::Reviews` (r:1 w:1)
@@ -282,15 +301,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Subnets::HotkeyOwner` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Subnets::Keys` (r:41 w:0)
 	/// Proof: `Subnets::Keys` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Inference::ServedModels` (r:41 w:0)
+	/// Proof: `Inference::ServedModels` (`max_values`: None, `max_size`: Some(90), added: 2565, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::Agenda` (r:1 w:1)
 	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(10254), added: 12729, mode: `MaxEncodedLen`)
 	/// Storage: `Inference::ReviewLiability` (r:41 w:41)
 	/// Proof: `Inference::ReviewLiability` (`max_values`: None, `max_size`: Some(74), added: 2549, mode: `MaxEncodedLen`)
 	fn form_committee() -> Weight {
 		// Proof size: measured `33741`, estimated `110855`.
-		// Minimum execution time: 469_595_000 picoseconds.
-		Weight::from_parts(540_245_000, 110855)
-			.saturating_add(T::DbWeight::get().reads(133_u64))
+		// Minimum execution time: 505_241_000 picoseconds.
+		Weight::from_parts(537_706_000, 110855)
+			.saturating_add(T::DbWeight::get().reads(174_u64))
 			.saturating_add(T::DbWeight::get().writes(43_u64))
 	}
 	/// Storage: `Inference::Reviews` (r:1 w:1)
@@ -324,9 +345,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `c` is `[1, 64]`.
 	fn close_review(c: u32, ) -> Weight {
 		// Proof size: measured `20071`, estimated `22201`.
-		// Minimum execution time: 195_524_000 picoseconds.
-		Weight::from_parts(213_599_199, 22201)
-			.saturating_add(Weight::from_parts(20_181_106, 0).saturating_mul(c.into()))
+		// Minimum execution time: 177_361_000 picoseconds.
+		Weight::from_parts(165_636_887, 22201)
+			.saturating_add(Weight::from_parts(16_202_693, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(14_u64))
@@ -349,8 +370,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Agenda` (`max_values`: None, `max_size`: Some(10254), added: 12729, mode: `MaxEncodedLen`)
 	fn finalize() -> Weight {
 		// Proof size: measured `19151`, estimated `22201`.
-		// Minimum execution time: 80_256_000 picoseconds.
-		Weight::from_parts(105_684_000, 22201)
+		// Minimum execution time: 73_009_000 picoseconds.
+		Weight::from_parts(83_573_000, 22201)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -358,16 +379,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Inference::Requests` (`max_values`: None, `max_size`: Some(18736), added: 21211, mode: `MaxEncodedLen`)
 	fn prune() -> Weight {
 		// Proof size: measured `18777`, estimated `22201`.
-		// Minimum execution time: 13_658_000 picoseconds.
-		Weight::from_parts(19_081_000, 22201)
+		// Minimum execution time: 12_273_000 picoseconds.
+		Weight::from_parts(15_760_000, 22201)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
-	}
-	/// Storage: `Subnets::Subnets` (r:1 w:0), `Subnets::Keys` (r:1 w:0), `Inference::Models`
-	/// (r:1 w:0), `Inference::ServedModels` (r:0 w:1)
-	fn declare_model() -> Weight {
-		Weight::from_parts(30_000_000, 3739)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
@@ -375,72 +389,77 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights priced with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_model() -> Weight {
-		Weight::from_parts(51_900_000, 3739)
+		Weight::from_parts(47_389_000, 3739)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn deregister_model() -> Weight {
-		Weight::from_parts(45_340_000, 3739)
+		Weight::from_parts(41_885_000, 3739)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
+	fn declare_model() -> Weight {
+		Weight::from_parts(22_622_000, 3739)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
 	fn set_market_params() -> Weight {
-		Weight::from_parts(12_889_000, 3527)
+		Weight::from_parts(14_514_000, 3527)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn submit_request(i: u32, ) -> Weight {
-		Weight::from_parts(68_419_311, 13719)
-			.saturating_add(Weight::from_parts(713, 0).saturating_mul(i.into()))
+		Weight::from_parts(69_198_792, 13719)
+			.saturating_add(Weight::from_parts(775, 0).saturating_mul(i.into()))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn submit_result(o: u32, ) -> Weight {
-		Weight::from_parts(26_433_997, 26448)
-			.saturating_add(Weight::from_parts(25_202, 0).saturating_mul(o.into()))
+		Weight::from_parts(27_036_812, 26448)
+			.saturating_add(Weight::from_parts(26_797, 0).saturating_mul(o.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn commit_verdict() -> Weight {
-		Weight::from_parts(39_338_000, 10900)
+		Weight::from_parts(37_058_000, 10900)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn reveal_verdict() -> Weight {
-		Weight::from_parts(51_637_000, 10900)
+		Weight::from_parts(47_290_000, 10900)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn challenge() -> Weight {
-		Weight::from_parts(87_868_000, 22201)
+		Weight::from_parts(86_357_000, 22201)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn assign(u: u32, ) -> Weight {
-		Weight::from_parts(143_266_650, 64917)
-			.saturating_add(Weight::from_parts(161_015, 0).saturating_mul(u.into()))
-			.saturating_add(RocksDbWeight::get().reads(9_u64))
+		Weight::from_parts(129_510_848, 64917)
+			.saturating_add(Weight::from_parts(159_483, 0).saturating_mul(u.into()))
+			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 			.saturating_add(Weight::from_parts(0, 83).saturating_mul(u.into()))
 	}
 	fn timeout() -> Weight {
-		Weight::from_parts(107_366_000, 22201)
+		Weight::from_parts(105_987_000, 22201)
 			.saturating_add(RocksDbWeight::get().reads(13_u64))
 			.saturating_add(RocksDbWeight::get().writes(12_u64))
 	}
 	fn draw_audit() -> Weight {
-		Weight::from_parts(118_466_000, 64917)
-			.saturating_add(RocksDbWeight::get().reads(12_u64))
+		Weight::from_parts(106_907_000, 64917)
+			.saturating_add(RocksDbWeight::get().reads(13_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn form_committee() -> Weight {
-		Weight::from_parts(540_245_000, 110855)
-			.saturating_add(RocksDbWeight::get().reads(133_u64))
+		Weight::from_parts(537_706_000, 110855)
+			.saturating_add(RocksDbWeight::get().reads(174_u64))
 			.saturating_add(RocksDbWeight::get().writes(43_u64))
 	}
 	fn close_review(c: u32, ) -> Weight {
-		Weight::from_parts(213_599_199, 22201)
-			.saturating_add(Weight::from_parts(20_181_106, 0).saturating_mul(c.into()))
+		Weight::from_parts(165_636_887, 22201)
+			.saturating_add(Weight::from_parts(16_202_693, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(15_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(14_u64))
@@ -448,20 +467,13 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2549).saturating_mul(c.into()))
 	}
 	fn finalize() -> Weight {
-		Weight::from_parts(105_684_000, 22201)
+		Weight::from_parts(83_573_000, 22201)
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 	}
 	fn prune() -> Weight {
-		Weight::from_parts(19_081_000, 22201)
+		Weight::from_parts(15_760_000, 22201)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
-	}
-	/// Storage: `Subnets::Subnets` (r:1 w:0), `Subnets::Keys` (r:1 w:0), `Inference::Models`
-	/// (r:1 w:0), `Inference::ServedModels` (r:0 w:1)
-	fn declare_model() -> Weight {
-		Weight::from_parts(30_000_000, 3739)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }
