@@ -273,6 +273,9 @@ pub mod pallet {
 		SubnetNotFound,
 		/// The subnet has unsettled requests (their reviews need its validators).
 		SubnetHasOpenRequests,
+		/// The subnet's owner cannot deregister a validator while the subnet has unsettled
+		/// requests (their reviews need its validators); the validator's own coldkey can.
+		ValidatorNeededForReviews,
 		/// Only the subnet's owner (or root) may do this.
 		NotSubnetOwner,
 		/// Zero tempo, interval or target, `max_uids`/`max_validators` out of range, or
@@ -456,14 +459,16 @@ pub mod pallet {
 		/// Free `uid` on `netuid`: its hotkey, endpoint and per-UID records go; the UID is
 		/// vacant until the next registration takes it.
 		///
-		/// Origin: the subnet owner, the coldkey owning the neuron's hotkey, or root.
+		/// Origin: the subnet owner, the coldkey owning the neuron's hotkey, or root. The owner
+		/// cannot deregister a validator while the subnet has unsettled requests.
 		///
 		/// Errors: [`Error::SubnetNotFound`], [`Error::UidNotFound`],
-		/// [`Error::NotAllowedToDeregister`].
+		/// [`Error::NotAllowedToDeregister`], [`Error::ValidatorNeededForReviews`].
 		/// Event: [`Event::NeuronDeregistered`].
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::deregister_neuron(T::MaxUidsLimit::get())
-			.saturating_add(T::NeuronLifecycle::removal_overhead()))]
+			.saturating_add(T::NeuronLifecycle::removal_overhead())
+			.saturating_add(T::DbWeight::get().reads(1)))]
 		pub fn deregister_neuron(
 			origin: OriginFor<T>,
 			netuid: NetUid,

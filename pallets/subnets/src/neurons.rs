@@ -20,7 +20,7 @@ use frame_support::{
 	weights::Weight,
 };
 use frame_system::pallet_prelude::BlockNumberFor;
-use inferchain_primitives::NeuronLifecycle;
+use inferchain_primitives::{NeuronLifecycle, SubnetWork};
 use sp_runtime::traits::{Saturating, UniqueSaturatedFrom, UniqueSaturatedInto};
 
 impl<T: Config> Pallet<T> {
@@ -140,11 +140,19 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResultWithPostInfo {
 		let info = Subnets::<T>::get(netuid).ok_or(Error::<T>::SubnetNotFound)?;
 		let hotkey = Keys::<T>::get(netuid, uid).ok_or(Error::<T>::UidNotFound)?;
+		let mut slots = UidSlots::<T>::get(netuid);
 		if let Some(who) = caller {
 			let owns_hotkey = HotkeyOwner::<T>::get(&hotkey).as_ref() == Some(&who);
 			ensure!(who == info.owner || owns_hotkey, Error::<T>::NotAllowedToDeregister);
+			// An owner removing validators while requests are open could leave a review without
+			// the committee it needs (the owner siding with a cheat): refused until they settle.
+			let validator =
+				slots.get(usize::from(uid)).is_some_and(|slot| slot.role == NeuronRole::Validator);
+			ensure!(
+				owns_hotkey || !validator || T::Work::open_requests(netuid) == 0,
+				Error::<T>::ValidatorNeededForReviews
+			);
 		}
-		let mut slots = UidSlots::<T>::get(netuid);
 		if let Some(slot) = slots.get_mut(usize::from(uid)) {
 			slot.occupied = false;
 			slot.owner_neuron = false;

@@ -536,6 +536,13 @@ fn an_owner_cannot_dissolve_a_subnet_to_void_an_escalation() {
 				pallet_subnets::Error::<Test>::SubnetHasOpenRequests
 			);
 		}
+		// Nor can it starve the committee by removing the subnet's validators.
+		for uid in 0..4 {
+			assert_noop!(
+				Subnets::deregister_neuron(RuntimeOrigin::signed(ALICE), NET, uid),
+				pallet_subnets::Error::<Test>::ValidatorNeededForReviews
+			);
+		}
 		run_to(System::block_number() + 1);
 		let members = panel(id);
 		assert!(!members.is_empty());

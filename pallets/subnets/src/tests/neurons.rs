@@ -242,6 +242,33 @@ fn owner_coldkey_and_root_may_deregister_and_the_uid_is_reused() {
 	});
 }
 
+/// An owner siding with a cheating miner deregisters the subnet's validators the moment an
+/// auditor dissents, so that the escalation finds no committee: refused while requests are
+/// open. Miners stay removable, and a validator's own coldkey may still leave.
+#[test]
+fn an_owner_cannot_remove_validators_while_reviews_may_need_them() {
+	new_test_ext().execute_with(|| {
+		let netuid = register(ALICE);
+		register_neuron(BOB, netuid, 100);
+		register_neuron(BOB, netuid, 101);
+		assert_ok!(Subnets::set_neuron_role(
+			RuntimeOrigin::signed(BOB),
+			netuid,
+			100,
+			crate::NeuronRole::Validator
+		));
+		crate::mock::OpenRequests::set(1);
+		assert_noop!(
+			Subnets::deregister_neuron(RuntimeOrigin::signed(ALICE), netuid, 0),
+			Error::<Test>::ValidatorNeededForReviews
+		);
+		assert_ok!(Subnets::deregister_neuron(RuntimeOrigin::signed(ALICE), netuid, 1));
+		assert_ok!(Subnets::deregister_neuron(RuntimeOrigin::signed(BOB), netuid, 0));
+		crate::mock::OpenRequests::set(0);
+		Subnets::do_try_state().unwrap();
+	});
+}
+
 #[test]
 fn deregister_neuron_rejects_strangers_unknown_uids_and_unknown_subnets() {
 	new_test_ext().execute_with(|| {
