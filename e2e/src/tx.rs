@@ -97,3 +97,17 @@ pub async fn submit(
 	let events = client.events(block).await?.into_iter().map(|record| record.event).collect();
 	Ok((block, events))
 }
+
+/// Whether `events` hold an `ExtrinsicFailed` with `error` (a refused dispatch).
+pub fn failed_with(
+	events: &[inferchain_runtime::RuntimeEvent],
+	error: impl Into<sp_runtime::DispatchError>,
+) -> bool {
+	let error = error.into();
+	events.iter().any(|event| {
+		matches!(event,
+			inferchain_runtime::RuntimeEvent::System(frame_system::Event::ExtrinsicFailed {
+				dispatch_error, ..
+			}) if *dispatch_error == error)
+	})
+}

@@ -14,7 +14,7 @@ use inferchain_e2e::{
 	NodeConfig, Worker,
 };
 use inferchain_primitives::NetUid;
-use inferchain_runtime::{Runtime, RuntimeCall, RuntimeEvent, StakeCall, MILLI_UNIT, UNIT};
+use inferchain_runtime::{Runtime, RuntimeCall, StakeCall, MILLI_UNIT, UNIT};
 use pallet_inference::Event as InferenceEvent;
 use serde_json::{json, Value};
 use sp_core::crypto::Ss58Codec;
@@ -189,12 +189,8 @@ async fn wrong_results_are_audited_and_slashed_right_ones_are_paid() -> anyhow::
 		amount: MINER_STAKE,
 	});
 	let (_, events) = tx::submit(&client, Bob, flee).await?;
-	let refused: sp_runtime::DispatchError =
-		pallet_stake::Error::<Runtime>::StakeBacksOpenResults.into();
 	assert!(
-		events.iter().any(|e| matches!(e,
-			RuntimeEvent::System(frame_system::Event::ExtrinsicFailed { dispatch_error, .. })
-				if *dispatch_error == refused)),
+		tx::failed_with(&events, pallet_stake::Error::<Runtime>::StakeBacksOpenResults),
 		"{events:?}"
 	);
 	let mut honest = Worker::spawn(

@@ -319,12 +319,8 @@ async fn a_nan_miner_is_refused_on_chain_and_penalised() -> anyhow::Result<()> {
 	assert!(target_final, "the honest miner answered the NaN miner's request");
 
 	// The NaN result reached a block and was refused there; the miner said so and carries on.
-	let non_finite: sp_runtime::DispatchError =
-		pallet_inference::Error::<Runtime>::NonFiniteOutput.into();
 	assert!(
-		events.iter().any(|event| matches!(event,
-			RuntimeEvent::System(frame_system::Event::ExtrinsicFailed { dispatch_error, .. })
-				if *dispatch_error == non_finite)),
+		tx::failed_with(&events, pallet_inference::Error::<Runtime>::NonFiniteOutput),
 		"no NonFiniteOutput failure:\n{}",
 		nan.log_tail()
 	);

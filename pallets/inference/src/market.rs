@@ -336,14 +336,9 @@ impl<T: Config> Pallet<T> {
 		let values = decode_output(&output).ok_or(Error::<T>::MalformedOutput)?;
 		// A NaN's quantised commitment matches itself, but no reviewer can compare it.
 		ensure!(values.iter().all(|value| value.is_finite()), Error::<T>::NonFiniteOutput);
-		ensure!(
-			u32::try_from(values.len()).is_ok_and(|len| len == request.output_dim),
-			Error::<T>::WrongOutputShape
-		);
-		let shape = OutputShape {
-			rows: 1,
-			cols: u32::try_from(values.len()).map_err(|_| Error::<T>::MalformedOutput)?,
-		};
+		let cols = u32::try_from(values.len()).map_err(|_| Error::<T>::MalformedOutput)?;
+		ensure!(cols == request.output_dim, Error::<T>::WrongOutputShape);
+		let shape = OutputShape { rows: 1, cols };
 		let expected = output_commitment(&request.rule, shape, &values);
 		ensure!(expected == commitment.0, Error::<T>::CommitmentMismatch);
 		let challenge_until = now.saturating_add(T::ChallengeWindow::get());

@@ -155,17 +155,6 @@ impl OutputSpec {
 	pub const fn text(vocab: u32) -> Self {
 		Self { kind: TaskKind::TextGeneration, dim: vocab }
 	}
-
-	/// Whether `values` output values (one input's) have this shape: exactly `dim` of them,
-	/// for the kinds whose results are vectors.
-	pub fn fits_values(&self, values: usize) -> bool {
-		match self.kind {
-			TaskKind::Embedding | TaskKind::Classification => {
-				u32::try_from(values).is_ok_and(|values| values == self.dim)
-			},
-			TaskKind::TextGeneration => false,
-		}
-	}
 }
 
 /// The model id of files with these digests run under `profile`, answering as `output` says.
@@ -208,13 +197,6 @@ mod tests {
 			assert_ne!(base, model_id(&[1; 32], &[2; 32], Some(&[3; 32]), &profile, &other));
 		}
 		assert_eq!(base, model_id(&[1; 32], &[2; 32], Some(&[3; 32]), &profile, &OUT));
-	}
-
-	#[test]
-	fn only_vectors_of_the_declared_length_fit() {
-		assert!(OUT.fits_values(384));
-		assert!(!OUT.fits_values(383) && !OUT.fits_values(385) && !OUT.fits_values(0));
-		assert!(!OutputSpec::text(384).fits_values(384));
 	}
 
 	#[test]
