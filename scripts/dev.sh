@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Command 1: install what is missing, build the node and the worker, and run a development chain
 # with a subnet for the bundled all-MiniLM-L6-v2 model (one miner, two validators) and a second
-# for text generation with the bundled SmolLM2-135M-Instruct (one miner, one validator).
+# for text generation with the bundled SmolLM2-135M-Instruct (one miner, two validators), and an
+# OpenAI-compatible gateway that pays for on-chain requests to both.
 # Extra arguments go to the node. WORKERS=0 runs the chain alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,7 @@ worker="$CARGO_TARGET_DIR/debug/inferchain-worker"
 rpc_port="${RPC_PORT:-9944}"
 miner_port="${MINER_PORT:-8080}"
 text_miner_port="${TEXT_MINER_PORT:-8081}"
+gateway_port="${GATEWAY_PORT:-8090}"
 chain="ws://127.0.0.1:${rpc_port}"
 logs="$(mktemp -d "${TMPDIR:-/tmp}/inferchain-dev.XXXXXX")"
 
@@ -54,10 +56,11 @@ if [ "${WORKERS:-1}" != 0 ]; then
 		>"$logs/validator-2.log" 2>&1 &
 	pids+=($!)
 	# Subnet 1: text generation. Alice registers SmolLM2 (the chain computes its id from the
-	# GGUF's digest and the text profile); Dave's hotkey Dave//text mines with 10 INFER of
-	# stake; Eve's hotkey Eve//text validates with 100 INFER, probing every 10 blocks.
+	# GGUF's digest and the text profile), 20 % of results audited; Dave's hotkey Dave//text
+	# mines with 10 INFER of stake; Eve's hotkey Eve//text and Ferdie's Ferdie//text validate
+	# with 100 INFER each, probing every 10 blocks.
 	"$worker" subnet --chain "$chain" --owner-suri //Alice --gguf "$INFERCHAIN_LLM_PATH" \
-		--tempo 20 --reveal-period 3 --weights-rate-limit 0 >/dev/null
+		--tempo 20 --reveal-period 3 --weights-rate-limit 0 --audit-percent 20 >/dev/null
 	"$worker" miner --chain "$chain" --netuid 1 --coldkey-suri //Dave --hotkey-suri //Dave//text \
 		--gguf "$INFERCHAIN_LLM_PATH" --listen "127.0.0.1:${text_miner_port}" --max-batch 8 \
 		--stake 10000000000000 >"$logs/text-miner.log" 2>&1 &
@@ -65,6 +68,15 @@ if [ "${WORKERS:-1}" != 0 ]; then
 	"$worker" validator --chain "$chain" --netuid 1 --coldkey-suri //Eve --hotkey-suri //Eve//text \
 		--gguf "$INFERCHAIN_LLM_PATH" --stake 100000000000000 --interval 10 \
 		--metrics-listen 127.0.0.1:9618 >"$logs/text-validator.log" 2>&1 &
+	pids+=($!)
+	"$worker" validator --chain "$chain" --netuid 1 --coldkey-suri //Ferdie --hotkey-suri //Ferdie//text \
+		--gguf "$INFERCHAIN_LLM_PATH" --stake 100000000000000 --interval 10 \
+		--metrics-listen 127.0.0.1:9619 >"$logs/text-validator-2.log" 2>&1 &
+	pids+=($!)
+	# The gateway: OpenAI-style calls become requests paid by Ferdie, at most 100 INFER.
+	"$worker" gateway --chain "$chain" --text-netuid 1 --embedding-netuid 0 \
+		--gguf "$INFERCHAIN_LLM_PATH" --requester-suri //Ferdie --max-spend 100000000000000 \
+		--listen "127.0.0.1:${gateway_port}" >"$logs/gateway.log" 2>&1 &
 	pids+=($!)
 fi
 
@@ -90,8 +102,14 @@ if [ "${WORKERS:-1}" != 0 ]; then
       curl -s http://127.0.0.1:${text_miner_port}/v1/chat/completions -H 'Content-Type: application/json' \\
         -d '{"model":"SmolLM2-135M-Instruct","messages":[{"role":"user","content":"Hi!"}],"max_tokens":64}'
       (also /v1/completions, "stream": true, and /v1/models; answers carry tokens, proof and receipt)
-  Text validator (hotkey Eve//text) metrics: http://127.0.0.1:9618/metrics
-  Worker logs:        ${logs}/{miner,validator,validator-2,text-miner,text-validator}.log
+  Text validators (hotkeys Eve//text, Ferdie//text) metrics: http://127.0.0.1:9618/metrics, :9619
+  OpenAI-compatible gateway (each call a paid, verified on-chain request; answers as soon as a
+  miner has answered on chain, verification status in the "inferchain" field):
+      base URL: http://127.0.0.1:${gateway_port}/v1   (any API key)
+      curl -s http://127.0.0.1:${gateway_port}/v1/chat/completions -H 'Content-Type: application/json' \
+        -d '{"model":"SmolLM2-135M-Instruct","messages":[{"role":"user","content":"Hi!"}],"max_tokens":32}'
+      curl -s http://127.0.0.1:${gateway_port}/v1/requests/<id>   (follow a request to final)
+  Worker logs:        ${logs}/{miner,validator,validator-2,text-miner,text-validator,text-validator-2,gateway}.log
 MSG
 fi
 cat <<MSG

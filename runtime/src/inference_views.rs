@@ -4,7 +4,8 @@ use crate::{AccountId, Balance, BlockNumber, Runtime};
 use alloc::vec::Vec;
 use inferchain_primitives::{NetUid, SubnetRegistry};
 use pallet_inference::{
-	InferenceResult, MinerStats, ModelInfo, Models, Request, RequestId, Requests, Review, Reviews,
+	ChatMessage, InferenceResult, MinerStats, ModelInfo, Models, Request, RequestId, Requests,
+	Review, Reviews, TextTask,
 };
 use pallet_inference_runtime_api::{ModelView, RequestView};
 
@@ -20,6 +21,20 @@ pub fn request(id: RequestId) -> Option<RequestView<AccountId, Balance, BlockNum
 		audit_probability: r.audit_probability,
 		new_miner_audit_probability: r.new_miner_audit_probability,
 		input: r.input.into_inner(),
+		text: r.text.map(|text| TextTask {
+			messages: text
+				.messages
+				.into_iter()
+				.map(|message| ChatMessage {
+					role: message.role,
+					content: message.content.into_inner(),
+				})
+				.collect(),
+			max_tokens: text.max_tokens,
+			sampling: text.sampling,
+			stop: text.stop.into_iter().map(|stop| stop.into_inner()).collect(),
+			output_token_fee: text.output_token_fee,
+		}),
 		fee: r.fee,
 		collateral: r.collateral,
 		submitted_at: r.submitted_at,
@@ -32,7 +47,9 @@ pub fn request(id: RequestId) -> Option<RequestView<AccountId, Balance, BlockNum
 		result: r.result.map(|result| InferenceResult {
 			miner: result.miner,
 			output: result.output.into_inner(),
+			proof: result.proof.into_inner(),
 			output_commitment: result.output_commitment,
+			deposit: result.deposit,
 			submitted_at: result.submitted_at,
 		}),
 	};

@@ -37,8 +37,8 @@ pub use embedder::{hex, EmbeddingModel, Embeddings, EngineOptions, ModelFiles};
 pub use error::{EngineError, Result};
 pub use queue::Lane;
 pub use text::{
-	gguf_output, gguf_output_at, FinishReason, Generation, GenerationRequest, Sequence, TextModel,
-	TextOptions, TextVerdict,
+	gguf_output, gguf_output_at, FinishReason, Generation, GenerationRequest, Sequence,
+	TextFrontend, TextModel, TextOptions, TextVerdict,
 };
 pub use text_engine::{TextEngine, TextEngineOptions, TextEvent};
 pub use torchscript::TorchScriptModel;

@@ -177,6 +177,57 @@ pub struct TextFrontend {
 }
 
 impl TextFrontend {
+	/// The frontend of the GGUF model at `path` alone (tokenizer, chat template, end tokens;
+	/// no weights loaded): for a client that renders prompts and reads generated tokens, such
+	/// as the gateway. `max_context` is capped at the model's context.
+	pub fn from_gguf(path: &Path, max_context: usize, max_new_tokens: usize) -> Result<Self> {
+		let file = GgufFile::read(path)?;
+		let tokenizer = tokenizer_from_gguf(&file)?;
+		let template = ChatTemplate::new(file.string("tokenizer.chat_template")?)?;
+		let options = TextOptions { max_context, max_new_tokens, ..TextOptions::cpu() };
+		Self::of(&file, tokenizer, template, &options)
+	}
+
+	/// The frontend of `file` with its tokenizer and template, limits from `options`.
+	fn of(
+		file: &GgufFile,
+		tokenizer: Tokenizer,
+		template: ChatTemplate,
+		options: &TextOptions,
+	) -> Result<Self> {
+		let config = LlamaConfig::from_gguf(file)?;
+		let mut end_tokens: Vec<u32> = Vec::new();
+		if let Ok(eos) = file.unsigned("tokenizer.ggml.eos_token_id") {
+			end_tokens.extend(u32::try_from(eos).ok());
+		}
+		end_tokens.extend(tokenizer.token_to_id("<|endoftext|>"));
+		end_tokens.extend(tokenizer.token_to_id("<|im_end|>"));
+		end_tokens.sort_unstable();
+		end_tokens.dedup();
+		let context = usize::try_from(config.context).unwrap_or(0);
+		Ok(Self {
+			tokenizer,
+			template,
+			end_tokens,
+			vocab: u32::try_from(config.vocab).unwrap_or(0),
+			max_context: options.max_context.min(context),
+			max_new_tokens: options.max_new_tokens,
+		})
+	}
+
+	/// Whether `token` ends a generation (an end-of-sequence or control end token).
+	pub fn is_end_token(&self, token: u32) -> bool {
+		self.end_tokens.contains(&token)
+	}
+
+	/// The generated text of `tokens` as a client sees it: special tokens left out, cut before
+	/// the first of the `stop` strings.
+	pub fn visible_text(&self, tokens: &[u32], stop: &[String]) -> Result<String> {
+		let text = self.decode(tokens)?;
+		let cut = stop_in(&text, stop).unwrap_or(text.len());
+		Ok(text.get(..cut).unwrap_or_default().to_string())
+	}
+
 	/// The token ids of `text` (special tokens written in it are read as such; nothing added).
 	pub fn encode(&self, text: &str) -> Result<Vec<u32>> {
 		self.tokenizer
@@ -304,24 +355,8 @@ impl TextModel {
 		};
 		let llama =
 			Llama::load_as(&file, device, kind, &mut |done, total| progress("load", done, total))?;
-		let mut end_tokens: Vec<u32> = Vec::new();
-		if let Ok(eos) = file.unsigned("tokenizer.ggml.eos_token_id") {
-			end_tokens.extend(u32::try_from(eos).ok());
-		}
-		end_tokens.extend(tokenizer.token_to_id("<|endoftext|>"));
-		end_tokens.extend(tokenizer.token_to_id("<|im_end|>"));
-		end_tokens.sort_unstable();
-		end_tokens.dedup();
-		let context = usize::try_from(llama.config().context).unwrap_or(0);
-		let options = TextOptions { max_context: options.max_context.min(context), ..options };
-		let frontend = TextFrontend {
-			tokenizer,
-			template,
-			end_tokens,
-			vocab: u32::try_from(llama.config().vocab).unwrap_or(0),
-			max_context: options.max_context,
-			max_new_tokens: options.max_new_tokens,
-		};
+		let frontend = TextFrontend::of(&file, tokenizer, template, &options)?;
+		let options = TextOptions { max_context: frontend.max_context, ..options };
 		Ok(Self { llama, frontend, rule, id, options })
 	}
 

@@ -1,4 +1,4 @@
-//! The command line: `miner`, `validator`, `subnet`, `request` and `model-id`.
+//! The command line: `miner`, `validator`, `subnet`, `request`, `model-id` and `gateway`.
 
 use clap::{Args, Parser, Subcommand};
 use inferchain_engine::DeviceChoice;
@@ -33,6 +33,46 @@ pub enum Command {
 	Request(RequestArgs),
 	/// Print the model id of local model files under a runtime profile.
 	ModelId(ModelArgs),
+	/// Serve an OpenAI-compatible API for dApps (`/v1/chat/completions`, `/v1/completions`,
+	/// `/v1/embeddings`, `/v1/models`, `/v1/requests/{id}`): each call is a paid on-chain
+	/// request signed by the gateway's requester key, answered with the miner's on-chain result
+	/// and its verification status.
+	Gateway(GatewayArgs),
+}
+
+/// `gateway` options.
+#[derive(Debug, Args)]
+pub struct GatewayArgs {
+	/// WebSocket RPC endpoint of an inferchain-node.
+	#[arg(long, default_value = "ws://127.0.0.1:9944")]
+	pub chain: String,
+	/// The text-generation subnet behind `/v1/chat/completions` and `/v1/completions`.
+	#[arg(long, requires = "gguf")]
+	pub text_netuid: Option<u16>,
+	/// The embeddings subnet behind `/v1/embeddings`.
+	#[arg(long)]
+	pub embedding_netuid: Option<u16>,
+	/// The text subnet's GGUF model file: its tokenizer reads the generated tokens and counts
+	/// prompts (checked against the subnet's model id at start; the weights are not loaded).
+	#[arg(long)]
+	pub gguf: Option<PathBuf>,
+	/// Dev requester account, e.g. `//Eve` (pays every request).
+	#[arg(long, conflicts_with = "requester_file")]
+	pub requester_suri: Option<String>,
+	/// File with the requester's mnemonic or secret URI.
+	#[arg(long)]
+	pub requester_file: Option<PathBuf>,
+	/// Most the gateway may commit of the requester's funds, in planck: fees held for its open
+	/// requests plus fees paid (refunds count back). Past it, calls get `402`. Default: no
+	/// limit but the account's balance.
+	#[arg(long)]
+	pub max_spend: Option<u128>,
+	/// Address of the API.
+	#[arg(long, default_value = "127.0.0.1:8090")]
+	pub listen: SocketAddr,
+	/// Seconds a call waits for a miner's answer before `504` (the request goes on on chain).
+	#[arg(long, default_value_t = 180)]
+	pub answer_timeout_secs: u64,
 }
 
 /// Which chain and subnet.
@@ -102,8 +142,9 @@ pub struct ModelArgs {
 	/// Most inputs per request.
 	#[arg(long, default_value_t = 64)]
 	pub max_inputs: usize,
-	/// Text models: longest prompt + generation in tokens (at most the model's context).
-	#[arg(long, default_value_t = 2048)]
+	/// Text models: longest prompt + generation in tokens (at most the model's context, which
+	/// the default takes: every request the chain accepts then fits).
+	#[arg(long, default_value_t = 8192)]
 	pub max_context: usize,
 	/// Text models: most new tokens one request may ask for.
 	#[arg(long, default_value_t = 512)]
@@ -173,7 +214,8 @@ pub struct MinerArgs {
 	/// the miner's results (a wrong result is slashed from it).
 	#[arg(long)]
 	pub stake: Option<u128>,
-	/// TESTING ONLY: add this to every output value (a dishonest miner, for audits to catch).
+	/// TESTING ONLY: add this to every output value, or (text models) edit a token of each
+	/// generation: a dishonest miner, for audits to catch.
 	#[arg(long, hide = true)]
 	pub perturb: Option<f32>,
 	/// TESTING ONLY: answer every request the chain assigns with NaN values (embedding models),
@@ -276,6 +318,15 @@ pub struct SubnetArgs {
 	/// The same for miners with few finalized results (default: `--audit-percent`).
 	#[arg(long, value_parser = clap::value_parser!(u32).range(1..=100))]
 	pub new_miner_audit_percent: Option<u32>,
+	/// Text generation: price of each prompt byte, in planck (default: the runtime's).
+	#[arg(long)]
+	pub input_byte_fee: Option<u128>,
+	/// Text generation: price of each generated token, in planck (default: the runtime's).
+	#[arg(long)]
+	pub output_token_fee: Option<u128>,
+	/// Text generation: most tokens one request may ask for (default: the runtime's).
+	#[arg(long)]
+	pub max_output_tokens: Option<u32>,
 }
 
 /// How far `request` waits.
@@ -314,6 +365,29 @@ pub struct RequestArgs {
 	/// Print the output vector (otherwise only its dimension).
 	#[arg(long)]
 	pub print_output: bool,
+	/// Text generation: most tokens to generate (makes it a text-generation request, for a
+	/// text subnet; the input is the prompt).
+	#[arg(long)]
+	pub max_tokens: Option<u32>,
+	/// Text generation: send the input as a user's chat message (the model's chat template
+	/// applies) rather than plain text to continue.
+	#[arg(long, requires = "max_tokens")]
+	pub chat: bool,
+	/// Text generation: a system message before the user's (with `--chat`).
+	#[arg(long, requires = "chat")]
+	pub system: Option<String>,
+	/// Text generation: temperature (0: greedy).
+	#[arg(long, default_value_t = 0.0, requires = "max_tokens")]
+	pub temperature: f64,
+	/// Text generation: nucleus mass.
+	#[arg(long, default_value_t = 1.0, requires = "max_tokens")]
+	pub top_p: f64,
+	/// Text generation: the seed of the draws (default: the chain draws one).
+	#[arg(long, requires = "max_tokens")]
+	pub seed: Option<u64>,
+	/// Text generation: a string that ends the generation (repeatable).
+	#[arg(long, requires = "max_tokens")]
+	pub stop: Vec<String>,
 }
 
 /// Parses `tolerance:<e9>` or `bitwise:<threads>`.

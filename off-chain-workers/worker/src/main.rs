@@ -3,6 +3,7 @@
 mod blocks;
 mod chain;
 mod cli;
+mod gateway;
 mod join;
 mod keys;
 mod loader;
@@ -13,6 +14,7 @@ mod openai;
 mod openai_text;
 mod request;
 mod subnet;
+mod text_task;
 mod validator;
 
 use clap::Parser;
@@ -48,6 +50,7 @@ async fn main() -> anyhow::Result<()> {
 		Command::Validator(args) => validator::run(args).await,
 		Command::Subnet(args) => subnet::run(args).await,
 		Command::Request(args) => request::run(args).await,
+		Command::Gateway(args) => gateway::run(args).await,
 		Command::ModelId(args) => {
 			println!("0x{}", inferchain_engine::hex(&loader::model_id(&args).await?));
 			Ok(())

@@ -13,8 +13,11 @@ pub struct RequestInfo {
 	pub netuid: u16,
 	/// `0x`-hex model id.
 	pub model_id: String,
-	/// The input text.
+	/// The input text (a text request's plain-text prompt; empty for a chat prompt).
 	pub input: String,
+	/// A text-generation request's messages, limits and sampling.
+	#[serde(default)]
+	pub text: Option<TextInfo>,
 	/// `queued`, `assigned`, `answered`, `underReview`, `final`, `rejected`, `expired`.
 	pub status: String,
 	/// The assigned miner (SS58) while `assigned`.
@@ -23,6 +26,36 @@ pub struct RequestInfo {
 	pub result: Option<ResultInfo>,
 	/// The open review.
 	pub review: Option<ReviewInfo>,
+}
+
+/// What a text-generation request asks for (`RequestInfo::text`).
+#[derive(Clone, Debug, Deserialize, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TextInfo {
+	/// The chat messages (empty: the prompt is the request's input).
+	pub messages: Vec<MessageInfo>,
+	/// Most tokens to generate.
+	pub max_tokens: u32,
+	/// Temperature × 1000.
+	pub temperature_milli: u32,
+	/// Nucleus mass × 1000.
+	pub top_p_milli: u32,
+	/// The seed, a decimal string.
+	pub seed: String,
+	/// Strings that end the generation.
+	pub stop: Vec<String>,
+	/// Price of each generated token (decimal string).
+	#[serde(default)]
+	pub output_token_fee: String,
+}
+
+/// One chat message.
+#[derive(Clone, Debug, Deserialize, serde::Serialize)]
+pub struct MessageInfo {
+	/// `system`, `user` or `assistant`.
+	pub role: String,
+	/// What is said.
+	pub content: String,
 }
 
 /// What `inference_getResult` returns (also `RequestInfo::result`).
@@ -37,6 +70,12 @@ pub struct ResultInfo {
 	pub miner: Option<String>,
 	/// The output values.
 	pub output: Option<Vec<f32>>,
+	/// A generation's token ids.
+	#[serde(default)]
+	pub tokens: Option<Vec<u32>>,
+	/// A generation's proof (`0x`-hex).
+	#[serde(default)]
+	pub proof: Option<String>,
 	/// `0x`-hex output commitment.
 	pub output_commitment: Option<String>,
 	/// Block of the answer.
@@ -95,8 +134,63 @@ pub struct MinerStats {
 pub struct ModelInfo {
 	/// `0x`-hex model id.
 	pub model_id: String,
+	/// Its registered name.
+	#[serde(default)]
+	pub name: String,
+	/// `f32`, `f16` or `bf16`.
+	#[serde(default)]
+	pub dtype: String,
 	/// The comparison rule.
 	pub rule: inferchain_inference::ComparisonRule,
+	/// CPU threads a bitwise profile pins.
+	#[serde(default)]
+	pub cpu_threads: u16,
+}
+
+impl ModelInfo {
+	/// The runtime profile it was registered with.
+	pub fn profile(&self) -> anyhow::Result<inferchain_inference::RuntimeProfile> {
+		use inferchain_inference::Dtype;
+		let dtype = match self.dtype.as_str() {
+			"f32" => Dtype::F32,
+			"f16" => Dtype::F16,
+			"bf16" => Dtype::Bf16,
+			other => anyhow::bail!("unknown dtype `{other}`"),
+		};
+		Ok(inferchain_inference::RuntimeProfile {
+			dtype,
+			rule: self.rule,
+			cpu_threads: self.cpu_threads,
+		})
+	}
+}
+
+/// What `inference_getMarket` returns.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MarketInfo {
+	/// Fee of a request (decimal string): a text request's base.
+	pub request_fee: String,
+	/// Text generation: price of a prompt byte (decimal string).
+	pub input_byte_fee: String,
+	/// Text generation: price of a generated token (decimal string).
+	pub output_token_fee: String,
+	/// Text generation: most tokens a request may ask for.
+	pub max_output_tokens: u32,
+}
+
+impl MarketInfo {
+	/// What a request costs at most: the base fee, and for text `prompt_bytes` and `max_tokens`
+	/// priced as the subnet says.
+	pub fn fee(&self, text: Option<(u32, u32)>) -> anyhow::Result<u128> {
+		let base: u128 = self.request_fee.parse()?;
+		let Some((prompt_bytes, max_tokens)) = text else { return Ok(base) };
+		let byte: u128 = self.input_byte_fee.parse()?;
+		let token: u128 = self.output_token_fee.parse()?;
+		Ok(base
+			.saturating_add(byte.saturating_mul(u128::from(prompt_bytes)))
+			.saturating_add(token.saturating_mul(u128::from(max_tokens))))
+	}
 }
 
 impl Chain {
@@ -118,6 +212,11 @@ impl Chain {
 	/// Every registered model.
 	pub async fn models(&self) -> anyhow::Result<Vec<ModelInfo>> {
 		self.rpc("inference_listModels", rpc_params![]).await
+	}
+
+	/// The market settings of `netuid`.
+	pub async fn market(&self, netuid: u16) -> anyhow::Result<Option<MarketInfo>> {
+		self.rpc("inference_getMarket", rpc_params![netuid]).await
 	}
 }
 

@@ -42,6 +42,9 @@ pub struct Metrics {
 	pub assignments: Family<Outcome, Counter>,
 	/// Validator: audits and challenges reviewed by verdict (`agrees`, `disagrees`, `failed`).
 	pub reviews: Family<Outcome, Counter>,
+	/// Gateway: on-chain requests by outcome (`submitted`, `refused`, then `final`, `rejected`
+	/// or `expired`).
+	pub gateway: Family<Outcome, Counter>,
 }
 
 impl Metrics {
@@ -58,6 +61,12 @@ impl Metrics {
 		let weights_submitted = Counter::default();
 		let assignments = Family::<Outcome, Counter>::default();
 		let reviews = Family::<Outcome, Counter>::default();
+		let gateway = Family::<Outcome, Counter>::default();
+		registry.register(
+			"gateway_requests",
+			"On-chain requests the gateway submitted, by outcome",
+			gateway.clone(),
+		);
 		registry.register(
 			"assignments",
 			"On-chain requests assigned to this miner, by outcome",
@@ -90,6 +99,7 @@ impl Metrics {
 			weights_submitted,
 			assignments,
 			reviews,
+			gateway,
 		})
 	}
 

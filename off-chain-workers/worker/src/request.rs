@@ -18,13 +18,19 @@ pub async fn run(args: RequestArgs) -> anyhow::Result<()> {
 	let requester =
 		keys::load("requester", args.requester_suri.as_deref(), args.requester_file.as_deref())?;
 	let chain = Chain::connect(&args.chain.chain).await?;
-	let call_args = vec![
-		Value::u128(u128::from(args.chain.netuid)),
-		Value::from_bytes(args.input.as_bytes()),
-		Value::u128(args.max_fee),
-	];
+	let (call, call_args) = match args.max_tokens {
+		Some(max_tokens) => ("submit_text_request", text_request(&args, max_tokens)),
+		None => (
+			"submit_request",
+			vec![
+				Value::u128(u128::from(args.chain.netuid)),
+				Value::from_bytes(args.input.as_bytes()),
+				Value::u128(args.max_fee),
+			],
+		),
+	};
 	let events = chain
-		.submit(&requester, "Inference", "submit_request", call_args)
+		.submit(&requester, "Inference", call, call_args)
 		.await
 		.context("submitting the request")?;
 	let id = *request_ids(&events, "RequestSubmitted")
@@ -51,7 +57,7 @@ pub async fn run(args: RequestArgs) -> anyhow::Result<()> {
 	let verified = commitment_verified(&chain, id, &result).await?;
 	let mut json = serde_json::to_value(&result)?;
 	json["commitmentVerified"] = serde_json::json!(verified);
-	if !args.print_output {
+	if !args.print_output && result.tokens.is_none() {
 		let dimensions = result.output.as_ref().map(Vec::len);
 		json["output"] = serde_json::json!(null);
 		json["dimensions"] = serde_json::json!(dimensions);
@@ -60,11 +66,44 @@ pub async fn run(args: RequestArgs) -> anyhow::Result<()> {
 	Ok(())
 }
 
+/// The arguments of `Inference.submit_text_request` for `args`.
+fn text_request(args: &RequestArgs, max_tokens: u32) -> Vec<Value> {
+	let message = |role: &str, content: &str| {
+		Value::named_composite([
+			("role", Value::unnamed_variant(role, [])),
+			("content", Value::from_bytes(content.as_bytes())),
+		])
+	};
+	let prompt = if args.chat {
+		let system = args.system.as_deref().map(|text| message("System", text));
+		let messages = system.into_iter().chain([message("User", &args.input)]);
+		Value::unnamed_variant("Chat", [Value::unnamed_composite(messages)])
+	} else {
+		Value::unnamed_variant("Text", [Value::from_bytes(args.input.as_bytes())])
+	};
+	let milli = |x: f64| Value::u128((x * 1000.0).round().max(0.0) as u128);
+	let seed = match args.seed {
+		Some(seed) => Value::unnamed_variant("Some", [Value::u128(u128::from(seed))]),
+		None => Value::unnamed_variant("None", []),
+	};
+	let options = Value::named_composite([
+		("max_tokens", Value::u128(u128::from(max_tokens))),
+		("temperature_milli", milli(args.temperature)),
+		("top_p_milli", milli(args.top_p)),
+		("seed", seed),
+		(
+			"stop",
+			Value::unnamed_composite(args.stop.iter().map(|s| Value::from_bytes(s.as_bytes()))),
+		),
+	]);
+	vec![Value::u128(u128::from(args.chain.netuid)), prompt, options, Value::u128(args.max_fee)]
+}
+
 /// Whether `result` is at (or past) the stage asked for.
 fn reached(result: &ResultInfo, wait: WaitFor) -> bool {
 	let settled = matches!(result.status.as_str(), "final" | "rejected" | "expired");
 	match wait {
-		WaitFor::Answered => result.output.is_some() || settled,
+		WaitFor::Answered => result.output.is_some() || result.tokens.is_some() || settled,
 		WaitFor::Final => settled,
 	}
 }
@@ -76,9 +115,13 @@ async fn commitment_verified(
 	id: u64,
 	result: &ResultInfo,
 ) -> anyhow::Result<Option<bool>> {
-	let (Some(output), Some(claimed)) = (&result.output, &result.output_commitment) else {
-		return Ok(None);
-	};
+	let Some(claimed) = &result.output_commitment else { return Ok(None) };
+	if let (Some(tokens), Some(proof)) = (&result.tokens, &result.proof) {
+		let proof = hex::decode(proof.trim_start_matches("0x"))?;
+		let commitment = inferchain_inference::generation_commitment(tokens, &proof);
+		return Ok(Some(crate::chain::hash_from_hex(claimed)? == commitment));
+	}
+	let Some(output) = &result.output else { return Ok(None) };
 	let request = chain.request(id).await?.ok_or_else(|| anyhow!("request {id} is gone"))?;
 	let model = chain
 		.models()
@@ -101,6 +144,8 @@ mod tests {
 			status: status.into(),
 			miner: None,
 			output: answered.then(|| vec![0.5]),
+			tokens: None,
+			proof: None,
 			output_commitment: None,
 			submitted_at: None,
 			challenge_until: None,

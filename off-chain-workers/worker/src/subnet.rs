@@ -41,7 +41,12 @@ pub async fn run(args: SubnetArgs) -> anyhow::Result<()> {
 	ensure_model(&chain, &owner, &digests, &output, &args)
 		.await
 		.context("registering the model")?;
-	if args.request_fee.is_some() || args.audit_percent.is_some() {
+	let text_prices = [args.input_byte_fee, args.output_token_fee].iter().any(Option::is_some);
+	if args.request_fee.is_some()
+		|| args.audit_percent.is_some()
+		|| text_prices
+		|| args.max_output_tokens.is_some()
+	{
 		set_market(&chain, &owner, netuid, &args).await.context("setting market parameters")?;
 	}
 	let timing = [args.reveal_period, args.weights_rate_limit].iter().any(Option::is_some);
@@ -140,8 +145,8 @@ async fn ensure_model(
 	Ok(())
 }
 
-/// Sets the subnet's request fee and audit probabilities (the runtime's defaults for what
-/// `args` leaves out).
+/// Sets the subnet's request fee, audit probabilities and text prices (the runtime's defaults
+/// for what `args` leaves out).
 async fn set_market(
 	chain: &Chain,
 	owner: &subxt_signer::sr25519::Keypair,
@@ -162,10 +167,21 @@ async fn set_market(
 	let audit = parts(args.audit_percent, "audit_probability");
 	let new_audit =
 		parts(args.new_miner_audit_percent.or(args.audit_percent), "new_miner_audit_probability");
+	let input_byte_fee = args.input_byte_fee.or_else(|| default_of("input_byte_fee")).unwrap_or(0);
+	let output_token_fee =
+		args.output_token_fee.or_else(|| default_of("output_token_fee")).unwrap_or(0);
+	let max_output_tokens = args
+		.max_output_tokens
+		.map(u128::from)
+		.or_else(|| default_of("max_output_tokens"))
+		.unwrap_or(1);
 	let params = Value::named_composite([
 		("request_fee", Value::u128(fee)),
 		("audit_probability", Value::u128(audit)),
 		("new_miner_audit_probability", Value::u128(new_audit)),
+		("input_byte_fee", Value::u128(input_byte_fee)),
+		("output_token_fee", Value::u128(output_token_fee)),
+		("max_output_tokens", Value::u128(max_output_tokens)),
 	]);
 	chain
 		.submit(

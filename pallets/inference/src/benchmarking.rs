@@ -14,8 +14,8 @@ use frame_support::{
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use inferchain_inference::{
-	encode_output, output_commitment, verdict_commitment, ModelDigests, ModelId, OutputShape,
-	RuntimeProfile, TaskKind, Verdict,
+	encode_output, output_commitment, verdict_commitment, ComparisonRule, ModelDigests, ModelId,
+	OutputShape, RuntimeProfile, SamplingParams, TaskKind, TextRule, Verdict,
 };
 use sp_core::H256;
 use sp_runtime::{
@@ -49,6 +49,30 @@ fn metadata<T: Config>() -> ModelMetadataOf<T> {
 		profile: RuntimeProfile::tolerant(10_000),
 		output_dim: T::MaxOutputLen::get() / 4,
 	}
+}
+
+/// The text model of the benchmarks: SmolLM2's vocabulary, the CPU text rule.
+fn text_metadata<T: Config>() -> ModelMetadataOf<T> {
+	ModelMetadata {
+		kind: TaskKind::TextGeneration,
+		profile: RuntimeProfile::text_cpu(TextRule::CPU_F32),
+		output_dim: 49_152,
+		..metadata::<T>()
+	}
+}
+
+/// A subnet whose task is the text model (registered), taking the longest generations.
+fn text_market<T: Config>() -> NetUid {
+	let text = text_metadata::<T>();
+	let model_id = DIGESTS.model_id(&text.profile, &text.output());
+	let (netuid, _, _) = T::BenchmarkHelper::subnet(1, 1, model_id);
+	let owner: T::AccountId = account("model owner", 0, 0);
+	T::Currency::set_balance(&owner, funds::<T>());
+	let _ = Pallet::<T>::register_model(RawOrigin::Signed(owner).into(), DIGESTS, text);
+	let params =
+		MarketParams { max_output_tokens: T::MaxGeneratedTokens::get(), ..T::DefaultMarket::get() };
+	Markets::<T>::insert(netuid, params);
+	netuid
 }
 
 /// A subnet with `miners` miners and `validators` permitted validators, its model registered
@@ -94,6 +118,7 @@ fn request<T: Config>(
 		audit_probability: Perbill::one(),
 		new_miner_audit_probability: Perbill::one(),
 		input: BoundedVec::truncate_from(vec![b'a'; T::MaxInputLen::get() as usize]),
+		text: None,
 		fee,
 		collateral: Zero::zero(),
 		submitted_at: frame_system::Pallet::<T>::block_number(),
@@ -109,14 +134,22 @@ fn request<T: Config>(
 	Ok(id)
 }
 
-/// A result of `miner` on `id` with the longest output.
+/// A result of `miner` on `id` with the longest output and the longest proof, its deposit
+/// held.
 fn result<T: Config>(id: RequestId, miner: &T::AccountId) {
 	let values = vec![0.5f32; (T::MaxOutputLen::get() / 4) as usize];
 	let output = BoundedVec::truncate_from(encode_output(&values));
+	let proof = BoundedVec::truncate_from(vec![7u8; T::MaxProofLen::get() as usize]);
+	let bytes = T::MaxOutputLen::get().saturating_add(T::MaxProofLen::get());
+	let deposit = T::ResultDepositPerByte::get().saturating_mul(bytes.into());
+	T::Currency::set_balance(miner, funds::<T>().saturating_add(deposit));
+	let _ = T::Currency::hold(&HoldReason::ResultDeposit.into(), miner, deposit);
 	let record: ResultOf<T> = InferenceResult {
 		miner: miner.clone(),
 		output,
+		proof,
 		output_commitment: H256::zero(),
+		deposit,
 		submitted_at: frame_system::Pallet::<T>::block_number(),
 	};
 	Requests::<T>::mutate(id, |request| {
@@ -266,6 +299,88 @@ mod benchmarks {
 		_(RawOrigin::Signed(requester), netuid, input, fee);
 
 		assert!(Requests::<T>::contains_key(0));
+	}
+
+	/// A chat prompt of `b` bytes (in up to `MaxMessages` messages, each checked as UTF-8), the
+	/// most stop strings of the longest length, a seed drawn by the chain.
+	#[benchmark]
+	fn submit_text_request(b: Linear<1, { T::MaxInputLen::get() }>) -> Result<(), BenchmarkError> {
+		let netuid = text_market::<T>();
+		let requester: T::AccountId = whitelisted_caller();
+		T::Currency::set_balance(&requester, funds::<T>());
+		let count = b.min(T::MaxMessages::get()).max(1);
+		let messages: Vec<_> = (0..count)
+			.map(|index| {
+				let rest = if index == 0 { b.checked_rem(count).unwrap_or(0) } else { 0 };
+				let len = b.checked_div(count).unwrap_or(0).saturating_add(rest);
+				ChatMessage {
+					role: ChatRole::User,
+					content: BoundedVec::truncate_from(vec![b'a'; len as usize]),
+				}
+			})
+			.collect();
+		let prompt = TextPrompt::Chat(BoundedVec::truncate_from(messages));
+		let stop = BoundedVec::truncate_from(vec![b's'; T::MaxStopLen::get() as usize]);
+		let options = TextOptions {
+			max_tokens: T::MaxGeneratedTokens::get(),
+			temperature_milli: 700,
+			top_p_milli: 900,
+			seed: None,
+			stop: BoundedVec::truncate_from(vec![stop; T::MaxStops::get() as usize]),
+		};
+		let max_fee = funds::<T>();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(requester), netuid, prompt, options, max_fee);
+
+		let id = NextRequestId::<T>::get().saturating_sub(1);
+		assert!(Requests::<T>::get(id).is_some_and(|request| request.text.is_some()));
+		Ok(())
+	}
+
+	/// A generation of `t` tokens with its proof under the CPU text rule, its commitment
+	/// hashed and its deposit held.
+	#[benchmark]
+	fn submit_generation(
+		t: Linear<1, { T::MaxGeneratedTokens::get() }>,
+	) -> Result<(), BenchmarkError> {
+		let (netuid, miners, _) = market::<T>(1, 1);
+		let miner = miners.first().cloned().ok_or(BenchmarkError::Weightless)?;
+		T::Currency::set_balance(&miner, funds::<T>());
+		let now = frame_system::Pallet::<T>::block_number();
+		let status = RequestStatus::Assigned {
+			miner: miner.clone(),
+			uid: 1,
+			deadline: now.saturating_add(One::one()),
+		};
+		let id = request::<T>(netuid, &account("requester", 0, 0), status)?;
+		let text = text_metadata::<T>();
+		Requests::<T>::mutate(id, |request| {
+			if let Some(request) = request {
+				request.rule = text.profile.rule;
+				request.output_dim = text.output_dim;
+				request.text = Some(TextTask {
+					messages: BoundedVec::default(),
+					max_tokens: T::MaxGeneratedTokens::get(),
+					sampling: SamplingParams::GREEDY,
+					stop: BoundedVec::default(),
+					output_token_fee: One::one(),
+				});
+			}
+		});
+		let ComparisonRule::Text(rule) = text.profile.rule else {
+			return Err(BenchmarkError::Weightless);
+		};
+		let proof_len = Pallet::<T>::proof_len(&rule, t).ok_or(BenchmarkError::Weightless)?;
+		let tokens =
+			BoundedVec::truncate_from((0..t).map(|token| token % 49_152).collect::<Vec<_>>());
+		let proof = BoundedVec::truncate_from(vec![7u8; proof_len as usize]);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(miner), id, tokens, proof);
+
+		assert!(Requests::<T>::get(id).is_some_and(|request| request.result.is_some()));
+		Ok(())
 	}
 
 	/// An output of `o` bytes whose commitment is recomputed under a tolerance rule.

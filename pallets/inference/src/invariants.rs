@@ -25,8 +25,12 @@ impl<T: Config> Pallet<T> {
 	/// account for.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		let mut fees = Totals::<T>::new();
+		let mut result_deposits = Totals::<T>::new();
 		let mut open_requests = BTreeMap::<NetUid, u32>::new();
 		for request in Requests::<T>::iter_values() {
+			if let Some(result) = &request.result {
+				add::<T>(&mut result_deposits, &result.miner, result.deposit);
+			}
 			let open = matches!(
 				request.status,
 				RequestStatus::Queued
@@ -104,6 +108,7 @@ impl<T: Config> Pallet<T> {
 			(HoldReason::RequestFee, fees),
 			(HoldReason::ChallengeBond, bonds),
 			(HoldReason::ModelDeposit, deposits),
+			(HoldReason::ResultDeposit, result_deposits),
 		] {
 			for (who, expected) in totals {
 				ensure!(

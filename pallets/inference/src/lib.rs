@@ -7,14 +7,19 @@
 //!
 //! ## Life of a request
 //! 1. [`Pallet::submit_request`]: the subnet's `request_fee` is held from the requester; the
-//!    request is `Queued`.
+//!    request is `Queued`. Text-generation subnets take [`Pallet::submit_text_request`]
+//!    instead: a prompt (text or chat messages), sampling options and a seed fixed now, the
+//!    most the request can cost held (see the `text` module).
 //! 2. Next block (`on_initialize`): a miner is drawn (see [`draw`]) with randomness from a
 //!    block after the submission, so the requester cannot pick it, among miners whose bonded
 //!    stake covers the collateral of everything they have open plus this request
 //!    ([`Pallet::collateral`]: the most the request can cost its miner): `Assigned` until
 //!    `now + ResultTimeout`. From here the miner's stake backs the request (see below).
 //! 3. [`Pallet::submit_result`] by the assigned hotkey before the deadline: the output's
-//!    commitment is recomputed on chain under the model's comparison rule and must match.
+//!    commitment is recomputed on chain under the model's comparison rule and must match
+//!    ([`Pallet::submit_generation`] for text: tokens and proof, checked for size, their
+//!    commitment computed here). A deposit per stored byte is held from the miner until the
+//!    record is pruned.
 //!    `Answered`, challengeable for `ChallengeWindow` blocks. A missed deadline burns
 //!    `TimeoutPenalty` of the miner's stake and draws another miner (at most `MaxAttempts`
 //!    miners; then the fee is refunded: `Expired`).
@@ -98,6 +103,7 @@ pub mod settle;
 pub mod tally;
 #[cfg(test)]
 mod tests;
+mod text;
 pub mod types;
 pub mod weights;
 
@@ -105,8 +111,9 @@ pub use agenda::SCHEDULE_TRIES;
 pub use inferchain_primitives::{NetUid, Uid};
 pub use randomness::ParentHashRandomness;
 pub use types::{
-	Action, InferenceResult, MarketParams, MinerStats, ModelInfo, ModelMetadata, PanelSeat,
-	Request, RequestId, RequestStatus, Review, ReviewKind,
+	Action, ChatMessage, ChatRole, InferenceResult, MarketParams, MinerStats, ModelInfo,
+	ModelMetadata, PanelSeat, Request, RequestId, RequestStatus, Review, ReviewKind, TextOptions,
+	TextPrompt, TextTask,
 };
 pub use weights::WeightInfo;
 
@@ -153,19 +160,38 @@ pub mod pallet {
 	>;
 	/// A model's metadata.
 	pub type ModelMetadataOf<T> = ModelMetadata<BoundedVec<u8, <T as Config>::MaxModelName>>;
+	/// Request input text (or a chat message's content).
+	pub type InputOf<T> = BoundedVec<u8, <T as Config>::MaxInputLen>;
+	/// A text-generation request's chat messages.
+	pub type MessagesOf<T> = BoundedVec<ChatMessage<InputOf<T>>, <T as Config>::MaxMessages>;
+	/// A text-generation request's stop strings.
+	pub type StopsOf<T> =
+		BoundedVec<BoundedVec<u8, <T as Config>::MaxStopLen>, <T as Config>::MaxStops>;
+	/// A text-generation request's prompt, as submitted.
+	pub type TextPromptOf<T> = TextPrompt<InputOf<T>, MessagesOf<T>>;
+	/// A text-generation request's options, as submitted.
+	pub type TextOptionsOf<T> = TextOptions<StopsOf<T>>;
+	/// What a text-generation request carries besides its input.
+	pub type TextTaskOf<T> = TextTask<MessagesOf<T>, StopsOf<T>, BalanceOf<T>>;
+	/// A generation's proof.
+	pub type ProofOf<T> = BoundedVec<u8, <T as Config>::MaxProofLen>;
 	/// A request record.
 	pub type RequestOf<T> = Request<
 		<T as frame_system::Config>::AccountId,
 		BalanceOf<T>,
 		BlockNumberFor<T>,
-		BoundedVec<u8, <T as Config>::MaxInputLen>,
+		InputOf<T>,
 		BoundedVec<u8, <T as Config>::MaxOutputLen>,
+		TextTaskOf<T>,
+		ProofOf<T>,
 	>;
 	/// A result record.
 	pub type ResultOf<T> = InferenceResult<
 		<T as frame_system::Config>::AccountId,
+		BalanceOf<T>,
 		BlockNumberFor<T>,
 		BoundedVec<u8, <T as Config>::MaxOutputLen>,
+		ProofOf<T>,
 	>;
 	/// A review record.
 	pub type ReviewOf<T> = Review<
@@ -210,6 +236,26 @@ pub mod pallet {
 		/// Longest result output, in bytes.
 		#[pallet::constant]
 		type MaxOutputLen: Get<u32>;
+		/// Most messages in a chat prompt (their contents together at most `MaxInputLen`).
+		#[pallet::constant]
+		type MaxMessages: Get<u32>;
+		/// Most stop strings of a text-generation request.
+		#[pallet::constant]
+		type MaxStops: Get<u32>;
+		/// Longest stop string, in bytes.
+		#[pallet::constant]
+		type MaxStopLen: Get<u32>;
+		/// Most tokens one generation may hold (4 bytes each must fit `MaxOutputLen`).
+		#[pallet::constant]
+		type MaxGeneratedTokens: Get<u32>;
+		/// Longest generation proof, in bytes: a text model is registered only if the proof of
+		/// `MaxGeneratedTokens` tokens under its rule fits.
+		#[pallet::constant]
+		type MaxProofLen: Get<u32>;
+		/// Held from a miner per byte its result keeps in state (output and proof), returned
+		/// when the request is pruned.
+		#[pallet::constant]
+		type ResultDepositPerByte: Get<BalanceOf<Self>>;
 		/// Market settings of subnets whose owner set none.
 		#[pallet::constant]
 		type DefaultMarket: Get<MarketParams<BalanceOf<Self>>>;
@@ -233,6 +279,9 @@ pub mod pallet {
 		/// Blocks an assigned miner has to submit its result.
 		#[pallet::constant]
 		type ResultTimeout: Get<BlockNumberFor<Self>>;
+		/// Blocks an assigned miner has to submit a generation (text takes longer).
+		#[pallet::constant]
+		type TextResultTimeout: Get<BlockNumberFor<Self>>;
 		/// Most miners assigned to one request before it expires.
 		#[pallet::constant]
 		type MaxAttempts: Get<u8>;
@@ -304,6 +353,8 @@ pub mod pallet {
 		RequestFee,
 		/// A challenger's bond, until the challenge is decided.
 		ChallengeBond,
+		/// A miner's deposit for the bytes of a result, until the request is pruned.
+		ResultDeposit,
 	}
 
 	/// Registered models.
@@ -469,15 +520,17 @@ pub mod pallet {
 		DissentOverruled { request_id: RequestId, auditor: T::AccountId, paid: BalanceOf<T> },
 		/// A panel member on the losing side, or silent, was penalised.
 		VerdictPenalised { request_id: RequestId, validator: T::AccountId, amount: BalanceOf<T> },
-		/// The challenge window ended: the fee went to the miner.
+		/// The challenge window ended: the fee went to the miner; what a generation did not use
+		/// of the held fee was `refunded` to the requester.
 		ResultFinalized {
 			request_id: RequestId,
 			miner: T::AccountId,
 			paid: BalanceOf<T>,
 			burned: BalanceOf<T>,
+			refunded: BalanceOf<T>,
 		},
-		/// A settled request's records were removed.
-		RequestPruned { request_id: RequestId },
+		/// A settled request's records were removed and the result's deposit returned.
+		RequestPruned { request_id: RequestId, deposit_returned: BalanceOf<T> },
 	}
 
 	#[pallet::error]
@@ -500,8 +553,8 @@ pub mod pallet {
 		SubnetNotFound,
 		/// Only the subnet's owner (or root) may do this.
 		NotSubnetOwner,
-		/// The request fee is below `MinRequestFee`, or a probability below
-		/// `MinAuditProbability`.
+		/// The request fee is below `MinRequestFee`, a probability below
+		/// `MinAuditProbability`, or `max_output_tokens` zero or above `MaxGeneratedTokens`.
 		InvalidMarketParams,
 		/// The subnet has no task, or its model is not registered.
 		ModelNotRegistered,
@@ -556,9 +609,21 @@ pub mod pallet {
 		Overflow,
 		/// The output dimension is zero, or its values could never fit a result.
 		InvalidOutputDim,
-		/// The subnet's model generates text, which on-chain requests do not serve yet: refused
-		/// rather than assigned to miners that cannot answer it.
-		TaskNotServedOnChain,
+		/// The call is for another kind of task than the subnet's (or the request's): text
+		/// subnets take `submit_text_request` and `submit_generation`, others `submit_request`
+		/// and `submit_result`.
+		WrongTaskKind,
+		/// The text options are out of range: no tokens or more than the subnet allows, a
+		/// temperature or nucleus out of range, or an empty or non-UTF-8 stop string.
+		InvalidTextOptions,
+		/// The generation is empty, longer than the request allows, or holds a token outside
+		/// the vocabulary.
+		MalformedGeneration,
+		/// The proof is not the size the model's rule gives the generated tokens.
+		MalformedProof,
+		/// A text model's proof for `MaxGeneratedTokens` would not fit `MaxProofLen`, or a
+		/// model's comparison rule is not for its task kind.
+		RuleDoesNotFitTask,
 		/// The output does not have the model's declared dimension.
 		WrongOutputShape,
 		/// The caller is not a neuron of the subnet.
@@ -569,6 +634,15 @@ pub mod pallet {
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			Self::run_agenda(now)
+		}
+
+		fn integrity_test() {
+			// A generation's tokens are stored as the output's bytes.
+			assert!(
+				T::MaxGeneratedTokens::get().saturating_mul(4) <= T::MaxOutputLen::get(),
+				"MaxGeneratedTokens tokens must fit MaxOutputLen"
+			);
+			assert!(T::MaxGeneratedTokens::get() > 0, "MaxGeneratedTokens must be positive");
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -620,7 +694,7 @@ pub mod pallet {
 		/// which must not exceed `max_fee`. A miner is drawn in the next block.
 		///
 		/// Origin: signed. Errors: [`Error::SubnetNotFound`], [`Error::ModelNotRegistered`],
-		/// [`Error::TaskNotServedOnChain`], [`Error::FeeAboveMax`], [`Error::InvalidInput`],
+		/// [`Error::WrongTaskKind`], [`Error::FeeAboveMax`], [`Error::InvalidInput`],
 		/// [`Error::InsufficientBalance`],
 		/// [`Error::MarketBusy`], [`Error::Overflow`]. Event: [`Event::RequestSubmitted`].
 		#[pallet::call_index(2)]
@@ -641,8 +715,9 @@ pub mod pallet {
 		///
 		/// Origin: the assigned miner's hotkey. Errors: [`Error::UnknownRequest`],
 		/// [`Error::NotAwaitingResult`] (not assigned, or answered: replays),
-		/// [`Error::NotAssignedMiner`], [`Error::DeadlinePassed`], [`Error::MalformedOutput`],
-		/// [`Error::NonFiniteOutput`], [`Error::WrongOutputShape`], [`Error::CommitmentMismatch`],
+		/// [`Error::NotAssignedMiner`], [`Error::DeadlinePassed`], [`Error::WrongTaskKind`],
+		/// [`Error::MalformedOutput`], [`Error::NonFiniteOutput`], [`Error::WrongOutputShape`],
+		/// [`Error::CommitmentMismatch`], [`Error::InsufficientBalance`] (the result's deposit),
 		/// [`Error::MarketBusy`]. Event: [`Event::ResultSubmitted`].
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::submit_result(
@@ -734,6 +809,57 @@ pub mod pallet {
 		) -> DispatchResult {
 			let hotkey = ensure_signed(origin)?;
 			Self::do_declare_model(hotkey, netuid, model_id)
+		}
+
+		/// Ask a text-generation subnet's miners to continue `prompt` (plain text or chat
+		/// messages, their bytes together at most `MaxInputLen`) under `options`. Holds the most
+		/// it can cost, `request_fee + input_byte_fee × prompt bytes + output_token_fee ×
+		/// max_tokens` (see [`MarketParams`]), which must not exceed `max_fee`; a result of
+		/// fewer tokens is charged for those only. The seed is fixed here: the requester's, or
+		/// one drawn from the chain's randomness. A miner is drawn in the next block.
+		///
+		/// Origin: signed. Errors: [`Error::SubnetNotFound`], [`Error::ModelNotRegistered`],
+		/// [`Error::WrongTaskKind`], [`Error::InvalidInput`], [`Error::InvalidTextOptions`],
+		/// [`Error::FeeAboveMax`], [`Error::InsufficientBalance`], [`Error::MarketBusy`],
+		/// [`Error::Overflow`]. Event: [`Event::RequestSubmitted`].
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::submit_text_request(crate::text::prompt_len::<T>(prompt)))]
+		pub fn submit_text_request(
+			origin: OriginFor<T>,
+			netuid: NetUid,
+			prompt: TextPromptOf<T>,
+			options: TextOptionsOf<T>,
+			max_fee: BalanceOf<T>,
+		) -> DispatchResult {
+			let requester = ensure_signed(origin)?;
+			Self::do_submit_text_request(requester, netuid, prompt, options, max_fee)
+		}
+
+		/// Answer an assigned text-generation request with the generated `tokens` and their
+		/// TOPLOC `proof` (bound to the caller and the request,
+		/// [`inferchain_inference::proof_binding`]). The chain checks sizes only (at most the
+		/// request's `max_tokens`, every token in the vocabulary, `⌈tokens / 32⌉` proof chunks
+		/// of the model's `top_k`) and stores the commitment
+		/// [`inferchain_inference::generation_commitment`]; audits and challenges judge the
+		/// tokens by a teacher-forced prefill. Holds `ResultDepositPerByte` per stored byte.
+		///
+		/// Origin: the assigned miner's hotkey. Errors: [`Error::UnknownRequest`],
+		/// [`Error::NotAwaitingResult`], [`Error::NotAssignedMiner`], [`Error::DeadlinePassed`],
+		/// [`Error::WrongTaskKind`], [`Error::MalformedGeneration`], [`Error::MalformedProof`],
+		/// [`Error::InsufficientBalance`], [`Error::MarketBusy`].
+		/// Event: [`Event::ResultSubmitted`].
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::submit_generation(
+			tokens.len().try_into().unwrap_or(u32::MAX)
+		))]
+		pub fn submit_generation(
+			origin: OriginFor<T>,
+			request_id: RequestId,
+			tokens: BoundedVec<u32, T::MaxGeneratedTokens>,
+			proof: ProofOf<T>,
+		) -> DispatchResult {
+			let miner = ensure_signed(origin)?;
+			Self::do_submit_generation(miner, request_id, tokens, proof)
 		}
 	}
 }

@@ -15,7 +15,7 @@ use frame_support::{
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use inferchain_inference::{
-	decode_output, output_commitment, ModelDigests, ModelId, OutputShape, TaskKind,
+	decode_output, output_commitment, ComparisonRule, ModelDigests, ModelId, OutputShape, TaskKind,
 };
 use inferchain_primitives::{
 	NetUid, Slash, SlashTarget, StakeInfo, SubnetRegistry, ValidatorPermits,
@@ -47,6 +47,17 @@ impl<T: Config> Pallet<T> {
 			TaskKind::Embedding | TaskKind::Classification => output.dim <= max_values,
 		};
 		ensure!(output.dim > 0 && fits, Error::<T>::InvalidOutputDim);
+		// Results of a text model are judged by a text rule, whose proofs must fit on chain;
+		// vector results by a vector rule.
+		let rule_fits = match (output.kind, &metadata.profile.rule) {
+			(TaskKind::TextGeneration, ComparisonRule::Text(rule)) => {
+				Self::proof_len(rule, T::MaxGeneratedTokens::get())
+					.is_some_and(|len| len <= T::MaxProofLen::get())
+			},
+			(TaskKind::TextGeneration, _) | (_, ComparisonRule::Text(_)) => false,
+			_ => true,
+		};
+		ensure!(rule_fits, Error::<T>::RuleDoesNotFitTask);
 		let model_id = digests.model_id(&metadata.profile, &output);
 		ensure!(!Models::<T>::contains_key(model_id), Error::<T>::ModelAlreadyRegistered);
 		ensure!(
@@ -121,7 +132,9 @@ impl<T: Config> Pallet<T> {
 				&& !params.audit_probability.is_zero()
 				&& params.audit_probability >= floor
 				&& params.new_miner_audit_probability >= floor
-				&& !params.new_miner_audit_probability.is_zero(),
+				&& !params.new_miner_audit_probability.is_zero()
+				&& params.max_output_tokens > 0
+				&& params.max_output_tokens <= T::MaxGeneratedTokens::get(),
 			Error::<T>::InvalidMarketParams
 		);
 		Markets::<T>::insert(netuid, params);
@@ -144,18 +157,37 @@ impl<T: Config> Pallet<T> {
 		let (model_id, metadata) = T::Subnets::subnet_model(netuid)
 			.and_then(|model| Models::<T>::get(model).map(|info| (model, info.metadata)))
 			.ok_or(Error::<T>::ModelNotRegistered)?;
-		// No miner answers a text model's assignments yet: refused, not assigned and missed.
-		ensure!(metadata.kind != TaskKind::TextGeneration, Error::<T>::TaskNotServedOnChain);
-		let (rule, output_dim) = (metadata.profile.rule, metadata.output_dim);
+		// Text models take `submit_text_request`.
+		ensure!(metadata.kind != TaskKind::TextGeneration, Error::<T>::WrongTaskKind);
 		let market = Self::market(netuid);
 		let fee = market.request_fee;
 		ensure!(fee <= max_fee, Error::<T>::FeeAboveMax);
-		// Fixed now, so an owner cannot lower the audit rate of requests already paid for.
-		let floor = T::MinAuditProbability::get();
 		// Every input the chain takes can be served: text with something besides white space
 		// (engines truncate chain inputs past the model's position limit, never refuse them).
-		let text = core::str::from_utf8(&input).map_err(|_| Error::<T>::InvalidInput)?;
-		ensure!(!text.trim().is_empty(), Error::<T>::InvalidInput);
+		ensure!(Self::is_text(&input), Error::<T>::InvalidInput);
+		Self::open_request(requester, netuid, (model_id, metadata), market, input, None, fee)
+	}
+
+	/// Whether `bytes` are UTF-8 with something besides white space.
+	pub(crate) fn is_text(bytes: &[u8]) -> bool {
+		core::str::from_utf8(bytes).is_ok_and(|text| !text.trim().is_empty())
+	}
+
+	/// Stores a new request for `model` on `netuid` (checked by the caller), holding `fee`
+	/// from `requester` and scheduling the draw of its miner.
+	pub(crate) fn open_request(
+		requester: T::AccountId,
+		netuid: NetUid,
+		model: (ModelId, ModelMetadataOf<T>),
+		market: MarketParams<BalanceOf<T>>,
+		input: crate::InputOf<T>,
+		text: Option<crate::TextTaskOf<T>>,
+		fee: BalanceOf<T>,
+	) -> DispatchResult {
+		let (model_id, metadata) = model;
+		let (rule, output_dim) = (metadata.profile.rule, metadata.output_dim);
+		// Fixed now, so an owner cannot lower the audit rate of requests already paid for.
+		let floor = T::MinAuditProbability::get();
 		let request_id = NextRequestId::<T>::get();
 		let next = request_id.checked_add(1).ok_or(Error::<T>::Overflow)?;
 		let now = frame_system::Pallet::<T>::block_number();
@@ -176,6 +208,7 @@ impl<T: Config> Pallet<T> {
 				audit_probability: market.audit_probability.max(floor),
 				new_miner_audit_probability: market.new_miner_audit_probability.max(floor),
 				input,
+				text,
 				fee,
 				collateral: Zero::zero(),
 				submitted_at: now,
@@ -288,7 +321,11 @@ impl<T: Config> Pallet<T> {
 			Self::expire(request_id, request, now);
 			return weight;
 		};
-		let deadline = now.saturating_add(T::ResultTimeout::get());
+		let timeout = match request.text {
+			Some(_) => T::TextResultTimeout::get(),
+			None => T::ResultTimeout::get(),
+		};
+		let deadline = now.saturating_add(timeout);
 		request.attempts = request.attempts.saturating_add(1);
 		let timeout = Action::Timeout(request_id, request.attempts);
 		if Self::schedule(deadline.saturating_add(One::one()), timeout).is_err() {
@@ -326,13 +363,8 @@ impl<T: Config> Pallet<T> {
 		output: BoundedVec<u8, T::MaxOutputLen>,
 		commitment: H256,
 	) -> DispatchResult {
-		let mut request = Requests::<T>::get(request_id).ok_or(Error::<T>::UnknownRequest)?;
-		let RequestStatus::Assigned { miner: assigned, deadline, .. } = &request.status else {
-			return Err(Error::<T>::NotAwaitingResult.into());
-		};
-		ensure!(*assigned == miner, Error::<T>::NotAssignedMiner);
-		let now = frame_system::Pallet::<T>::block_number();
-		ensure!(now <= *deadline, Error::<T>::DeadlinePassed);
+		let request = Self::awaiting_result(request_id, &miner)?;
+		ensure!(request.text.is_none(), Error::<T>::WrongTaskKind);
 		let values = decode_output(&output).ok_or(Error::<T>::MalformedOutput)?;
 		// A NaN's quantised commitment matches itself, but no reviewer can compare it.
 		ensure!(values.iter().all(|value| value.is_finite()), Error::<T>::NonFiniteOutput);
@@ -341,14 +373,51 @@ impl<T: Config> Pallet<T> {
 		let shape = OutputShape { rows: 1, cols };
 		let expected = output_commitment(&request.rule, shape, &values);
 		ensure!(expected == commitment.0, Error::<T>::CommitmentMismatch);
+		Self::record_result(request_id, request, miner, output, Default::default(), commitment)
+	}
+
+	/// Request `request_id`, if `miner` is the miner assigned to it and its deadline has not
+	/// passed.
+	pub(crate) fn awaiting_result(
+		request_id: RequestId,
+		miner: &T::AccountId,
+	) -> Result<RequestOf<T>, DispatchError> {
+		let request = Requests::<T>::get(request_id).ok_or(Error::<T>::UnknownRequest)?;
+		let RequestStatus::Assigned { miner: assigned, deadline, .. } = &request.status else {
+			return Err(Error::<T>::NotAwaitingResult.into());
+		};
+		ensure!(assigned == miner, Error::<T>::NotAssignedMiner);
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(now <= *deadline, Error::<T>::DeadlinePassed);
+		Ok(request)
+	}
+
+	/// Stores a checked result (holding its deposit from the miner) and schedules its audit
+	/// draw and its finalization.
+	pub(crate) fn record_result(
+		request_id: RequestId,
+		mut request: RequestOf<T>,
+		miner: T::AccountId,
+		output: BoundedVec<u8, T::MaxOutputLen>,
+		proof: crate::ProofOf<T>,
+		commitment: H256,
+	) -> DispatchResult {
+		let now = frame_system::Pallet::<T>::block_number();
 		let challenge_until = now.saturating_add(T::ChallengeWindow::get());
 		Self::schedule(now.saturating_add(One::one()), Action::DrawAudit(request_id))?;
 		Self::schedule(challenge_until.saturating_add(One::one()), Action::Finalize(request_id))?;
+		let bytes = output.len().saturating_add(proof.len());
+		let deposit = T::ResultDepositPerByte::get()
+			.saturating_mul(u32::try_from(bytes).unwrap_or(u32::MAX).into());
+		T::Currency::hold(&HoldReason::ResultDeposit.into(), &miner, deposit)
+			.map_err(|_| Error::<T>::InsufficientBalance)?;
 		request.status = RequestStatus::Answered { challenge_until };
 		request.result = Some(crate::InferenceResult {
 			miner: miner.clone(),
 			output,
+			proof,
 			output_commitment: commitment,
+			deposit,
 			submitted_at: now,
 		});
 		// The miner's stake has backed this result since the assignment (see `assign`).

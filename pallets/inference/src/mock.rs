@@ -62,6 +62,11 @@ pub const RULE: inferchain_inference::ComparisonRule =
 pub const FEE: Balance = 100;
 /// Blocks a miner has to answer.
 pub const TIMEOUT: u64 = 3;
+/// Blocks a miner has to answer a text-generation request.
+pub const TEXT_TIMEOUT: u64 = 6;
+/// What an answer of [`metadata`]'s model (3 values of 4 bytes) holds from its miner until it is
+/// pruned, at the default `ResultDeposit` of 1 per byte.
+pub const RESULT_DEPOSIT: Balance = 12;
 /// Challenge window.
 pub const WINDOW: u64 = 10;
 /// Verdict commit period.
@@ -179,7 +184,12 @@ parameter_types! {
 		request_fee: FEE,
 		audit_probability: Perbill::from_percent(10),
 		new_miner_audit_probability: Perbill::from_percent(50),
+		input_byte_fee: 1,
+		output_token_fee: 2,
+		max_output_tokens: 8,
 	};
+	/// Held per result byte: 1 unless a test changes it (`ResultDeposit::set`).
+	pub storage ResultDeposit: Balance = 1;
 }
 
 impl pallet_subnets::Config for Test {
@@ -246,6 +256,12 @@ impl pallet_inference::Config for Test {
 	type MaxModelName = ConstU32<32>;
 	type MaxInputLen = ConstU32<64>;
 	type MaxOutputLen = ConstU32<64>;
+	type MaxMessages = ConstU32<4>;
+	type MaxStops = ConstU32<2>;
+	type MaxStopLen = ConstU32<8>;
+	type MaxGeneratedTokens = ConstU32<16>;
+	type MaxProofLen = ConstU32<1024>;
+	type ResultDepositPerByte = ResultDeposit;
 	type DefaultMarket = Market;
 	type MinRequestFee = ConstU64<10>;
 	type MinAuditProbability = MinAudit;
@@ -253,6 +269,7 @@ impl pallet_inference::Config for Test {
 	type ReviewQuorum = TwoThirds;
 	type Supermajority = TwoThirds;
 	type ResultTimeout = ConstU64<TIMEOUT>;
+	type TextResultTimeout = ConstU64<TEXT_TIMEOUT>;
 	type MaxAttempts = ConstU8<2>;
 	type ChallengeWindow = ConstU64<WINDOW>;
 	type VerdictCommitPeriod = ConstU64<COMMIT>;

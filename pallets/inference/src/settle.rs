@@ -1,9 +1,12 @@
 //! Where the money goes: fees paid or refunded, bonds returned or forfeited, miners and panel
 //! members slashed, settled requests pruned.
 //!
-//! - Final result: `cut = ProtocolCut × fee` is burned from the requester's hold, `fee − cut`
-//!   moves from the hold to the miner's hotkey. Should the transfer be impossible (the hotkey
-//!   account cannot be created), the fee is refunded instead.
+//! - Final result: a generation's unused part of the held fee (`output_token_fee` per token
+//!   not generated) is released to the requester; of the rest, the `due` fee,
+//!   `cut = ProtocolCut × due` is burned from the requester's hold and `due − cut` moves from
+//!   the hold to the miner's hotkey. Should the transfer be impossible (the hotkey account
+//!   cannot be created), the fee is refunded instead.
+//! - Pruning: the result's deposit is released to its miner.
 //! - Rejected result: `intended = SlashMultiple × fee`; `reward = SlashRewardShare × intended`
 //!   is slashed from the miner's stake to the accuser (challenger, or auditor whose dissent
 //!   the committee confirmed),
@@ -67,7 +70,9 @@ impl<T: Config> Pallet<T> {
 			return Self::stale_action(1, 0);
 		};
 		let reason = HoldReason::RequestFee.into();
-		let cut = T::ProtocolCut::get().mul_floor(request.fee);
+		let refunded = Self::release_fee(&request.requester, Self::unused_fee(&request));
+		let due = request.fee.saturating_sub(refunded);
+		let cut = T::ProtocolCut::get().mul_floor(due);
 		let burned = T::Currency::burn_held(
 			&reason,
 			&request.requester,
@@ -76,7 +81,7 @@ impl<T: Config> Pallet<T> {
 			Fortitude::Force,
 		)
 		.unwrap_or_else(|_| Zero::zero());
-		let rest = request.fee.saturating_sub(burned);
+		let rest = due.saturating_sub(burned);
 		let paid = T::Currency::transfer_on_hold(
 			&reason,
 			&request.requester,
@@ -93,7 +98,7 @@ impl<T: Config> Pallet<T> {
 		Self::hold_collateral(request.netuid, &miner, request.collateral, false);
 		request.status = RequestStatus::Final;
 		Self::retire(request_id, request, now);
-		Self::deposit_event(Event::ResultFinalized { request_id, miner, paid, burned });
+		Self::deposit_event(Event::ResultFinalized { request_id, miner, paid, burned, refunded });
 		T::WeightInfo::finalize()
 	}
 
@@ -165,8 +170,18 @@ impl<T: Config> Pallet<T> {
 		) {
 			return Self::stale_action(1, 0);
 		}
+		let deposit_returned = match &request.result {
+			Some(result) => T::Currency::release(
+				&HoldReason::ResultDeposit.into(),
+				&result.miner,
+				result.deposit,
+				Precision::BestEffort,
+			)
+			.unwrap_or_else(|_| Zero::zero()),
+			None => Zero::zero(),
+		};
 		Requests::<T>::remove(request_id);
-		Self::deposit_event(Event::RequestPruned { request_id });
+		Self::deposit_event(Event::RequestPruned { request_id, deposit_returned });
 		T::WeightInfo::prune()
 	}
 

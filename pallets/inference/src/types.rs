@@ -3,7 +3,8 @@
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use inferchain_inference::{
-	ComparisonRule, ModelDigests, ModelId, OutputSpec, RuntimeProfile, TaskKind, Verdict,
+	ComparisonRule, ModelDigests, ModelId, OutputSpec, RuntimeProfile, SamplingParams, TaskKind,
+	Verdict,
 };
 use inferchain_primitives::{NetUid, Uid};
 use scale_info::TypeInfo;
@@ -54,6 +55,12 @@ impl<Name> ModelMetadata<Name> {
 }
 
 /// A subnet's market settings, set by its owner (defaults: the runtime's `DefaultMarket`).
+///
+/// An embeddings request costs `request_fee`. A text-generation request costs `request_fee +
+/// input_byte_fee × prompt bytes + output_token_fee × generated tokens`; the requester holds
+/// the most it can cost (with `max_tokens` generated) and gets the unused part back when the
+/// result is final. Input is priced by the byte, not the token: the chain can count bytes and
+/// cannot count tokens, and a count reported by the miner would be one more thing to lie about.
 #[derive(
 	Encode,
 	Decode,
@@ -73,6 +80,103 @@ pub struct MarketParams<Balance> {
 	pub audit_probability: Perbill,
 	/// Probability for miners with fewer than `NewMinerResults` finalized results.
 	pub new_miner_audit_probability: Perbill,
+	/// Text generation: the price of each byte of the prompt.
+	pub input_byte_fee: Balance,
+	/// Text generation: the price of each generated token.
+	pub output_token_fee: Balance,
+	/// Text generation: the most tokens one request may ask for (at most the runtime's
+	/// `MaxGeneratedTokens`).
+	pub max_output_tokens: u32,
+}
+
+/// Who speaks in a chat message.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+)]
+pub enum ChatRole {
+	/// Instructions to the model.
+	System,
+	/// The user.
+	User,
+	/// The model's earlier answers.
+	Assistant,
+}
+
+impl ChatRole {
+	/// The role as chat templates name it.
+	pub fn as_str(&self) -> &'static str {
+		match self {
+			Self::System => "system",
+			Self::User => "user",
+			Self::Assistant => "assistant",
+		}
+	}
+}
+
+/// One message of a chat prompt.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
+)]
+pub struct ChatMessage<Text> {
+	/// Who speaks.
+	pub role: ChatRole,
+	/// What is said (UTF-8, bounded).
+	pub content: Text,
+}
+
+/// What a text-generation request asks the model to continue.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
+)]
+pub enum TextPrompt<Text, Messages> {
+	/// Plain text, continued as it is (`/v1/completions`).
+	Text(Text),
+	/// Chat messages, rendered with the model's own chat template and answered as the
+	/// assistant (`/v1/chat/completions`).
+	Chat(Messages),
+}
+
+/// How a text-generation request wants its tokens chosen, as submitted.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug,
+)]
+pub struct TextOptions<Stops> {
+	/// Most tokens to generate (at most the subnet's `max_output_tokens`).
+	pub max_tokens: u32,
+	/// Temperature × 1000 (below 50: greedy), at most 2000.
+	pub temperature_milli: u32,
+	/// Nucleus mass × 1000, from 1 to 1000.
+	pub top_p_milli: u32,
+	/// The seed of the token draws; none: the chain draws one when the request is submitted.
+	/// Either way it is fixed before any miner is drawn, so neither the requester nor the
+	/// miner can pick it once the answer could be known.
+	pub seed: Option<u64>,
+	/// Strings that end the generation (UTF-8, bounded).
+	pub stop: Stops,
+}
+
+/// What a text-generation request carries besides its input (fixed at submission).
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
+pub struct TextTask<Messages, Stops, Balance> {
+	/// The chat messages; empty when the prompt is plain text (the request's `input`).
+	pub messages: Messages,
+	/// Most tokens to generate.
+	pub max_tokens: u32,
+	/// Temperature, nucleus and the seed (fixed at submission).
+	pub sampling: SamplingParams,
+	/// Strings that end the generation.
+	pub stop: Stops,
+	/// Price of each generated token (the request's `fee` holds `max_tokens` of them).
+	pub output_token_fee: Balance,
 }
 
 /// Where a request stands.
@@ -97,7 +201,7 @@ pub enum RequestStatus<AccountId, BlockNumber> {
 /// A request for inference, with its result once answered (one record, so answering writes
 /// one storage item).
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
-pub struct Request<AccountId, Balance, BlockNumber, Input, Output> {
+pub struct Request<AccountId, Balance, BlockNumber, Input, Output, Text, Proof> {
 	/// Who asked and paid.
 	pub requester: AccountId,
 	/// The subnet serving it.
@@ -113,9 +217,13 @@ pub struct Request<AccountId, Balance, BlockNumber, Input, Output> {
 	pub audit_probability: Perbill,
 	/// The same for results of miners with few finalized results.
 	pub new_miner_audit_probability: Perbill,
-	/// The input (UTF-8 text, bounded).
+	/// The input (UTF-8 text, bounded): the text to embed, or a text-generation request's
+	/// plain-text prompt (empty for a chat prompt, whose messages are in `text`).
 	pub input: Input,
-	/// The fee held from `requester`.
+	/// What a text-generation request asks for; `None` for other tasks.
+	pub text: Option<Text>,
+	/// The fee held from `requester`: for text generation the most the request can cost
+	/// (`max_tokens` generated); what the result does not use is returned when it is final.
 	pub fee: Balance,
 	/// The collateral its current miner's stake holds for it (`Liability`), fixed at the
 	/// assignment so that releasing it gives back exactly what was held.
@@ -135,18 +243,25 @@ pub struct Request<AccountId, Balance, BlockNumber, Input, Output> {
 	/// Block after which the request's record may be pruned (set once settled).
 	pub prune_at: Option<BlockNumber>,
 	/// The miner's answer, once submitted.
-	pub result: Option<InferenceResult<AccountId, BlockNumber, Output>>,
+	pub result: Option<InferenceResult<AccountId, Balance, BlockNumber, Output, Proof>>,
 }
 
 /// A miner's answer to a request.
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
-pub struct InferenceResult<AccountId, BlockNumber, Output> {
+pub struct InferenceResult<AccountId, Balance, BlockNumber, Output, Proof> {
 	/// The miner's hotkey.
 	pub miner: AccountId,
-	/// The output: `f32` values, 4 little-endian bytes each (bounded).
+	/// The output, 4 little-endian bytes per value (bounded): `f32` values, or the generated
+	/// token ids (`u32`) of a text-generation request.
 	pub output: Output,
-	/// [`inferchain_inference::output_commitment`] of the output under the model's rule.
+	/// A generation's TOPLOC proof ([`inferchain_inference::proof`]); empty for other tasks.
+	pub proof: Proof,
+	/// [`inferchain_inference::output_commitment`] of the output under the model's rule, or
+	/// [`inferchain_inference::generation_commitment`] of a generation's tokens and proof.
 	pub output_commitment: H256,
+	/// Held from the miner for the bytes this result keeps in state (`ResultDepositPerByte`
+	/// × output and proof bytes), returned when the request is pruned.
+	pub deposit: Balance,
 	/// Block of submission.
 	pub submitted_at: BlockNumber,
 }

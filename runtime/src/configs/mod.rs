@@ -22,7 +22,7 @@ use super::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Emission, Hash, Inference, Nonce,
 	OriginCaller, PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason,
 	RuntimeHoldReason, RuntimeOrigin, RuntimeTask, Stake, Subnets, System, DAYS,
-	EXISTENTIAL_DEPOSIT, HOURS, MILLI_UNIT, SLOT_DURATION, SS58_PREFIX, UNIT, VERSION,
+	EXISTENTIAL_DEPOSIT, HOURS, MICRO_UNIT, MILLI_UNIT, SLOT_DURATION, SS58_PREFIX, UNIT, VERSION,
 };
 
 /// Most bytes in a block.
@@ -398,12 +398,17 @@ parameter_types! {
 	/// Deposit held for a model registration.
 	pub const ModelDeposit: Balance = 10 * UNIT;
 	/// Market settings of a subnet whose owner set none: 0.01 INFER per request, 5% of results
-	/// audited, 25% while a miner has fewer than `NewMinerResults` finalized results.
+	/// audited, 25% while a miner has fewer than `NewMinerResults` finalized results; text
+	/// generation 1 µINFER per prompt byte and 0.1 mINFER per generated token, at most 256
+	/// tokens a request.
 	pub const DefaultMarket: pallet_inference::MarketParams<Balance> =
 		pallet_inference::MarketParams {
 			request_fee: 10 * MILLI_UNIT,
 			audit_probability: Perbill::from_percent(5),
 			new_miner_audit_probability: Perbill::from_percent(25),
+			input_byte_fee: MICRO_UNIT,
+			output_token_fee: 100 * MICRO_UNIT,
+			max_output_tokens: 256,
 		};
 	/// Least stake behind a validator: for a permit (`pallet-emission`, `pallet-stake`) and for
 	/// a seat on a review panel (`pallet-inference`).
@@ -435,8 +440,19 @@ impl pallet_inference::Config for Runtime {
 	type ModelDeposit = ModelDeposit;
 	type MaxModelName = ConstU32<64>;
 	type MaxInputLen = ConstU32<2048>;
-	// 4096 `f32` values (all-MiniLM-L6-v2 answers 384).
+	// 4096 `f32` values (all-MiniLM-L6-v2 answers 384), or 4096 generated tokens.
 	type MaxOutputLen = ConstU32<16384>;
+	type MaxMessages = ConstU32<16>;
+	type MaxStops = ConstU32<4>;
+	type MaxStopLen = ConstU32<32>;
+	// With `MaxInputLen`, within the 8192-token context of SmolLM2: every request the chain
+	// takes can be served.
+	type MaxGeneratedTokens = ConstU32<512>;
+	// 16 chunks of a rule's `2 + 2k` bytes: `k` up to 255 (the CPU rule's 128 takes 4128).
+	type MaxProofLen = ConstU32<8192>;
+	// A 384-value embedding holds 1.5 mINFER until it is pruned; 256 tokens and their proof
+	// about 3 mINFER.
+	type ResultDepositPerByte = ConstU128<MICRO_UNIT>;
 	type DefaultMarket = DefaultMarket;
 	type MinRequestFee = ConstU128<MILLI_UNIT>;
 	type MinAuditProbability = MinAuditProbability;
@@ -444,6 +460,8 @@ impl pallet_inference::Config for Runtime {
 	type ReviewQuorum = TwoThirds;
 	type Supermajority = TwoThirds;
 	type ResultTimeout = ConstU32<10>;
+	// Three minutes, for 256 tokens of SmolLM2 from a loaded 2-core CPU miner.
+	type TextResultTimeout = ConstU32<60>;
 	type MaxAttempts = ConstU8<3>;
 	type ChallengeWindow = ConstU32<20>;
 	type VerdictCommitPeriod = ConstU32<4>;

@@ -2,34 +2,56 @@
 //! `Inference.RequestAssigned` events are read (deadlines count best blocks; finality may lag
 //! behind; blocks missed while disconnected are replayed, see [`crate::blocks`]), and each
 //! request for this hotkey is run through the engine (ahead of public API traffic) and answered
-//! with `Inference.submit_result` (output and its commitment under the model's rule) before its
-//! deadline, returning once it is in a best block.
+//! before its deadline, returning once the answer is in a best block: embeddings with
+//! `Inference.submit_result` (output and its commitment under the model's rule), text with
+//! `Inference.submit_generation` (tokens and proof, see [`super::text`]).
 
 use super::MinerState;
 use crate::{
 	blocks::{Blocks, Follow},
 	chain::Chain,
 	keys,
-	market::request_ids,
-	metrics::Outcome,
+	market::{request_ids, RequestInfo},
+	metrics::{Metrics, Outcome},
 };
+use futures::future::BoxFuture;
 use inferchain_engine::hex;
-use inferchain_inference::{encode_output, output_commitment};
+use inferchain_inference::{encode_output, output_commitment, ModelId};
 use std::{
 	collections::HashSet,
 	sync::{atomic::Ordering, Arc, Mutex},
 };
 use subxt::dynamic::Value;
+use subxt_signer::sr25519::Keypair;
+
+/// A miner that answers the chain's assignments.
+pub trait Answerer: Send + Sync + 'static {
+	/// The hotkey assignments name.
+	fn hotkey(&self) -> &Keypair;
+	/// The model it serves.
+	fn model_id(&self) -> &ModelId;
+	/// Where outcomes are counted.
+	fn metrics(&self) -> &Metrics;
+	/// Records the latest best block (receipts carry it).
+	fn seen(&self, block: u32);
+	/// Runs request `id` (assigned to this hotkey, for its model) and submits the answer.
+	fn answer(
+		self: Arc<Self>,
+		chain: Chain,
+		id: u64,
+		request: RequestInfo,
+	) -> BoxFuture<'static, anyhow::Result<()>>;
+}
 
 /// Follows best blocks (reconnecting whenever the node goes away, replaying what it missed):
 /// keeps the receipt block current and answers every request assigned to this hotkey.
-pub async fn follow(url: String, state: Arc<MinerState>, chain: Chain) {
+pub async fn follow<A: Answerer>(url: String, state: Arc<A>, chain: Chain) {
 	let mut blocks = Blocks::new(&url, Follow::Best, Some(chain));
 	let in_flight: Arc<Mutex<HashSet<u64>>> = Arc::default();
 	loop {
 		let (chain, block) = blocks.next().await;
-		state.block.store(block.number, Ordering::Relaxed);
-		state.metrics.block_seen.set(i64::from(block.number));
+		state.seen(block.number);
+		state.metrics().block_seen.set(i64::from(block.number));
 		let events = match block.events().await {
 			Ok(events) => events,
 			Err(err) => {
@@ -44,7 +66,7 @@ pub async fn follow(url: String, state: Arc<MinerState>, chain: Chain) {
 			}
 			let (chain, state, in_flight) = (chain.clone(), state.clone(), in_flight.clone());
 			tokio::spawn(async move {
-				let outcome = match answer(&chain, &state, id).await {
+				let outcome = match answer_if_mine(&chain, state.clone(), id).await {
 					Ok(true) => "answered",
 					Ok(false) => "not_mine",
 					Err(err) => {
@@ -52,7 +74,7 @@ pub async fn follow(url: String, state: Arc<MinerState>, chain: Chain) {
 						"failed"
 					},
 				};
-				state.metrics.assignments.get_or_create(&Outcome::of(outcome)).inc();
+				state.metrics().assignments.get_or_create(&Outcome::of(outcome)).inc();
 				if let Ok(mut set) = in_flight.lock() {
 					set.remove(&id);
 				}
@@ -62,33 +84,67 @@ pub async fn follow(url: String, state: Arc<MinerState>, chain: Chain) {
 }
 
 /// Answers request `id` if it is assigned to this hotkey; `Ok(false)` if it is not.
-async fn answer(chain: &Chain, state: &MinerState, id: u64) -> anyhow::Result<bool> {
-	let me = keys::address(&state.hotkey);
+async fn answer_if_mine<A: Answerer>(
+	chain: &Chain,
+	state: Arc<A>,
+	id: u64,
+) -> anyhow::Result<bool> {
+	let me = keys::address(state.hotkey());
 	let Some(request) = chain.request(id).await? else { return Ok(false) };
 	if request.status != "assigned" || request.assigned_miner.as_deref() != Some(me.as_str()) {
 		return Ok(false);
 	}
-	let model = format!("0x{}", hex(&state.model_id));
+	let model = format!("0x{}", hex(state.model_id()));
 	anyhow::ensure!(
 		request.model_id == model,
 		"request {id} is for model {}, this miner serves {model}",
 		request.model_id
 	);
-	let mut output = state.batcher.embed(vec![request.input]).await?;
-	if let Some(delta) = state.perturb {
-		output.values.iter_mut().for_each(|v| *v += delta);
-	}
-	if state.nan_output {
-		output.values.fill(f32::NAN);
-	}
-	state.metrics.inputs.inc_by(output.rows as u64);
-	let commitment = output_commitment(&state.rule, output.shape(), &output.values);
-	let args = vec![
-		Value::u128(u128::from(id)),
-		Value::from_bytes(encode_output(&output.values)),
-		Value::from_bytes(commitment),
-	];
-	chain.submit_in_best_block(&state.hotkey, "Inference", "submit_result", args).await?;
-	tracing::info!(request = id, commitment = %format!("0x{}", hex(&commitment)), "result submitted");
+	state.answer(chain.clone(), id, request).await?;
 	Ok(true)
+}
+
+impl Answerer for MinerState {
+	fn hotkey(&self) -> &Keypair {
+		&self.hotkey
+	}
+
+	fn model_id(&self) -> &ModelId {
+		&self.model_id
+	}
+
+	fn metrics(&self) -> &Metrics {
+		&self.metrics
+	}
+
+	fn seen(&self, block: u32) {
+		self.block.store(block, Ordering::Relaxed);
+	}
+
+	fn answer(
+		self: Arc<Self>,
+		chain: Chain,
+		id: u64,
+		request: RequestInfo,
+	) -> BoxFuture<'static, anyhow::Result<()>> {
+		Box::pin(async move {
+			let mut output = self.batcher.embed(vec![request.input]).await?;
+			if let Some(delta) = self.perturb {
+				output.values.iter_mut().for_each(|v| *v += delta);
+			}
+			if self.nan_output {
+				output.values.fill(f32::NAN);
+			}
+			self.metrics.inputs.inc_by(output.rows as u64);
+			let commitment = output_commitment(&self.rule, output.shape(), &output.values);
+			let args = vec![
+				Value::u128(u128::from(id)),
+				Value::from_bytes(encode_output(&output.values)),
+				Value::from_bytes(commitment),
+			];
+			chain.submit_in_best_block(&self.hotkey, "Inference", "submit_result", args).await?;
+			tracing::info!(request = id, commitment = %format!("0x{}", hex(&commitment)), "result submitted");
+			Ok(())
+		})
+	}
 }

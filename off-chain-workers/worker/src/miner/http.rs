@@ -34,7 +34,7 @@ pub fn router(state: Arc<MinerState>) -> Router {
 }
 
 /// An OpenAI-style error response.
-pub(super) fn error(
+pub(crate) fn error(
 	status: StatusCode,
 	message: String,
 	param: Option<&str>,
@@ -53,7 +53,7 @@ pub(super) fn error(
 }
 
 /// A refusal for load (`429` for one client, `503` for everyone), with `Retry-After`.
-pub(super) fn busy(status: StatusCode, message: String, code: &str) -> Response {
+pub(crate) fn busy(status: StatusCode, message: String, code: &str) -> Response {
 	let mut response = error(status, message, None, Some(code));
 	response
 		.headers_mut()
@@ -101,7 +101,7 @@ pub(super) fn too_many_in_flight() -> Response {
 }
 
 /// Counts an API answer by outcome and latency.
-pub(super) fn record(metrics: &Metrics, response: &Response, started: Instant) {
+pub(crate) fn record(metrics: &Metrics, response: &Response, started: Instant) {
 	let outcome = match response.status() {
 		StatusCode::OK => "ok",
 		StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE => "refused",

@@ -3,8 +3,8 @@
 //! OpenAI-compatible embeddings API with a signed receipt per answer; with `--gguf`, a text
 //! generation model's chat and completion APIs instead ([`text`]).
 
-mod assignments;
-mod http;
+pub(crate) mod assignments;
+pub(crate) mod http;
 mod limits;
 mod text;
 

@@ -1,11 +1,13 @@
 //! The miner of a text-generation subnet: loads the GGUF model, joins the subnet, publishes its
-//! endpoint and serves `POST /v1/chat/completions` and `POST /v1/completions` (OpenAI-compatible,
+//! endpoint, answers the requests the chain assigns to it (`Inference.submit_generation`: the
+//! tokens and their proof, see [`super::assignments`]) and serves `POST /v1/chat/completions` and `POST /v1/completions` (OpenAI-compatible,
 //! streamed as server-sent events on request), `GET /v1/models`, `/health` and `/metrics`.
 //! Every answer carries the generated tokens, the proof and a receipt signed by the hotkey (see
 //! [`crate::openai_text`]). Requests are checked before anything is queued: bad ones get
 //! OpenAI-style `400`s, a client with `--max-client-requests` in flight `429`, a full queue `503`.
 
 use super::{http::error, limits, publish_endpoint};
+use crate::market::RequestInfo;
 use crate::{
 	cli::MinerArgs,
 	join::join_subnet,
@@ -30,6 +32,7 @@ use axum::{
 	Json, Router,
 };
 use base64::Engine as _;
+use futures::future::BoxFuture;
 use inferchain_engine::{
 	hex, EngineError, Generation, GenerationRequest, Lane, TextEngine, TextEngineOptions, TextEvent,
 };
@@ -45,6 +48,7 @@ use std::{
 	},
 	time::{Instant, SystemTime, UNIX_EPOCH},
 };
+use subxt::dynamic::Value;
 use subxt_signer::sr25519::Keypair;
 
 /// OpenAI's default `max_tokens` for `/v1/completions`.
@@ -71,6 +75,7 @@ pub async fn run(args: MinerArgs) -> anyhow::Result<()> {
 	let model_id = engine.id();
 	let joined =
 		join_subnet(&args.chain, &args.keys, &model_id, "textGeneration", args.max_burn).await?;
+	crate::text_task::ensure_serves_chain_requests(&joined.chain, engine.frontend()).await?;
 	if let Some(stake) = args.stake {
 		joined.chain.ensure_stake(netuid, &joined.coldkey, &joined.hotkey, stake).await?;
 	}
@@ -95,8 +100,11 @@ pub async fn run(args: MinerArgs) -> anyhow::Result<()> {
 		);
 	}
 	tracing::info!(uid = joined.uid, netuid, %public, "serving /v1/chat/completions and /v1/completions");
-	let follower =
-		tokio::spawn(follow_finality(args.chain.chain.clone(), state.clone(), joined.chain));
+	let follower = tokio::spawn(super::assignments::follow(
+		args.chain.chain.clone(),
+		state.clone(),
+		joined.chain,
+	));
 	let service = router(state).into_make_service_with_connect_info::<SocketAddr>();
 	axum::serve(listener, service).with_graceful_shutdown(crate::shutdown_signal()).await?;
 	follower.abort();
@@ -104,14 +112,70 @@ pub async fn run(args: MinerArgs) -> anyhow::Result<()> {
 	Ok(())
 }
 
-/// Keeps the block receipts carry at the latest finalized block (reconnecting as needed).
-async fn follow_finality(url: String, state: Arc<TextMinerState>, chain: crate::chain::Chain) {
-	let mut blocks =
-		crate::blocks::Blocks::new(&url, crate::blocks::Follow::Finalized, Some(chain));
-	loop {
-		let (_, block) = blocks.next().await;
-		state.block.store(block.number, Ordering::Relaxed);
-		state.metrics.block_seen.set(i64::from(block.number));
+impl super::assignments::Answerer for TextMinerState {
+	fn hotkey(&self) -> &Keypair {
+		&self.hotkey
+	}
+
+	fn model_id(&self) -> &ModelId {
+		&self.model_id
+	}
+
+	fn metrics(&self) -> &Metrics {
+		&self.metrics
+	}
+
+	fn seen(&self, block: u32) {
+		self.block.store(block, Ordering::Relaxed);
+	}
+
+	/// Generates the chain's request (the prompt, sampling and seed it fixed, the proof bound
+	/// to this hotkey) ahead of public traffic, and submits the tokens and proof.
+	fn answer(
+		self: Arc<Self>,
+		chain: crate::chain::Chain,
+		id: u64,
+		request: RequestInfo,
+	) -> BoxFuture<'static, anyhow::Result<()>> {
+		Box::pin(async move {
+			let me = self.hotkey.public_key().0;
+			let frontend = self.engine.frontend().clone();
+			let model_id = self.model_id;
+			let generation_request = tokio::task::spawn_blocking(move || {
+				crate::text_task::generation_request(&frontend, &model_id, &request, &me)
+			})
+			.await??;
+			let mut generation = self.engine.generate_all(Lane::Chain, generation_request).await?;
+			if self.cheat {
+				edit_a_token(&mut generation);
+			}
+			self.metrics.inputs.inc();
+			let tokens = generation.tokens.iter().map(|token| Value::u128(u128::from(*token)));
+			let args = vec![
+				Value::u128(u128::from(id)),
+				Value::unnamed_composite(tokens),
+				Value::from_bytes(&generation.proof),
+			];
+			chain
+				.submit_in_best_block(&self.hotkey, "Inference", "submit_generation", args)
+				.await?;
+			let commitment = generation_commitment(&generation.tokens, &generation.proof);
+			tracing::info!(
+				request = id,
+				tokens = generation.tokens.len(),
+				commitment = %format!("0x{}", hex(&commitment)),
+				"generation submitted"
+			);
+			Ok(())
+		})
+	}
+}
+
+/// TESTING ONLY (`--perturb`): changes the middle token of a generation, as a cheat would.
+fn edit_a_token(generation: &mut Generation) {
+	let middle = generation.tokens.len() / 2;
+	if let Some(token) = generation.tokens.get_mut(middle) {
+		*token = if *token == 28 { 30 } else { 28 };
 	}
 }
 
@@ -380,10 +444,7 @@ fn finish(
 	if state.cheat {
 		// A consistent lie: the text and the receipt follow the edited tokens, so only the
 		// proof check can tell.
-		let middle = generation.tokens.len() / 2;
-		if let Some(token) = generation.tokens.get_mut(middle) {
-			*token = if *token == 28 { 30 } else { 28 };
-		}
+		edit_a_token(&mut generation);
 		if let Ok(text) = state.engine.frontend().decode(&generation.tokens) {
 			generation.text = text;
 		}

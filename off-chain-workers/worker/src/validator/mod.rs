@@ -28,7 +28,7 @@ use inferchain_engine::{
 };
 use inferchain_inference::{ComparisonRule, ModelId};
 use rand::{seq::SliceRandom, Rng};
-use review::Reviewer;
+use review::{Judge, Reviewer};
 use send::send_probe;
 use std::{
 	collections::{HashMap, HashSet},
@@ -121,8 +121,7 @@ pub async fn run(args: ValidatorArgs) -> anyhow::Result<()> {
 	tracing::info!(uid, netuid = args.chain.netuid, model_id = %format!("0x{}", hex(&model_id)), "validating");
 	let reviewer = Arc::new(Reviewer {
 		hotkey: hotkey.clone(),
-		batcher: batcher.clone(),
-		rule,
+		judge: Judge::Embedding { batcher: batcher.clone(), rule },
 		model_id: format!("0x{}", hex(&model_id)),
 		metrics: metrics.clone(),
 		lie: args.lie,
@@ -150,6 +149,7 @@ async fn run_text(args: ValidatorArgs) -> anyhow::Result<()> {
 	let joined =
 		join_subnet(&args.chain, &args.keys, &model_id, "textGeneration", args.max_burn).await?;
 	let (coldkey, hotkey, chain) = (joined.coldkey, joined.hotkey, joined.chain);
+	crate::text_task::ensure_serves_chain_requests(&chain, engine.frontend()).await?;
 	chain.ensure_validator_role(args.chain.netuid, &coldkey, &hotkey).await?;
 	if let Some(stake) = args.stake {
 		chain.ensure_stake(args.chain.netuid, &coldkey, &hotkey, stake).await?;
@@ -160,8 +160,15 @@ async fn run_text(args: ValidatorArgs) -> anyhow::Result<()> {
 		.timeout(Duration::from_millis(args.timeout_ms.unwrap_or(TEXT_PROBE_TIMEOUT_MS)))
 		.build()?;
 	tracing::info!(uid = joined.uid, netuid = args.chain.netuid, model_id = %format!("0x{}", hex(&model_id)), "validating text generation");
+	let reviewer = Arc::new(Reviewer {
+		hotkey: hotkey.clone(),
+		judge: Judge::Text(Box::new(engine.clone())),
+		model_id: format!("0x{}", hex(&model_id)),
+		metrics: metrics.clone(),
+		lie: args.lie,
+	});
 	let checker = Checker::Text(Box::new(engine));
-	let (reviewer, last_scores) = (None, Default::default());
+	let (reviewer, last_scores) = (Some(reviewer), Default::default());
 	let validator =
 		Validator { args, hotkey, checker, model_id, http, metrics, reviewer, last_scores };
 	tokio::select! {

@@ -1,28 +1,86 @@
 //! Audits and challenge committees this validator sits on. For each `Inference.AuditAssigned`
-//! or `Inference.CommitteeFormed` naming this hotkey: re-execute the request's input locally,
-//! compare with the miner's on-chain output under the model's rule, commit
+//! or `Inference.CommitteeFormed` naming this hotkey: judge the miner's on-chain answer
+//! ([`Judge`]: embeddings re-executed and compared under the model's rule; a generation's
+//! tokens and proof checked by one teacher-forced prefill), commit
 //! `verdict_commitment(hotkey, request, verdict, salt)` at once and reveal the verdict after the
 //! commit period (before the reveal period ends). Also watches a sample of the subnet's answered
 //! results (`Inference.ResultSubmitted`) and challenges those it re-executes differently.
 
-use crate::{chain::Chain, keys, metrics::Metrics, metrics::Outcome};
-use inferchain_engine::{hex, Batcher};
+use crate::{
+	chain::{account_bytes, hash_from_hex, Chain},
+	keys,
+	market::RequestInfo,
+	metrics::{Metrics, Outcome},
+};
+use anyhow::{anyhow, Context};
+use inferchain_engine::{hex, Batcher, Lane, TextEngine, TextVerdict};
 use inferchain_inference::{
-	output_commitment, outputs_agree, verdict_commitment, ComparisonRule, Verdict,
+	generation_commitment, output_commitment, outputs_agree, verdict_commitment, ComparisonRule,
+	Hash32, ModelId, Verdict,
 };
 use rand::RngCore;
 use std::{sync::Arc, time::Duration};
 use subxt::dynamic::Value;
 use subxt_signer::sr25519::Keypair;
 
+/// How a result under review is judged.
+pub enum Judge {
+	/// Embeddings: re-executed by the local engine and compared under the model's rule.
+	Embedding {
+		/// The local engine.
+		batcher: Batcher,
+		/// The model's comparison rule.
+		rule: ComparisonRule,
+	},
+	/// Text generation: the miner's tokens and proof checked by one teacher-forced prefill of
+	/// the request as the chain fixed it ([`crate::text_task`]).
+	Text(Box<TextEngine>),
+}
+
+impl Judge {
+	/// Whether the answer to `request` is right, and the commitment of what was judged (our
+	/// own output for embeddings, the miner's generation for text).
+	async fn judge(
+		&self,
+		request: &RequestInfo,
+		model_id: &ModelId,
+	) -> anyhow::Result<(bool, Hash32)> {
+		let result = request.result.as_ref().ok_or_else(|| anyhow!("the request has no result"))?;
+		match self {
+			Self::Embedding { batcher, rule } => {
+				let output = result.output.as_ref().ok_or_else(|| anyhow!("no output values"))?;
+				let mine = batcher.embed(vec![request.input.clone()]).await?;
+				let agrees = outputs_agree(rule, output, &mine.values);
+				Ok((agrees, output_commitment(rule, mine.shape(), &mine.values)))
+			},
+			Self::Text(engine) => {
+				let tokens = result.tokens.clone().ok_or_else(|| anyhow!("no generated tokens"))?;
+				let proof = result.proof.as_deref().ok_or_else(|| anyhow!("no proof"))?;
+				let proof = ::hex::decode(proof.trim_start_matches("0x")).context("the proof")?;
+				let miner = account_bytes(result.miner.as_deref().unwrap_or_default())?;
+				let frontend = engine.frontend().clone();
+				let (model, info) = (*model_id, request.clone());
+				let generation = tokio::task::spawn_blocking(move || {
+					crate::text_task::generation_request(&frontend, &model, &info, &miner)
+				})
+				.await??;
+				let commitment = generation_commitment(&tokens, &proof);
+				let verdict = engine.verify(Lane::Chain, generation, tokens, proof).await?;
+				if let TextVerdict::Rejected(reason) = &verdict {
+					tracing::info!(%reason, "the generation fails the prefill check");
+				}
+				Ok((verdict == TextVerdict::Accepted, commitment))
+			},
+		}
+	}
+}
+
 /// What reviewing needs.
 pub struct Reviewer {
 	/// The validator's hotkey.
 	pub hotkey: Keypair,
-	/// The local engine.
-	pub batcher: Batcher,
-	/// The model's comparison rule.
-	pub rule: ComparisonRule,
+	/// How answers are judged.
+	pub judge: Judge,
 	/// The local model's id, `0x`-hex: requests for another model (a subnet whose task changed
 	/// after they were submitted) are not ours to judge.
 	pub model_id: String,
@@ -38,7 +96,7 @@ impl Reviewer {
 	pub async fn review(&self, chain: &Chain, id: u64) -> anyhow::Result<Option<bool>> {
 		let me = keys::address(&self.hotkey);
 		let Some(request) = chain.request(id).await? else { return Ok(None) };
-		let Some(review) = request.review else { return Ok(None) };
+		let Some(review) = request.review.clone() else { return Ok(None) };
 		if !review.panel.iter().any(|seat| seat.validator == me && !seat.committed) {
 			return Ok(None);
 		}
@@ -49,16 +107,9 @@ impl Reviewer {
 				self.model_id
 			);
 		}
-		let output = request
-			.result
-			.and_then(|result| result.output)
-			.ok_or_else(|| anyhow::anyhow!("request {id} under review has no output"))?;
-		let mine = self.batcher.embed(vec![request.input]).await?;
-		let agrees = outputs_agree(&self.rule, &output, &mine.values) != self.lie;
-		let verdict = Verdict {
-			agrees,
-			output_commitment: output_commitment(&self.rule, mine.shape(), &mine.values),
-		};
+		let (right, judged) = self.judge.judge(&request, &hash_from_hex(&self.model_id)?).await?;
+		let agrees = right != self.lie;
+		let verdict = Verdict { agrees, output_commitment: judged };
 		let mut salt = [0u8; 32];
 		rand::thread_rng().fill_bytes(&mut salt);
 		let commitment = verdict_commitment(&self.hotkey.public_key().0, id, &verdict, &salt);
@@ -104,11 +155,11 @@ impl Reviewer {
 		{
 			return Ok(None);
 		}
-		let Some(output) = request.result.and_then(|result| result.output) else {
+		if request.result.is_none() {
 			return Ok(None);
-		};
-		let mine = self.batcher.embed(vec![request.input]).await?;
-		if outputs_agree(&self.rule, &output, &mine.values) != self.lie {
+		}
+		let (right, _) = self.judge.judge(&request, &hash_from_hex(&self.model_id)?).await?;
+		if right != self.lie {
 			return Ok(Some(true));
 		}
 		chain

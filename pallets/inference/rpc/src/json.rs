@@ -1,7 +1,7 @@
 //! The JSON shapes of the `inference_*` methods.
 
 use inferchain_inference::{decode_output, ComparisonRule, TaskKind};
-use pallet_inference::{MinerStats, RequestStatus, ReviewKind};
+use pallet_inference::{MarketParams, MinerStats, RequestStatus, ReviewKind};
 use pallet_inference_runtime_api::{ModelView, RequestView};
 use serde::{Deserialize, Serialize};
 use sp_core::crypto::{AccountId32, Ss58Codec};
@@ -29,9 +29,12 @@ pub struct RequestJson {
 	pub netuid: u16,
 	/// Model id (`0x`-hex).
 	pub model_id: String,
-	/// The input text.
+	/// The input text: the text to embed, or a text-generation request's plain-text prompt
+	/// (empty for a chat prompt, whose messages are in `text`).
 	pub input: String,
-	/// Fee held (decimal string, plancks).
+	/// What a text-generation request asks for; `null` for other tasks.
+	pub text: Option<TextJson>,
+	/// Fee held (decimal string, plancks): for text generation the most the request can cost.
 	pub fee: String,
 	/// Block of submission.
 	pub submitted_at: u32,
@@ -57,6 +60,35 @@ pub struct RequestJson {
 	pub review: Option<ReviewJson>,
 }
 
+/// A text-generation request's prompt messages, limits and sampling.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct TextJson {
+	/// The chat messages (empty when the prompt is the request's `input`).
+	pub messages: Vec<MessageJson>,
+	/// Most tokens to generate.
+	pub max_tokens: u32,
+	/// Temperature × 1000 (below 50: greedy).
+	pub temperature_milli: u32,
+	/// Nucleus mass × 1000.
+	pub top_p_milli: u32,
+	/// The seed of the token draws, fixed at submission (decimal string: it may exceed 2⁵³).
+	pub seed: String,
+	/// Strings that end the generation.
+	pub stop: Vec<String>,
+	/// Price of each generated token (decimal string, plancks).
+	pub output_token_fee: String,
+}
+
+/// One chat message.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug)]
+pub struct MessageJson {
+	/// `system`, `user` or `assistant`.
+	pub role: String,
+	/// What is said.
+	pub content: String,
+}
+
 /// A result and its verification status.
 #[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
 #[serde(rename_all = "camelCase")]
@@ -70,8 +102,12 @@ pub struct ResultJson {
 	pub status: String,
 	/// The miner (SS58), once answered.
 	pub miner: Option<String>,
-	/// The output values, once answered.
+	/// The output values, once answered (`null` for text generation).
 	pub output: Option<Vec<f32>>,
+	/// The generated token ids, once a text-generation request is answered.
+	pub tokens: Option<Vec<u32>>,
+	/// Their TOPLOC proof (`0x`-hex), once a text-generation request is answered.
+	pub proof: Option<String>,
 	/// The output commitment (`0x`-hex), once answered.
 	pub output_commitment: Option<String>,
 	/// Block of the answer.
@@ -145,6 +181,38 @@ pub struct ModelJson {
 	pub registered_at: u32,
 }
 
+/// A subnet's market settings.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct MarketJson {
+	/// Fee of a request (decimal string, plancks): the whole fee of an embeddings request, the
+	/// base of a text-generation request's.
+	pub request_fee: String,
+	/// Probability that a result is audited, in parts per billion.
+	pub audit_probability: u32,
+	/// The same for miners with few finalized results.
+	pub new_miner_audit_probability: u32,
+	/// Text generation: price of a prompt byte (decimal string).
+	pub input_byte_fee: String,
+	/// Text generation: price of a generated token (decimal string).
+	pub output_token_fee: String,
+	/// Text generation: most tokens a request may ask for.
+	pub max_output_tokens: u32,
+}
+
+impl From<MarketParams<u128>> for MarketJson {
+	fn from(market: MarketParams<u128>) -> Self {
+		Self {
+			request_fee: market.request_fee.to_string(),
+			audit_probability: market.audit_probability.deconstruct(),
+			new_miner_audit_probability: market.new_miner_audit_probability.deconstruct(),
+			input_byte_fee: market.input_byte_fee.to_string(),
+			output_token_fee: market.output_token_fee.to_string(),
+			max_output_tokens: market.max_output_tokens,
+		}
+	}
+}
+
 /// A miner's record on a subnet.
 #[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
 #[serde(rename_all = "camelCase")]
@@ -171,6 +239,15 @@ impl From<MinerStats> for StatsJson {
 			timeouts: stats.timeouts,
 		}
 	}
+}
+
+/// Token ids stored as 4 little-endian bytes each.
+fn decode_tokens(bytes: &[u8]) -> Vec<u32> {
+	bytes
+		.chunks_exact(4)
+		.filter_map(|chunk| <[u8; 4]>::try_from(chunk).ok())
+		.map(u32::from_le_bytes)
+		.collect()
 }
 
 fn status_name(status: &RequestStatus<AccountId32, u32>) -> &'static str {
@@ -233,6 +310,26 @@ impl From<View> for RequestJson {
 			netuid: request.netuid.0,
 			model_id: hex(&request.model_id),
 			input: String::from_utf8_lossy(&request.input).into_owned(),
+			text: request.text.as_ref().map(|text| TextJson {
+				messages: text
+					.messages
+					.iter()
+					.map(|message| MessageJson {
+						role: message.role.as_str().into(),
+						content: String::from_utf8_lossy(&message.content).into_owned(),
+					})
+					.collect(),
+				max_tokens: text.max_tokens,
+				temperature_milli: text.sampling.temperature_milli,
+				top_p_milli: text.sampling.top_p_milli,
+				seed: text.sampling.seed.to_string(),
+				stop: text
+					.stop
+					.iter()
+					.map(|stop| String::from_utf8_lossy(stop).into_owned())
+					.collect(),
+				output_token_fee: text.output_token_fee.to_string(),
+			}),
 			fee: request.fee.to_string(),
 			submitted_at: request.submitted_at,
 			attempts: request.attempts,
@@ -265,11 +362,14 @@ impl From<&View> for ResultJson {
 			_ => "pending",
 		};
 		let result = request.result.as_ref();
+		let text = request.text.is_some();
 		Self {
 			request_id: view.id,
 			status: status.into(),
 			miner: result.map(|r| ss58(&r.miner)),
-			output: result.and_then(|r| decode_output(&r.output)),
+			output: result.filter(|_| !text).and_then(|r| decode_output(&r.output)),
+			tokens: result.filter(|_| text).map(|r| decode_tokens(&r.output)),
+			proof: result.filter(|_| text).map(|r| hex(&r.proof)),
 			output_commitment: result.map(|r| hex(r.output_commitment.as_bytes())),
 			submitted_at: result.map(|r| r.submitted_at),
 			challenge_until: challenge_until(&request.status),
@@ -302,7 +402,9 @@ impl From<ModelView<AccountId32, u128, u32>> for ModelJson {
 mod tests {
 	use super::*;
 	use inferchain_inference::encode_output;
-	use pallet_inference::{InferenceResult, PanelSeat, Request, Review};
+	use pallet_inference::{
+		ChatMessage, ChatRole, InferenceResult, PanelSeat, Request, Review, TextTask,
+	};
 	use sp_core::H256;
 	use sp_runtime::Perbill;
 
@@ -319,6 +421,7 @@ mod tests {
 				audit_probability: Perbill::from_percent(10),
 				new_miner_audit_probability: Perbill::from_percent(50),
 				input: b"hello".to_vec(),
+				text: None,
 				fee: 10_000_000_000,
 				collateral: 1_000_000_000_000,
 				submitted_at: 5,
@@ -331,7 +434,9 @@ mod tests {
 				result: answered.then(|| InferenceResult {
 					miner: miner.clone(),
 					output: encode_output(&[0.5, -0.25]),
+					proof: vec![],
 					output_commitment: H256::repeat_byte(9),
+					deposit: 8,
 					submitted_at: 6,
 				}),
 			},
@@ -354,6 +459,37 @@ mod tests {
 		assert_eq!(json["result"]["output"], serde_json::json!([0.5, -0.25]));
 		assert_eq!(json["result"]["status"], "pending");
 		assert!(json["requester"].as_str().unwrap().starts_with('5'));
+	}
+
+	#[test]
+	fn a_text_request_shows_its_messages_options_tokens_and_proof() {
+		let mut view = view(RequestStatus::Final, true);
+		view.request.input = vec![];
+		view.request.text = Some(TextTask {
+			messages: vec![ChatMessage { role: ChatRole::User, content: b"Hi".to_vec() }],
+			max_tokens: 16,
+			sampling: inferchain_inference::SamplingParams {
+				temperature_milli: 700,
+				top_p_milli: 900,
+				seed: u64::MAX,
+			},
+			stop: vec![b"\n".to_vec()],
+			output_token_fee: 5,
+		});
+		let result = view.request.result.as_mut().unwrap();
+		result.output = [7u32, 300].iter().flat_map(|t| t.to_le_bytes()).collect();
+		result.proof = vec![1, 2];
+		let json = serde_json::to_value(RequestJson::from(view)).unwrap();
+		assert_eq!(
+			json["text"]["messages"][0],
+			serde_json::json!({"role": "user", "content": "Hi"})
+		);
+		assert_eq!(json["text"]["maxTokens"], 16);
+		assert_eq!(json["text"]["seed"], u64::MAX.to_string());
+		assert_eq!(json["text"]["stop"], serde_json::json!(["\n"]));
+		assert_eq!(json["result"]["tokens"], serde_json::json!([7, 300]));
+		assert_eq!(json["result"]["proof"], "0x0102");
+		assert_eq!(json["result"]["output"], serde_json::Value::Null);
 	}
 
 	#[test]

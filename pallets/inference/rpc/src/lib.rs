@@ -13,7 +13,10 @@
 
 mod json;
 
-pub use json::{ModelJson, RequestJson, ResultJson, ReviewJson, SeatJson, StatsJson};
+pub use json::{
+	MarketJson, MessageJson, ModelJson, RequestJson, ResultJson, ReviewJson, SeatJson, StatsJson,
+	TextJson,
+};
 
 use std::sync::Arc;
 
@@ -56,6 +59,11 @@ pub trait InferenceApi<BlockHash> {
 		hotkey: String,
 		at: Option<BlockHash>,
 	) -> RpcResult<StatsJson>;
+
+	/// The market settings of `netuid` (its owner's, else the runtime's defaults): what a
+	/// request costs and how often results are audited; `null` if no such subnet.
+	#[method(name = "inference_getMarket")]
+	fn get_market(&self, netuid: u16, at: Option<BlockHash>) -> RpcResult<Option<MarketJson>>;
 }
 
 /// Serves the `inference_*` methods from a client's runtime API.
@@ -120,5 +128,11 @@ where
 			.miner_stats(at, NetUid(netuid), hotkey)
 			.map_err(runtime_error)?;
 		Ok(StatsJson::from(stats))
+	}
+
+	fn get_market(&self, netuid: u16, at: Option<Block::Hash>) -> RpcResult<Option<MarketJson>> {
+		let at = at.unwrap_or_else(|| self.client.info().best_hash);
+		let market = self.client.runtime_api().market(at, NetUid(netuid)).map_err(runtime_error)?;
+		Ok(market.map(MarketJson::from))
 	}
 }

@@ -13,7 +13,8 @@ use codec::{Codec, Decode, Encode};
 use inferchain_inference::ModelId;
 use inferchain_primitives::NetUid;
 use pallet_inference::{
-	MarketParams, MinerStats, ModelInfo, PanelSeat, Request, RequestId, Review,
+	ChatMessage, MarketParams, MinerStats, ModelInfo, PanelSeat, Request, RequestId, Review,
+	TextTask,
 };
 use scale_info::TypeInfo;
 
@@ -23,10 +24,17 @@ pub struct RequestView<AccountId, Balance, BlockNumber> {
 	/// Its id.
 	pub id: RequestId,
 	/// The request record, with the miner's answer once submitted.
-	pub request: Request<AccountId, Balance, BlockNumber, Vec<u8>, Vec<u8>>,
+	pub request: RequestRecord<AccountId, Balance, BlockNumber>,
 	/// The audit or challenge under way, if any.
 	pub review: Option<Review<AccountId, Balance, BlockNumber, Vec<PanelSeat<AccountId>>>>,
 }
+
+/// What a text-generation request carries besides its input.
+pub type TextView<Balance> = TextTask<Vec<ChatMessage<Vec<u8>>>, Vec<Vec<u8>>, Balance>;
+
+/// The pallet's request record with plain vectors.
+pub type RequestRecord<AccountId, Balance, BlockNumber> =
+	Request<AccountId, Balance, BlockNumber, Vec<u8>, Vec<u8>, TextView<Balance>, Vec<u8>>;
 
 /// A registered model.
 #[derive(Encode, Decode, TypeInfo, Clone, PartialEq, Eq, Debug)]

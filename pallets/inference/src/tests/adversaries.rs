@@ -58,7 +58,7 @@ fn a_lone_lying_auditor_cannot_slash_an_honest_miner_and_pays_for_trying() {
 		run_to(at + WINDOW + 6);
 		assert_eq!(status(id), RequestStatus::Final);
 		let paid = FEE - FEE / 10;
-		assert_eq!(Balances::free_balance(MINER), miner_balance + BOND + paid);
+		assert_eq!(Balances::free_balance(MINER), miner_balance + BOND + paid - RESULT_DEPOSIT);
 		assert_eq!(crate::Requests::<Test>::get(id).unwrap().audits_passed, 1);
 		check_invariants();
 	});
@@ -242,7 +242,7 @@ fn a_text_models_subnet_takes_no_on_chain_requests() {
 				b"write a poem".to_vec().try_into().unwrap(),
 				FEE
 			),
-			Error::<Test>::TaskNotServedOnChain
+			Error::<Test>::WrongTaskKind
 		);
 		assert_eq!(market_state(), before);
 	});
@@ -303,6 +303,7 @@ fn owners_cannot_set_an_audit_rate_below_the_floor() {
 				request_fee: FEE,
 				audit_probability: Perbill::from_percent(known),
 				new_miner_audit_probability: Perbill::from_percent(new),
+				..Market::get()
 			};
 			let before = market_state();
 			assert_noop!(

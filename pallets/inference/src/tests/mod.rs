@@ -11,6 +11,7 @@ mod properties;
 mod requests;
 mod reviews;
 mod simulation;
+mod text;
 
 pub use crate::mock::*;
 pub use crate::{Error, Event, MarketParams, ModelMetadata, NetUid, RequestId, RequestStatus};
@@ -75,8 +76,12 @@ pub fn last_event() -> Event<Test> {
 
 /// Sets the subnet's audit probability (new and known miners alike).
 pub fn set_audit_probability(p: Perbill) {
-	let params =
-		MarketParams { request_fee: FEE, audit_probability: p, new_miner_audit_probability: p };
+	let params = MarketParams {
+		request_fee: FEE,
+		audit_probability: p,
+		new_miner_audit_probability: p,
+		..Market::get()
+	};
 	assert_ok!(Inference::set_market_params(RuntimeOrigin::root(), NET, params));
 }
 

@@ -47,8 +47,12 @@ fn a_squatter_cannot_bind_a_models_id_to_another_output_shape() {
 	new_test_ext().execute_with(|| {
 		// The subnet's files registered again with another dimension or kind: different ids,
 		// so the subnet's model (and every honest result of its shape) is untouched.
-		for (kind, output_dim) in [(TaskKind::Embedding, 4), (TaskKind::TextGeneration, 3)] {
-			let squatted = ModelMetadata { kind, output_dim, ..metadata() };
+		let text =
+			inferchain_inference::RuntimeProfile::text_cpu(inferchain_inference::TextRule::CPU_F32);
+		for (kind, output_dim, profile) in
+			[(TaskKind::Embedding, 4, metadata().profile), (TaskKind::TextGeneration, 3, text)]
+		{
+			let squatted = ModelMetadata { kind, output_dim, profile, ..metadata() };
 			let squatted_id = DIGESTS.model_id(&squatted.profile, &squatted.output());
 			assert_ok!(Inference::register_model(RuntimeOrigin::signed(DAVE), DIGESTS, squatted));
 			assert_ne!(squatted_id, model());
@@ -139,6 +143,7 @@ fn the_owner_sets_market_params() {
 			request_fee: 250,
 			audit_probability: Perbill::from_percent(5),
 			new_miner_audit_probability: Perbill::from_percent(40),
+			..Market::get()
 		};
 		assert_ok!(Inference::set_market_params(RuntimeOrigin::signed(ALICE), NET, params));
 		assert_eq!(Inference::market(NET), params);
@@ -162,6 +167,7 @@ fn set_market_params_rejects_bad_input_and_changes_nothing() {
 			request_fee: FEE,
 			audit_probability: Perbill::from_percent(5),
 			new_miner_audit_probability: Perbill::from_percent(5),
+			..Market::get()
 		};
 		let set = |origin, netuid, params| Inference::set_market_params(origin, netuid, params);
 		assert_noop!(set(RuntimeOrigin::signed(DAVE), NET, good), Error::<Test>::NotSubnetOwner);

@@ -141,9 +141,16 @@ fn the_assigned_miner_answers_and_is_paid_after_the_window() {
 		let cut = FEE / 10;
 		assert_eq!(
 			last_event(),
-			Event::ResultFinalized { request_id: id, miner: MINER, paid: FEE - cut, burned: cut }
+			Event::ResultFinalized {
+				request_id: id,
+				miner: MINER,
+				paid: FEE - cut,
+				burned: cut,
+				refunded: 0
+			}
 		);
-		assert_eq!(Balances::free_balance(MINER), miner_before + FEE - cut);
+		// Less the result's deposit, held until the record is pruned.
+		assert_eq!(Balances::free_balance(MINER), miner_before + FEE - cut - RESULT_DEPOSIT);
 		assert_eq!(Balances::free_balance(DAPP), FUNDS - FEE);
 		assert_eq!(Balances::total_issuance(), issuance - cut);
 		assert_eq!(crate::Stats::<Test>::get(NET, MINER).finalized, 1);
@@ -152,7 +159,9 @@ fn the_assigned_miner_answers_and_is_paid_after_the_window() {
 		// Pruned after the retention period.
 		run_to(at + WINDOW + 1 + RETENTION + 1);
 		assert!(crate::Requests::<Test>::get(id).is_none());
-		assert_eq!(last_event(), Event::RequestPruned { request_id: id });
+		// ... and the result's deposit goes back to the miner.
+		assert_eq!(last_event(), Event::RequestPruned { request_id: id, deposit_returned: 12 });
+		assert_eq!(Balances::free_balance(MINER), miner_before + FEE - cut);
 		check_invariants();
 	});
 }

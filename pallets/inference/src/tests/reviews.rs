@@ -111,7 +111,7 @@ fn a_wrong_result_caught_by_audit_is_slashed_and_refunded() {
 		// Never paid for it (the record stays until its retention ends).
 		run_to(at + WINDOW + 1);
 		assert_eq!(status(id), RequestStatus::Rejected);
-		assert_eq!(Balances::free_balance(MINER), miner_balance);
+		assert_eq!(Balances::free_balance(MINER), miner_balance - RESULT_DEPOSIT);
 		check_invariants();
 	});
 }

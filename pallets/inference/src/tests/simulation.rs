@@ -67,6 +67,7 @@ fn cheats_and_liars_lose_and_detection_matches_one_minus_one_minus_hp_to_the_k()
 			request_fee: SIM_FEE,
 			audit_probability: Perbill::from_percent(AUDIT_PERCENT),
 			new_miner_audit_probability: Perbill::from_percent(AUDIT_PERCENT),
+			..Market::get()
 		};
 		assert_ok!(Inference::set_market_params(RuntimeOrigin::root(), NET, params));
 		assert_ok!(Stake::add_stake(RuntimeOrigin::signed(DAVE), MINER, NET, 500_000));

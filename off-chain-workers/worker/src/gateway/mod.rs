@@ -1,0 +1,273 @@
+//! The `gateway` role: an OpenAI-compatible endpoint for dApps that turns each call into a paid
+//! on-chain request signed by the gateway's requester key, and answers with the result as soon
+//! as a miner has answered on chain, with its verification status, request id, miner and
+//! commitment in an `inferchain` field.
+//!
+//! - `POST /v1/chat/completions`, `POST /v1/completions` (streamed as server-sent events on
+//!   request): `Inference.submit_text_request` on `--text-netuid`; the tokens the chain holds
+//!   are read with the model's own tokenizer (`--gguf`, checked against the subnet's model id).
+//! - `POST /v1/embeddings`: one `Inference.submit_request` per input on `--embedding-netuid`.
+//! - `GET /v1/models`, `GET /v1/requests/{id}` (a request followed to final), `/metrics`,
+//!   `/health`.
+//!
+//! Errors come in OpenAI's shape: `400` for what the chain refuses as input, `402` when the
+//! requester key cannot pay or `--max-spend` would be exceeded, `429` when the market is busy,
+//! `504` when no miner answers, `502` when the answer was found wrong before it could be served.
+
+mod embeddings;
+mod submit;
+mod text;
+
+use crate::{
+	chain::Chain,
+	cli::GatewayArgs,
+	metrics::Metrics,
+	miner::http::{error, record},
+};
+use anyhow::{anyhow, Context};
+use axum::{
+	extract::{Path, State},
+	http::StatusCode,
+	response::{IntoResponse, Response},
+	routing::{get, post},
+	Json, Router,
+};
+use inferchain_engine::{hex, TextFrontend};
+use inferchain_inference::ModelId;
+use std::{
+	sync::{Arc, Mutex},
+	time::{Duration, Instant},
+};
+use subxt_signer::sr25519::Keypair;
+
+/// A subnet the gateway serves.
+#[derive(Clone, Debug)]
+pub struct Served {
+	/// Its netuid.
+	pub netuid: u16,
+	/// Its task's model id.
+	pub model_id: ModelId,
+	/// The model's registered name (what `model` may say besides the `0x` id).
+	pub model_name: String,
+}
+
+impl Served {
+	/// Whether a request's `model` names this subnet's model.
+	fn is_named(&self, model: &str) -> bool {
+		model == self.model_name || model == format!("0x{}", hex(&self.model_id))
+	}
+}
+
+/// What the handlers share.
+pub struct Gateway {
+	chain: Chain,
+	requester: Keypair,
+	text: Option<(Served, TextFrontend)>,
+	embeddings: Option<Served>,
+	spend: Spend,
+	answer_timeout: Duration,
+	metrics: Arc<Metrics>,
+}
+
+/// What the gateway has committed of the requester's funds: fees held for its open requests
+/// and fees paid, against `--max-spend`.
+pub struct Spend {
+	limit: Option<u128>,
+	committed: Mutex<u128>,
+}
+
+impl Spend {
+	/// Commits `fee` unless that would pass the limit.
+	fn reserve(&self, fee: u128) -> bool {
+		let Ok(mut committed) = self.committed.lock() else { return false };
+		let after = committed.saturating_add(fee);
+		if self.limit.is_some_and(|limit| after > limit) {
+			return false;
+		}
+		*committed = after;
+		true
+	}
+
+	/// Gives back `amount` the chain refunded (or never took).
+	fn release(&self, amount: u128) {
+		if let Ok(mut committed) = self.committed.lock() {
+			*committed = committed.saturating_sub(amount);
+		}
+	}
+}
+
+/// Runs the gateway until SIGTERM/Ctrl-C.
+pub async fn run(args: GatewayArgs) -> anyhow::Result<()> {
+	anyhow::ensure!(
+		args.text_netuid.is_some() || args.embedding_netuid.is_some(),
+		"serve at least one subnet: --text-netuid and/or --embedding-netuid"
+	);
+	let requester = crate::keys::load(
+		"requester",
+		args.requester_suri.as_deref(),
+		args.requester_file.as_deref(),
+	)?;
+	let chain = Chain::connect(&args.chain).await?;
+	let text = match args.text_netuid {
+		Some(netuid) => {
+			let served = served(&chain, netuid, "textGeneration").await?;
+			let gguf = args
+				.gguf
+				.as_deref()
+				.ok_or_else(|| anyhow!("--gguf is required with --text-netuid"))?;
+			let frontend = load_frontend(gguf, &chain, &served).await?;
+			Some((served, frontend))
+		},
+		None => None,
+	};
+	let embeddings = match args.embedding_netuid {
+		Some(netuid) => Some(served(&chain, netuid, "embedding").await?),
+		None => None,
+	};
+	let listener = tokio::net::TcpListener::bind(args.listen)
+		.await
+		.with_context(|| format!("listening on {}", args.listen))?;
+	let address = crate::keys::address(&requester);
+	let gateway = Arc::new(Gateway {
+		chain,
+		requester,
+		text,
+		embeddings,
+		spend: Spend { limit: args.max_spend, committed: Mutex::new(0) },
+		answer_timeout: Duration::from_secs(args.answer_timeout_secs),
+		metrics: Metrics::new(),
+	});
+	tracing::info!(
+		listen = %listener.local_addr()?,
+		requester = %address,
+		text_netuid = ?args.text_netuid,
+		embedding_netuid = ?args.embedding_netuid,
+		"gateway serving /v1 (OpenAI-compatible)"
+	);
+	axum::serve(listener, router(gateway)).with_graceful_shutdown(crate::shutdown_signal()).await?;
+	tracing::info!("gateway stopped");
+	Ok(())
+}
+
+/// The subnet `netuid`, which must have a `kind` task whose model is registered.
+async fn served(chain: &Chain, netuid: u16, kind: &str) -> anyhow::Result<Served> {
+	let subnet = chain.subnet(netuid).await?.ok_or_else(|| anyhow!("no subnet {netuid}"))?;
+	let task = subnet.task.ok_or_else(|| anyhow!("subnet {netuid} has no task"))?;
+	anyhow::ensure!(task.kind == kind, "subnet {netuid}'s task is {}, not {kind}", task.kind);
+	let model = chain
+		.models()
+		.await?
+		.into_iter()
+		.find(|model| model.model_id == task.model_id)
+		.ok_or_else(|| anyhow!("subnet {netuid}'s model {} is not registered", task.model_id))?;
+	Ok(Served {
+		netuid,
+		model_id: crate::chain::hash_from_hex(&model.model_id)?,
+		model_name: model.name,
+	})
+}
+
+/// The tokenizer and chat template of the GGUF file at `path`, once its digest and output
+/// under the subnet's registered profile give the subnet's model id.
+async fn load_frontend(
+	path: &std::path::Path,
+	chain: &Chain,
+	served: &Served,
+) -> anyhow::Result<TextFrontend> {
+	let model = chain
+		.models()
+		.await?
+		.into_iter()
+		.find(|model| model.model_id == format!("0x{}", hex(&served.model_id)))
+		.ok_or_else(|| anyhow!("the subnet's model is gone"))?;
+	let profile = model.profile()?;
+	let path = path.to_path_buf();
+	let (frontend, id) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+		let digests = inferchain_engine::text::gguf_digests(&path, &mut |_, _| {})?;
+		let id = digests.model_id(&profile, &inferchain_engine::gguf_output_at(&path)?);
+		Ok((TextFrontend::from_gguf(&path, usize::MAX, usize::MAX)?, id))
+	})
+	.await??;
+	anyhow::ensure!(
+		id == served.model_id,
+		"the GGUF file is model 0x{}, subnet {} serves 0x{}",
+		hex(&id),
+		served.netuid,
+		hex(&served.model_id)
+	);
+	Ok(frontend)
+}
+
+/// The routes.
+pub fn router(gateway: Arc<Gateway>) -> Router {
+	Router::new()
+		.route("/v1/chat/completions", post(text::chat))
+		.route("/v1/completions", post(text::completions))
+		.route("/v1/embeddings", post(embeddings::embeddings))
+		.route("/v1/models", get(models))
+		.route("/v1/requests/{id}", get(request))
+		.route("/health", get(|| async { "ok" }))
+		.route(
+			"/metrics",
+			get(|State(gateway): State<Arc<Gateway>>| async move { gateway.metrics.encode() }),
+		)
+		.with_state(gateway)
+}
+
+/// Counts `response` in the metrics.
+fn counted(gateway: &Gateway, response: Response, started: Instant) -> Response {
+	record(&gateway.metrics, &response, started);
+	response
+}
+
+async fn models(State(gateway): State<Arc<Gateway>>) -> Json<serde_json::Value> {
+	let entry = |served: &Served, task: &str| {
+		serde_json::json!({
+			"id": served.model_name,
+			"object": "model",
+			"created": 0,
+			"owned_by": "inferchain",
+			"inferchain": {
+				"modelId": format!("0x{}", hex(&served.model_id)),
+				"netuid": served.netuid,
+				"task": task,
+			},
+		})
+	};
+	let mut data = Vec::new();
+	if let Some((served, _)) = &gateway.text {
+		data.push(entry(served, "textGeneration"));
+	}
+	if let Some(served) = &gateway.embeddings {
+		data.push(entry(served, "embedding"));
+	}
+	Json(serde_json::json!({ "object": "list", "data": data }))
+}
+
+/// `GET /v1/requests/{id}`: the chain's record of request `id` (`inference_getRequest`), with
+/// the generated text when it is a text request this gateway can read.
+async fn request(State(gateway): State<Arc<Gateway>>, Path(id): Path<u64>) -> Response {
+	let record: anyhow::Result<Option<serde_json::Value>> =
+		gateway.chain.rpc("inference_getRequest", subxt::rpcs::rpc_params![id]).await;
+	match record {
+		Ok(Some(mut record)) => {
+			let tokens: Option<Vec<u32>> =
+				serde_json::from_value(record["result"]["tokens"].clone()).ok();
+			if let (Some(tokens), Some((_, frontend))) = (tokens, &gateway.text) {
+				let stop: Vec<String> =
+					serde_json::from_value(record["text"]["stop"].clone()).unwrap_or_default();
+				if let Ok(text) = frontend.visible_text(&tokens, &stop) {
+					record["result"]["text"] = serde_json::json!(text);
+				}
+			}
+			Json(record).into_response()
+		},
+		Ok(None) => error(
+			StatusCode::NOT_FOUND,
+			format!("no request {id} (unknown, or pruned after its retention)"),
+			Some("id"),
+			Some("request_not_found"),
+		),
+		Err(err) => error(StatusCode::BAD_GATEWAY, format!("{err:#}"), None, None),
+	}
+}

@@ -1,0 +1,186 @@
+//! Submitting a request as the gateway's requester, waiting for a miner's answer, and
+//! following the request to its settlement in the background (giving back to the spending
+//! limit what the chain refunded, counting the outcome).
+
+use super::Gateway;
+use crate::{
+	market::RequestInfo,
+	metrics::Outcome,
+	miner::http::{busy, error},
+};
+use axum::{http::StatusCode, response::Response};
+use std::{sync::Arc, time::Duration};
+use subxt::dynamic::{At, Value};
+
+/// How often a request's record is read while waiting for its answer.
+const POLL: Duration = Duration::from_millis(300);
+/// How often a request answered to the client is read until it settles.
+const SETTLE_POLL: Duration = Duration::from_secs(2);
+
+/// A request on chain: its id and the fee it holds.
+#[derive(Clone, Copy, Debug)]
+pub struct Submitted {
+	/// The request id.
+	pub id: u64,
+	/// The fee held (for text, the most the request can cost).
+	pub fee: u128,
+}
+
+/// The response for a call the chain (or its pool) refused.
+fn refusal(err: &anyhow::Error) -> Response {
+	let text = format!("{err:#}");
+	let has = |needles: &[&str]| needles.iter().any(|needle| text.contains(needle));
+	if has(&["InsufficientBalance", "Inability to pay", "Payment"]) {
+		error(
+			StatusCode::PAYMENT_REQUIRED,
+			format!("the gateway's requester account cannot pay for this request: {text}"),
+			None,
+			Some("insufficient_quota"),
+		)
+	} else if has(&["MarketBusy"]) {
+		busy(StatusCode::TOO_MANY_REQUESTS, format!("the market is busy: {text}"), "market_busy")
+	} else if has(&[
+		"InvalidInput",
+		"InvalidTextOptions",
+		"FeeAboveMax",
+		"WrongTaskKind",
+		"ModelNotRegistered",
+		"SubnetNotFound",
+	]) {
+		error(StatusCode::BAD_REQUEST, format!("the chain refused the request: {text}"), None, None)
+	} else {
+		error(StatusCode::BAD_GATEWAY, format!("submitting the request failed: {text}"), None, None)
+	}
+}
+
+/// Submits `Inference.<call>(args)`, which holds at most `fee`, reserved first against the
+/// spending limit; the error is the response to send.
+pub async fn submit(
+	gateway: &Arc<Gateway>,
+	call: &str,
+	args: Vec<Value>,
+	fee: u128,
+) -> Result<Submitted, Response> {
+	if !gateway.spend.reserve(fee) {
+		return Err(error(
+			StatusCode::PAYMENT_REQUIRED,
+			format!("this request would hold {fee} planck, past the gateway's spending limit"),
+			None,
+			Some("insufficient_quota"),
+		));
+	}
+	let events =
+		gateway.chain.submit_in_best_block(&gateway.requester, "Inference", call, args).await;
+	let events = match events {
+		Ok(events) => events,
+		Err(err) => {
+			gateway.spend.release(fee);
+			gateway.metrics.gateway.get_or_create(&Outcome::of("refused")).inc();
+			tracing::info!("{call} refused: {err:#}");
+			return Err(refusal(&err));
+		},
+	};
+	let submitted = events.iter().find(|event| event.name == "Inference.RequestSubmitted");
+	let field = |name: &str| {
+		submitted.and_then(|event| event.fields.at(name)).and_then(|value| value.as_u128())
+	};
+	let (Some(id), Some(held)) = (field("request_id"), field("fee")) else {
+		gateway.spend.release(fee);
+		return Err(error(
+			StatusCode::BAD_GATEWAY,
+			"the request was included without a RequestSubmitted event".into(),
+			None,
+			None,
+		));
+	};
+	let id = u64::try_from(id).unwrap_or(u64::MAX);
+	// The chain never holds more than `max_fee`; what it held less is not spent.
+	gateway.spend.release(fee.saturating_sub(held));
+	gateway.metrics.gateway.get_or_create(&Outcome::of("submitted")).inc();
+	tokio::spawn(settle(gateway.clone(), Submitted { id, fee: held }));
+	Ok(Submitted { id, fee: held })
+}
+
+/// Waits until request `id` has a miner's answer; returns the request's record.
+pub async fn answered(gateway: &Gateway, id: u64) -> Result<RequestInfo, Response> {
+	let deadline = tokio::time::Instant::now() + gateway.answer_timeout;
+	loop {
+		match gateway.chain.request(id).await {
+			Ok(Some(record)) => {
+				let has_answer = record
+					.result
+					.as_ref()
+					.is_some_and(|result| result.output.is_some() || result.tokens.is_some());
+				match record.status.as_str() {
+					"rejected" => {
+						return Err(error(
+							StatusCode::BAD_GATEWAY,
+							format!("request {id}'s answer was found wrong and refunded; retry"),
+							None,
+							Some("answer_rejected"),
+						))
+					},
+					"expired" => {
+						return Err(error(
+							StatusCode::GATEWAY_TIMEOUT,
+							format!("no miner answered request {id}; its fee was refunded"),
+							None,
+							Some("no_miner_answered"),
+						))
+					},
+					_ if has_answer => return Ok(record),
+					_ => {},
+				}
+			},
+			Ok(None) => {},
+			Err(err) => tracing::warn!(request = id, "reading the request: {err:#}"),
+		}
+		if tokio::time::Instant::now() >= deadline {
+			return Err(error(
+				StatusCode::GATEWAY_TIMEOUT,
+				format!(
+					"no answer to request {id} within {} s (it may still be answered: GET \
+					 /v1/requests/{id})",
+					gateway.answer_timeout.as_secs()
+				),
+				None,
+				Some("timeout"),
+			));
+		}
+		tokio::time::sleep(POLL).await;
+	}
+}
+
+/// Follows `request` until it settles: gives back to the spending limit what the chain
+/// refunded (a generation's unused tokens, or everything when rejected or expired) and
+/// counts the outcome.
+async fn settle(gateway: Arc<Gateway>, request: Submitted) {
+	loop {
+		tokio::time::sleep(SETTLE_POLL).await;
+		let record = match gateway.chain.request(request.id).await {
+			Ok(Some(record)) => record,
+			// Pruned before we saw it settle (or the node is away): nothing more to learn.
+			Ok(None) => return,
+			Err(_) => continue,
+		};
+		let refunded = match record.status.as_str() {
+			"final" => final_refund(&record),
+			"rejected" | "expired" => request.fee,
+			_ => continue,
+		};
+		gateway.spend.release(refunded);
+		gateway.metrics.gateway.get_or_create(&Outcome::of(&record.status)).inc();
+		return;
+	}
+}
+
+/// What the chain gave back of a final request's fee: the unused tokens' part.
+fn final_refund(record: &RequestInfo) -> u128 {
+	let (Some(text), Some(tokens)) =
+		(&record.text, record.result.as_ref().and_then(|result| result.tokens.as_ref()))
+	else {
+		return 0;
+	};
+	let unused = u128::from(text.max_tokens).saturating_sub(tokens.len() as u128);
+	unused.saturating_mul(text.output_token_fee.parse().unwrap_or(0))
+}
