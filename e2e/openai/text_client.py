@@ -68,7 +68,7 @@ for bad in [
     dict(messages=[]),
     dict(messages=[{"role": "wizard", "content": "hi"}]),
     dict(messages=[{"role": "user", "content": "hi"}], max_tokens=100000),
-    dict(messages=[{"role": "user", "content": "word " * 5000}], max_tokens=10),
+    dict(messages=[{"role": "user", "content": "word " * 9000}], max_tokens=10),  # past the 8192-token context
     dict(messages=[{"role": "user", "content": "hi"}], temperature=3),
 ]:
     try:

@@ -1,12 +1,15 @@
-// Drives a dev node the way polkadot.js Apps and dApps do, with @polkadot/api: chain properties,
-// metadata, a signed transfer, a subnet and a neuron registration, staking and unstaking, each
-// checked through its events and storage.
+// Drives a dev node the way polkadot.js Apps and dApps do, with @polkadot/api and the repository's
+// @inferchain/api package (clients/js): chain properties, metadata, a signed transfer, a subnet
+// and a neuron registration, staking and unstaking, each checked through its events and storage;
+// then the decorated subnets_* / inference_* RPC, a model registered for the subnet, and a paid
+// inference.submitRequest followed to its end with the package's helper.
 // Usage: node check.mjs ws://127.0.0.1:9944 — exits non-zero on any mismatch.
 import assert from 'node:assert/strict';
 import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
+import { asList, rpc, submitRequest } from '@inferchain/api';
 
 const url = process.argv[2] ?? 'ws://127.0.0.1:9944';
-const api = await ApiPromise.create({ provider: new WsProvider(url), noInitWarn: true });
+const api = await ApiPromise.create({ provider: new WsProvider(url), rpc, noInitWarn: true });
 
 /** Signs and sends `tx`, resolves with the event names of its block once it is in one. */
 function inBlock(tx, signer) {
@@ -71,6 +74,43 @@ const chunks = (await api.query.stake.unbonding(dave.address, 0, charlie.address
 assert.equal(chunks.length, 1);
 assert.equal((await api.query.stake.unbondingPools(0, charlie.address)).unwrap().stake.toBigInt(), 50n * unit);
 
+// The typed RPC, decorated by @inferchain/api.
+const subnetJson = (await api.rpc.subnets.getSubnet(0)).toJSON();
+assert.equal(subnetJson.owner, bob.address);
+assert.equal(asList(await api.rpc.subnets.getNeurons(0))[0].hotkey, charlie.address);
+const market = (await api.rpc.inference.getMarket(0)).toJSON();
+assert.equal(market.requestFee, (10n * unit / 1000n).toString());
+assert.equal(market.maxOutputTokens, 256);
+// A `null` answer decodes as an empty Json.
+assert.ok((await api.rpc.inference.getResult(12345)).isEmpty);
+assert.ok((await api.rpc.inference.getMarket(99)).isEmpty);
+
+// Bob registers a model (the chain computes its id) and makes it the subnet's task.
+const metadata = {
+  name: 'all-MiniLM-L6-v2',
+  kind: 'Embedding',
+  profile: { dtype: 'F32', rule: { Tolerance: { maxAbsErrorE9: 10000 } }, cpuThreads: 0 },
+  outputDim: 384,
+};
+const digests = { weights: '0x' + '11'.repeat(32), config: '0x' + '22'.repeat(32), tokenizer: '0x' + '33'.repeat(32) };
+const modelEvents = await inBlock(api.tx.inference.registerModel(digests, metadata), bob);
+assert.ok(modelEvents.includes('inference.ModelRegistered'), modelEvents.join(','));
+const models = asList(await api.rpc.inference.listModels());
+assert.equal(models.length, 1);
+const taskEvents = await inBlock(api.tx.subnets.setSubnetTask(0, { kind: 'Embedding', modelId: models[0].modelId }), bob);
+assert.ok(taskEvents.includes('subnets.SubnetTaskSet'), taskEvents.join(','));
+
+// A dApp pays for a request and follows it: no miner has stake to back it, so the chain draws
+// none, the request expires and the fee comes back.
+const heldBefore = (await api.query.system.account(dave.address)).data.reserved.toBigInt();
+const { requestId, result } = await submitRequest(api, dave, { netuid: 0, input: 'hello', maxFee: unit });
+assert.equal(result.status, 'expired', JSON.stringify(result));
+assert.equal(result.requestId, Number(requestId));
+const request = (await api.rpc.inference.getRequest(requestId)).toJSON();
+assert.equal(request.input, 'hello');
+assert.equal((await api.query.system.account(dave.address)).data.reserved.toBigInt(), heldBefore);
+
 console.log(`polkadot.js check passed: transfer [${transferEvents}], registerSubnet [${registerEvents}], ` +
-  `registerNeuron [${neuronEvents}], addStake [${stakeEvents}], removeStake [${unstakeEvents}]`);
+  `registerNeuron [${neuronEvents}], addStake [${stakeEvents}], removeStake [${unstakeEvents}], ` +
+  `registerModel [${modelEvents}], request ${requestId} ${result.status}`);
 await api.disconnect();

@@ -1,6 +1,7 @@
 //! Chain access through subxt: connecting (and reconnecting), the node's typed `subnets_*` RPC,
 //! signed dynamic (metadata-driven) extrinsics, and finalized blocks.
 
+use crate::calls::{self, Call};
 use anyhow::{anyhow, Context};
 use serde::Deserialize;
 use std::time::Duration;
@@ -212,17 +213,12 @@ impl Chain {
 		u32::from_str_radix(number, 16).map_err(|_| anyhow!("bad best header: {header}"))
 	}
 
-	/// Signs `pallet.call(args)` with `signer`, waits until it is finalized and succeeded, and
-	/// returns the events it emitted. A transaction the pool refuses before admitting it (a
-	/// nonce taken by another process signing with the same key) is signed again, up to 5 times.
-	pub async fn submit(
-		&self,
-		signer: &Keypair,
-		pallet: &str,
-		call: &str,
-		args: Vec<Value>,
-	) -> anyhow::Result<Vec<EventInfo>> {
-		self.submit_waiting(Wait::Finalized, signer, pallet, call, args).await
+	/// Signs `call` (see [`crate::calls`]) with `signer`, waits until it is finalized and
+	/// succeeded, and returns the events it emitted. A transaction the pool refuses before
+	/// admitting it (a nonce taken by another process signing with the same key) is signed
+	/// again, up to 5 times.
+	pub async fn submit(&self, signer: &Keypair, call: Call) -> anyhow::Result<Vec<EventInfo>> {
+		self.submit_waiting(Wait::Finalized, signer, call).await
 	}
 
 	/// [`Self::submit`], returning once the transaction succeeded in a best block: for work
@@ -230,26 +226,25 @@ impl Chain {
 	pub async fn submit_in_best_block(
 		&self,
 		signer: &Keypair,
-		pallet: &str,
-		call: &str,
-		args: Vec<Value>,
+		call: Call,
 	) -> anyhow::Result<Vec<EventInfo>> {
-		self.submit_waiting(Wait::BestBlock, signer, pallet, call, args).await
+		self.submit_waiting(Wait::BestBlock, signer, call).await
 	}
 
 	async fn submit_waiting(
 		&self,
 		wait: Wait,
 		signer: &Keypair,
-		pallet: &str,
-		call: &str,
-		args: Vec<Value>,
+		call: Call,
 	) -> anyhow::Result<Vec<EventInfo>> {
 		let mut attempt = 1u32;
 		loop {
-			match self.submit_once(wait, signer, pallet, call, args.clone()).await {
+			match self.submit_once(wait, signer, call.clone()).await {
 				Err(err) if attempt < 5 && refused_by_pool(&err) => {
-					tracing::debug!("{pallet}.{call} refused by the pool ({err:#}); signing again");
+					tracing::debug!(
+						"{} refused by the pool ({err:#}); signing again",
+						call.label()
+					);
 					tokio::time::sleep(Duration::from_millis(500 * u64::from(attempt))).await;
 					attempt += 1;
 				},
@@ -262,11 +257,10 @@ impl Chain {
 		&self,
 		wait: Wait,
 		signer: &Keypair,
-		pallet: &str,
-		call: &str,
-		args: Vec<Value>,
+		call: Call,
 	) -> anyhow::Result<Vec<EventInfo>> {
-		let payload = subxt::dynamic::tx(pallet, call, args);
+		let label = call.label();
+		let payload = subxt::dynamic::tx(call.pallet, call.name, call.args);
 		// One signing at a time in this process: concurrent tasks signing with one key would
 		// take the same nonce. The lock is held until the pool has the transaction (the pool's
 		// next nonce then counts it), not until it is finalized.
@@ -281,7 +275,7 @@ impl Chain {
 				.await
 				.context("reading the account's next nonce")?;
 			let nonce = LAST_NONCES.lock().await.next(&account, pool_nonce);
-			tracing::debug!(%account, nonce, "signing {pallet}.{call}");
+			tracing::debug!(%account, nonce, "signing {label}");
 			let params = subxt::config::SubstrateExtrinsicParamsBuilder::<SubstrateConfig>::new()
 				.nonce(nonce)
 				.build();
@@ -291,13 +285,13 @@ impl Chain {
 				.transactions()
 				.sign_and_submit_then_watch(&payload, signer, params)
 				.await
-				.with_context(|| format!("submitting {pallet}.{call}"))?
+				.with_context(|| format!("submitting {label}"))?
 		};
 		let events = match wait {
 			Wait::Finalized => progress.wait_for_finalized_success().await.map_err(Into::into),
 			Wait::BestBlock => in_best_block(progress).await,
 		}
-		.with_context(|| format!("{pallet}.{call}"))?;
+		.with_context(|| label.clone())?;
 		let mut found = Vec::new();
 		for event in events.iter() {
 			let event = event?;
@@ -321,12 +315,8 @@ impl Chain {
 		if let Some(neuron) = self.neuron_of(netuid, hotkey).await? {
 			return Ok(neuron.uid);
 		}
-		let args = vec![
-			Value::u128(u128::from(netuid)),
-			Value::from_bytes(hotkey.public_key().0),
-			Value::u128(max_burn),
-		];
-		self.submit(coldkey, "Subnets", "register_neuron", args).await?;
+		self.submit(coldkey, calls::register_neuron(netuid, hotkey.public_key().0, max_burn))
+			.await?;
 		let neuron = self
 			.neuron_of(netuid, hotkey)
 			.await?
@@ -371,11 +361,8 @@ impl Chain {
 			return Ok(());
 		}
 		let missing = amount.saturating_sub(free);
-		let args = vec![
-			Value::unnamed_variant("Id", [Value::from_bytes(hotkey.public_key().0)]),
-			Value::u128(missing),
-		];
-		self.submit(coldkey, "Balances", "transfer_keep_alive", args).await.with_context(|| {
+		let transfer = calls::transfer_keep_alive(hotkey.public_key().0, missing);
+		self.submit(coldkey, transfer).await.with_context(|| {
 			format!(
 				"funding hotkey {account} with {missing} planck from the coldkey for its \
 				 transaction fees: transfer at least that to the hotkey, or to the coldkey"
@@ -400,12 +387,7 @@ impl Chain {
 		if neuron.role == "validator" {
 			return Ok(());
 		}
-		let args = vec![
-			Value::u128(u128::from(netuid)),
-			Value::from_bytes(hotkey.public_key().0),
-			Value::unnamed_variant("Validator", []),
-		];
-		self.submit(coldkey, "Subnets", "set_neuron_role", args).await?;
+		self.submit(coldkey, calls::declare_validator(netuid, hotkey.public_key().0)).await?;
 		tracing::info!(netuid, "declared a validator");
 		Ok(())
 	}
@@ -418,8 +400,7 @@ impl Chain {
 		hotkey: &Keypair,
 		model_id: &[u8; 32],
 	) -> anyhow::Result<()> {
-		let args = vec![Value::u128(u128::from(netuid)), Value::from_bytes(model_id)];
-		self.submit(hotkey, "Inference", "declare_model", args).await?;
+		self.submit(hotkey, calls::declare_model(netuid, *model_id)).await?;
 		tracing::info!(netuid, model_id = %format!("0x{}", hex::encode(model_id)), "declared the model it runs");
 		Ok(())
 	}
@@ -439,12 +420,8 @@ impl Chain {
 		if current >= amount {
 			return Ok(());
 		}
-		let args = vec![
-			Value::from_bytes(hotkey.public_key().0),
-			Value::u128(u128::from(netuid)),
-			Value::u128(amount.saturating_sub(current)),
-		];
-		self.submit(coldkey, "Stake", "add_stake", args).await?;
+		let top_up = amount.saturating_sub(current);
+		self.submit(coldkey, calls::add_stake(hotkey.public_key().0, netuid, top_up)).await?;
 		tracing::info!(netuid, stake = amount, "stake topped up");
 		Ok(())
 	}

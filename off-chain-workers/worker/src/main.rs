@@ -1,6 +1,7 @@
 //! `inferchain-worker`: Inferchain's off-chain worker. See `--help` and the README.
 
 mod blocks;
+mod calls;
 mod chain;
 mod cli;
 mod gateway;

@@ -9,6 +9,9 @@ use subxt::{dynamic::At, rpcs::rpc_params};
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RequestInfo {
+	/// Who asked (SS58).
+	#[serde(default)]
+	pub requester: String,
 	/// The subnet serving it.
 	pub netuid: u16,
 	/// `0x`-hex model id.
@@ -145,6 +148,9 @@ pub struct ModelInfo {
 	/// CPU threads a bitwise profile pins.
 	#[serde(default)]
 	pub cpu_threads: u16,
+	/// Values per input (embeddings) or the vocabulary size (text).
+	#[serde(default)]
+	pub output_dim: u32,
 }
 
 impl ModelInfo {
@@ -214,10 +220,47 @@ impl Chain {
 		self.rpc("inference_listModels", rpc_params![]).await
 	}
 
+	/// The `Inference` pallet's numeric constant `name` (`MaxInputLen`, `MaxMessages`…).
+	pub async fn inference_constant(&self, name: &str) -> anyhow::Result<usize> {
+		let at = self.api.at_current_block().await?;
+		let query = subxt::dynamic::constant::<subxt::dynamic::Value>("Inference", name);
+		let value = at.constants().entry(query)?;
+		let number =
+			value.as_u128().ok_or_else(|| anyhow::anyhow!("Inference.{name} is not a number"))?;
+		Ok(usize::try_from(number)?)
+	}
+
 	/// The market settings of `netuid`.
 	pub async fn market(&self, netuid: u16) -> anyhow::Result<Option<MarketInfo>> {
 		self.rpc("inference_getMarket", rpc_params![netuid]).await
 	}
+}
+
+/// The bytes of an account field of an event: an `AccountId32` decodes as a composite of 32
+/// bytes (possibly wrapped in one more composite).
+pub fn account_field(event: &EventInfo, name: &str) -> Option<[u8; 32]> {
+	fn collect(value: &subxt::dynamic::Value, out: &mut Vec<u8>) {
+		use subxt::ext::scale_value::ValueDef;
+		match &value.value {
+			ValueDef::Composite(composite) => composite.values().for_each(|v| collect(v, out)),
+			_ => out.extend(value.as_u128().and_then(|byte| u8::try_from(byte).ok())),
+		}
+	}
+	let mut bytes = Vec::new();
+	collect(event.fields.at(name)?, &mut bytes);
+	bytes.try_into().ok()
+}
+
+/// The requests `Inference.RequestAssigned` among `events` assigns to the hotkey `miner` (read
+/// from the event's `miner` field: no RPC read for others' assignments).
+pub fn assigned_to(events: &[EventInfo], miner: &[u8; 32]) -> Vec<u64> {
+	events
+		.iter()
+		.filter(|event| event.name == "Inference.RequestAssigned")
+		.filter(|event| account_field(event, "miner").as_ref() == Some(miner))
+		.filter_map(|event| event.fields.at("request_id").and_then(|id| id.as_u128()))
+		.filter_map(|id| u64::try_from(id).ok())
+		.collect()
 }
 
 /// The request ids of the `Inference.<name>` events among `events`.
@@ -250,6 +293,25 @@ mod tests {
 		];
 		assert_eq!(request_ids(&events, "RequestAssigned"), vec![3, 5]);
 		assert!(request_ids(&events, "AuditAssigned").is_empty());
+	}
+
+	#[test]
+	fn assignments_are_read_from_the_events_miner_field() {
+		let account = |byte: u8| {
+			Value::unnamed_composite([Value::unnamed_composite(
+				(0..32).map(|_| Value::u128(u128::from(byte))),
+			)])
+		};
+		let assigned = |id: u128, miner: u8| EventInfo {
+			name: "Inference.RequestAssigned".into(),
+			fields: Value::named_composite([
+				("request_id", Value::u128(id)),
+				("miner", account(miner)),
+			]),
+		};
+		let events = [assigned(1, 7), assigned(2, 8), assigned(3, 7)];
+		assert_eq!(assigned_to(&events, &[7; 32]), vec![1, 3]);
+		assert!(assigned_to(&events, &[9; 32]).is_empty());
 	}
 
 	#[test]

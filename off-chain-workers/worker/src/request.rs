@@ -4,6 +4,7 @@
 
 use crate::{
 	blocks::{Blocks, Follow},
+	calls,
 	chain::Chain,
 	cli::{RequestArgs, WaitFor},
 	keys,
@@ -18,21 +19,11 @@ pub async fn run(args: RequestArgs) -> anyhow::Result<()> {
 	let requester =
 		keys::load("requester", args.requester_suri.as_deref(), args.requester_file.as_deref())?;
 	let chain = Chain::connect(&args.chain.chain).await?;
-	let (call, call_args) = match args.max_tokens {
-		Some(max_tokens) => ("submit_text_request", text_request(&args, max_tokens)),
-		None => (
-			"submit_request",
-			vec![
-				Value::u128(u128::from(args.chain.netuid)),
-				Value::from_bytes(args.input.as_bytes()),
-				Value::u128(args.max_fee),
-			],
-		),
+	let call = match args.max_tokens {
+		Some(max_tokens) => text_request(&args, max_tokens),
+		None => calls::submit_request(args.chain.netuid, args.input.as_bytes(), args.max_fee),
 	};
-	let events = chain
-		.submit(&requester, "Inference", call, call_args)
-		.await
-		.context("submitting the request")?;
+	let events = chain.submit(&requester, call).await.context("submitting the request")?;
 	let id = *request_ids(&events, "RequestSubmitted")
 		.first()
 		.ok_or_else(|| anyhow!("no RequestSubmitted event"))?;
@@ -66,8 +57,8 @@ pub async fn run(args: RequestArgs) -> anyhow::Result<()> {
 	Ok(())
 }
 
-/// The arguments of `Inference.submit_text_request` for `args`.
-fn text_request(args: &RequestArgs, max_tokens: u32) -> Vec<Value> {
+/// `Inference.submit_text_request` for `args`.
+fn text_request(args: &RequestArgs, max_tokens: u32) -> calls::Call {
 	let message = |role: &str, content: &str| {
 		Value::named_composite([
 			("role", Value::unnamed_variant(role, [])),
@@ -96,7 +87,7 @@ fn text_request(args: &RequestArgs, max_tokens: u32) -> Vec<Value> {
 			Value::unnamed_composite(args.stop.iter().map(|s| Value::from_bytes(s.as_bytes()))),
 		),
 	]);
-	vec![Value::u128(u128::from(args.chain.netuid)), prompt, options, Value::u128(args.max_fee)]
+	calls::submit_text_request(args.chain.netuid, prompt, options, args.max_fee)
 }
 
 /// Whether `result` is at (or past) the stage asked for.

@@ -3,7 +3,7 @@
 //! task is that model, set its market settings if asked, and, for a root (sudo) owner on dev
 //! chains, shorten its tempo and reveal period.
 
-use crate::{chain::Chain, cli::SubnetArgs, keys, loader};
+use crate::{calls, chain::Chain, cli::SubnetArgs, keys, loader};
 use anyhow::{anyhow, Context};
 use inferchain_engine::hex;
 use inferchain_inference::{ComparisonRule, Dtype, ModelDigests, OutputSpec, TaskKind};
@@ -15,9 +15,7 @@ pub async fn run(args: SubnetArgs) -> anyhow::Result<()> {
 	let (digests, output) = loader::model_files(&args.model).await?;
 	let model_id = digests.model_id(&args.model.runtime_profile(), &output);
 	let chain = Chain::connect(&args.chain).await?;
-	let events = chain
-		.submit(&owner, "Subnets", "register_subnet", vec![Value::u128(args.max_lock)])
-		.await?;
+	let events = chain.submit(&owner, calls::register_subnet(args.max_lock)).await?;
 	let registered = events
 		.iter()
 		.find(|e| e.name == "Subnets.SubnetRegistered")
@@ -34,7 +32,7 @@ pub async fn run(args: SubnetArgs) -> anyhow::Result<()> {
 		("model_id", Value::from_bytes(model_id)),
 	]);
 	chain
-		.submit(&owner, "Subnets", "set_subnet_task", vec![Value::u128(u128::from(netuid)), task])
+		.submit(&owner, calls::set_subnet_task(netuid, task))
 		.await
 		.context("setting the subnet's task")?;
 
@@ -140,7 +138,7 @@ async fn ensure_model(
 		("config", Value::from_bytes(digests.config)),
 		("tokenizer", tokenizer),
 	]);
-	chain.submit(owner, "Inference", "register_model", vec![digests, metadata]).await?;
+	chain.submit(owner, calls::register_model(digests, metadata)).await?;
 	tracing::info!(model_id = %id_hex, "model registered");
 	Ok(())
 }
@@ -183,14 +181,7 @@ async fn set_market(
 		("output_token_fee", Value::u128(output_token_fee)),
 		("max_output_tokens", Value::u128(max_output_tokens)),
 	]);
-	chain
-		.submit(
-			owner,
-			"Inference",
-			"set_market_params",
-			vec![Value::u128(u128::from(netuid)), params],
-		)
-		.await?;
+	chain.submit(owner, calls::set_market_params(netuid, params)).await?;
 	tracing::info!(netuid, fee, audit, new_audit, "market parameters set");
 	Ok(())
 }
@@ -226,14 +217,7 @@ async fn set_timing(
 	set("reveal_period", args.reveal_period.map(u128::from))?;
 	set("weights_rate_limit", args.weights_rate_limit.map(u128::from))?;
 	set("max_validators", args.max_validators.map(u128::from))?;
-	let inner = Value::unnamed_variant(
-		"Subnets",
-		[Value::named_variant(
-			"set_hyperparameters",
-			[("netuid", Value::u128(u128::from(netuid))), ("params", params)],
-		)],
-	);
-	let events = chain.submit(owner, "Sudo", "sudo", vec![inner]).await?;
+	let events = chain.submit(owner, calls::sudo_set_hyperparameters(netuid, params)).await?;
 	let ok =
 		events.iter().any(|e| e.name == "Sudo.Sudid" && format!("{:?}", e.fields).contains("Ok"));
 	if !ok {

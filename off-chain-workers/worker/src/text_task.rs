@@ -64,17 +64,12 @@ pub async fn ensure_serves_chain_requests(
 	chain: &crate::chain::Chain,
 	frontend: &TextFrontend,
 ) -> anyhow::Result<()> {
-	let at = chain.api.at_current_block().await?;
-	let constant = |name: &str| -> anyhow::Result<usize> {
-		let value = at
-			.constants()
-			.entry(subxt::dynamic::constant::<subxt::dynamic::Value>("Inference", name))?;
-		let number = value.as_u128().ok_or_else(|| anyhow!("Inference.{name} is not a number"))?;
-		Ok(usize::try_from(number)?)
-	};
-	let max_generated = constant("MaxGeneratedTokens")?;
-	let need =
-		chain_context_need(constant("MaxInputLen")?, constant("MaxMessages")?, max_generated);
+	let max_generated = chain.inference_constant("MaxGeneratedTokens").await?;
+	let need = chain_context_need(
+		chain.inference_constant("MaxInputLen").await?,
+		chain.inference_constant("MaxMessages").await?,
+		max_generated,
+	);
 	anyhow::ensure!(
 		frontend.max_context() >= need && frontend.max_new_tokens() >= max_generated,
 		"this model serves {} tokens of context and {} new tokens; the chain's requests may need \

@@ -19,7 +19,6 @@ use axum::{
 };
 use inferchain_engine::hex;
 use std::{sync::Arc, time::Instant};
-use subxt::dynamic::Value;
 
 /// `POST /v1/embeddings`.
 pub async fn embeddings(State(gateway): State<Arc<Gateway>>, body: Bytes) -> Response {
@@ -59,26 +58,31 @@ async fn serve(gateway: &Arc<Gateway>, body: &[u8]) -> Response {
 	}
 	let format = request.encoding_format.clone();
 	let inputs = request.input.into_vec();
-	if inputs.is_empty() || inputs.iter().any(|input| input.trim().is_empty()) {
-		return error(
-			StatusCode::BAD_REQUEST,
-			"every input must hold text".into(),
-			Some("input"),
-			None,
-		);
+	let limits = gateway.limits;
+	let refused = if inputs.is_empty() || inputs.len() > super::MAX_EMBEDDING_INPUTS {
+		Some(format!("from 1 to {} inputs per call", super::MAX_EMBEDDING_INPUTS))
+	} else if inputs.iter().any(|input| input.trim().is_empty()) {
+		Some("every input must hold text".into())
+	} else if inputs.iter().any(|input| input.len() > limits.max_input) {
+		Some(format!("every input must be at most {} bytes", limits.max_input))
+	} else {
+		None
+	};
+	if let Some(message) = refused {
+		return error(StatusCode::BAD_REQUEST, message, Some("input"), None);
+	}
+	if request.dimensions.is_some_and(|dimensions| dimensions != served.output_dim as usize) {
+		let message = format!("this model's vectors have {} dimensions", served.output_dim);
+		return error(StatusCode::BAD_REQUEST, message, Some("dimensions"), None);
 	}
 	let fee = match gateway.chain.market(served.netuid).await.ok().flatten().map(|m| m.fee(None)) {
 		Some(Ok(fee)) => fee,
 		_ => return error(StatusCode::BAD_GATEWAY, "cannot read the market".into(), None, None),
 	};
 	let requests = inputs.iter().map(|input| {
-		let args = vec![
-			Value::u128(u128::from(served.netuid)),
-			Value::from_bytes(input.as_bytes()),
-			Value::u128(fee),
-		];
+		let call = crate::calls::submit_request(served.netuid, input.as_bytes(), fee);
 		async move {
-			let submitted = submit(gateway, "submit_request", args, fee).await?;
+			let submitted = submit(gateway, call, fee).await?;
 			let record = answered(gateway, submitted.id).await?;
 			Ok::<_, Response>((submitted, record))
 		}
@@ -94,14 +98,6 @@ async fn serve(gateway: &Arc<Gateway>, body: &[u8]) -> Response {
 			return error(StatusCode::BAD_GATEWAY, "the answer vanished".into(), None, None);
 		};
 		let values = result.output.clone().unwrap_or_default();
-		if request.dimensions.is_some_and(|dimensions| dimensions != values.len()) {
-			return error(
-				StatusCode::BAD_REQUEST,
-				format!("this model's vectors have {} dimensions", values.len()),
-				Some("dimensions"),
-				None,
-			);
-		}
 		data.push(serde_json::json!({
 			"object": "embedding",
 			"index": index,

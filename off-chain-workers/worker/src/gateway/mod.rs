@@ -49,7 +49,26 @@ pub struct Served {
 	pub model_id: ModelId,
 	/// The model's registered name (what `model` may say besides the `0x` id).
 	pub model_name: String,
+	/// Values per input (embeddings) or the vocabulary size (text).
+	pub output_dim: u32,
 }
+
+/// The chain's bounds on a request, read at start: calls past them get a `400` before anything
+/// is paid.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+	/// `MaxInputLen`: bytes of an input (a chat's contents together).
+	pub max_input: usize,
+	/// `MaxMessages`.
+	pub max_messages: usize,
+	/// `MaxStops`.
+	pub max_stops: usize,
+	/// `MaxStopLen`.
+	pub max_stop_len: usize,
+}
+
+/// Most inputs of one embeddings call (each is an on-chain request).
+pub const MAX_EMBEDDING_INPUTS: usize = 64;
 
 impl Served {
 	/// Whether a request's `model` names this subnet's model.
@@ -65,6 +84,7 @@ pub struct Gateway {
 	text: Option<(Served, TextFrontend)>,
 	embeddings: Option<Served>,
 	spend: Spend,
+	limits: Limits,
 	answer_timeout: Duration,
 	metrics: Arc<Metrics>,
 }
@@ -86,6 +106,13 @@ impl Spend {
 		}
 		*committed = after;
 		true
+	}
+
+	/// Counts `amount` spent for good (a transaction fee).
+	fn charge(&self, amount: u128) {
+		if let Ok(mut committed) = self.committed.lock() {
+			*committed = committed.saturating_add(amount);
+		}
 	}
 
 	/// Gives back `amount` the chain refunded (or never took).
@@ -124,6 +151,7 @@ pub async fn run(args: GatewayArgs) -> anyhow::Result<()> {
 		Some(netuid) => Some(served(&chain, netuid, "embedding").await?),
 		None => None,
 	};
+	let limits = limits(&chain).await?;
 	let listener = tokio::net::TcpListener::bind(args.listen)
 		.await
 		.with_context(|| format!("listening on {}", args.listen))?;
@@ -134,6 +162,7 @@ pub async fn run(args: GatewayArgs) -> anyhow::Result<()> {
 		text,
 		embeddings,
 		spend: Spend { limit: args.max_spend, committed: Mutex::new(0) },
+		limits,
 		answer_timeout: Duration::from_secs(args.answer_timeout_secs),
 		metrics: Metrics::new(),
 	});
@@ -147,6 +176,16 @@ pub async fn run(args: GatewayArgs) -> anyhow::Result<()> {
 	axum::serve(listener, router(gateway)).with_graceful_shutdown(crate::shutdown_signal()).await?;
 	tracing::info!("gateway stopped");
 	Ok(())
+}
+
+/// The chain's bounds on requests (its `Inference` constants).
+async fn limits(chain: &Chain) -> anyhow::Result<Limits> {
+	Ok(Limits {
+		max_input: chain.inference_constant("MaxInputLen").await?,
+		max_messages: chain.inference_constant("MaxMessages").await?,
+		max_stops: chain.inference_constant("MaxStops").await?,
+		max_stop_len: chain.inference_constant("MaxStopLen").await?,
+	})
 }
 
 /// The subnet `netuid`, which must have a `kind` task whose model is registered.
@@ -164,6 +203,7 @@ async fn served(chain: &Chain, netuid: u16, kind: &str) -> anyhow::Result<Served
 		netuid,
 		model_id: crate::chain::hash_from_hex(&model.model_id)?,
 		model_name: model.name,
+		output_dim: model.output_dim,
 	})
 }
 
@@ -253,7 +293,12 @@ async fn request(State(gateway): State<Arc<Gateway>>, Path(id): Path<u64>) -> Re
 		Ok(Some(mut record)) => {
 			let tokens: Option<Vec<u32>> =
 				serde_json::from_value(record["result"]["tokens"].clone()).ok();
-			if let (Some(tokens), Some((_, frontend))) = (tokens, &gateway.text) {
+			// Only the text model's tokens are this tokenizer's to read.
+			let text = gateway
+				.text
+				.as_ref()
+				.filter(|(served, _)| record["modelId"] == format!("0x{}", hex(&served.model_id)));
+			if let (Some(tokens), Some((_, frontend))) = (tokens, text) {
 				let stop: Vec<String> =
 					serde_json::from_value(record["text"]["stop"].clone()).unwrap_or_default();
 				if let Ok(text) = frontend.visible_text(&tokens, &stop) {

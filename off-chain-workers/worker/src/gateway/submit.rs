@@ -3,6 +3,7 @@
 //! limit what the chain refunded, counting the outcome).
 
 use super::Gateway;
+use crate::calls::Call;
 use crate::{
 	market::RequestInfo,
 	metrics::Outcome,
@@ -10,7 +11,7 @@ use crate::{
 };
 use axum::{http::StatusCode, response::Response};
 use std::{sync::Arc, time::Duration};
-use subxt::dynamic::{At, Value};
+use subxt::dynamic::At;
 
 /// How often a request's record is read while waiting for its answer.
 const POLL: Duration = Duration::from_millis(300);
@@ -53,14 +54,21 @@ fn refusal(err: &anyhow::Error) -> Response {
 	}
 }
 
-/// Submits `Inference.<call>(args)`, which holds at most `fee`, reserved first against the
-/// spending limit; the error is the response to send.
-pub async fn submit(
-	gateway: &Arc<Gateway>,
-	call: &str,
-	args: Vec<Value>,
-	fee: u128,
-) -> Result<Submitted, Response> {
+/// Submits `call` (a request holding at most `fee`, reserved first against the spending
+/// limit); the error is the response to send. The submission runs in a task of its own, so a
+/// client that goes away meanwhile leaves the accounting whole (the request, once on chain, is
+/// followed to its end).
+pub async fn submit(gateway: &Arc<Gateway>, call: Call, fee: u128) -> Result<Submitted, Response> {
+	match tokio::spawn(submit_now(gateway.clone(), call, fee)).await {
+		Ok(submitted) => submitted,
+		Err(err) => {
+			Err(error(StatusCode::INTERNAL_SERVER_ERROR, format!("submission: {err}"), None, None))
+		},
+	}
+}
+
+async fn submit_now(gateway: Arc<Gateway>, call: Call, fee: u128) -> Result<Submitted, Response> {
+	let label = call.label();
 	if !gateway.spend.reserve(fee) {
 		return Err(error(
 			StatusCode::PAYMENT_REQUIRED,
@@ -69,14 +77,13 @@ pub async fn submit(
 			Some("insufficient_quota"),
 		));
 	}
-	let events =
-		gateway.chain.submit_in_best_block(&gateway.requester, "Inference", call, args).await;
+	let events = gateway.chain.submit_in_best_block(&gateway.requester, call).await;
 	let events = match events {
 		Ok(events) => events,
 		Err(err) => {
 			gateway.spend.release(fee);
 			gateway.metrics.gateway.get_or_create(&Outcome::of("refused")).inc();
-			tracing::info!("{call} refused: {err:#}");
+			tracing::info!("{label} refused: {err:#}");
 			return Err(refusal(&err));
 		},
 	};
@@ -94,18 +101,49 @@ pub async fn submit(
 		));
 	};
 	let id = u64::try_from(id).unwrap_or(u64::MAX);
-	// The chain never holds more than `max_fee`; what it held less is not spent.
+	// The chain never holds more than `max_fee`; what it held less is not spent. The
+	// transaction's fee is spent for good.
 	gateway.spend.release(fee.saturating_sub(held));
+	let me = crate::keys::address(&gateway.requester);
+	let tx_fee = events
+		.iter()
+		.filter(|event| event.name == "TransactionPayment.TransactionFeePaid")
+		.filter(|event| {
+			crate::market::account_field(event, "who") == Some(gateway.requester.public_key().0)
+		})
+		.find_map(|event| event.fields.at("actual_fee").and_then(|fee| fee.as_u128()));
+	gateway.spend.charge(tx_fee.unwrap_or(0));
+	tracing::debug!(request = id, requester = %me, held, "request submitted");
 	gateway.metrics.gateway.get_or_create(&Outcome::of("submitted")).inc();
 	tokio::spawn(settle(gateway.clone(), Submitted { id, fee: held }));
 	Ok(Submitted { id, fee: held })
 }
 
+/// A `5xx` the OpenAI SDKs must not retry on their own: retrying would pay for a new request
+/// while this one may still be answered.
+fn final_error(status: StatusCode, message: String, code: &str) -> Response {
+	let mut response = error(status, message, None, Some(code));
+	response.headers_mut().insert(
+		axum::http::HeaderName::from_static("x-should-retry"),
+		axum::http::HeaderValue::from_static("false"),
+	);
+	response
+}
+
 /// Waits until request `id` has a miner's answer; returns the request's record.
 pub async fn answered(gateway: &Gateway, id: u64) -> Result<RequestInfo, Response> {
 	let deadline = tokio::time::Instant::now() + gateway.answer_timeout;
+	let me = crate::keys::address(&gateway.requester);
 	loop {
 		match gateway.chain.request(id).await {
+			// A re-org can give the id to another requester's request: never serve it.
+			Ok(Some(record)) if !record.requester.is_empty() && record.requester != me => {
+				return Err(final_error(
+					StatusCode::BAD_GATEWAY,
+					format!("request {id} was lost in a re-org of the chain; retry"),
+					"request_lost",
+				));
+			},
 			Ok(Some(record)) => {
 				let has_answer = record
 					.result
@@ -113,19 +151,17 @@ pub async fn answered(gateway: &Gateway, id: u64) -> Result<RequestInfo, Respons
 					.is_some_and(|result| result.output.is_some() || result.tokens.is_some());
 				match record.status.as_str() {
 					"rejected" => {
-						return Err(error(
+						return Err(final_error(
 							StatusCode::BAD_GATEWAY,
 							format!("request {id}'s answer was found wrong and refunded; retry"),
-							None,
-							Some("answer_rejected"),
+							"answer_rejected",
 						))
 					},
 					"expired" => {
-						return Err(error(
+						return Err(final_error(
 							StatusCode::GATEWAY_TIMEOUT,
 							format!("no miner answered request {id}; its fee was refunded"),
-							None,
-							Some("no_miner_answered"),
+							"no_miner_answered",
 						))
 					},
 					_ if has_answer => return Ok(record),
@@ -136,15 +172,14 @@ pub async fn answered(gateway: &Gateway, id: u64) -> Result<RequestInfo, Respons
 			Err(err) => tracing::warn!(request = id, "reading the request: {err:#}"),
 		}
 		if tokio::time::Instant::now() >= deadline {
-			return Err(error(
+			return Err(final_error(
 				StatusCode::GATEWAY_TIMEOUT,
 				format!(
 					"no answer to request {id} within {} s (it may still be answered: GET \
 					 /v1/requests/{id})",
 					gateway.answer_timeout.as_secs()
 				),
-				None,
-				Some("timeout"),
+				"timeout",
 			));
 		}
 		tokio::time::sleep(POLL).await;
@@ -163,8 +198,15 @@ async fn settle(gateway: Arc<Gateway>, request: Submitted) {
 			Ok(None) => return,
 			Err(_) => continue,
 		};
+		if !record.requester.is_empty()
+			&& record.requester != crate::keys::address(&gateway.requester)
+		{
+			// Lost in a re-org: what it held is not ours to count.
+			gateway.spend.release(request.fee);
+			return;
+		}
 		let refunded = match record.status.as_str() {
-			"final" => final_refund(&record),
+			"final" => final_refund(&record).min(request.fee),
 			"rejected" | "expired" => request.fee,
 			_ => continue,
 		};

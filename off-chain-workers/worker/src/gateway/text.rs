@@ -52,8 +52,8 @@ pub async fn completions(State(gateway): State<Arc<Gateway>>, body: Bytes) -> Re
 
 /// A request made ready for the chain.
 struct Prepared {
-	/// `submit_text_request`'s arguments.
-	args: Vec<Value>,
+	/// The `submit_text_request` call.
+	call: crate::calls::Call,
 	/// The most it can cost.
 	fee: u128,
 	/// Tokens of the rendered prompt (for `usage`).
@@ -75,6 +75,29 @@ async fn serve(gateway: Arc<Gateway>, api: Api, body: Bytes) -> Response {
 
 fn bad_request(refusal: BadRequest) -> Response {
 	error(StatusCode::BAD_REQUEST, refusal.message, Some(refusal.param), None)
+}
+
+/// Refuses a prompt of `bytes` in `messages` messages that the chain would refuse (before it
+/// is rendered, tokenized or paid for).
+#[allow(clippy::result_large_err)]
+fn within_limits(
+	gateway: &Gateway,
+	bytes: usize,
+	messages: usize,
+	param: &'static str,
+) -> Result<(), Response> {
+	let limits = gateway.limits;
+	if bytes > limits.max_input || messages > limits.max_messages {
+		return Err(bad_request(BadRequest {
+			message: format!(
+				"the prompt holds {bytes} bytes in {messages} messages; the chain takes at most \
+				 {} bytes in {} messages",
+				limits.max_input, limits.max_messages
+			),
+			param,
+		}));
+	}
+	Ok(())
 }
 
 /// The chain's `ChatRole` variant of an OpenAI role.
@@ -116,6 +139,8 @@ async fn prepare(gateway: &Gateway, api: Api, body: &[u8]) -> Result<Prepared, R
 		Api::Chat => {
 			let request: ChatRequest = serde_json::from_slice(body).map_err(invalid)?;
 			let messages: Vec<ChatMessage> = request.chat_messages().map_err(bad_request)?;
+			let bytes: usize = messages.iter().map(|message| message.content.len()).sum();
+			within_limits(gateway, bytes, messages.len(), "messages")?;
 			let mut values = Vec::new();
 			for message in &messages {
 				values.push(Value::named_composite([
@@ -126,7 +151,6 @@ async fn prepare(gateway: &Gateway, api: Api, body: &[u8]) -> Result<Prepared, R
 			let tokens = frontend.chat_prompt(&messages).map_err(|err| {
 				error(StatusCode::BAD_REQUEST, err.to_string(), Some("messages"), None)
 			})?;
-			let bytes = messages.iter().map(|message| message.content.len()).sum();
 			let max_tokens = request.max_completion_tokens.or(request.max_tokens);
 			let prompt = Value::unnamed_variant("Chat", [Value::unnamed_composite(values)]);
 			(request.model, prompt, tokens.len(), bytes, request.sampling, max_tokens)
@@ -134,6 +158,7 @@ async fn prepare(gateway: &Gateway, api: Api, body: &[u8]) -> Result<Prepared, R
 		Api::Completion => {
 			let request: CompletionRequest = serde_json::from_slice(body).map_err(invalid)?;
 			let text = request.prompt_text().map_err(bad_request)?;
+			within_limits(gateway, text.len(), 1, "prompt")?;
 			let tokens = frontend.encode(text).map_err(|err| {
 				error(StatusCode::BAD_REQUEST, err.to_string(), Some("prompt"), None)
 			})?;
@@ -145,7 +170,8 @@ async fn prepare(gateway: &Gateway, api: Api, body: &[u8]) -> Result<Prepared, R
 				tokens.len(),
 				bytes,
 				request.sampling,
-				request.max_tokens,
+				// OpenAI's default for completions.
+				Some(request.max_tokens.unwrap_or(crate::miner::text::COMPLETION_DEFAULT_TOKENS)),
 			)
 		},
 	};
@@ -160,6 +186,16 @@ async fn prepare(gateway: &Gateway, api: Api, body: &[u8]) -> Result<Prepared, R
 	// Checks `n`, `logprobs`, temperature and nucleus; the seed stays the client's or none.
 	let params = sampling.params(0).map_err(bad_request)?;
 	let stop = sampling.stop_strings().map_err(bad_request)?;
+	let limits = gateway.limits;
+	if stop.len() > limits.max_stops || stop.iter().any(|s| s.len() > limits.max_stop_len) {
+		return Err(bad_request(BadRequest {
+			message: format!(
+				"at most {} stop strings of at most {} bytes each",
+				limits.max_stops, limits.max_stop_len
+			),
+			param: "stop",
+		}));
+	}
 	let market = gateway.chain.market(served.netuid).await.ok().flatten().ok_or_else(|| {
 		error(StatusCode::BAD_GATEWAY, "cannot read the market".into(), None, None)
 	})?;
@@ -189,9 +225,9 @@ async fn prepare(gateway: &Gateway, api: Api, body: &[u8]) -> Result<Prepared, R
 		("seed", seed),
 		("stop", Value::unnamed_composite(stop.iter().map(|s| Value::from_bytes(s.as_bytes())))),
 	]);
-	let args = vec![Value::u128(u128::from(served.netuid)), prompt, options, Value::u128(fee)];
+	let call = crate::calls::submit_text_request(served.netuid, prompt, options, fee);
 	let (stream, include_usage) = sampling.streaming();
-	Ok(Prepared { args, fee, prompt_tokens, max_tokens, stop, stream, include_usage })
+	Ok(Prepared { call, fee, prompt_tokens, max_tokens, stop, stream, include_usage })
 }
 
 /// What the client gets of an answered request.
@@ -246,11 +282,11 @@ fn read_answer(
 
 /// Submits, waits for the miner's answer and responds, whole or streamed.
 async fn answer(gateway: Arc<Gateway>, api: Api, prepared: Prepared) -> Response {
-	let submitted =
-		match submit(&gateway, "submit_text_request", prepared.args.clone(), prepared.fee).await {
-			Ok(submitted) => submitted,
-			Err(response) => return response,
-		};
+	let started = Instant::now();
+	let submitted = match submit(&gateway, prepared.call.clone(), prepared.fee).await {
+		Ok(submitted) => submitted,
+		Err(response) => return response,
+	};
 	let header =
 		Header::new(api, submitted.id, gateway.text.as_ref().map(|(s, _)| s.model_name.clone()));
 	if prepared.stream {
@@ -260,10 +296,16 @@ async fn answer(gateway: Arc<Gateway>, api: Api, prepared: Prepared) -> Response
 		Ok(record) => record,
 		Err(response) => return response,
 	};
-	let answer = match read_answer(&gateway, submitted, &record, &prepared) {
+	let seen = started.elapsed();
+	let mut answer = match read_answer(&gateway, submitted, &record, &prepared) {
 		Ok(answer) => answer,
 		Err(response) => return response,
 	};
+	// From the call's submission: to the answer seen on chain, and to the response ready.
+	answer.extension["timing"] = serde_json::json!({
+		"answerSeenMs": seen.as_millis() as u64,
+		"respondedMs": started.elapsed().as_millis() as u64,
+	});
 	let usage = usage(prepared.prompt_tokens, answer.completion_tokens);
 	let choice = match api {
 		Api::Chat => serde_json::json!({

@@ -1,5 +1,5 @@
 //! Answering the requests the chain assigns to this miner's hotkey: each best block's
-//! `Inference.RequestAssigned` events are read (deadlines count best blocks; finality may lag
+//! `Inference.RequestAssigned` events naming this hotkey are read (deadlines count best blocks; finality may lag
 //! behind; blocks missed while disconnected are replayed, see [`crate::blocks`]), and each
 //! request for this hotkey is run through the engine (ahead of public API traffic) and answered
 //! before its deadline, returning once the answer is in a best block: embeddings with
@@ -9,9 +9,10 @@
 use super::MinerState;
 use crate::{
 	blocks::{Blocks, Follow},
+	calls,
 	chain::Chain,
 	keys,
-	market::{request_ids, RequestInfo},
+	market::{assigned_to, RequestInfo},
 	metrics::{Metrics, Outcome},
 };
 use futures::future::BoxFuture;
@@ -21,7 +22,6 @@ use std::{
 	collections::HashSet,
 	sync::{atomic::Ordering, Arc, Mutex},
 };
-use subxt::dynamic::Value;
 use subxt_signer::sr25519::Keypair;
 
 /// A miner that answers the chain's assignments.
@@ -59,7 +59,8 @@ pub async fn follow<A: Answerer>(url: String, state: Arc<A>, chain: Chain) {
 				continue;
 			},
 		};
-		for id in request_ids(&events, "RequestAssigned") {
+		// Only this hotkey's assignments are read over RPC: the event names the miner.
+		for id in assigned_to(&events, &state.hotkey().public_key().0) {
 			let fresh = in_flight.lock().map(|mut set| set.insert(id)).unwrap_or(false);
 			if !fresh {
 				continue;
@@ -137,12 +138,8 @@ impl Answerer for MinerState {
 			}
 			self.metrics.inputs.inc_by(output.rows as u64);
 			let commitment = output_commitment(&self.rule, output.shape(), &output.values);
-			let args = vec![
-				Value::u128(u128::from(id)),
-				Value::from_bytes(encode_output(&output.values)),
-				Value::from_bytes(commitment),
-			];
-			chain.submit_in_best_block(&self.hotkey, "Inference", "submit_result", args).await?;
+			let call = calls::submit_result(id, encode_output(&output.values), commitment);
+			chain.submit_in_best_block(&self.hotkey, call).await?;
 			tracing::info!(request = id, commitment = %format!("0x{}", hex(&commitment)), "result submitted");
 			Ok(())
 		})

@@ -6,7 +6,7 @@
 pub(crate) mod assignments;
 pub(crate) mod http;
 mod limits;
-mod text;
+pub(crate) mod text;
 
 use crate::{
 	chain::Chain,
@@ -18,11 +18,10 @@ use anyhow::Context;
 use inferchain_engine::{BatchOptions, Batcher};
 use inferchain_inference::{ComparisonRule, ModelId};
 use std::{
-	net::{IpAddr, SocketAddr},
+	net::SocketAddr,
 	sync::{atomic::AtomicU32, Arc},
 	time::Duration,
 };
-use subxt::dynamic::Value;
 use subxt_signer::sr25519::Keypair;
 
 /// What the HTTP handlers share.
@@ -115,17 +114,7 @@ async fn publish_endpoint(
 			return Ok(());
 		}
 	}
-	let ip = match addr.ip() {
-		IpAddr::V4(ip) => Value::unnamed_variant("V4", [Value::from_bytes(ip.octets())]),
-		IpAddr::V6(ip) => Value::unnamed_variant("V6", [Value::from_bytes(ip.octets())]),
-	};
-	let args = vec![
-		Value::u128(u128::from(netuid)),
-		ip,
-		Value::u128(u128::from(addr.port())),
-		Value::unnamed_variant("Http", []),
-	];
-	chain.submit(hotkey, "Subnets", "serve_endpoint", args).await?;
+	chain.submit(hotkey, crate::calls::serve_endpoint(netuid, addr)).await?;
 	tracing::info!(%addr, "endpoint published");
 	Ok(())
 }

@@ -48,11 +48,10 @@ use std::{
 	},
 	time::{Instant, SystemTime, UNIX_EPOCH},
 };
-use subxt::dynamic::Value;
 use subxt_signer::sr25519::Keypair;
 
 /// OpenAI's default `max_tokens` for `/v1/completions`.
-const COMPLETION_DEFAULT_TOKENS: u32 = 16;
+pub(crate) const COMPLETION_DEFAULT_TOKENS: u32 = 16;
 
 /// What the text handlers share.
 pub struct TextMinerState {
@@ -150,15 +149,8 @@ impl super::assignments::Answerer for TextMinerState {
 				edit_a_token(&mut generation);
 			}
 			self.metrics.inputs.inc();
-			let tokens = generation.tokens.iter().map(|token| Value::u128(u128::from(*token)));
-			let args = vec![
-				Value::u128(u128::from(id)),
-				Value::unnamed_composite(tokens),
-				Value::from_bytes(&generation.proof),
-			];
-			chain
-				.submit_in_best_block(&self.hotkey, "Inference", "submit_generation", args)
-				.await?;
+			let call = crate::calls::submit_generation(id, &generation.tokens, &generation.proof);
+			chain.submit_in_best_block(&self.hotkey, call).await?;
 			let commitment = generation_commitment(&generation.tokens, &generation.proof);
 			tracing::info!(
 				request = id,

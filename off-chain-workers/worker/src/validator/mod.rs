@@ -14,6 +14,7 @@ mod text_check;
 
 use crate::{
 	blocks::{Blocks, Follow},
+	calls,
 	chain::{Chain, NeuronInfo},
 	cli::ValidatorArgs,
 	join::{join, join_subnet, Joined},
@@ -35,7 +36,6 @@ use std::{
 	sync::{Arc, Mutex},
 	time::{Duration, Instant},
 };
-use subxt::dynamic::Value;
 use subxt_signer::sr25519::Keypair;
 
 /// The scoring version this validator's weights carry (`version_key`); bumped whenever the
@@ -90,10 +90,6 @@ const TEXT_PROBE_TOKENS: usize = 48;
 const MAX_ANSWER_BYTES: u64 = 1 << 20;
 
 /// A `Vec<u16>` call argument (UIDs or weight values).
-fn u16_values(values: &[u16]) -> Value {
-	Value::unnamed_composite(values.iter().map(|v| Value::u128(u128::from(*v))))
-}
-
 /// Runs the validator until SIGTERM/Ctrl-C.
 pub async fn run(args: ValidatorArgs) -> anyhow::Result<()> {
 	if args.model.gguf.is_some() {
@@ -371,11 +367,8 @@ impl Validator {
 			tracing::info!(block = number, "no miner answered correctly; no weights this round");
 			return Ok((interval, None));
 		}
-		let netuid_value = Value::u128(u128::from(netuid));
 		if !subnet.hyperparams.commit_reveal {
-			let version_value = Value::u128(u128::from(version));
-			let args = vec![netuid_value, u16_values(&uids), u16_values(&values), version_value];
-			chain.submit(&self.hotkey, "Emission", "set_weights", args).await?;
+			chain.submit(&self.hotkey, calls::set_weights(netuid, &uids, &values, version)).await?;
 			self.metrics.weights_submitted.inc();
 			tracing::info!(block = number, ?uids, ?values, "weights set");
 			return Ok((interval, None));
@@ -389,14 +382,7 @@ impl Validator {
 			salt,
 			version,
 		);
-		chain
-			.submit(
-				&self.hotkey,
-				"Emission",
-				"commit_weights",
-				vec![netuid_value, Value::from_bytes(hash)],
-			)
-			.await?;
+		chain.submit(&self.hotkey, calls::commit_weights(netuid, hash)).await?;
 		self.metrics.weights_submitted.inc();
 		let committed_by = chain.finalized_number().await?;
 		let reveal_at = committed_by.saturating_add(subnet.hyperparams.reveal_period);
@@ -406,14 +392,14 @@ impl Validator {
 
 	/// Reveals committed weights.
 	async fn reveal(&self, chain: &Chain, pending: &PendingReveal) -> anyhow::Result<()> {
-		let args = vec![
-			Value::u128(u128::from(self.args.chain.netuid)),
-			u16_values(&pending.uids),
-			u16_values(&pending.values),
-			Value::u128(u128::from(pending.salt)),
-			Value::u128(u128::from(pending.version)),
-		];
-		chain.submit(&self.hotkey, "Emission", "reveal_weights", args).await?;
+		let reveal = calls::reveal_weights(
+			self.args.chain.netuid,
+			&pending.uids,
+			&pending.values,
+			pending.salt,
+			pending.version,
+		);
+		chain.submit(&self.hotkey, reveal).await?;
 		self.metrics.weights_submitted.inc();
 		tracing::info!(uids = ?pending.uids, "weights revealed");
 		Ok(())

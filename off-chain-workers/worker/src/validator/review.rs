@@ -7,6 +7,7 @@
 //! results (`Inference.ResultSubmitted`) and challenges those it re-executes differently.
 
 use crate::{
+	calls,
 	chain::{account_bytes, hash_from_hex, Chain},
 	keys,
 	market::RequestInfo,
@@ -20,7 +21,6 @@ use inferchain_inference::{
 };
 use rand::RngCore;
 use std::{sync::Arc, time::Duration};
-use subxt::dynamic::Value;
 use subxt_signer::sr25519::Keypair;
 
 /// How a result under review is judged.
@@ -113,8 +113,7 @@ impl Reviewer {
 		let mut salt = [0u8; 32];
 		rand::thread_rng().fill_bytes(&mut salt);
 		let commitment = verdict_commitment(&self.hotkey.public_key().0, id, &verdict, &salt);
-		let args = vec![Value::u128(u128::from(id)), Value::from_bytes(commitment)];
-		chain.submit_in_best_block(&self.hotkey, "Inference", "commit_verdict", args).await?;
+		chain.submit_in_best_block(&self.hotkey, calls::commit_verdict(id, commitment)).await?;
 		tracing::info!(request = id, kind = %review.kind, agrees, "verdict committed");
 
 		// Reveal once the commit period is over.
@@ -128,12 +127,7 @@ impl Reviewer {
 			}
 			tokio::time::sleep(Duration::from_millis(200)).await;
 		}
-		let verdict_value = Value::named_composite([
-			("agrees", Value::bool(verdict.agrees)),
-			("output_commitment", Value::from_bytes(verdict.output_commitment)),
-		]);
-		let args = vec![Value::u128(u128::from(id)), verdict_value, Value::from_bytes(salt)];
-		chain.submit_in_best_block(&self.hotkey, "Inference", "reveal_verdict", args).await?;
+		chain.submit_in_best_block(&self.hotkey, calls::reveal_verdict(id, &verdict, salt)).await?;
 		tracing::info!(
 			request = id,
 			agrees,
@@ -162,9 +156,7 @@ impl Reviewer {
 		if right != self.lie {
 			return Ok(Some(true));
 		}
-		chain
-			.submit(&self.hotkey, "Inference", "challenge", vec![Value::u128(u128::from(id))])
-			.await?;
+		chain.submit(&self.hotkey, calls::challenge(id)).await?;
 		tracing::info!(request = id, "result disagrees with re-execution: challenged");
 		Ok(Some(false))
 	}
