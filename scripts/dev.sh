@@ -43,10 +43,11 @@ if [ "${WORKERS:-1}" != 0 ]; then
 	"$worker" subnet --chain "$chain" --owner-suri //Alice --model-dir "$INFERCHAIN_MODEL_DIR" \
 		--tempo 20 --reveal-period 3 --weights-rate-limit 0 \
 		--audit-percent 20 >/dev/null
-	# Bob's hotkey Charlie mines with 10 INFER of stake behind its results; Ferdie's hotkey Eve
+	# Bob's hotkey Charlie mines with 100 INFER of stake behind its results (a miner's open
+	# requests are capped by its stake: 100 × each fee held until final); Ferdie's hotkey Eve
 	# and Charlie//stash's hotkey Dave//stash validate with 100 INFER of stake each.
 	"$worker" miner --chain "$chain" --netuid 0 --coldkey-suri //Bob --hotkey-suri //Charlie \
-		--listen "127.0.0.1:${miner_port}" --stake 10000000000000 >"$logs/miner.log" 2>&1 &
+		--listen "127.0.0.1:${miner_port}" --stake 100000000000000 >"$logs/miner.log" 2>&1 &
 	pids+=($!)
 	"$worker" validator --chain "$chain" --netuid 0 --coldkey-suri //Ferdie --hotkey-suri //Eve \
 		--stake 100000000000000 --metrics-listen 127.0.0.1:9616 >"$logs/validator.log" 2>&1 &
@@ -57,13 +58,14 @@ if [ "${WORKERS:-1}" != 0 ]; then
 	pids+=($!)
 	# Subnet 1: text generation. Alice registers SmolLM2 (the chain computes its id from the
 	# GGUF's digest and the text profile), 20 % of results audited; Dave's hotkey Dave//text
-	# mines with 10 INFER of stake; Eve's hotkey Eve//text and Ferdie's Ferdie//text validate
-	# with 100 INFER each, probing every 10 blocks.
+	# mines with 100 INFER of stake (a 256-token chat holds 3.6 INFER of it until final); Eve's
+	# hotkey Eve//text and Ferdie's Ferdie//text validate with 100 INFER each, probing every
+	# 10 blocks.
 	"$worker" subnet --chain "$chain" --owner-suri //Alice --gguf "$INFERCHAIN_LLM_PATH" \
 		--tempo 20 --reveal-period 3 --weights-rate-limit 0 --audit-percent 20 >/dev/null
 	"$worker" miner --chain "$chain" --netuid 1 --coldkey-suri //Dave --hotkey-suri //Dave//text \
 		--gguf "$INFERCHAIN_LLM_PATH" --listen "127.0.0.1:${text_miner_port}" --max-batch 8 \
-		--stake 10000000000000 >"$logs/text-miner.log" 2>&1 &
+		--stake 100000000000000 >"$logs/text-miner.log" 2>&1 &
 	pids+=($!)
 	"$worker" validator --chain "$chain" --netuid 1 --coldkey-suri //Eve --hotkey-suri //Eve//text \
 		--gguf "$INFERCHAIN_LLM_PATH" --stake 100000000000000 --interval 10 \
@@ -106,7 +108,7 @@ if [ "${WORKERS:-1}" != 0 ]; then
   OpenAI-compatible gateway (each call a paid, verified on-chain request; answers as soon as a
   miner has answered on chain, verification status in the "inferchain" field):
       base URL: http://127.0.0.1:${gateway_port}/v1   (any API key)
-      curl -s http://127.0.0.1:${gateway_port}/v1/chat/completions -H 'Content-Type: application/json' \
+      curl -s http://127.0.0.1:${gateway_port}/v1/chat/completions -H 'Content-Type: application/json' \\
         -d '{"model":"SmolLM2-135M-Instruct","messages":[{"role":"user","content":"Hi!"}],"max_tokens":32}'
       curl -s http://127.0.0.1:${gateway_port}/v1/requests/<id>   (follow a request to final)
   Worker logs:        ${logs}/{miner,validator,validator-2,text-miner,text-validator,text-validator-2,gateway}.log

@@ -60,3 +60,28 @@ pub fn amount_of(neuron: &serde_json::Value, field: &str) -> u128 {
 		_ => 0,
 	}
 }
+
+/// Runs the Python script `e2e/openai/<script>` with `args`, when a Python with the official
+/// `openai` package is at hand (`$INFERCHAIN_PYTHON`, which `scripts/test.sh` provides; required
+/// under CI); returns its standard output, or `None` when skipped outside CI.
+pub fn run_openai_script(script: &str, args: &[&str]) -> anyhow::Result<Option<String>> {
+	let python = std::env::var("INFERCHAIN_PYTHON").unwrap_or_else(|_| "python3".into());
+	let has_openai = std::process::Command::new(&python)
+		.args(["-c", "import openai"])
+		.status()
+		.is_ok_and(|status| status.success());
+	if !has_openai {
+		anyhow::ensure!(std::env::var_os("CI").is_none(), "{python} has no `openai` package");
+		println!("skipping the OpenAI client check: {python} has no `openai` package");
+		return Ok(None);
+	}
+	let path = format!("{}/openai/{script}", env!("CARGO_MANIFEST_DIR"));
+	let output = std::process::Command::new(&python).arg(path).args(args).output()?;
+	anyhow::ensure!(
+		output.status.success(),
+		"the OpenAI client failed:\n{}{}",
+		String::from_utf8_lossy(&output.stdout),
+		String::from_utf8_lossy(&output.stderr)
+	);
+	Ok(Some(String::from_utf8(output.stdout)?))
+}

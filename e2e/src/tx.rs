@@ -111,3 +111,18 @@ pub fn failed_with(
 			}) if *dispatch_error == error)
 	})
 }
+
+/// The transaction fee `who` paid among `events` (`TransactionPayment.TransactionFeePaid`).
+pub fn fee_paid(
+	events: &[inferchain_runtime::RuntimeEvent],
+	who: &inferchain_runtime::AccountId,
+) -> Option<inferchain_runtime::Balance> {
+	events.iter().find_map(|event| match event {
+		inferchain_runtime::RuntimeEvent::TransactionPayment(
+			pallet_transaction_payment::Event::TransactionFeePaid {
+				who: payer, actual_fee, ..
+			},
+		) if payer == who => Some(*actual_fee),
+		_ => None,
+	})
+}

@@ -11,8 +11,8 @@
 //! `402`.
 
 use inferchain_e2e::{
-	free_addr, llm_path, model_dir, register_fast_subnet, start_block_ticker, wait_for, Node,
-	NodeConfig, Worker,
+	free_addr, llm_path, model_dir, register_fast_subnet, run_openai_script, start_block_ticker,
+	wait_for, Node, NodeConfig, Worker,
 };
 use inferchain_runtime::UNIT;
 use serde_json::{json, Value};
@@ -94,25 +94,9 @@ async fn wait_healthy(addr: &str, worker: &mut Worker) -> anyhow::Result<()> {
 
 /// The OpenAI Python client's run against the gateway at `base_url`: the request ids it made.
 fn run_openai_client(base_url: &str) -> anyhow::Result<Option<Vec<u64>>> {
-	let python = std::env::var("INFERCHAIN_PYTHON").unwrap_or_else(|_| "python3".into());
-	let has_openai = std::process::Command::new(&python)
-		.args(["-c", "import openai"])
-		.status()
-		.is_ok_and(|status| status.success());
-	if !has_openai {
-		anyhow::ensure!(std::env::var_os("CI").is_none(), "{python} has no `openai` package");
-		println!("skipping the OpenAI client check: {python} has no `openai` package");
+	let Some(stdout) = run_openai_script("gateway_client.py", &[base_url])? else {
 		return Ok(None);
-	}
-	let script = concat!(env!("CARGO_MANIFEST_DIR"), "/openai/gateway_client.py");
-	let output = std::process::Command::new(&python).args([script, base_url]).output()?;
-	anyhow::ensure!(
-		output.status.success(),
-		"the OpenAI client failed:\n{}{}",
-		String::from_utf8_lossy(&output.stdout),
-		String::from_utf8_lossy(&output.stderr)
-	);
-	let stdout = String::from_utf8(output.stdout)?;
+	};
 	let last = stdout.lines().last().unwrap_or("[]");
 	Ok(Some(serde_json::from_str(last)?))
 }

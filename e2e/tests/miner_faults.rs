@@ -141,12 +141,7 @@ async fn submit_request(client: &Client, n: usize) -> anyhow::Result<(u64, u128)
 		}) if *requester == Eve.to_account_id() => Some(*request_id),
 		_ => None,
 	});
-	let tx_fee = events.iter().find_map(|event| match event {
-		RuntimeEvent::TransactionPayment(
-			pallet_transaction_payment::Event::TransactionFeePaid { who, actual_fee, .. },
-		) if *who == Eve.to_account_id() => Some(*actual_fee),
-		_ => None,
-	});
+	let tx_fee = tx::fee_paid(&events, &Eve.to_account_id());
 	match (id, tx_fee) {
 		(Some(id), Some(tx_fee)) => Ok((id, tx_fee)),
 		_ => anyhow::bail!("no RequestSubmitted or TransactionFeePaid for Eve: {events:?}"),

@@ -7,8 +7,8 @@
 
 use codec::Decode;
 use inferchain_e2e::{
-	amount_of, free_addr, llm_path, neuron_of, register_fast_subnet, start_block_ticker, Node,
-	NodeConfig, Worker,
+	amount_of, free_addr, llm_path, neuron_of, register_fast_subnet, run_openai_script,
+	start_block_ticker, Node, NodeConfig, Worker,
 };
 use inferchain_primitives::NetUid;
 use inferchain_runtime::{Runtime, UNIT};
@@ -17,28 +17,9 @@ use sp_core::crypto::Ss58Codec;
 use sp_keyring::Sr25519Keyring::{Charlie, Dave, Eve};
 use std::time::Duration;
 
-/// The official `openai` client's test, when a Python with `openai` is at hand
-/// (`$INFERCHAIN_PYTHON`, which `scripts/test.sh` provides; required under CI).
+/// The official `openai` client's test against the miner at `base_url`.
 fn run_openai_client(base_url: &str) -> anyhow::Result<()> {
-	let python = std::env::var("INFERCHAIN_PYTHON").unwrap_or_else(|_| "python3".into());
-	let has_openai = std::process::Command::new(&python)
-		.args(["-c", "import openai"])
-		.status()
-		.is_ok_and(|status| status.success());
-	if !has_openai {
-		anyhow::ensure!(std::env::var_os("CI").is_none(), "{python} has no `openai` package");
-		println!("skipping the OpenAI client check: {python} has no `openai` package");
-		return Ok(());
-	}
-	let script = concat!(env!("CARGO_MANIFEST_DIR"), "/openai/text_client.py");
-	let output = std::process::Command::new(&python).args([script, base_url]).output()?;
-	anyhow::ensure!(
-		output.status.success(),
-		"the OpenAI client failed:\n{}{}",
-		String::from_utf8_lossy(&output.stdout),
-		String::from_utf8_lossy(&output.stderr)
-	);
-	Ok(())
+	run_openai_script("text_client.py", &[base_url]).map(|_| ())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -125,12 +125,7 @@ async fn submit_text(
 		},
 		_ => None,
 	});
-	let tx_fee = events.iter().find_map(|event| match event {
-		RuntimeEvent::TransactionPayment(
-			pallet_transaction_payment::Event::TransactionFeePaid { who, actual_fee, .. },
-		) if *who == Eve.to_account_id() => Some(*actual_fee),
-		_ => None,
-	});
+	let tx_fee = tx::fee_paid(&events, &Eve.to_account_id());
 	match (submitted, tx_fee) {
 		(Some((id, fee)), Some(tx_fee)) => Ok((id, fee, tx_fee)),
 		_ => anyhow::bail!("no RequestSubmitted or TransactionFeePaid: {events:?}"),

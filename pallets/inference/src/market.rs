@@ -153,10 +153,7 @@ impl<T: Config> Pallet<T> {
 		input: BoundedVec<u8, T::MaxInputLen>,
 		max_fee: BalanceOf<T>,
 	) -> DispatchResult {
-		ensure!(T::Subnets::subnet_exists(netuid), Error::<T>::SubnetNotFound);
-		let (model_id, metadata) = T::Subnets::subnet_model(netuid)
-			.and_then(|model| Models::<T>::get(model).map(|info| (model, info.metadata)))
-			.ok_or(Error::<T>::ModelNotRegistered)?;
+		let (model_id, metadata) = Self::task_model(netuid)?;
 		// Text models take `submit_text_request`.
 		ensure!(metadata.kind != TaskKind::TextGeneration, Error::<T>::WrongTaskKind);
 		let market = Self::market(netuid);
@@ -166,6 +163,14 @@ impl<T: Config> Pallet<T> {
 		// (engines truncate chain inputs past the model's position limit, never refuse them).
 		ensure!(Self::is_text(&input), Error::<T>::InvalidInput);
 		Self::open_request(requester, netuid, (model_id, metadata), market, input, None, fee)
+	}
+
+	/// The model of `netuid`'s task and its metadata.
+	pub(crate) fn task_model(netuid: NetUid) -> Result<(ModelId, ModelMetadataOf<T>), Error<T>> {
+		ensure!(T::Subnets::subnet_exists(netuid), Error::<T>::SubnetNotFound);
+		T::Subnets::subnet_model(netuid)
+			.and_then(|model| Models::<T>::get(model).map(|info| (model, info.metadata)))
+			.ok_or(Error::<T>::ModelNotRegistered)
 	}
 
 	/// Whether `bytes` are UTF-8 with something besides white space.

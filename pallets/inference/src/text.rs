@@ -11,8 +11,8 @@
 //! by running on (tokens after an end token or stop string fail the prefill check).
 
 use crate::{
-	BalanceOf, Config, Error, InputOf, Models, Pallet, ProofOf, RequestId, RequestOf,
-	TextOptionsOf, TextPrompt, TextPromptOf, TextTask,
+	BalanceOf, Config, Error, InputOf, Pallet, ProofOf, RequestId, RequestOf, TextOptionsOf,
+	TextPrompt, TextPromptOf, TextTask,
 };
 use frame_support::{dispatch::DispatchResult, ensure, traits::Get, BoundedVec};
 use inferchain_inference::{
@@ -20,7 +20,7 @@ use inferchain_inference::{
 	proof::{chunk_count, proof_bytes_per_chunk},
 	ComparisonRule, SamplingParams, TaskKind, TextRule,
 };
-use inferchain_primitives::{NetUid, SubnetRegistry};
+use inferchain_primitives::NetUid;
 use sp_core::H256;
 use sp_runtime::traits::Saturating;
 
@@ -63,10 +63,7 @@ impl<T: Config> Pallet<T> {
 		options: TextOptionsOf<T>,
 		max_fee: BalanceOf<T>,
 	) -> DispatchResult {
-		ensure!(T::Subnets::subnet_exists(netuid), Error::<T>::SubnetNotFound);
-		let (model_id, metadata) = T::Subnets::subnet_model(netuid)
-			.and_then(|model| Models::<T>::get(model).map(|info| (model, info.metadata)))
-			.ok_or(Error::<T>::ModelNotRegistered)?;
+		let (model_id, metadata) = Self::task_model(netuid)?;
 		ensure!(metadata.kind == TaskKind::TextGeneration, Error::<T>::WrongTaskKind);
 		let bytes = prompt_len::<T>(&prompt);
 		let (input, messages) = match prompt {

@@ -160,7 +160,7 @@ pub async fn answered(gateway: &Gateway, id: u64) -> Result<RequestInfo, Respons
 					"expired" => {
 						return Err(final_error(
 							StatusCode::GATEWAY_TIMEOUT,
-							format!("no miner answered request {id}; its fee was refunded"),
+							format!("no miner answered request {id} (none was free to back it, or none answered in time); its fee was refunded"),
 							"no_miner_answered",
 						))
 					},
