@@ -221,11 +221,14 @@ impl TextFrontend {
 	}
 
 	/// The generated text of `tokens` as a client sees it: special tokens left out, cut before
-	/// the first of the `stop` strings.
-	pub fn visible_text(&self, tokens: &[u32], stop: &[String]) -> Result<String> {
-		let text = self.decode(tokens)?;
-		let cut = stop_in(&text, stop).unwrap_or(text.len());
-		Ok(text.get(..cut).unwrap_or_default().to_string())
+	/// the first of the `stop` strings; and whether a stop string cut it.
+	pub fn visible_text(&self, tokens: &[u32], stop: &[String]) -> Result<(String, bool)> {
+		let mut text = self.decode(tokens)?;
+		let cut = stop_in(&text, stop);
+		if let Some(cut) = cut {
+			text.truncate(cut);
+		}
+		Ok((text, cut.is_some()))
 	}
 
 	/// The token ids of `text` (special tokens written in it are read as such; nothing added).

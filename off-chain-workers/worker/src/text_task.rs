@@ -32,14 +32,28 @@ pub fn generation_request(
 		top_p_milli: text.top_p_milli,
 		seed: text.seed.parse().context("the request's seed")?,
 	};
-	let request_hash = text_request_hash(model_id, &prompt, &params, text.max_tokens, &text.stop);
-	Ok(GenerationRequest {
+	Ok(bound_request(model_id, miner, prompt, params, text.max_tokens, text.stop.clone()))
+}
+
+/// The engine request for `prompt` under `params`, `max_tokens` and `stop`, its proof bound
+/// to the miner with public key `miner` and to the request's hash under `model_id` (what the
+/// miner's receipt signs and every checker recomputes).
+pub fn bound_request(
+	model_id: &ModelId,
+	miner: &[u8; 32],
+	prompt: Vec<u32>,
+	params: SamplingParams,
+	max_tokens: u32,
+	stop: Vec<String>,
+) -> GenerationRequest {
+	let request_hash = text_request_hash(model_id, &prompt, &params, max_tokens, &stop);
+	GenerationRequest {
 		prompt,
 		params,
-		max_tokens: usize::try_from(text.max_tokens)?,
-		stop: text.stop.clone(),
+		max_tokens: usize::try_from(max_tokens).unwrap_or(usize::MAX),
+		stop,
 		binding: proof_binding(miner, &request_hash),
-	})
+	}
 }
 
 /// Tokens a chat template may add per message (role markers and separators).

@@ -301,7 +301,7 @@ async fn request(State(gateway): State<Arc<Gateway>>, Path(id): Path<u64>) -> Re
 			if let (Some(tokens), Some((_, frontend))) = (tokens, text) {
 				let stop: Vec<String> =
 					serde_json::from_value(record["text"]["stop"].clone()).unwrap_or_default();
-				if let Ok(text) = frontend.visible_text(&tokens, &stop) {
+				if let Ok((text, _)) = frontend.visible_text(&tokens, &stop) {
 					record["result"]["text"] = serde_json::json!(text);
 				}
 			}

@@ -259,11 +259,10 @@ fn read_answer(
 		.unwrap_or_default();
 	let claimed = result.and_then(|result| result.output_commitment.clone()).unwrap_or_default();
 	let verified = format!("0x{}", hex(&generation_commitment(&tokens, &proof))) == claimed;
-	let text = frontend.visible_text(&tokens, &prepared.stop).map_err(|err| {
+	let (text, stopped) = frontend.visible_text(&tokens, &prepared.stop).map_err(|err| {
 		error(StatusCode::BAD_GATEWAY, format!("reading the tokens: {err}"), None, None)
 	})?;
-	let ended = tokens.last().is_some_and(|token| frontend.is_end_token(*token))
-		|| text.len() < frontend.decode(&tokens).map(|all| all.len()).unwrap_or(0);
+	let ended = stopped || tokens.last().is_some_and(|token| frontend.is_end_token(*token));
 	let finish_reason =
 		if ended || tokens.len() < prepared.max_tokens as usize { "stop" } else { "length" };
 	let extension = serde_json::json!({

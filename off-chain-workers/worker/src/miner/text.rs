@@ -37,7 +37,7 @@ use inferchain_engine::{
 	hex, EngineError, Generation, GenerationRequest, Lane, TextEngine, TextEngineOptions, TextEvent,
 };
 use inferchain_inference::{
-	generation_commitment, proof_binding, request_seed, text_request_hash, ModelId, Receipt,
+	generation_commitment, request_seed, text_request_hash, ModelId, Receipt,
 };
 use std::{
 	convert::Infallible,
@@ -316,9 +316,9 @@ fn prepare(state: &TextMinerState, api: Api, body: &[u8]) -> Result<Prepared, Re
 		params.seed =
 			request_seed(&state.model_id, &prompt, temperature, top_p, max_tokens_u32, &stop);
 	}
-	let request_hash = text_request_hash(&state.model_id, &prompt, &params, max_tokens_u32, &stop);
-	let binding = proof_binding(&state.hotkey.public_key().0, &request_hash);
-	let request = GenerationRequest { prompt, params, max_tokens, stop, binding };
+	let me = state.hotkey.public_key().0;
+	let request =
+		crate::text_task::bound_request(&state.model_id, &me, prompt, params, max_tokens_u32, stop);
 	frontend.check_request(&request).map_err(|err| {
 		let param = match err {
 			EngineError::MaxTokens { .. } => "max_tokens",

@@ -24,9 +24,7 @@ use crate::{
 	openai::{EmbeddingsRequest, EmbeddingsResponse, Input},
 };
 use check::Verdict;
-use inferchain_engine::{
-	hex, BatchOptions, Batcher, GenerationRequest, TextEngine, TextEngineOptions,
-};
+use inferchain_engine::{hex, BatchOptions, Batcher, TextEngine, TextEngineOptions};
 use inferchain_inference::{ComparisonRule, ModelId};
 use rand::{seq::SliceRandom, Rng};
 use review::{Judge, Reviewer};
@@ -432,9 +430,7 @@ impl Validator {
 
 	/// Probes a text miner with a fresh chat prompt and checks the answer's proof.
 	async fn check_text(&self, miner: &NeuronInfo, url: &str, engine: &TextEngine) -> Verdict {
-		use inferchain_inference::{
-			proof_binding, request_seed, text_request_hash, SamplingParams,
-		};
+		use inferchain_inference::{request_seed, SamplingParams};
 		// Probes vary as client requests do: length, temperature, top_p, seed given or not,
 		// the model by name or by id.
 		let (question, temperature_milli, top_p_milli, max_tokens, given_seed, by_name) = {
@@ -468,14 +464,14 @@ impl Validator {
 			Ok(key) => key,
 			Err(err) => return Verdict::Unreachable(format!("bad hotkey: {err}")),
 		};
-		let request_hash = text_request_hash(&self.model_id, &prompt, &params, max_tokens_u32, &[]);
-		let request = GenerationRequest {
+		let request = crate::text_task::bound_request(
+			&self.model_id,
+			&miner_key,
 			prompt,
 			params,
-			max_tokens,
-			stop: vec![],
-			binding: proof_binding(&miner_key, &request_hash),
-		};
+			max_tokens_u32,
+			vec![],
+		);
 		let model =
 			if by_name { self.args.model.name() } else { format!("0x{}", hex(&self.model_id)) };
 		let mut body = serde_json::json!({

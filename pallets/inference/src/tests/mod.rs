@@ -171,6 +171,18 @@ pub fn panel(id: RequestId) -> Vec<AccountId> {
 	crate::Reviews::<Test>::get(id).unwrap().panel.iter().map(|seat| seat.validator).collect()
 }
 
+/// [`CHALLENGER`] challenges the oldest answered request, if any (refusals change nothing).
+pub fn challenge_oldest_answered() {
+	let mut answered: Vec<RequestId> = crate::Requests::<Test>::iter()
+		.filter(|(_, r)| matches!(r.status, RequestStatus::Answered { .. }))
+		.map(|(id, _)| id)
+		.collect();
+	answered.sort();
+	if let Some(id) = answered.first() {
+		let _ = Inference::challenge(RuntimeOrigin::signed(CHALLENGER), *id);
+	}
+}
+
 /// Bonded stake on `hotkey`.
 pub fn stake_of(hotkey: AccountId) -> Balance {
 	<Stake as inferchain_primitives::StakeInfo<AccountId, Balance>>::stake_of(NET, &hotkey)
@@ -196,14 +208,27 @@ pub fn validators_act(silent: &[AccountId]) {
 /// [`validators_act`], with the members listed in `liars` committing and revealing the
 /// opposite of the truth.
 pub fn panels_act(silent: &[AccountId], liars: &[AccountId]) {
+	panels_judge_by(silent, liars, |result| {
+		let output = inferchain_inference::decode_output(&result.output).unwrap();
+		inferchain_inference::outputs_agree(&RULE, &output, &honest_output())
+	});
+}
+
+/// Each panel member commits, during the commit period, whether `right` holds of the result
+/// under review, and reveals it during the reveal period; members in `liars` say the
+/// opposite, those in `silent` nothing.
+pub fn panels_judge_by(
+	silent: &[AccountId],
+	liars: &[AccountId],
+	right: impl Fn(&crate::ResultOf<Test>) -> bool,
+) {
 	let now = System::block_number();
 	for (id, review) in crate::Reviews::<Test>::iter().collect::<Vec<_>>() {
 		let Some(result) = crate::Requests::<Test>::get(id).and_then(|request| request.result)
 		else {
 			continue;
 		};
-		let output = inferchain_inference::decode_output(&result.output).unwrap();
-		let truth = inferchain_inference::outputs_agree(&RULE, &output, &honest_output());
+		let truth = right(&result);
 		for seat in review.panel.iter().filter(|seat| !silent.contains(&seat.validator)) {
 			let agrees = truth != liars.contains(&seat.validator);
 			if now <= review.commit_until && seat.commitment.is_none() {

@@ -55,16 +55,7 @@ fn apply(op: &Op) {
 				}
 			}
 		},
-		Op::Challenge => {
-			let mut answered: Vec<RequestId> = crate::Requests::<Test>::iter()
-				.filter(|(_, r)| matches!(r.status, RequestStatus::Answered { .. }))
-				.map(|(id, _)| id)
-				.collect();
-			answered.sort();
-			if let Some(id) = answered.first() {
-				let _ = Inference::challenge(RuntimeOrigin::signed(CHALLENGER), *id);
-			}
-		},
+		Op::Challenge => challenge_oldest_answered(),
 		Op::Advance { blocks, silent } => {
 			let silent: Vec<AccountId> = VALIDATORS.get(*silent).copied().into_iter().collect();
 			for _ in 0..*blocks {

@@ -326,20 +326,6 @@ fn a_final_generation_pays_for_its_tokens_and_refunds_the_rest() {
 	});
 }
 
-/// Every panel member commits `agrees` in the commit period and reveals it in the reveal period.
-fn panels_say(agrees: bool) {
-	let now = System::block_number();
-	for (id, review) in crate::Reviews::<Test>::iter().collect::<Vec<_>>() {
-		for seat in review.panel.iter() {
-			if now <= review.commit_until && seat.commitment.is_none() {
-				assert_ok!(commit(id, seat.validator, agrees));
-			} else if now > review.commit_until && seat.verdict.is_none() {
-				assert_ok!(reveal(id, seat.validator, agrees));
-			}
-		}
-	}
-}
-
 #[test]
 fn a_wrong_generation_is_slashed_on_its_whole_escrow_and_refunded_in_full() {
 	new_test_ext().execute_with(|| {
@@ -353,7 +339,7 @@ fn a_wrong_generation_is_slashed_on_its_whole_escrow_and_refunded_in_full() {
 		// The auditor's prefill disagrees, and so does the committee's: the result is wrong.
 		run_to(System::block_number() + 1);
 		for _ in 0..(COMMIT + REVEAL + 8) {
-			panels_say(false);
+			panels_judge_by(&[], &[], |_| false);
 			run_to(System::block_number() + 1);
 		}
 		assert_eq!(status(id), RequestStatus::Rejected);
@@ -389,26 +375,7 @@ fn text_models_need_a_text_rule_whose_proofs_fit() {
 /// by [`MINER_B`] (who edits tokens) wrong; members in `liars` say the opposite, `silent`
 /// ones nothing.
 fn panels_judge(silent: &[AccountId], liars: &[AccountId]) {
-	let now = System::block_number();
-	for (id, review) in crate::Reviews::<Test>::iter().collect::<Vec<_>>() {
-		let Some(result) = crate::Requests::<Test>::get(id).and_then(|request| request.result)
-		else {
-			continue;
-		};
-		let truth = result.miner == MINER;
-		for seat in review.panel.iter().filter(|seat| !silent.contains(&seat.validator)) {
-			let agrees = truth != liars.contains(&seat.validator);
-			if now <= review.commit_until && seat.commitment.is_none() {
-				assert_ok!(commit(id, seat.validator, agrees));
-			} else if now > review.commit_until
-				&& now <= review.reveal_until
-				&& seat.commitment.is_some()
-				&& seat.verdict.is_none()
-			{
-				assert_ok!(reveal(id, seat.validator, agrees));
-			}
-		}
-	}
+	panels_judge_by(silent, liars, |result| result.miner == MINER);
 }
 
 mod properties {
@@ -506,16 +473,7 @@ mod properties {
 				}
 				assert_eq!(market_state(), before);
 			},
-			Op::Challenge => {
-				let mut answered: Vec<RequestId> = crate::Requests::<Test>::iter()
-					.filter(|(_, r)| matches!(r.status, RequestStatus::Answered { .. }))
-					.map(|(id, _)| id)
-					.collect();
-				answered.sort();
-				if let Some(id) = answered.first() {
-					let _ = Inference::challenge(RuntimeOrigin::signed(CHALLENGER), *id);
-				}
-			},
+			Op::Challenge => challenge_oldest_answered(),
 			Op::Advance { blocks, silent } => {
 				let silent: Vec<AccountId> = VALIDATORS.get(*silent).copied().into_iter().collect();
 				for _ in 0..*blocks {
