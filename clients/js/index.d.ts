@@ -20,6 +20,50 @@ export interface InferenceResult {
   challengesPassed: number;
 }
 
+/** A request as `inference_getRequest` answers: what was asked, the rule its result is
+ *  compared by (fixed at submission), the result and where verification stands. */
+export interface InferenceRequest {
+  id: number;
+  requester: string;
+  netuid: number;
+  modelId: string;
+  /** `"bitwise"`, `{ tolerance: { maxAbsErrorE9 } }` or `{ text: {...} }` (TOPLOC thresholds). */
+  rule: 'bitwise' | { tolerance: { maxAbsErrorE9: number } } | { text: Record<string, unknown> };
+  outputDim: number;
+  input: string;
+  text: {
+    messages: { role: 'system' | 'user' | 'assistant'; content: string }[];
+    maxTokens: number;
+    temperatureMilli: number;
+    topPMilli: number;
+    /** Decimal string. */
+    seed: string;
+    stop: string[];
+    /** Decimal string (plancks). */
+    outputTokenFee: string;
+  } | null;
+  /** Decimal string (plancks). */
+  fee: string;
+  submittedAt: number;
+  attempts: number;
+  status: 'queued' | 'assigned' | 'answered' | 'underReview' | 'final' | 'rejected' | 'expired';
+  assignedMiner: string | null;
+  deadline: number | null;
+  challengeUntil: number | null;
+  auditsPassed: number;
+  challengesPassed: number;
+  pruneAt: number | null;
+  result: InferenceResult | null;
+  review: {
+    kind: 'audit' | 'challenge' | 'escalation';
+    challenger: string | null;
+    auditor: string | null;
+    panel: { validator: string; weight: string; committed: boolean; agrees: boolean | null }[];
+    commitUntil: number;
+    revealUntil: number;
+  } | null;
+}
+
 export interface FollowOptions {
   /** `answered`: as soon as a miner answered; `final` (default): once settled. */
   wait?: 'answered' | 'final';

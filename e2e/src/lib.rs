@@ -44,21 +44,12 @@ where
 	}
 }
 
-/// The neuron of `hotkey` (SS58) in a `subnets_getNeurons` answer.
+/// The neuron of `hotkey` (SS58) among `neurons`.
 pub fn neuron_of<'a>(
-	neurons: &'a serde_json::Value,
+	neurons: &'a [inferchain_rpc_api::NeuronJson],
 	hotkey: &str,
-) -> Option<&'a serde_json::Value> {
-	neurons.as_array()?.iter().find(|n| n["hotkey"] == hotkey)
-}
-
-/// An amount field of a neuron (a decimal string, or a number), 0 when absent.
-pub fn amount_of(neuron: &serde_json::Value, field: &str) -> u128 {
-	match &neuron[field] {
-		serde_json::Value::String(text) => text.parse().unwrap_or(0),
-		serde_json::Value::Number(number) => number.as_u64().map(u128::from).unwrap_or(0),
-		_ => 0,
-	}
+) -> Option<&'a inferchain_rpc_api::NeuronJson> {
+	neurons.iter().find(|n| n.hotkey == hotkey)
 }
 
 /// Runs the Python script `e2e/openai/<script>` with `args`, when a Python with the official

@@ -5,7 +5,6 @@ use crate::Client;
 use codec::Decode;
 use inferchain_runtime::{AccountId, Runtime, RuntimeEvent};
 use pallet_inference::Event as InferenceEvent;
-use serde_json::json;
 
 /// The balances of `who`.
 pub async fn account(
@@ -32,14 +31,8 @@ pub async fn reserved(client: &Client, who: &AccountId) -> anyhow::Result<u128> 
 
 /// Bonded stake on `hotkey` in subnet 0, from `subnets_getNeurons`.
 pub async fn stake_of(client: &Client, hotkey: &str) -> anyhow::Result<u128> {
-	let neurons = client.call("subnets_getNeurons", vec![json!(0)]).await?;
-	let stake = neurons
-		.as_array()
-		.and_then(|all| all.iter().find(|n| n["hotkey"] == hotkey))
-		.and_then(|n| n["stake"].as_str())
-		.and_then(|s| s.parse().ok())
-		.unwrap_or(0);
-	Ok(stake)
+	let neurons = client.neurons(0, None).await?;
+	Ok(neurons.iter().find(|n| n.hotkey == hotkey).map_or(0, |n| n.stake))
 }
 
 /// The inference events of blocks `from..=to`, with their block numbers.

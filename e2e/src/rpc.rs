@@ -4,6 +4,10 @@ use std::time::Duration;
 
 use anyhow::Context;
 use codec::Decode;
+use inferchain_rpc_api::{
+	InferenceApiClient, ModelJson, NetUid, NeuronJson, RequestId, RequestJson, ResultJson,
+	StatsJson, SubnetJson, SubnetsApiClient,
+};
 use inferchain_runtime::{AccountId, Hash, RuntimeEvent};
 use jsonrpsee::{
 	core::client::{ClientT, SubscriptionClientT},
@@ -55,6 +59,53 @@ impl Client {
 			builder.insert(param)?;
 		}
 		Ok(self.inner.request(method, builder).await?)
+	}
+
+	/// The connection, for the generated `SubnetsApiClient` / `InferenceApiClient` calls of
+	/// [`inferchain_rpc_api`] (the helpers below).
+	pub fn typed(&self) -> &WsClient {
+		&self.inner
+	}
+
+	/// Subnet `netuid` (`subnets_getSubnet`) at `at`, else the best block.
+	pub async fn subnet(
+		&self,
+		netuid: u16,
+		at: Option<Hash>,
+	) -> anyhow::Result<Option<SubnetJson>> {
+		Ok(self.typed().get_subnet(NetUid(netuid), at).await?)
+	}
+
+	/// The neurons of `netuid` (`subnets_getNeurons`) at `at`, else the best block; empty if
+	/// there is no such subnet.
+	pub async fn neurons(&self, netuid: u16, at: Option<Hash>) -> anyhow::Result<Vec<NeuronJson>> {
+		Ok(self.typed().get_neurons(NetUid(netuid), at).await?.unwrap_or_default())
+	}
+
+	/// Request `id` (`inference_getRequest`) at the best block.
+	pub async fn request(&self, id: u64) -> anyhow::Result<Option<RequestJson>> {
+		Ok(InferenceApiClient::<Hash>::get_request(self.typed(), RequestId(id), None).await?)
+	}
+
+	/// The result of request `id` (`inference_getResult`) at the best block.
+	pub async fn result(&self, id: u64) -> anyhow::Result<Option<ResultJson>> {
+		Ok(InferenceApiClient::<Hash>::get_result(self.typed(), RequestId(id), None).await?)
+	}
+
+	/// Every registered model (`inference_listModels`).
+	pub async fn models(&self) -> anyhow::Result<Vec<ModelJson>> {
+		Ok(InferenceApiClient::<Hash>::list_models(self.typed(), None).await?)
+	}
+
+	/// What `hotkey` (SS58) did as a miner on `netuid` (`inference_getMinerStats`).
+	pub async fn miner_stats(&self, netuid: u16, hotkey: &str) -> anyhow::Result<StatsJson> {
+		let stats = InferenceApiClient::<Hash>::get_miner_stats(
+			self.typed(),
+			NetUid(netuid),
+			hotkey.into(),
+			None,
+		);
+		Ok(stats.await?)
 	}
 
 	/// Height of the best block.

@@ -17,6 +17,7 @@ use inferchain_e2e::{
 	NodeConfig, Worker,
 };
 use inferchain_primitives::NetUid;
+use inferchain_rpc_api::{NeuronRole, Verification};
 use inferchain_runtime::{Runtime, MILLI_UNIT, UNIT};
 use pallet_inference::Event as InferenceEvent;
 use serde_json::{json, Value};
@@ -121,11 +122,9 @@ async fn a_lying_validator_cannot_slash_an_honest_miner_and_pays_for_each_lie() 
 			.try_for_each(|w| w.assert_running());
 		async move {
 			running?;
-			let neurons = client.call("subnets_getNeurons", vec![json!(0)]).await?;
-			let all = neurons.as_array().cloned().unwrap_or_default();
-			let permitted = |hotkey: &str| {
-				all.iter().any(|n| n["hotkey"] == hotkey && n["validatorPermit"] == true)
-			};
+			let all = client.neurons(0, None).await?;
+			let permitted =
+				|hotkey: &str| all.iter().any(|n| n.hotkey == hotkey && n.validator_permit);
 			let key = pallet_emission::Permits::<Runtime>::hashed_key_for(NETUID);
 			let raw = client.storage(&key, None).await?.unwrap_or_default();
 			let epoch = Vec::<bool>::decode(&mut &raw[..]).unwrap_or_default();
@@ -136,13 +135,10 @@ async fn a_lying_validator_cannot_slash_an_honest_miner_and_pays_for_each_lie() 
 		}
 	})
 	.await?;
-	let miner_neuron = client.call("subnets_getNeurons", vec![json!(0)]).await?;
-	let miner_neuron = miner_neuron
-		.as_array()
-		.and_then(|all| all.iter().find(|n| n["hotkey"] == miner.as_str()).cloned())
-		.unwrap_or(Value::Null);
-	assert_eq!(miner_neuron["role"], "miner", "{miner_neuron}");
-	assert_eq!(miner_neuron["validatorPermit"], false, "{miner_neuron}");
+	let neurons = client.neurons(0, None).await?;
+	let miner_neuron = neurons.iter().find(|n| n.hotkey == *miner).expect("the miner's neuron");
+	assert_eq!(miner_neuron.role, NeuronRole::Miner, "{miner_neuron:?}");
+	assert!(!miner_neuron.validator_permit, "{miner_neuron:?}");
 
 	// The miner serves once its (finalized) set-up is done.
 	let http = reqwest::Client::new();
@@ -220,10 +216,12 @@ async fn a_lying_validator_cannot_slash_an_honest_miner_and_pays_for_each_lie() 
 		let ids = ids.clone();
 		async move {
 			for id in ids {
-				let result = client.call("inference_getResult", vec![json!(id)]).await?;
-				match result["status"].as_str() {
-					Some("final") => {},
-					Some("rejected") => anyhow::bail!("an honest result was rejected: {result}"),
+				let result = client.result(id).await?;
+				match result.as_ref().map(|result| result.status) {
+					Some(Verification::Final) => {},
+					Some(Verification::Rejected) => {
+						anyhow::bail!("an honest result was rejected: {result:?}")
+					},
 					_ => return Ok(None),
 				}
 			}

@@ -150,12 +150,10 @@ async fn an_epoch_pays_the_split_yuma_computes() -> anyhow::Result<()> {
 		assert_eq!(paid + unpaid, total - expected_cut);
 		assert_eq!(unpaid, split.unpaid);
 		// What the RPC shows: Dave's stake is the miners' share; Charlie's grew by the rest.
-		let neurons =
-			client.call("subnets_getNeurons", vec![json!(0), json!(format!("{block:?}"))]).await?;
-		let before =
-			client.call("subnets_getNeurons", vec![json!(0), json!(format!("{parent:?}"))]).await?;
-		let stake = |neurons: &serde_json::Value, uid: usize| -> u128 {
-			neurons[uid]["stake"].as_str().and_then(|s| s.parse().ok()).unwrap_or(0)
+		let neurons = client.neurons(0, Some(block)).await?;
+		let before = client.neurons(0, Some(parent)).await?;
+		let stake = |neurons: &[inferchain_rpc_api::NeuronJson], uid: usize| -> u128 {
+			neurons.get(uid).map_or(0, |n| n.stake)
 		};
 		assert_eq!(stake(&neurons, 1) - stake(&before, 1), split.miners[1]);
 		assert_eq!(stake(&neurons, 0) - stake(&before, 0), split.validators[0]);

@@ -128,13 +128,8 @@ async fn the_openai_client_gets_paid_verified_answers_through_the_gateway() -> a
 		let client = &client;
 		let hotkey = &hotkey;
 		let staked = wait_for("the miners' stake", Duration::from_secs(240), || async move {
-			let neurons = client.call("subnets_getNeurons", vec![json!(netuid)]).await?;
-			let stake = neurons
-				.as_array()
-				.and_then(|all| all.iter().find(|n| n["hotkey"] == *hotkey))
-				.and_then(|n| n["stake"].as_str())
-				.and_then(|s| s.parse::<u128>().ok())
-				.unwrap_or(0);
+			let neurons = client.neurons(netuid, None).await?;
+			let stake = neurons.iter().find(|n| n.hotkey == *hotkey).map_or(0, |n| n.stake);
 			Ok((stake >= MINER_STAKE).then_some(()))
 		})
 		.await;

@@ -13,7 +13,9 @@ use inferchain_e2e::{
 	model_dir, register_fast_subnet, run_worker, start_block_ticker, tx, wait_for, Node,
 	NodeConfig, Worker,
 };
+use inferchain_inference::ComparisonRule;
 use inferchain_primitives::NetUid;
+use inferchain_rpc_api::{TaskKind, Verification};
 use inferchain_runtime::{Runtime, RuntimeCall, StakeCall, MILLI_UNIT, UNIT};
 use pallet_inference::Event as InferenceEvent;
 use serde_json::{json, Value};
@@ -66,10 +68,14 @@ async fn wrong_results_are_audited_and_slashed_right_ones_are_paid() -> anyhow::
 	// alone rejects nothing, the other validator's committee decides.
 	register_fast_subnet(&url, &["--audit-percent", "100", "--request-fee", &FEE.to_string()])
 		.await?;
-	let models = client.call("inference_listModels", vec![]).await?;
-	assert_eq!(models[0]["name"], "all-MiniLM-L6-v2", "{models}");
-	assert_eq!(models[0]["kind"], "embedding");
-	assert_eq!(models[0]["rule"]["tolerance"]["maxAbsErrorE9"], 10_000, "{models}");
+	let models = client.models().await?;
+	assert_eq!(models[0].name, "all-MiniLM-L6-v2", "{models:?}");
+	assert_eq!(models[0].kind, TaskKind::Embedding);
+	assert_eq!(models[0].rule, ComparisonRule::Tolerance { max_abs_error_e9: 10_000 });
+	// The wire format dApps parse.
+	let wire = client.call("inference_listModels", vec![]).await?;
+	assert_eq!(wire[0]["kind"], "embedding");
+	assert_eq!(wire[0]["rule"]["tolerance"]["maxAbsErrorE9"], 10_000, "{wire}");
 
 	let common = |extra: &[&str]| -> Vec<String> {
 		let mut args: Vec<String> =
@@ -128,20 +134,18 @@ async fn wrong_results_are_audited_and_slashed_right_ones_are_paid() -> anyhow::
 			.try_for_each(|w| w.assert_running());
 		async move {
 			workers_ok?;
-			let neurons = client.call("subnets_getNeurons", vec![json!(0)]).await?;
-			let all = neurons.as_array().cloned().unwrap_or_default();
-			let uids: Vec<u64> = all
+			let all = client.neurons(0, None).await?;
+			let uids: Vec<u16> = all
 				.iter()
-				.filter(|n| validator_hotkeys.iter().any(|v| n["hotkey"] == v.as_str()))
-				.filter_map(|n| n["uid"].as_u64())
+				.filter(|n| validator_hotkeys.contains(&n.hotkey))
+				.map(|n| n.uid)
 				.collect();
-			let staked =
-				all.len() == 3 && all.iter().all(|n| n["stake"].as_str().is_some_and(|s| s != "0"));
+			let staked = all.len() == 3 && all.iter().all(|n| n.stake > 0);
 			let key = pallet_emission::Permits::<Runtime>::hashed_key_for(NETUID);
 			let raw = client.storage(&key, None).await?.unwrap_or_default();
 			let permits = Vec::<bool>::decode(&mut &raw[..]).unwrap_or_default();
 			let only_validators =
-				permits.iter().enumerate().all(|(i, p)| *p == uids.contains(&(i as u64)));
+				permits.iter().enumerate().all(|(i, p)| *p == uids.contains(&(i as u16)));
 			Ok((staked && uids.len() == 2 && only_validators && permits.len() == 3).then_some(()))
 		}
 	})
@@ -233,8 +237,8 @@ async fn wrong_results_are_audited_and_slashed_right_ones_are_paid() -> anyhow::
 		async move {
 			let mut results = Vec::new();
 			for id in ids {
-				let result = client.call("inference_getResult", vec![json!(id)]).await?;
-				if !matches!(result["status"].as_str(), Some("final" | "rejected")) {
+				let Some(result) = client.result(id).await? else { return Ok(None) };
+				if !matches!(result.status, Verification::Final | Verification::Rejected) {
 					return Ok(None);
 				}
 				results.push(result);
@@ -270,18 +274,18 @@ async fn wrong_results_are_audited_and_slashed_right_ones_are_paid() -> anyhow::
 		request["result"]["output"] = json!("…");
 		println!("inference_getRequest({id}) = {request}");
 	}
-	println!("inference_listModels() = {models}");
+	println!("inference_listModels() = {wire}");
 	let (charlie, dave) = (ss58(Charlie), ss58(Dave));
 	let mut rejected = 0u128;
 	let mut paid = 0u128;
 	for result in &settled {
-		if result["miner"] == charlie.as_str() {
-			assert_eq!(result["status"], "final", "{result}");
-			assert_eq!(result["auditsPassed"], 1, "{result}\n{events:?}\n{}", validator.log_tail());
+		if result.miner.as_deref() == Some(charlie.as_str()) {
+			assert_eq!(result.status, Verification::Final, "{result:?}");
+			assert_eq!(result.audits_passed, 1, "{result:?}\n{events:?}\n{}", validator.log_tail());
 			paid += 1;
 		} else {
-			assert_eq!(result["miner"], dave.as_str(), "{result}");
-			assert_eq!(result["status"], "rejected", "{result}");
+			assert_eq!(result.miner.as_deref(), Some(dave.as_str()), "{result:?}");
+			assert_eq!(result.status, Verification::Rejected, "{result:?}");
 			rejected += 1;
 		}
 	}
@@ -336,16 +340,16 @@ async fn wrong_results_are_audited_and_slashed_right_ones_are_paid() -> anyhow::
 	);
 	let alice_reserved = reserved(&client, &Alice.to_account_id()).await?;
 	assert_eq!(alice_reserved, alice_reserved_before, "every fee was paid out or refunded");
-	let stats = client.call("inference_getMinerStats", vec![json!(0), json!(dave)]).await?;
-	assert_eq!(stats["auditsFailed"].as_u64(), Some(rejected as u64), "{stats}");
-	let stats = client.call("inference_getMinerStats", vec![json!(0), json!(charlie)]).await?;
-	assert_eq!(stats["finalized"].as_u64(), Some(paid as u64), "{stats}");
-	println!("inference_getMinerStats(0, {charlie}) = {stats}");
+	let stats = client.miner_stats(0, &dave).await?;
+	assert_eq!(u128::from(stats.audits_failed), rejected, "{stats:?}");
+	let stats = client.miner_stats(0, &charlie).await?;
+	assert_eq!(u128::from(stats.finalized), paid, "{stats:?}");
+	println!("inference_getMinerStats(0, {charlie}) = {}", serde_json::to_string(&stats)?);
 
-	// Reads of what does not exist, and bad arguments.
-	let unknown = client.call("inference_getRequest", vec![json!(u64::MAX)]).await?;
+	// Reads of what does not exist (`null` on the wire), and bad arguments.
+	assert_eq!(client.request(u64::MAX).await?, None);
+	let unknown = client.call("inference_getResult", vec![json!(u64::MAX)]).await?;
 	assert_eq!(unknown, Value::Null);
-	assert_eq!(client.call("inference_getResult", vec![json!(u64::MAX)]).await?, Value::Null);
 	let bad_hotkey =
 		client.call("inference_getMinerStats", vec![json!(0), json!("nonsense")]).await;
 	assert!(bad_hotkey.is_err(), "{bad_hotkey:?}");

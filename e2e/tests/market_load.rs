@@ -1,18 +1,21 @@
-//! Load generator (a benchmark, not a test: `#[ignore]`, run by `scripts/bench-market.sh`):
-//! `Inference.submit_result` throughput against `Balances.transfer_keep_alive` on the same dev
-//! node in the same run. Manual sealing: for each kind, N signed extrinsics (one signer, nonces
-//! 0‥N−1) go into the pool, then blocks are sealed back to back until all are in; throughput =
-//! N / sealing time. The results answer N requests assigned to one miner (no validators, so no
-//! audits), each a 384-value output (all-MiniLM-L6-v2's size) with its commitment.
+//! Load generators (benchmarks, not tests: `#[ignore]`, run by `scripts/bench-market.sh`):
+//! results against `Balances.transfer_keep_alive` on the same dev node in the same run, for
+//! embeddings (`Inference.submit_result`, 384 values: all-MiniLM-L6-v2's size) and for text
+//! generation (`Inference.submit_generation`, 256 tokens with their TOPLOC proof). Manual
+//! sealing: for each kind, N signed extrinsics (one signer, nonces 0‥N−1) go into the pool, then
+//! blocks are sealed back to back until all are in; throughput = N / sealing time. The results
+//! answer N requests assigned to one staked miner (no validators, so no audits).
 //!
 //! `LOAD_N` (default 1000) extrinsics per kind.
 
 use inferchain_e2e::{tx, Client, Node, NodeConfig};
 use inferchain_inference::{
-	encode_output, output_commitment, ModelDigests, OutputShape, RuntimeProfile, TaskKind,
+	encode_output, generation::TextRule, output_commitment, proof::proof_bytes_per_chunk,
+	ComparisonRule, Dtype, ModelDigests, OutputShape, RuntimeProfile, TaskKind,
 };
 use inferchain_primitives::NetUid;
-use inferchain_runtime::{RuntimeCall, UNIT};
+use inferchain_rpc_api::RequestState;
+use inferchain_runtime::{Runtime, RuntimeCall, StakeCall, UNIT};
 use serde_json::{json, Value};
 use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie, Dave, Ferdie};
 use std::{
@@ -53,17 +56,16 @@ async fn seal(client: &Client) -> anyhow::Result<usize> {
 async fn seal_until(
 	client: &Client,
 	id: u64,
-	status: &str,
+	status: RequestState,
 	max_blocks: usize,
 ) -> anyhow::Result<usize> {
 	for sealed in 1..=max_blocks {
 		seal(client).await?;
-		let request = client.call("inference_getRequest", vec![json!(id)]).await?;
-		if request["status"] == status {
+		if client.request(id).await?.is_some_and(|request| request.status == status) {
 			return Ok(sealed);
 		}
 	}
-	anyhow::bail!("request {id} is not {status} after {max_blocks} blocks")
+	anyhow::bail!("request {id} is not {status:?} after {max_blocks} blocks")
 }
 
 /// Puts `extrinsics` in the pool, then seals until they are all in blocks: (blocks, seconds,
@@ -118,12 +120,126 @@ fn proposals(log: &str, skip: usize) -> (usize, u64, BTreeMap<String, usize>) {
 	(count, millis, ends)
 }
 
-#[tokio::test]
-#[ignore = "a benchmark: scripts/bench-market.sh"]
-async fn submit_result_throughput_against_transfers() -> anyhow::Result<()> {
+/// A subnet (0) serving `metadata`'s model, with one miner: Charlie, Bob's hotkey, staked with
+/// `stake` so that it can back every request of the run.
+async fn market(
+	client: &Client,
+	metadata: pallet_inference::ModelMetadataOf<Runtime>,
+	stake: u128,
+) -> anyhow::Result<()> {
+	let subnets = |call| RuntimeCall::Subnets(call);
+	apply(
+		client,
+		Alice,
+		subnets(pallet_subnets::Call::register_subnet { max_lock_cost: 1_000 * UNIT }),
+	)
+	.await?;
+	let (kind, profile, output) = (metadata.kind, metadata.profile, metadata.output());
+	apply(
+		client,
+		Alice,
+		RuntimeCall::Inference(pallet_inference::Call::register_model {
+			digests: DIGESTS,
+			metadata,
+		}),
+	)
+	.await?;
+	let model_id = sp_core::H256(DIGESTS.model_id(&profile, &output));
+	let task = pallet_subnets::SubnetTask { kind, model_id };
+	apply(client, Alice, subnets(pallet_subnets::Call::set_subnet_task { netuid: NETUID, task }))
+		.await?;
+	let hotkey = Charlie.to_account_id();
+	apply(
+		client,
+		Bob,
+		subnets(pallet_subnets::Call::register_neuron {
+			netuid: NETUID,
+			hotkey: hotkey.clone(),
+			max_burn: 10 * UNIT,
+		}),
+	)
+	.await?;
+	let stake = RuntimeCall::Stake(StakeCall::add_stake { hotkey, netuid: NETUID, amount: stake });
+	apply(client, Bob, stake).await
+}
+
+/// Requests `requests` (N of them, from Dave), drawn for the one miner; then N results
+/// (`result(id)`, from Charlie) and N transfers from Bob to Ferdie, each drained separately.
+/// Prints the table of the two.
+async fn race(
+	node: &Node,
+	client: &Client,
+	n: u32,
+	requests: &[Vec<u8>],
+	result: impl Fn(u64) -> RuntimeCall,
+	label: &str,
+) -> anyhow::Result<()> {
+	let chain = context(client).await?;
+	let (request_blocks, request_seconds, _) = drain(client, requests).await?;
+	// The draws run within the agenda's budget, over a few blocks: seal until the last is
+	// drawn (the first deadlines are `ResultTimeout` blocks after the first draws).
+	let draw_blocks = seal_until(client, u64::from(n) - 1, RequestState::Assigned, 50).await?;
+	let first = client.request(0).await?.map(|request| request.status);
+	anyhow::ensure!(first == Some(RequestState::Assigned), "request 0 is {first:?}");
+
+	let results: Vec<Vec<u8>> =
+		(0..n).map(|nonce| tx::signed(result(u64::from(nonce)), Charlie, nonce, chain)).collect();
+	let bob_nonce = client.next_nonce(&Bob.to_account_id()).await?;
+	let transfers: Vec<Vec<u8>> = (0..n)
+		.map(|i| tx::signed(tx::transfer(Ferdie, UNIT / 100), Bob, bob_nonce + i, chain))
+		.collect();
+	// One "Prepared block" line per sealed block; let the last ones reach the log first.
+	tokio::time::sleep(Duration::from_secs(1)).await;
+	let before_results = proposals(&node.log(), 0).0;
+	let (result_blocks, result_seconds, result_largest) = drain(client, &results).await?;
+	let result_building = proposals_of(node, before_results, result_blocks).await;
+	let answered = client.request(u64::from(n) - 1).await?.map(|request| request.status);
+	anyhow::ensure!(
+		answered == Some(RequestState::Answered),
+		"the last result was not accepted: {answered:?}"
+	);
+	let before_transfers = before_results + result_blocks;
+	let (transfer_blocks, transfer_seconds, transfer_largest) = drain(client, &transfers).await?;
+	let transfer_building = proposals_of(node, before_transfers, transfer_blocks).await;
+
+	// Every result settles: the audit draws and finalizations the burst scheduled run within
+	// the agenda's per-block budget, late if need be, and none is lost.
+	let settle_blocks = seal_until(client, u64::from(n) - 1, RequestState::Final, 200).await?;
+	for id in 0..u64::from(n) {
+		let status = client.request(id).await?.map(|request| request.status);
+		anyhow::ensure!(status == Some(RequestState::Final), "request {id} is {status:?}");
+	}
+
+	let rate = |seconds: f64| f64::from(n) / seconds.max(1e-9);
+	println!(
+		"N = {n} per kind (requests: {request_blocks} blocks, {request_seconds:.2} s; \
+		 all drawn {draw_blocks} blocks later)"
+	);
+	println!("| extrinsic | blocks | largest block | seconds | per second |");
+	println!("|---|---:|---:|---:|---:|");
+	println!(
+		"| `{label}` | {result_blocks} | {result_largest} | {result_seconds:.2} | {:.0} |",
+		rate(result_seconds)
+	);
+	println!(
+		"| `Balances.transfer_keep_alive` | {transfer_blocks} | {transfer_largest} | {transfer_seconds:.2} | {:.0} |",
+		rate(transfer_seconds)
+	);
+	for (kind, (blocks, millis, ends)) in
+		[("result", result_building), ("transfer_keep_alive", transfer_building)]
+	{
+		println!("{kind}: {blocks} blocks built in {millis} ms by the author; ends: {ends:?}");
+	}
+	println!("all {n} results final {settle_blocks} blocks after the transfers");
+	println!("ratio result / transfer: {:.2}", rate(result_seconds) / rate(transfer_seconds));
+	tokio::time::sleep(Duration::from_millis(10)).await;
+	Ok(())
+}
+
+/// `LOAD_N`, and a dev node sealing by hand with room in its pool for the whole run.
+async fn load_node(dir: &std::path::Path) -> anyhow::Result<(u32, Node, Client)> {
 	let n: u32 = std::env::var("LOAD_N").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000);
-	let dir = tempfile::tempdir()?;
-	let config = NodeConfig::new("load", "dev", dir.path()).with_args([
+	let config = NodeConfig::new("load", "dev", dir).with_args([
 		"--dev",
 		"--sealing",
 		"manual",
@@ -133,15 +249,14 @@ async fn submit_result_throughput_against_transfers() -> anyhow::Result<()> {
 		"1000000",
 	]);
 	let (node, client) = Node::start(config).await?;
+	Ok((n, node, client))
+}
 
-	// A subnet for a registered model, one miner (Charlie, Bob's hotkey) and no validator.
-	let subnets = |call| RuntimeCall::Subnets(call);
-	apply(
-		&client,
-		Alice,
-		subnets(pallet_subnets::Call::register_subnet { max_lock_cost: 1_000 * UNIT }),
-	)
-	.await?;
+#[tokio::test]
+#[ignore = "a benchmark: scripts/bench-market.sh"]
+async fn submit_result_throughput_against_transfers() -> anyhow::Result<()> {
+	let dir = tempfile::tempdir()?;
+	let (n, node, client) = load_node(dir.path()).await?;
 	let profile = RuntimeProfile::tolerant(10_000);
 	let metadata = pallet_inference::ModelMetadata {
 		name: b"all-MiniLM-L6-v2".to_vec().try_into().map_err(|_| anyhow::anyhow!("name"))?,
@@ -149,32 +264,9 @@ async fn submit_result_throughput_against_transfers() -> anyhow::Result<()> {
 		profile,
 		output_dim: 384,
 	};
-	let metadata_output = metadata.output();
-	apply(
-		&client,
-		Alice,
-		RuntimeCall::Inference(pallet_inference::Call::register_model {
-			digests: DIGESTS,
-			metadata,
-		}),
-	)
-	.await?;
-	let model_id = sp_core::H256(DIGESTS.model_id(&profile, &metadata_output));
-	let task = pallet_subnets::SubnetTask { kind: TaskKind::Embedding, model_id };
-	apply(&client, Alice, subnets(pallet_subnets::Call::set_subnet_task { netuid: NETUID, task }))
-		.await?;
-	apply(
-		&client,
-		Bob,
-		subnets(pallet_subnets::Call::register_neuron {
-			netuid: NETUID,
-			hotkey: Charlie.to_account_id(),
-			max_burn: 10 * UNIT,
-		}),
-	)
-	.await?;
+	// Each request's collateral is `SlashMultiple` (100) × its fee (0.01 INFER).
+	market(&client, metadata, u128::from(n) * UNIT + UNIT).await?;
 
-	// N requests from Dave, drawn (all to Charlie) in the following blocks.
 	let chain = context(&client).await?;
 	let input: Vec<u8> = b"Inferchain checks the work.".to_vec();
 	let requests: Vec<Vec<u8>> = (0..n)
@@ -187,78 +279,71 @@ async fn submit_result_throughput_against_transfers() -> anyhow::Result<()> {
 			tx::signed(call, Dave, nonce, chain)
 		})
 		.collect();
-	let (request_blocks, request_seconds, _) = drain(&client, &requests).await?;
-	// The draws run within the agenda's budget, over a few blocks: seal until the last is
-	// drawn (the first deadlines are `ResultTimeout` blocks after the first draws).
-	let draw_blocks = seal_until(&client, u64::from(n) - 1, "assigned", 50).await?;
-	let first = client.call("inference_getRequest", vec![json!(0u64)]).await?;
-	anyhow::ensure!(first["status"] == "assigned", "request 0 was not assigned: {first}");
-
-	// N results from Charlie, and N transfers from Bob to Ferdie, each drained separately.
 	let values: Vec<f32> = (0..384).map(|i| (i as f32).sin() / 20.0).collect();
 	let commitment = output_commitment(&profile.rule, OutputShape { rows: 1, cols: 384 }, &values);
 	let output = encode_output(&values);
-	let results: Vec<Vec<u8>> = (0..n)
+	let result = |request_id| {
+		RuntimeCall::Inference(pallet_inference::Call::submit_result {
+			request_id,
+			output: output.clone().try_into().unwrap_or_default(),
+			output_commitment: sp_core::H256(commitment),
+		})
+	};
+	race(&node, &client, n, &requests, result, "Inference.submit_result (384 values)").await
+}
+
+#[tokio::test]
+#[ignore = "a benchmark: scripts/bench-market.sh"]
+async fn submit_generation_throughput_against_transfers() -> anyhow::Result<()> {
+	const TOKENS: u32 = 256;
+	let dir = tempfile::tempdir()?;
+	let (n, node, client) = load_node(dir.path()).await?;
+	let rule = TextRule::CPU_F32;
+	let metadata = pallet_inference::ModelMetadata {
+		name: b"SmolLM2-135M-Instruct".to_vec().try_into().map_err(|_| anyhow::anyhow!("name"))?,
+		kind: TaskKind::TextGeneration,
+		profile: RuntimeProfile {
+			dtype: Dtype::F32,
+			rule: ComparisonRule::Text(rule),
+			cpu_threads: 0,
+		},
+		output_dim: 49_152,
+	};
+	// A 256-token request holds about 0.036 INFER under the default market: its collateral
+	// (100 × that) is below 4 INFER.
+	market(&client, metadata, u128::from(n) * 4 * UNIT + UNIT).await?;
+
+	let chain = context(&client).await?;
+	let prompt = b"Write a short poem about verifiable inference.".to_vec();
+	let requests: Vec<Vec<u8>> = (0..n)
 		.map(|nonce| {
-			let call = RuntimeCall::Inference(pallet_inference::Call::submit_result {
-				request_id: u64::from(nonce),
-				output: output.clone().try_into().unwrap_or_default(),
-				output_commitment: sp_core::H256(commitment),
+			let call = RuntimeCall::Inference(pallet_inference::Call::submit_text_request {
+				netuid: NETUID,
+				prompt: pallet_inference::TextPrompt::Text(
+					prompt.clone().try_into().unwrap_or_default(),
+				),
+				options: pallet_inference::TextOptions {
+					max_tokens: TOKENS,
+					temperature_milli: 0,
+					top_p_milli: 1_000,
+					seed: Some(7),
+					stop: Default::default(),
+				},
+				max_fee: UNIT,
 			});
-			tx::signed(call, Charlie, nonce, chain)
+			tx::signed(call, Dave, nonce, chain)
 		})
 		.collect();
-	let bob_nonce = client.next_nonce(&Bob.to_account_id()).await?;
-	let transfers: Vec<Vec<u8>> = (0..n)
-		.map(|i| tx::signed(tx::transfer(Ferdie, UNIT / 100), Bob, bob_nonce + i, chain))
-		.collect();
-	// One "Prepared block" line per sealed block; let the last ones reach the log first.
-	tokio::time::sleep(Duration::from_secs(1)).await;
-	let before_results = proposals(&node.log(), 0).0;
-	let (result_blocks, result_seconds, result_largest) = drain(&client, &results).await?;
-	let result_building = proposals_of(&node, before_results, result_blocks).await;
-	let answered = client.call("inference_getRequest", vec![json!(u64::from(n) - 1)]).await?;
-	anyhow::ensure!(
-		answered["status"] == "answered",
-		"the last result was not accepted: {answered}"
-	);
-	let before_transfers = before_results + result_blocks;
-	let (transfer_blocks, transfer_seconds, transfer_largest) = drain(&client, &transfers).await?;
-	let transfer_building = proposals_of(&node, before_transfers, transfer_blocks).await;
-
-	// Every result settles: the audit draws and finalizations the burst scheduled run within
-	// the agenda's per-block budget, late if need be, and none is lost.
-	let settle_blocks = seal_until(&client, u64::from(n) - 1, "final", 200).await?;
-	for id in 0..u64::from(n) {
-		let request = client.call("inference_getRequest", vec![json!(id)]).await?;
-		anyhow::ensure!(request["status"] == "final", "request {id} did not settle: {request}");
-	}
-
-	let rate = |seconds: f64| f64::from(n) / seconds.max(1e-9);
-	println!(
-		"N = {n} per kind (requests: {request_blocks} blocks, {request_seconds:.2} s; \
-		 all drawn {draw_blocks} blocks later)"
-	);
-	println!("| extrinsic | blocks | largest block | seconds | per second |");
-	println!("|---|---:|---:|---:|---:|");
-	println!(
-		"| `Inference.submit_result` (384 values) | {result_blocks} | {result_largest} | {result_seconds:.2} | {:.0} |",
-		rate(result_seconds)
-	);
-	println!(
-		"| `Balances.transfer_keep_alive` | {transfer_blocks} | {transfer_largest} | {transfer_seconds:.2} | {:.0} |",
-		rate(transfer_seconds)
-	);
-	for (kind, (blocks, millis, ends)) in
-		[("submit_result", result_building), ("transfer_keep_alive", transfer_building)]
-	{
-		println!("{kind}: {blocks} blocks built in {millis} ms by the author; ends: {ends:?}");
-	}
-	println!("all {n} results final {settle_blocks} blocks after the transfers");
-	println!(
-		"ratio submit_result / transfer: {:.2}",
-		rate(result_seconds) / rate(transfer_seconds)
-	);
-	tokio::time::sleep(Duration::from_millis(10)).await;
-	Ok(())
+	let tokens: Vec<u32> = (0..TOKENS).map(|i| 1 + i * 97 % 49_000).collect();
+	let chunks = TOKENS.div_ceil(32) as usize;
+	let proof = vec![0x5a; chunks * proof_bytes_per_chunk(usize::from(rule.top_k))];
+	let result = |request_id| {
+		RuntimeCall::Inference(pallet_inference::Call::submit_generation {
+			request_id,
+			tokens: tokens.clone().try_into().unwrap_or_default(),
+			proof: proof.clone().try_into().unwrap_or_default(),
+		})
+	};
+	let label = "Inference.submit_generation (256 tokens and their proof)";
+	race(&node, &client, n, &requests, result, label).await
 }

@@ -22,7 +22,6 @@ use inferchain_e2e::{
 use inferchain_primitives::NetUid;
 use inferchain_runtime::{AccountId, Runtime, RuntimeCall, RuntimeEvent, MILLI_UNIT, UNIT};
 use pallet_inference::Event as InferenceEvent;
-use serde_json::json;
 use sp_core::crypto::Ss58Codec;
 use sp_keyring::Sr25519Keyring::{self, Charlie, Dave, Eve};
 use std::{path::Path, time::Duration};
@@ -178,8 +177,8 @@ async fn request_until_drawn(client: &Client, faulty: &AccountId) -> anyhow::Res
 async fn settle(client: &Client, ids: &[u64]) -> anyhow::Result<()> {
 	wait_for("every request to settle", Duration::from_secs(120), || async move {
 		for id in ids {
-			let request = client.call("inference_getRequest", vec![json!(id)]).await?;
-			if !matches!(request["status"].as_str(), Some("final" | "rejected" | "expired")) {
+			let request = client.request(*id).await?;
+			if !request.is_some_and(|request| request.status.is_settled()) {
 				return Ok(None);
 			}
 		}
@@ -275,12 +274,11 @@ async fn check_reassigned(
 		"fees {} + {finals} × {FEE}",
 		requests.tx_fees
 	);
-	let params = |hotkey: &AccountId| vec![json!(0), json!(hotkey.to_ss58check())];
-	let faulty_stats = client.call("inference_getMinerStats", params(faulty)).await?;
+	let faulty_stats = client.miner_stats(0, &faulty.to_ss58check()).await?;
 	let faulty_timeouts = timeouts.iter().filter(|(_, miner, _)| miner == faulty).count();
-	assert_eq!(faulty_stats["timeouts"].as_u64(), Some(faulty_timeouts as u64), "{faulty_stats}");
-	let honest_stats = client.call("inference_getMinerStats", params(honest)).await?;
-	assert_eq!(honest_stats["finalized"].as_u64(), Some(finals as u64), "{honest_stats}");
+	assert_eq!(faulty_stats.timeouts as usize, faulty_timeouts, "{faulty_stats:?}");
+	let honest_stats = client.miner_stats(0, &honest.to_ss58check()).await?;
+	assert_eq!(u128::from(honest_stats.finalized), finals, "{honest_stats:?}");
 	Ok((target_final, events))
 }
 

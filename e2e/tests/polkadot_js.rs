@@ -10,7 +10,6 @@ use codec::Decode;
 use inferchain_e2e::{Node, NodeConfig};
 use inferchain_primitives::NetUid;
 use inferchain_runtime::{Runtime, UNIT};
-use serde_json::json;
 use sp_core::crypto::Ss58Codec;
 use sp_keyring::Sr25519Keyring::{Bob, Charlie, Dave};
 
@@ -36,12 +35,12 @@ async fn polkadot_js_api_reads_signs_and_submits() -> anyhow::Result<()> {
 	assert!(stdout.contains("polkadot.js check passed"), "unexpected output:\n{stdout}");
 
 	// What the script wrote, read back through this client.
-	let neurons = client.call("subnets_getNeurons", vec![json!(0)]).await?;
-	assert_eq!(neurons[0]["hotkey"], Charlie.to_account_id().to_ss58check());
-	assert_eq!(neurons[0]["coldkey"], Bob.to_account_id().to_ss58check());
-	assert_eq!(neurons[0]["stake"], "0", "the script unstaked everything");
-	let subnet = client.call("subnets_getSubnet", vec![json!(0)]).await?;
-	assert_eq!(subnet["owner"], Bob.to_account_id().to_ss58check());
+	let neurons = client.neurons(0, None).await?;
+	assert_eq!(neurons[0].hotkey, Charlie.to_account_id().to_ss58check());
+	assert_eq!(neurons[0].coldkey, Bob.to_account_id().to_ss58check());
+	assert_eq!(neurons[0].stake, 0, "the script unstaked everything");
+	let subnet = client.subnet(0, None).await?.expect("subnet 0");
+	assert_eq!(subnet.owner, Bob.to_account_id().to_ss58check());
 	let key = pallet_stake::Unbonding::<Runtime>::hashed_key_for((
 		Dave.to_account_id(),
 		NetUid(0),

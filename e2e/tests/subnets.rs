@@ -4,6 +4,7 @@
 
 use inferchain_e2e::{tx, Client, Node, NodeConfig};
 use inferchain_primitives::NetUid;
+use inferchain_rpc_api::{NeuronRole, ProtocolJson};
 use inferchain_runtime::{Runtime, RuntimeCall, RuntimeEvent, StakeCall, SubnetsCall, UNIT};
 use pallet_subnets::{IpAddress, Protocol};
 use serde_json::{json, Value};
@@ -94,24 +95,28 @@ async fn registrations_and_stake_read_back_through_events_storage_and_rpc() -> a
 	assert_eq!(pool.stake, 50 * UNIT);
 
 	// The typed RPC reads agree.
-	let subnet = client.call("subnets_getSubnet", vec![json!(0)]).await?;
-	assert_eq!(subnet["owner"], ss58(Alice));
-	assert_eq!(subnet["locked"], (100 * UNIT).to_string());
-	assert_eq!(subnet["neurons"], 1);
-	assert_eq!(subnet["totalStake"], pool.stake.to_string());
-	assert_eq!(subnet["hyperparams"]["maxUids"], 1024);
-	assert_eq!(subnet["hyperparams"]["commitReveal"], true);
-	let neurons = client.call("subnets_getNeurons", vec![json!(0)]).await?;
+	let subnet = client.subnet(0, None).await?.expect("subnet 0");
+	assert_eq!(subnet.owner, ss58(Alice));
+	assert_eq!(subnet.locked, 100 * UNIT);
+	assert_eq!(subnet.neurons, 1);
+	assert_eq!(subnet.total_stake, pool.stake);
+	assert_eq!(subnet.hyperparams.max_uids, 1024);
+	assert!(subnet.hyperparams.commit_reveal);
+	// On the wire, balances are decimal strings and names camelCase.
+	let wire = client.call("subnets_getSubnet", vec![json!(0)]).await?;
+	assert_eq!(wire["totalStake"], pool.stake.to_string());
+	assert_eq!(wire["hyperparams"]["bondsMode"], "absolute");
+	let neurons = client.neurons(0, None).await?;
 	let best = client.best_number().await?;
+	assert_eq!(neurons.len(), 1);
 	let neuron = &neurons[0];
-	assert_eq!(neurons.as_array().map(Vec::len), Some(1));
-	assert_eq!(neuron["uid"], 0);
-	assert_eq!(neuron["hotkey"], ss58(Charlie));
-	assert_eq!(neuron["coldkey"], ss58(Bob));
-	assert_eq!(neuron["stake"], (50 * UNIT).to_string());
+	assert_eq!(neuron.uid, 0);
+	assert_eq!(neuron.hotkey, ss58(Charlie));
+	assert_eq!(neuron.coldkey, ss58(Bob));
+	assert_eq!(neuron.stake, 50 * UNIT);
 	// A miner (the role of every registration) holds no permit, however much stake it has.
-	assert_eq!(neuron["role"], "miner");
-	assert_eq!(neuron["validatorPermit"], false);
+	assert_eq!(neuron.role, NeuronRole::Miner);
+	assert!(!neuron.validator_permit);
 	let events = submit(
 		&client,
 		Bob,
@@ -126,16 +131,16 @@ async fn registrations_and_stake_read_back_through_events_storage_and_rpc() -> a
 		e,
 		RuntimeEvent::Subnets(pallet_subnets::Event::NeuronRoleSet { uid: 0, .. })
 	)));
-	let neurons = client.call("subnets_getNeurons", vec![json!(0)]).await?;
+	let neurons = client.neurons(0, None).await?;
 	let neuron = &neurons[0];
-	assert_eq!(neuron["role"], "validator");
-	assert_eq!(neuron["validatorPermit"], true);
-	assert_eq!(neuron["ownerNeuron"], false);
-	assert!(neuron["registeredAt"].as_u64().is_some_and(|at| at >= 1 && at <= u64::from(best)));
-	assert_eq!(neuron["endpoint"]["ip"], "127.0.0.1");
-	assert_eq!(neuron["endpoint"]["port"], 8080);
-	assert_eq!(neuron["endpoint"]["protocol"], "http");
-	assert_eq!(client.call("subnets_getSubnet", vec![json!(99)]).await?, Value::Null);
+	assert_eq!(neuron.role, NeuronRole::Validator);
+	assert!(neuron.validator_permit);
+	assert!(!neuron.owner_neuron);
+	assert!(neuron.registered_at >= 1 && neuron.registered_at <= best);
+	let endpoint = neuron.endpoint.as_ref().expect("an endpoint");
+	assert_eq!((endpoint.ip.as_str(), endpoint.port), ("127.0.0.1", 8080));
+	assert_eq!(endpoint.protocol, ProtocolJson::Http);
+	assert_eq!(client.subnet(99, None).await?, None);
 	assert_eq!(client.call("subnets_getNeurons", vec![json!(99)]).await?, Value::Null);
 	Ok(())
 }

@@ -7,7 +7,6 @@ use codec::Decode;
 use inferchain_e2e::{Node, NodeConfig};
 use inferchain_primitives::NetUid;
 use inferchain_runtime::{Runtime, UNIT};
-use serde_json::json;
 use sp_core::crypto::{AccountId32, Ss58Codec};
 use subxt::{dynamic, OnlineClient, SubstrateConfig};
 use subxt_signer::sr25519::{dev, Keypair};
@@ -67,13 +66,13 @@ async fn subxt_registers_a_subnet_and_a_neuron_and_reads_them_back() -> anyhow::
 	assert_eq!(at.storage().fetch(hotkey_owner, (hotkey,)).await?.decode()?, bob.public_key().0);
 
 	// The node's typed RPC and raw storage, decoded with the runtime's own types, agree.
-	let block = format!("{:?}", at.block_hash());
-	let neurons = client.call("subnets_getNeurons", vec![json!(0), json!(block)]).await?;
-	assert_eq!(neurons[0]["uid"], 0);
-	assert_eq!(neurons[0]["hotkey"], AccountId32::from(hotkey).to_ss58check());
-	assert_eq!(neurons[0]["coldkey"], AccountId32::from(bob.public_key().0).to_ss58check());
-	let subnet = client.call("subnets_getSubnet", vec![json!(0), json!(block)]).await?;
-	assert_eq!(subnet["owner"], AccountId32::from(alice.public_key().0).to_ss58check());
+	let block = sp_core::H256(at.block_hash().0);
+	let neurons = client.neurons(0, Some(block)).await?;
+	assert_eq!(neurons[0].uid, 0);
+	assert_eq!(neurons[0].hotkey, AccountId32::from(hotkey).to_ss58check());
+	assert_eq!(neurons[0].coldkey, AccountId32::from(bob.public_key().0).to_ss58check());
+	let subnet = client.subnet(0, Some(block)).await?.expect("subnet 0");
+	assert_eq!(subnet.owner, AccountId32::from(alice.public_key().0).to_ss58check());
 	let key = pallet_subnets::Uids::<Runtime>::hashed_key_for(NetUid(0), AccountId32::from(hotkey));
 	let uid = client.storage(&key, None).await?.expect("the hotkey holds a UID");
 	assert_eq!(u16::decode(&mut &uid[..])?, 0);

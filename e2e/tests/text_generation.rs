@@ -7,12 +7,12 @@
 
 use codec::Decode;
 use inferchain_e2e::{
-	amount_of, free_addr, llm_path, neuron_of, register_fast_subnet, run_openai_script,
-	start_block_ticker, Node, NodeConfig, Worker,
+	free_addr, llm_path, neuron_of, register_fast_subnet, run_openai_script, start_block_ticker,
+	Node, NodeConfig, Worker,
 };
 use inferchain_primitives::NetUid;
+use inferchain_rpc_api::TaskKind;
 use inferchain_runtime::{Runtime, UNIT};
-use serde_json::json;
 use sp_core::crypto::Ss58Codec;
 use sp_keyring::Sr25519Keyring::{Charlie, Dave, Eve};
 use std::time::Duration;
@@ -35,10 +35,10 @@ async fn an_honest_text_miner_earns_and_a_token_editing_miner_does_not() -> anyh
 	// --gguf makes it a text-generation subnet (the embedding model's folder is then ignored).
 	let netuid = register_fast_subnet(&url, &["--gguf", &gguf]).await?;
 	assert_eq!(netuid.trim(), "0");
-	let subnet = client.call("subnets_getSubnet", vec![json!(0)]).await?;
-	assert_eq!(subnet["task"]["kind"], "textGeneration");
-	let models = client.call("inference_listModels", vec![]).await?;
-	assert!(models.to_string().contains("SmolLM2-135M-Instruct"), "{models}");
+	let subnet = client.subnet(0, None).await?.expect("subnet 0");
+	assert_eq!(subnet.task.map(|task| task.kind), Some(TaskKind::TextGeneration));
+	let models = client.models().await?;
+	assert!(models.iter().any(|model| model.name.contains("SmolLM2-135M-Instruct")), "{models:?}");
 
 	let common = |extra: &[&str]| -> Vec<String> {
 		let mut args: Vec<String> = vec![
@@ -89,8 +89,8 @@ async fn an_honest_text_miner_earns_and_a_token_editing_miner_does_not() -> anyh
 		for worker in [&mut honest, &mut cheat, &mut validator] {
 			worker.assert_running()?;
 		}
-		let neurons = client.call("subnets_getNeurons", vec![json!(0)]).await?;
-		if neuron_of(&neurons, &charlie).is_some_and(|n| amount_of(n, "pruningScore") > 0) {
+		let neurons = client.neurons(0, None).await?;
+		if neuron_of(&neurons, &charlie).is_some_and(|n| n.pruning_score > 0) {
 			break neurons;
 		}
 		anyhow::ensure!(
@@ -104,17 +104,17 @@ async fn an_honest_text_miner_earns_and_a_token_editing_miner_does_not() -> anyh
 	let honest_neuron = neuron_of(&neurons, &charlie).expect("registered");
 	let cheat_neuron = neuron_of(&neurons, &dave).expect("registered");
 	let validator_neuron = neuron_of(&neurons, &eve).expect("registered");
-	assert_eq!(amount_of(cheat_neuron, "pruningScore"), 0, "{cheat_neuron}");
-	assert_eq!(validator_neuron["validatorPermit"], true);
+	assert_eq!(cheat_neuron.pruning_score, 0, "{cheat_neuron:?}");
+	assert!(validator_neuron.validator_permit);
 
 	// The validator's weights on chain: the honest miner only; the cheat was caught by the
 	// prefill check of its edited token.
-	let validator_uid = validator_neuron["uid"].as_u64().unwrap_or_default() as u16;
+	let validator_uid = validator_neuron.uid;
 	let key = pallet_emission::Weights::<Runtime>::hashed_key_for(NetUid(0), validator_uid);
 	let raw = client.storage(&key, None).await?.expect("the validator has weights");
 	let weights: pallet_emission::WeightsOf<Runtime> = Decode::decode(&mut &raw[..])?;
 	let weights: Vec<(u16, u16)> = weights.pairs().collect();
-	let honest_uid = honest_neuron["uid"].as_u64().unwrap_or_default() as u16;
+	let honest_uid = honest_neuron.uid;
 	assert_eq!(weights, vec![(honest_uid, u16::MAX)]);
 	// The cheat may have been unreachable (still loading) in the rounds that paid the honest
 	// miner: wait for a round that checked its answer.

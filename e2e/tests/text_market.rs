@@ -8,6 +8,9 @@
 //!    dissent escalates to the other validator, whose prefill disagrees too: the miner is
 //!    slashed `SlashMultiple ×` the held fee, Eve is refunded in full, and the cheat's stake no
 //!    longer backs another request.
+//!    Then a miner that runs a cheaper model under the registered id (`--skip-blocks 10`: a
+//!    third of the decoder blocks dropped) answers the next request and is slashed the same
+//!    way.
 //! 2. An honest miner answers a chat request: the audit agrees, and once final Eve has paid
 //!    `request_fee + input_byte_fee × prompt bytes + output_token_fee × tokens generated`, to
 //!    the planck, plus her transaction fee; the unused tokens' part came back.
@@ -21,13 +24,13 @@ use inferchain_e2e::{
 	NodeConfig, Worker,
 };
 use inferchain_primitives::NetUid;
+use inferchain_rpc_api::RequestState;
 use inferchain_runtime::{
 	AccountId, Runtime, RuntimeCall, RuntimeEvent, MICRO_UNIT, MILLI_UNIT, UNIT,
 };
 use pallet_inference::{
 	ChatMessage, ChatRole, Event as InferenceEvent, InputOf, TextOptions, TextPrompt,
 };
-use serde_json::json;
 use sp_core::crypto::Ss58Codec;
 use sp_keyring::Sr25519Keyring::{Charlie, Dave, Eve};
 use std::{path::Path, time::Duration};
@@ -88,9 +91,9 @@ async fn wait_neuron(
 		let running = workers.iter_mut().try_for_each(|worker| worker.assert_running());
 		async move {
 			running?;
-			let neurons = client.call("subnets_getNeurons", vec![json!(0)]).await?;
+			let neurons = client.neurons(0, None).await?;
 			let ready = neuron_of(&neurons, hotkey)
-				.is_some_and(|n| !validator || n["validatorPermit"] == true)
+				.is_some_and(|n| !validator || n.validator_permit)
 				&& stake_of(client, hotkey).await? >= stake;
 			Ok(ready.then_some(()))
 		}
@@ -133,11 +136,10 @@ async fn submit_text(
 }
 
 /// Waits until request `id` is settled; returns its status.
-async fn settle(client: &Client, id: u64, workers: &[&Worker]) -> anyhow::Result<String> {
+async fn settle(client: &Client, id: u64, workers: &[&Worker]) -> anyhow::Result<RequestState> {
 	let settled = wait_for("the request to settle", Duration::from_secs(240), || async move {
-		let request = client.call("inference_getRequest", vec![json!(id)]).await?;
-		let status = request["status"].as_str().unwrap_or_default().to_string();
-		Ok(matches!(status.as_str(), "final" | "rejected" | "expired").then_some(status))
+		let status = client.request(id).await?.map(|request| request.status);
+		Ok(status.filter(|status| status.is_settled()))
 	})
 	.await;
 	settled.map_err(|err| {
@@ -244,7 +246,7 @@ async fn text_requests_are_generated_audited_paid_by_the_token_and_cheats_slashe
 	let events = inference_events(&client, start, client.best_number().await?).await?;
 	assert_eq!(
 		status,
-		"rejected",
+		RequestState::Rejected,
 		"{events:?}\n{}\n{}\n{}",
 		cheat.log_tail(),
 		validator_one.log_tail(),
@@ -268,6 +270,51 @@ async fn text_requests_are_generated_audited_paid_by_the_token_and_cheats_slashe
 		stake_of(&client, &dave.to_ss58check()).await?,
 		cheat_stake_before - SLASH_MULTIPLE * held
 	);
+
+	// 1b. A miner running a cheaper model under the registered id (the last 10 of the 30
+	// decoder blocks dropped) is caught the same way: every other miner's stake is spent.
+	let cheap_addr = free_addr();
+	let cheap_suri = "//Bob//cheaper-model";
+	let mut cheap = text_worker(
+		dir.path(),
+		&url,
+		"miner",
+		"cheaper-model-miner",
+		("//Bob", cheap_suri),
+		&["--listen", &cheap_addr, "--stake", &cheat_stake, "--skip-blocks", "10"],
+	)?;
+	let cheap_hotkey = ss58(cheap_suri)?;
+	wait_neuron(&client, &mut [&mut cheap], &cheap_hotkey, CHEAT_STAKE, false).await?;
+	let start = client.best_number().await?;
+	let cheap_stake_before = stake_of(&client, &cheap_hotkey).await?;
+	let prompt = TextPrompt::Text(
+		b"The largest planet of the solar system is"
+			.to_vec()
+			.try_into()
+			.map_err(|_| anyhow::anyhow!("long"))?,
+	);
+	let (swapped, held, _) = submit_text(&client, prompt).await?;
+	let status = settle(&client, swapped, &[&cheap, &validator_one, &validator_two]).await?;
+	let events = inference_events(&client, start, client.best_number().await?).await?;
+	assert_eq!(
+		status,
+		RequestState::Rejected,
+		"{events:?}\n{}\n{}\n{}",
+		cheap.log_tail(),
+		validator_one.log_tail(),
+		validator_two.log_tail()
+	);
+	let slashed = events.iter().find_map(|(_, event)| match event {
+		InferenceEvent::ResultSlashed { request_id, miner, slashed, .. }
+			if *request_id == swapped =>
+		{
+			Some((miner.to_ss58check(), *slashed))
+		},
+		_ => None,
+	});
+	assert_eq!(slashed, Some((cheap_hotkey.clone(), SLASH_MULTIPLE * held)), "{events:?}");
+	assert_eq!(stake_of(&client, &cheap_hotkey).await?, cheap_stake_before - SLASH_MULTIPLE * held);
+	drop(cheap);
 
 	// 2. The honest miner answers a chat; the audit agrees; Eve pays for the tokens generated.
 	let honest_addr = free_addr();
@@ -299,12 +346,15 @@ async fn text_requests_are_generated_audited_paid_by_the_token_and_cheats_slashe
 	let (answered, held, tx_fee) = submit_text(&client, chat).await?;
 	assert_eq!(held, FEE + BYTE_FEE * bytes + TOKEN_FEE * u128::from(MAX_TOKENS));
 	let status = settle(&client, answered, &[&honest, &validator_one, &validator_two]).await?;
-	assert_eq!(status, "final");
-	let request = client.call("inference_getRequest", vec![json!(answered)]).await?;
-	let tokens = request["result"]["tokens"].as_array().map(Vec::len).unwrap_or_default() as u128;
-	assert!(tokens > 0 && tokens <= u128::from(MAX_TOKENS), "{request}");
-	assert_eq!(request["result"]["miner"], charlie.to_ss58check());
-	assert_eq!(request["text"]["messages"][1]["content"], "What is the capital of France?");
+	assert_eq!(status, RequestState::Final);
+	let request = client.request(answered).await?.expect("the request");
+	let result = request.result.as_ref().expect("its result");
+	let tokens = result.tokens.as_ref().map(Vec::len).unwrap_or_default() as u128;
+	assert!(tokens > 0 && tokens <= u128::from(MAX_TOKENS), "{request:?}");
+	assert_eq!(result.miner, Some(charlie.to_ss58check()));
+	let text = request.text.as_ref().expect("a text request");
+	assert_eq!(text.messages[1].content, "What is the capital of France?");
+	assert_eq!(text.messages[1].role, ChatRole::User);
 	let events = inference_events(&client, start, client.best_number().await?).await?;
 	let agreed = events.iter().any(|(_, event)| {
 		matches!(event, InferenceEvent::VerdictRevealed { request_id, agrees: true, .. } if *request_id == answered)

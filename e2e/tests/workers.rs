@@ -7,11 +7,12 @@
 
 use codec::Decode;
 use inferchain_e2e::{
-	amount_of, free_addr, model_dir, neuron_of, register_fast_subnet, start_block_ticker, wait_for,
-	Node, NodeConfig, Worker,
+	free_addr, model_dir, neuron_of, register_fast_subnet, start_block_ticker, wait_for, Node,
+	NodeConfig, Worker,
 };
 use inferchain_inference::Receipt;
 use inferchain_primitives::NetUid;
+use inferchain_rpc_api::TaskKind;
 use inferchain_runtime::{Runtime, UNIT};
 use serde_json::{json, Value};
 use sp_core::{crypto::Ss58Codec, sr25519, Pair};
@@ -32,10 +33,11 @@ async fn an_honest_miner_earns_and_a_cheating_miner_does_not() -> anyhow::Result
 	// The subnet owner's tool: a subnet whose task is the bundled model, made fast by root.
 	let netuid = register_fast_subnet(&url, &[]).await?;
 	assert_eq!(netuid.trim(), "0");
-	let subnet = client.call("subnets_getSubnet", vec![json!(0)]).await?;
-	let model_id = subnet["task"]["modelId"].as_str().unwrap_or_default().to_string();
-	assert_eq!(subnet["task"]["kind"], "embedding");
-	assert_eq!(subnet["hyperparams"]["tempo"], 10);
+	let subnet = client.subnet(0, None).await?.expect("subnet 0");
+	let task = subnet.task.expect("a task");
+	let model_id = task.model_id.to_string();
+	assert_eq!(task.kind, TaskKind::Embedding);
+	assert_eq!(subnet.hyperparams.tempo, 10);
 
 	let common = |extra: &[&str]| -> Vec<String> {
 		let mut args: Vec<String> =
@@ -115,8 +117,8 @@ async fn an_honest_miner_earns_and_a_cheating_miner_does_not() -> anyhow::Result
 		for worker in [&mut honest, &mut cheat, &mut validator] {
 			worker.assert_running()?;
 		}
-		let neurons = client.call("subnets_getNeurons", vec![json!(0)]).await?;
-		if neuron_of(&neurons, &charlie).is_some_and(|n| amount_of(n, "pruningScore") > 0) {
+		let neurons = client.neurons(0, None).await?;
+		if neuron_of(&neurons, &charlie).is_some_and(|n| n.pruning_score > 0) {
 			break neurons;
 		}
 		if std::time::Instant::now() > deadline {
@@ -131,25 +133,22 @@ async fn an_honest_miner_earns_and_a_cheating_miner_does_not() -> anyhow::Result
 	let honest_neuron = neuron_of(&neurons, &charlie).expect("registered");
 	let cheat_neuron = neuron_of(&neurons, &dave).expect("registered");
 	let validator_neuron = neuron_of(&neurons, &eve).expect("registered");
-	assert!(amount_of(honest_neuron, "stake") > 0, "{honest_neuron}");
-	assert_eq!(amount_of(cheat_neuron, "stake"), 0, "{cheat_neuron}");
-	assert_eq!(amount_of(cheat_neuron, "pruningScore"), 0, "{cheat_neuron}");
-	assert_eq!(validator_neuron["validatorPermit"], true);
+	assert!(honest_neuron.stake > 0, "{honest_neuron:?}");
+	assert_eq!(cheat_neuron.stake, 0, "{cheat_neuron:?}");
+	assert_eq!(cheat_neuron.pruning_score, 0, "{cheat_neuron:?}");
+	assert!(validator_neuron.validator_permit);
 	for (n, addr) in [(honest_neuron, &honest_addr), (cheat_neuron, &cheat_addr)] {
-		let endpoint = &n["endpoint"];
-		assert_eq!(
-			format!("{}:{}", endpoint["ip"].as_str().unwrap_or_default(), endpoint["port"]),
-			*addr
-		);
+		let endpoint = n.endpoint.as_ref().expect("an endpoint");
+		assert_eq!(format!("{}:{}", endpoint.ip, endpoint.port), *addr);
 	}
 
 	// The validator's weights on chain: the honest miner only.
-	let validator_uid = validator_neuron["uid"].as_u64().unwrap_or_default() as u16;
+	let validator_uid = validator_neuron.uid;
 	let key = pallet_emission::Weights::<Runtime>::hashed_key_for(NETUID, validator_uid);
 	let raw = client.storage(&key, None).await?.expect("the validator has weights");
 	let weights: pallet_emission::WeightsOf<Runtime> = Decode::decode(&mut &raw[..])?;
 	let weights: Vec<(u16, u16)> = weights.pairs().collect();
-	let honest_uid = honest_neuron["uid"].as_u64().unwrap_or_default() as u16;
+	let honest_uid = honest_neuron.uid;
 	assert_eq!(weights, vec![(honest_uid, u16::MAX)]);
 	assert!(validator.log().contains("vectors disagree with re-execution"));
 

@@ -216,6 +216,12 @@ impl Llama {
 		Ok(Self { config, embeddings, lm_head, blocks, final_norm, rotations, device, kind })
 	}
 
+	/// TESTING ONLY: forgets the last `count` decoder blocks, so every forward pass costs less
+	/// and computes something else (a cheaper model passed off as this one).
+	pub fn drop_last_blocks(&mut self, count: usize) {
+		self.blocks.truncate(self.blocks.len().saturating_sub(count));
+	}
+
 	/// The model's shape.
 	pub fn config(&self) -> &LlamaConfig {
 		&self.config

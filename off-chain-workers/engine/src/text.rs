@@ -40,6 +40,9 @@ pub struct TextOptions {
 	pub max_context: usize,
 	/// Most new tokens one request may ask for.
 	pub max_new_tokens: usize,
+	/// TESTING ONLY: decoder blocks dropped from the end after loading, a cheaper model under
+	/// the file's model id (for validators to catch); 0 in service.
+	pub skip_blocks: usize,
 }
 
 impl TextOptions {
@@ -51,6 +54,7 @@ impl TextOptions {
 			threads: None,
 			max_context: 2048,
 			max_new_tokens: 512,
+			skip_blocks: 0,
 		}
 	}
 }
@@ -356,8 +360,9 @@ impl TextModel {
 			Dtype::F16 => tch::Kind::Half,
 			Dtype::Bf16 => tch::Kind::BFloat16,
 		};
-		let llama =
+		let mut llama =
 			Llama::load_as(&file, device, kind, &mut |done, total| progress("load", done, total))?;
+		llama.drop_last_blocks(options.skip_blocks);
 		let frontend = TextFrontend::of(&file, tokenizer, template, &options)?;
 		let options = TextOptions { max_context: frontend.max_context, ..options };
 		Ok(Self { llama, frontend, rule, id, options })

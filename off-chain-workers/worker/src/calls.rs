@@ -4,6 +4,7 @@
 //! callers and passed in.
 
 use inferchain_inference::Verdict;
+use inferchain_rpc_api::{NetUid, RequestId};
 use std::net::{IpAddr, SocketAddr};
 use subxt::dynamic::Value;
 
@@ -30,6 +31,14 @@ fn number(value: impl Into<u128>) -> Value {
 	Value::u128(value.into())
 }
 
+fn subnet(netuid: NetUid) -> Value {
+	number(netuid.0)
+}
+
+fn request(id: RequestId) -> Value {
+	number(id.0)
+}
+
 fn u16s(values: &[u16]) -> Value {
 	Value::unnamed_composite(values.iter().map(|v| number(*v)))
 }
@@ -46,52 +55,58 @@ pub fn register_subnet(max_lock: u128) -> Call {
 }
 
 /// `Subnets.set_subnet_task(netuid, task)`.
-pub fn set_subnet_task(netuid: u16, task: Value) -> Call {
-	Call::new("Subnets", "set_subnet_task", vec![number(netuid), task])
+pub fn set_subnet_task(netuid: NetUid, task: Value) -> Call {
+	Call::new("Subnets", "set_subnet_task", vec![subnet(netuid), task])
 }
 
 /// `Subnets.register_neuron(netuid, hotkey, max_burn)`.
-pub fn register_neuron(netuid: u16, hotkey: [u8; 32], max_burn: u128) -> Call {
-	let args = vec![number(netuid), Value::from_bytes(hotkey), number(max_burn)];
+pub fn register_neuron(netuid: NetUid, hotkey: [u8; 32], max_burn: u128) -> Call {
+	let args = vec![subnet(netuid), Value::from_bytes(hotkey), number(max_burn)];
 	Call::new("Subnets", "register_neuron", args)
 }
 
 /// `Subnets.set_neuron_role(netuid, hotkey, Validator)`.
-pub fn declare_validator(netuid: u16, hotkey: [u8; 32]) -> Call {
+pub fn declare_validator(netuid: NetUid, hotkey: [u8; 32]) -> Call {
 	let args =
-		vec![number(netuid), Value::from_bytes(hotkey), Value::unnamed_variant("Validator", [])];
+		vec![subnet(netuid), Value::from_bytes(hotkey), Value::unnamed_variant("Validator", [])];
 	Call::new("Subnets", "set_neuron_role", args)
 }
 
 /// `Subnets.serve_endpoint(netuid, ip, port, Http)`.
-pub fn serve_endpoint(netuid: u16, addr: SocketAddr) -> Call {
+pub fn serve_endpoint(netuid: NetUid, addr: SocketAddr) -> Call {
 	let ip = match addr.ip() {
 		IpAddr::V4(ip) => Value::unnamed_variant("V4", [Value::from_bytes(ip.octets())]),
 		IpAddr::V6(ip) => Value::unnamed_variant("V6", [Value::from_bytes(ip.octets())]),
 	};
-	let args = vec![number(netuid), ip, number(addr.port()), Value::unnamed_variant("Http", [])];
+	let args = vec![subnet(netuid), ip, number(addr.port()), Value::unnamed_variant("Http", [])];
 	Call::new("Subnets", "serve_endpoint", args)
 }
 
 /// `Stake.add_stake(hotkey, netuid, amount)`.
-pub fn add_stake(hotkey: [u8; 32], netuid: u16, amount: u128) -> Call {
-	Call::new("Stake", "add_stake", vec![Value::from_bytes(hotkey), number(netuid), number(amount)])
+pub fn add_stake(hotkey: [u8; 32], netuid: NetUid, amount: u128) -> Call {
+	Call::new("Stake", "add_stake", vec![Value::from_bytes(hotkey), subnet(netuid), number(amount)])
 }
 
 /// `Emission.set_weights(netuid, uids, values, version)`.
-pub fn set_weights(netuid: u16, uids: &[u16], values: &[u16], version: u64) -> Call {
-	let args = vec![number(netuid), u16s(uids), u16s(values), number(version)];
+pub fn set_weights(netuid: NetUid, uids: &[u16], values: &[u16], version: u64) -> Call {
+	let args = vec![subnet(netuid), u16s(uids), u16s(values), number(version)];
 	Call::new("Emission", "set_weights", args)
 }
 
 /// `Emission.commit_weights(netuid, commitment)`.
-pub fn commit_weights(netuid: u16, commitment: [u8; 32]) -> Call {
-	Call::new("Emission", "commit_weights", vec![number(netuid), Value::from_bytes(commitment)])
+pub fn commit_weights(netuid: NetUid, commitment: [u8; 32]) -> Call {
+	Call::new("Emission", "commit_weights", vec![subnet(netuid), Value::from_bytes(commitment)])
 }
 
 /// `Emission.reveal_weights(netuid, uids, values, salt, version)`.
-pub fn reveal_weights(netuid: u16, uids: &[u16], values: &[u16], salt: u64, version: u64) -> Call {
-	let args = vec![number(netuid), u16s(uids), u16s(values), number(salt), number(version)];
+pub fn reveal_weights(
+	netuid: NetUid,
+	uids: &[u16],
+	values: &[u16],
+	salt: u64,
+	version: u64,
+) -> Call {
+	let args = vec![subnet(netuid), u16s(uids), u16s(values), number(salt), number(version)];
 	Call::new("Emission", "reveal_weights", args)
 }
 
@@ -101,51 +116,51 @@ pub fn register_model(digests: Value, metadata: Value) -> Call {
 }
 
 /// `Inference.set_market_params(netuid, params)`.
-pub fn set_market_params(netuid: u16, params: Value) -> Call {
-	Call::new("Inference", "set_market_params", vec![number(netuid), params])
+pub fn set_market_params(netuid: NetUid, params: Value) -> Call {
+	Call::new("Inference", "set_market_params", vec![subnet(netuid), params])
 }
 
 /// `Inference.declare_model(netuid, model_id)`.
-pub fn declare_model(netuid: u16, model_id: [u8; 32]) -> Call {
-	Call::new("Inference", "declare_model", vec![number(netuid), Value::from_bytes(model_id)])
+pub fn declare_model(netuid: NetUid, model_id: [u8; 32]) -> Call {
+	Call::new("Inference", "declare_model", vec![subnet(netuid), Value::from_bytes(model_id)])
 }
 
 /// `Inference.submit_request(netuid, input, max_fee)`.
-pub fn submit_request(netuid: u16, input: &[u8], max_fee: u128) -> Call {
-	let args = vec![number(netuid), Value::from_bytes(input), number(max_fee)];
+pub fn submit_request(netuid: NetUid, input: &[u8], max_fee: u128) -> Call {
+	let args = vec![subnet(netuid), Value::from_bytes(input), number(max_fee)];
 	Call::new("Inference", "submit_request", args)
 }
 
 /// `Inference.submit_text_request(netuid, prompt, options, max_fee)`.
-pub fn submit_text_request(netuid: u16, prompt: Value, options: Value, max_fee: u128) -> Call {
+pub fn submit_text_request(netuid: NetUid, prompt: Value, options: Value, max_fee: u128) -> Call {
 	Call::new(
 		"Inference",
 		"submit_text_request",
-		vec![number(netuid), prompt, options, number(max_fee)],
+		vec![subnet(netuid), prompt, options, number(max_fee)],
 	)
 }
 
 /// `Inference.submit_result(request_id, output, output_commitment)`.
-pub fn submit_result(request_id: u64, output: Vec<u8>, commitment: [u8; 32]) -> Call {
-	let args = vec![number(request_id), Value::from_bytes(output), Value::from_bytes(commitment)];
+pub fn submit_result(request_id: RequestId, output: Vec<u8>, commitment: [u8; 32]) -> Call {
+	let args = vec![request(request_id), Value::from_bytes(output), Value::from_bytes(commitment)];
 	Call::new("Inference", "submit_result", args)
 }
 
 /// `Inference.submit_generation(request_id, tokens, proof)`.
-pub fn submit_generation(request_id: u64, tokens: &[u32], proof: &[u8]) -> Call {
+pub fn submit_generation(request_id: RequestId, tokens: &[u32], proof: &[u8]) -> Call {
 	let tokens = Value::unnamed_composite(tokens.iter().map(|token| number(*token)));
-	let args = vec![number(request_id), tokens, Value::from_bytes(proof)];
+	let args = vec![request(request_id), tokens, Value::from_bytes(proof)];
 	Call::new("Inference", "submit_generation", args)
 }
 
 /// `Inference.commit_verdict(request_id, commitment)`.
-pub fn commit_verdict(request_id: u64, commitment: [u8; 32]) -> Call {
-	let args = vec![number(request_id), Value::from_bytes(commitment)];
+pub fn commit_verdict(request_id: RequestId, commitment: [u8; 32]) -> Call {
+	let args = vec![request(request_id), Value::from_bytes(commitment)];
 	Call::new("Inference", "commit_verdict", args)
 }
 
 /// `Inference.reveal_verdict(request_id, verdict, salt)`.
-pub fn reveal_verdict(request_id: u64, verdict: &Verdict, salt: [u8; 32]) -> Call {
+pub fn reveal_verdict(request_id: RequestId, verdict: &Verdict, salt: [u8; 32]) -> Call {
 	let verdict = Value::named_composite([
 		("agrees", Value::bool(verdict.agrees)),
 		("output_commitment", Value::from_bytes(verdict.output_commitment)),
@@ -153,22 +168,22 @@ pub fn reveal_verdict(request_id: u64, verdict: &Verdict, salt: [u8; 32]) -> Cal
 	Call::new(
 		"Inference",
 		"reveal_verdict",
-		vec![number(request_id), verdict, Value::from_bytes(salt)],
+		vec![request(request_id), verdict, Value::from_bytes(salt)],
 	)
 }
 
 /// `Inference.challenge(request_id)`.
-pub fn challenge(request_id: u64) -> Call {
-	Call::new("Inference", "challenge", vec![number(request_id)])
+pub fn challenge(request_id: RequestId) -> Call {
+	Call::new("Inference", "challenge", vec![request(request_id)])
 }
 
 /// `Sudo.sudo(call)` of `Subnets.set_hyperparameters(netuid, params)`.
-pub fn sudo_set_hyperparameters(netuid: u16, params: Value) -> Call {
+pub fn sudo_set_hyperparameters(netuid: NetUid, params: Value) -> Call {
 	let inner = Value::unnamed_variant(
 		"Subnets",
 		[Value::named_variant(
 			"set_hyperparameters",
-			[("netuid", number(netuid)), ("params", params)],
+			[("netuid", subnet(netuid)), ("params", params)],
 		)],
 	);
 	Call::new("Sudo", "sudo", vec![inner])

@@ -3,8 +3,9 @@
 
 use crate::calls::{self, Call};
 use anyhow::{anyhow, Context};
-use serde::Deserialize;
-use std::time::Duration;
+use inferchain_rpc_api::{NetUid, NeuronJson, NeuronRole, SubnetJson, SubnetsApiClient};
+use jsonrpsee::ws_client::{WsClient, WsClientBuilder};
+use std::{sync::Arc, time::Duration};
 use subxt::{
 	dynamic::Value,
 	rpcs::{rpc_params, RpcClient},
@@ -45,13 +46,19 @@ impl RecentNonces {
 	}
 }
 
-/// A connection to a node: subxt for extrinsics and storage, raw RPC for `subnets_*`.
+/// A connection to a node: subxt for extrinsics and storage, and the same jsonrpsee client
+/// for the node's typed `subnets_*` / `inference_*` methods ([`inferchain_rpc_api`]).
 #[derive(Clone)]
 pub struct Chain {
 	/// subxt's client.
 	pub api: Api,
 	rpc: RpcClient,
+	/// The connection under both, for the generated `SubnetsApiClient` / `InferenceApiClient`.
+	client: Arc<WsClient>,
 }
+
+/// Block hashes as the typed RPC methods take them.
+pub type BlockHash = subxt::utils::H256;
 
 /// An event of a submitted extrinsic.
 #[derive(Clone, Debug)]
@@ -62,95 +69,19 @@ pub struct EventInfo {
 	pub fields: Value,
 }
 
-/// What `subnets_getSubnet` returns (the fields workers use).
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SubnetInfo {
-	/// Hyperparameters.
-	pub hyperparams: Hyperparams,
-	/// The task, once the owner has set one.
-	pub task: Option<Task>,
-}
-
-/// The hyperparameters workers use.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Hyperparams {
-	/// Blocks per epoch.
-	pub tempo: u16,
-	/// Whether weights must be committed then revealed.
-	pub commit_reveal: bool,
-	/// Blocks from commit to reveal.
-	pub reveal_period: u32,
-	/// Blocks between weight updates of one validator.
-	pub weights_rate_limit: u32,
-	/// Lowest weights `version_key` accepted (decimal string).
-	pub weights_version: String,
-}
-
-/// A subnet's task.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Task {
-	/// `embedding`, `classification`, `textGeneration`.
-	pub kind: String,
-	/// `0x`-prefixed model id.
-	pub model_id: String,
-}
-
-/// One neuron of `subnets_getNeurons`.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NeuronInfo {
-	/// UID.
-	pub uid: u16,
-	/// Hotkey (SS58).
-	pub hotkey: String,
-	/// Stake on the hotkey in this subnet (planck, decimal).
-	pub stake: String,
-	/// Whether it may set weights.
-	pub validator_permit: bool,
-	/// `miner` or `validator`, as its coldkey declared.
-	#[serde(default)]
-	pub role: String,
-	/// Published endpoint.
-	pub endpoint: Option<EndpointInfo>,
-}
-
-/// A published endpoint.
-#[derive(Clone, Debug, Deserialize)]
-pub struct EndpointInfo {
-	/// IP address.
-	pub ip: String,
-	/// TCP port.
-	pub port: u16,
-	/// `http`, `https`, `grpc`.
-	pub protocol: String,
-}
-
-impl EndpointInfo {
-	/// The base URL of an HTTP(S) endpoint.
-	pub fn base_url(&self) -> Option<String> {
-		let host = match self.ip.parse::<std::net::IpAddr>().ok()? {
-			std::net::IpAddr::V4(ip) => ip.to_string(),
-			std::net::IpAddr::V6(ip) => format!("[{ip}]"),
-		};
-		match self.protocol.as_str() {
-			"http" | "https" => Some(format!("{}://{host}:{}", self.protocol, self.port)),
-			_ => None,
-		}
-	}
-}
-
 impl Chain {
 	/// Connects to `url` once.
 	pub async fn connect(url: &str) -> anyhow::Result<Self> {
-		let rpc = RpcClient::from_insecure_url(url)
+		let client = WsClientBuilder::default()
+			.max_buffer_capacity_per_subscription(4096)
+			.build(url)
 			.await
 			.with_context(|| format!("connecting to {url}"))?;
+		let client = Arc::new(client);
+		let rpc = RpcClient::new(client.clone());
 		let api =
 			Api::from_rpc_client(rpc.clone()).await.context("reading the chain's metadata")?;
-		Ok(Self { api, rpc })
+		Ok(Self { api, rpc, client })
 	}
 
 	/// Connects to `url`, retrying with backoff (1 s doubling to 30 s) until it succeeds.
@@ -168,33 +99,33 @@ impl Chain {
 		}
 	}
 
+	/// The node's typed methods: `SubnetsApiClient` and `InferenceApiClient` calls at the best
+	/// block (`at: None`).
+	pub fn typed(&self) -> &WsClient {
+		&self.client
+	}
+
 	/// The subnet, or `None` if there is none with this netuid.
-	pub async fn subnet(&self, netuid: u16) -> anyhow::Result<Option<SubnetInfo>> {
-		Ok(self.rpc.request("subnets_getSubnet", rpc_params![netuid]).await?)
+	pub async fn subnet(&self, netuid: NetUid) -> anyhow::Result<Option<SubnetJson>> {
+		SubnetsApiClient::<BlockHash>::get_subnet(self.typed(), netuid, None)
+			.await
+			.context("subnets_getSubnet")
 	}
 
 	/// The subnet's neurons (empty if there is no such subnet).
-	pub async fn neurons(&self, netuid: u16) -> anyhow::Result<Vec<NeuronInfo>> {
-		let neurons: Option<Vec<NeuronInfo>> =
-			self.rpc.request("subnets_getNeurons", rpc_params![netuid]).await?;
+	pub async fn neurons(&self, netuid: NetUid) -> anyhow::Result<Vec<NeuronJson>> {
+		let neurons = SubnetsApiClient::<BlockHash>::get_neurons(self.typed(), netuid, None)
+			.await
+			.context("subnets_getNeurons")?;
 		Ok(neurons.unwrap_or_default())
-	}
-
-	/// Calls a typed JSON-RPC method of the node (`inference_*`, `subnets_*`).
-	pub async fn rpc<T: serde::de::DeserializeOwned>(
-		&self,
-		method: &str,
-		params: subxt::rpcs::client::RpcParams,
-	) -> anyhow::Result<T> {
-		self.rpc.request(method, params).await.with_context(|| format!("calling {method}"))
 	}
 
 	/// The neuron of `hotkey` on `netuid`, if registered.
 	pub async fn neuron_of(
 		&self,
-		netuid: u16,
+		netuid: NetUid,
 		hotkey: &Keypair,
-	) -> anyhow::Result<Option<NeuronInfo>> {
+	) -> anyhow::Result<Option<NeuronJson>> {
 		let address = crate::keys::address(hotkey);
 		Ok(self.neurons(netuid).await?.into_iter().find(|n| n.hotkey == address))
 	}
@@ -307,7 +238,7 @@ impl Chain {
 	/// UID there; returns its UID.
 	pub async fn ensure_registered(
 		&self,
-		netuid: u16,
+		netuid: NetUid,
 		coldkey: &Keypair,
 		hotkey: &Keypair,
 		max_burn: u128,
@@ -321,7 +252,7 @@ impl Chain {
 			.neuron_of(netuid, hotkey)
 			.await?
 			.ok_or_else(|| anyhow!("registered, yet the hotkey holds no UID"))?;
-		tracing::info!(uid = neuron.uid, netuid, "hotkey registered");
+		tracing::info!(uid = neuron.uid, %netuid, "hotkey registered");
 		Ok(neuron.uid)
 	}
 }
@@ -376,7 +307,7 @@ impl Chain {
 	/// coldkey) unless it is one already: only validators get permits and review panels.
 	pub async fn ensure_validator_role(
 		&self,
-		netuid: u16,
+		netuid: NetUid,
 		coldkey: &Keypair,
 		hotkey: &Keypair,
 	) -> anyhow::Result<()> {
@@ -384,11 +315,11 @@ impl Chain {
 			.neuron_of(netuid, hotkey)
 			.await?
 			.ok_or_else(|| anyhow!("hotkey not registered"))?;
-		if neuron.role == "validator" {
+		if neuron.role == NeuronRole::Validator {
 			return Ok(());
 		}
 		self.submit(coldkey, calls::declare_validator(netuid, hotkey.public_key().0)).await?;
-		tracing::info!(netuid, "declared a validator");
+		tracing::info!(%netuid, "declared a validator");
 		Ok(())
 	}
 
@@ -396,18 +327,18 @@ impl Chain {
 	/// it only that model's requests and reviews (see `Inference.declare_model`).
 	pub async fn declare_model(
 		&self,
-		netuid: u16,
+		netuid: NetUid,
 		hotkey: &Keypair,
 		model_id: &[u8; 32],
 	) -> anyhow::Result<()> {
 		self.submit(hotkey, calls::declare_model(netuid, *model_id)).await?;
-		tracing::info!(netuid, model_id = %format!("0x{}", hex::encode(model_id)), "declared the model it runs");
+		tracing::info!(%netuid, model_id = %format!("0x{}", hex::encode(model_id)), "declared the model it runs");
 		Ok(())
 	}
 
 	pub async fn ensure_stake(
 		&self,
-		netuid: u16,
+		netuid: NetUid,
 		coldkey: &Keypair,
 		hotkey: &Keypair,
 		amount: u128,
@@ -416,13 +347,13 @@ impl Chain {
 			.neuron_of(netuid, hotkey)
 			.await?
 			.ok_or_else(|| anyhow!("hotkey not registered"))?;
-		let current: u128 = neuron.stake.parse().unwrap_or(0);
+		let current = neuron.stake;
 		if current >= amount {
 			return Ok(());
 		}
 		let top_up = amount.saturating_sub(current);
 		self.submit(coldkey, calls::add_stake(hotkey.public_key().0, netuid, top_up)).await?;
-		tracing::info!(netuid, stake = amount, "stake topped up");
+		tracing::info!(%netuid, stake = amount, "stake topped up");
 		Ok(())
 	}
 }
@@ -492,22 +423,6 @@ pub fn hash_from_hex(text: &str) -> anyhow::Result<[u8; 32]> {
 #[cfg(test)]
 mod tests {
 	use super::*;
-
-	#[test]
-	fn endpoints_become_urls() {
-		let endpoint = |ip: &str, protocol: &str| EndpointInfo {
-			ip: ip.into(),
-			port: 8080,
-			protocol: protocol.into(),
-		};
-		assert_eq!(
-			endpoint("127.0.0.1", "http").base_url().as_deref(),
-			Some("http://127.0.0.1:8080")
-		);
-		assert_eq!(endpoint("::1", "https").base_url().as_deref(), Some("https://[::1]:8080"));
-		assert_eq!(endpoint("127.0.0.1", "grpc").base_url(), None);
-		assert_eq!(endpoint("nonsense", "http").base_url(), None);
-	}
 
 	#[test]
 	fn nonces_follow_the_pool_or_the_last_one_used() {

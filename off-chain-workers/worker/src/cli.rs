@@ -3,6 +3,7 @@
 use clap::{Args, Parser, Subcommand};
 use inferchain_engine::DeviceChoice;
 use inferchain_inference::{RuntimeProfile, TextRule};
+use inferchain_rpc_api::NetUid;
 use std::{net::SocketAddr, path::PathBuf};
 
 /// Inferchain off-chain worker.
@@ -48,10 +49,10 @@ pub struct GatewayArgs {
 	pub chain: String,
 	/// The text-generation subnet behind `/v1/chat/completions` and `/v1/completions`.
 	#[arg(long, requires = "gguf")]
-	pub text_netuid: Option<u16>,
+	pub text_netuid: Option<NetUid>,
 	/// The embeddings subnet behind `/v1/embeddings`.
 	#[arg(long)]
-	pub embedding_netuid: Option<u16>,
+	pub embedding_netuid: Option<NetUid>,
 	/// The text subnet's GGUF model file: its tokenizer reads the generated tokens and counts
 	/// prompts (checked against the subnet's model id at start; the weights are not loaded).
 	#[arg(long)]
@@ -82,8 +83,8 @@ pub struct ChainArgs {
 	#[arg(long, default_value = "ws://127.0.0.1:9944")]
 	pub chain: String,
 	/// The subnet.
-	#[arg(long, default_value_t = 0)]
-	pub netuid: u16,
+	#[arg(long, default_value_t = NetUid(0))]
+	pub netuid: NetUid,
 }
 
 /// The worker's keys. Secret URIs on the command line (`--*-suri`) are for dev accounts only
@@ -149,6 +150,10 @@ pub struct ModelArgs {
 	/// Text models: most new tokens one request may ask for.
 	#[arg(long, default_value_t = 512)]
 	pub max_new_tokens: usize,
+	/// TESTING ONLY (text models): run without the last N decoder blocks, a cheaper model
+	/// under the registered id: a dishonest miner, for audits to catch.
+	#[arg(long, hide = true, default_value_t = 0)]
+	pub skip_blocks: usize,
 }
 
 impl ModelArgs {

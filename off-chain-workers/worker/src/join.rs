@@ -3,13 +3,14 @@
 //! model it runs.
 
 use crate::{
-	chain::{hash_from_hex, Chain},
+	chain::Chain,
 	cli::{ChainArgs, KeyArgs, ModelArgs},
 	keys, loader,
 };
 use anyhow::{anyhow, bail};
 use inferchain_engine::{hex, EmbeddingModel};
 use inferchain_inference::ModelId;
+use inferchain_rpc_api::{NetUid, TaskKind};
 use subxt_signer::sr25519::Keypair;
 
 /// A worker that has joined its subnet.
@@ -47,7 +48,7 @@ pub async fn join(
 ) -> anyhow::Result<Joined> {
 	let model = loader::load(model_args).await?;
 	let JoinedSubnet { coldkey, hotkey, chain, uid } =
-		join_subnet(chain_args, key_args, &model.id(), "embedding", max_burn).await?;
+		join_subnet(chain_args, key_args, &model.id(), TaskKind::Embedding, max_burn).await?;
 	Ok(Joined { coldkey, hotkey, model, chain, uid })
 }
 
@@ -57,7 +58,7 @@ pub async fn join_subnet(
 	chain_args: &ChainArgs,
 	key_args: &KeyArgs,
 	model_id: &ModelId,
-	kind: &str,
+	kind: TaskKind,
 	max_burn: u128,
 ) -> anyhow::Result<JoinedSubnet> {
 	let coldkey =
@@ -73,13 +74,13 @@ pub async fn join_subnet(
 	Ok(JoinedSubnet { coldkey, hotkey, chain, uid })
 }
 
-/// Fails unless subnet `netuid` exists, has a task of `kind` (`embedding`, `textGeneration`),
+/// Fails unless subnet `netuid` exists, has a task of `kind`,
 /// and names `model_id`.
 pub async fn check_subnet_model(
 	chain: &Chain,
-	netuid: u16,
+	netuid: NetUid,
 	model_id: &ModelId,
-	kind: &str,
+	kind: TaskKind,
 ) -> anyhow::Result<()> {
 	let subnet =
 		chain.subnet(netuid).await?.ok_or_else(|| anyhow!("there is no subnet {netuid}"))?;
@@ -87,10 +88,9 @@ pub async fn check_subnet_model(
 		anyhow!("subnet {netuid} has no task yet: its owner sets one (`inferchain-worker subnet`)")
 	})?;
 	if task.kind != kind {
-		bail!("subnet {netuid}'s task is `{}`; this worker serves `{kind}`", task.kind);
+		bail!("subnet {netuid}'s task is {:?}; this worker serves {kind:?}", task.kind);
 	}
-	let expected = hash_from_hex(&task.model_id)?;
-	if &expected != model_id {
+	if &task.model_id.0 != model_id {
 		bail!(
 			"refusing to serve: subnet {netuid} runs model {}, these files and profile are 0x{}",
 			task.model_id,

@@ -90,7 +90,14 @@ pub async fn load_text(args: &ModelArgs, limits: TextEngineOptions) -> anyhow::R
 		threads: args.threads,
 		max_context: args.max_context,
 		max_new_tokens: args.max_new_tokens,
+		skip_blocks: args.skip_blocks,
 	};
+	if args.skip_blocks > 0 {
+		tracing::warn!(
+			blocks = args.skip_blocks,
+			"--skip-blocks is set: this worker runs a CHEAPER model (testing validators only)"
+		);
+	}
 	let engine = tokio::task::spawn_blocking(move || {
 		let bar = progress_bar();
 		let shown = bar.clone();

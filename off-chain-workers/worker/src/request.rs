@@ -8,10 +8,11 @@ use crate::{
 	chain::Chain,
 	cli::{RequestArgs, WaitFor},
 	keys,
-	market::{request_ids, ResultInfo},
+	market::request_ids,
 };
 use anyhow::{anyhow, Context};
-use inferchain_inference::{output_commitment, OutputShape};
+use inferchain_inference::{output_commitment, ComparisonRule, OutputShape};
+use inferchain_rpc_api::{RequestId, ResultJson, Verification};
 use subxt::dynamic::Value;
 
 /// Submits the request and prints its result.
@@ -27,25 +28,26 @@ pub async fn run(args: RequestArgs) -> anyhow::Result<()> {
 	let id = *request_ids(&events, "RequestSubmitted")
 		.first()
 		.ok_or_else(|| anyhow!("no RequestSubmitted event"))?;
-	tracing::info!(request = id, "request submitted; waiting for its result");
+	tracing::info!(request = %id, "request submitted; waiting for its result");
 
 	let started = chain.finalized_number().await?;
 	let mut blocks = Blocks::new(&args.chain.chain, Follow::Finalized, Some(chain));
-	let (chain, result) = loop {
+	let (record, result) = loop {
 		let (chain, block) = blocks.next().await;
-		let result = chain.result(id).await?.ok_or_else(|| anyhow!("request {id} is gone"))?;
+		let record = chain.request(id).await?.ok_or_else(|| anyhow!("request {id} is gone"))?;
+		let result = record.result.clone().unwrap_or_else(|| pending(id));
 		if reached(&result, args.wait) {
-			break (chain, result);
+			break (record, result);
 		}
 		if block.number > started.saturating_add(args.timeout_blocks) {
 			anyhow::bail!(
 				"request {id} is still `{}` after {} blocks",
-				result.status,
+				result.status.as_str(),
 				args.timeout_blocks
 			);
 		}
 	};
-	let verified = commitment_verified(&chain, id, &result).await?;
+	let verified = commitment_verified(&record.rule, &result);
 	let mut json = serde_json::to_value(&result)?;
 	json["commitmentVerified"] = serde_json::json!(verified);
 	if !args.print_output && result.tokens.is_none() {
@@ -90,69 +92,89 @@ fn text_request(args: &RequestArgs, max_tokens: u32) -> calls::Call {
 	calls::submit_text_request(args.chain.netuid, prompt, options, args.max_fee)
 }
 
+/// The result of a request that has none yet: pending, or settled without an answer.
+fn pending(id: RequestId) -> ResultJson {
+	ResultJson {
+		request_id: id,
+		status: Verification::Pending,
+		miner: None,
+		output: None,
+		tokens: None,
+		proof: None,
+		output_commitment: None,
+		submitted_at: None,
+		challenge_until: None,
+		audits_passed: 0,
+		challenges_passed: 0,
+	}
+}
+
 /// Whether `result` is at (or past) the stage asked for.
-fn reached(result: &ResultInfo, wait: WaitFor) -> bool {
-	let settled = matches!(result.status.as_str(), "final" | "rejected" | "expired");
+fn reached(result: &ResultJson, wait: WaitFor) -> bool {
+	let settled = result.status.is_settled();
 	match wait {
 		WaitFor::Answered => result.output.is_some() || result.tokens.is_some() || settled,
 		WaitFor::Final => settled,
 	}
 }
 
-/// Whether the output's commitment under the model's rule is the one the miner submitted
-/// (`None` when there is no output).
-async fn commitment_verified(
-	chain: &Chain,
-	id: u64,
-	result: &ResultInfo,
-) -> anyhow::Result<Option<bool>> {
-	let Some(claimed) = &result.output_commitment else { return Ok(None) };
+/// Whether the answer's commitment, recomputed here under the request's `rule`, is the one
+/// the miner submitted (`None` when there is no answer).
+fn commitment_verified(rule: &ComparisonRule, result: &ResultJson) -> Option<bool> {
+	let claimed = result.output_commitment?.0;
 	if let (Some(tokens), Some(proof)) = (&result.tokens, &result.proof) {
-		let proof = hex::decode(proof.trim_start_matches("0x"))?;
-		let commitment = inferchain_inference::generation_commitment(tokens, &proof);
-		return Ok(Some(crate::chain::hash_from_hex(claimed)? == commitment));
+		return Some(inferchain_inference::generation_commitment(tokens, &proof.0) == claimed);
 	}
-	let Some(output) = &result.output else { return Ok(None) };
-	let request = chain.request(id).await?.ok_or_else(|| anyhow!("request {id} is gone"))?;
-	let model = chain
-		.models()
-		.await?
-		.into_iter()
-		.find(|model| model.model_id == request.model_id)
-		.ok_or_else(|| anyhow!("model {} is not registered", request.model_id))?;
-	let shape = OutputShape { rows: 1, cols: u32::try_from(output.len())? };
-	let commitment = output_commitment(&model.rule, shape, output);
-	Ok(Some(crate::chain::hash_from_hex(claimed)? == commitment))
+	let output = result.output.as_ref()?;
+	let shape = OutputShape { rows: 1, cols: u32::try_from(output.len()).ok()? };
+	Some(output_commitment(rule, shape, output) == claimed)
 }
 
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use inferchain_rpc_api::Hex;
 
-	fn result(status: &str, answered: bool) -> ResultInfo {
-		ResultInfo {
-			request_id: 1,
-			status: status.into(),
-			miner: None,
-			output: answered.then(|| vec![0.5]),
-			tokens: None,
-			proof: None,
-			output_commitment: None,
-			submitted_at: None,
-			challenge_until: None,
-			audits_passed: 0,
-			challenges_passed: 0,
-		}
+	fn result(status: Verification, answered: bool) -> ResultJson {
+		ResultJson { status, output: answered.then(|| vec![0.5]), ..pending(RequestId(1)) }
 	}
 
 	#[test]
 	fn waiting_stops_at_the_asked_stage() {
-		assert!(!reached(&result("pending", false), WaitFor::Answered));
-		assert!(reached(&result("pending", true), WaitFor::Answered));
-		assert!(!reached(&result("auditing", true), WaitFor::Final));
-		for settled in ["final", "rejected", "expired"] {
+		assert!(!reached(&result(Verification::Pending, false), WaitFor::Answered));
+		assert!(reached(&result(Verification::Pending, true), WaitFor::Answered));
+		assert!(!reached(&result(Verification::Auditing, true), WaitFor::Final));
+		use Verification::{Expired, Final, Rejected};
+		for settled in [Final, Rejected, Expired] {
 			assert!(reached(&result(settled, false), WaitFor::Final));
 			assert!(reached(&result(settled, false), WaitFor::Answered));
 		}
+	}
+
+	#[test]
+	fn answers_are_checked_against_their_commitment_under_the_requests_rule() {
+		let rule = ComparisonRule::Tolerance { max_abs_error_e9: 1_000 };
+		let output = vec![0.5f32, -0.25];
+		let commitment = output_commitment(&rule, OutputShape { rows: 1, cols: 2 }, &output);
+		let answered = ResultJson {
+			output: Some(output),
+			output_commitment: Some(Hex(commitment)),
+			..pending(RequestId(1))
+		};
+		assert_eq!(commitment_verified(&rule, &answered), Some(true));
+		let forged = ResultJson { output: Some(vec![0.5, 0.25]), ..answered.clone() };
+		assert_eq!(commitment_verified(&rule, &forged), Some(false));
+		assert_eq!(commitment_verified(&rule, &pending(RequestId(1))), None);
+		let tokens = vec![1, 2, 3];
+		let commitment = inferchain_inference::generation_commitment(&tokens, &[7]);
+		let generated = ResultJson {
+			tokens: Some(tokens),
+			proof: Some(Hex(vec![7])),
+			output_commitment: Some(Hex(commitment)),
+			..pending(RequestId(1))
+		};
+		assert_eq!(commitment_verified(&rule, &generated), Some(true));
+		let edited = ResultJson { tokens: Some(vec![1, 2, 4]), ..generated };
+		assert_eq!(commitment_verified(&rule, &edited), Some(false));
 	}
 }

@@ -7,6 +7,7 @@ use crate::{calls, chain::Chain, cli::SubnetArgs, keys, loader};
 use anyhow::{anyhow, Context};
 use inferchain_engine::hex;
 use inferchain_inference::{ComparisonRule, Dtype, ModelDigests, OutputSpec, TaskKind};
+use inferchain_rpc_api::NetUid;
 use subxt::dynamic::{At, Value};
 
 /// Registers the subnet and prints its netuid.
@@ -25,6 +26,7 @@ pub async fn run(args: SubnetArgs) -> anyhow::Result<()> {
 		.at("netuid")
 		.and_then(|v| v.as_u128().or_else(|| v.at(0).and_then(|inner| inner.as_u128())))
 		.and_then(|n| u16::try_from(n).ok())
+		.map(NetUid)
 		.ok_or_else(|| anyhow!("SubnetRegistered without a netuid: {:?}", registered.fields))?;
 
 	let task = Value::named_composite([
@@ -51,7 +53,7 @@ pub async fn run(args: SubnetArgs) -> anyhow::Result<()> {
 	if timing || args.tempo.is_some() || args.max_validators.is_some() {
 		set_timing(&chain, &owner, netuid, &args).await.context("setting timing as root (sudo)")?;
 	}
-	tracing::info!(netuid, model_id = %format!("0x{}", hex(&model_id)), "subnet registered");
+	tracing::info!(%netuid, model_id = %format!("0x{}", hex(&model_id)), "subnet registered");
 	println!("{netuid}");
 	Ok(())
 }
@@ -74,8 +76,8 @@ async fn ensure_model(
 	output: &OutputSpec,
 	args: &SubnetArgs,
 ) -> anyhow::Result<()> {
-	let id_hex = format!("0x{}", hex(&digests.model_id(&args.model.runtime_profile(), output)));
-	if chain.models().await?.iter().any(|model| model.model_id == id_hex) {
+	let id = digests.model_id(&args.model.runtime_profile(), output);
+	if chain.models().await?.iter().any(|model| model.model_id.0 == id) {
 		return Ok(());
 	}
 	let profile = args.model.runtime_profile();
@@ -139,7 +141,7 @@ async fn ensure_model(
 		("tokenizer", tokenizer),
 	]);
 	chain.submit(owner, calls::register_model(digests, metadata)).await?;
-	tracing::info!(model_id = %id_hex, "model registered");
+	tracing::info!(model_id = %format!("0x{}", hex(&id)), "model registered");
 	Ok(())
 }
 
@@ -148,7 +150,7 @@ async fn ensure_model(
 async fn set_market(
 	chain: &Chain,
 	owner: &subxt_signer::sr25519::Keypair,
-	netuid: u16,
+	netuid: NetUid,
 	args: &SubnetArgs,
 ) -> anyhow::Result<()> {
 	let at = chain.api.at_current_block().await?;
@@ -182,7 +184,7 @@ async fn set_market(
 		("max_output_tokens", Value::u128(max_output_tokens)),
 	]);
 	chain.submit(owner, calls::set_market_params(netuid, params)).await?;
-	tracing::info!(netuid, fee, audit, new_audit, "market parameters set");
+	tracing::info!(%netuid, fee, audit, new_audit, "market parameters set");
 	Ok(())
 }
 
@@ -191,12 +193,12 @@ async fn set_market(
 async fn set_timing(
 	chain: &Chain,
 	owner: &subxt_signer::sr25519::Keypair,
-	netuid: u16,
+	netuid: NetUid,
 	args: &SubnetArgs,
 ) -> anyhow::Result<()> {
 	let at = chain.api.at_current_block().await?;
 	let query = subxt::dynamic::storage::<(u16,), Value>("Subnets", "Hyperparams");
-	let mut params = at.storage().fetch(query, (netuid,)).await?.decode()?;
+	let mut params = at.storage().fetch(query, (netuid.0,)).await?.decode()?;
 	let mut set = |name: &str, value: Option<u128>| -> anyhow::Result<()> {
 		if let Some(value) = value {
 			let subxt::ext::scale_value::ValueDef::Composite(

@@ -3,17 +3,17 @@
 //! on chain, and the proof binding of the answering miner. The miner that generates and every
 //! validator that checks build the request here, so they cannot disagree on it.
 
-use crate::market::RequestInfo;
-use anyhow::{anyhow, Context};
+use anyhow::anyhow;
 use inferchain_engine::{ChatMessage, GenerationRequest, TextFrontend};
 use inferchain_inference::{proof_binding, text_request_hash, ModelId, SamplingParams};
+use inferchain_rpc_api::RequestJson;
 
 /// The engine request of chain request `request` (a text-generation request) for the miner
 /// with public key `miner`.
 pub fn generation_request(
 	frontend: &TextFrontend,
 	model_id: &ModelId,
-	request: &RequestInfo,
+	request: &RequestJson,
 	miner: &[u8; 32],
 ) -> anyhow::Result<GenerationRequest> {
 	let text = request.text.as_ref().ok_or_else(|| anyhow!("not a text-generation request"))?;
@@ -23,14 +23,14 @@ pub fn generation_request(
 		let messages: Vec<ChatMessage> = text
 			.messages
 			.iter()
-			.map(|message| ChatMessage::new(&message.role, &message.content))
+			.map(|message| ChatMessage::new(message.role.as_str(), &message.content))
 			.collect();
 		frontend.chat_prompt(&messages)?
 	};
 	let params = SamplingParams {
 		temperature_milli: text.temperature_milli,
 		top_p_milli: text.top_p_milli,
-		seed: text.seed.parse().context("the request's seed")?,
+		seed: text.seed,
 	};
 	Ok(bound_request(model_id, miner, prompt, params, text.max_tokens, text.stop.clone()))
 }

@@ -99,10 +99,7 @@ impl<T: Config> Pallet<T> {
 					.all(|stop| !stop.is_empty() && core::str::from_utf8(stop).is_ok()),
 			Error::<T>::InvalidTextOptions
 		);
-		let fee = market
-			.request_fee
-			.saturating_add(market.input_byte_fee.saturating_mul(bytes.into()))
-			.saturating_add(market.output_token_fee.saturating_mul(options.max_tokens.into()));
+		let fee = market.text_fee(bytes, options.max_tokens);
 		ensure!(fee <= max_fee, Error::<T>::FeeAboveMax);
 		// Fixed before any miner is drawn: the requester's, or the chain's draw.
 		let request_id: RequestId = crate::NextRequestId::<T>::get();

@@ -2,6 +2,7 @@
 //! statistics and the agenda of timed actions.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+pub use inferchain_inference::ChatRole;
 use inferchain_inference::{
 	ComparisonRule, ModelDigests, ModelId, OutputSpec, RuntimeProfile, SamplingParams, TaskKind,
 	Verdict,
@@ -89,36 +90,14 @@ pub struct MarketParams<Balance> {
 	pub max_output_tokens: u32,
 }
 
-/// Who speaks in a chat message.
-#[derive(
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Debug,
-)]
-pub enum ChatRole {
-	/// Instructions to the model.
-	System,
-	/// The user.
-	User,
-	/// The model's earlier answers.
-	Assistant,
-}
-
-impl ChatRole {
-	/// The role as chat templates name it.
-	pub fn as_str(&self) -> &'static str {
-		match self {
-			Self::System => "system",
-			Self::User => "user",
-			Self::Assistant => "assistant",
-		}
+impl<Balance: sp_runtime::Saturating + Copy + From<u32>> MarketParams<Balance> {
+	/// What a text-generation request of `prompt_bytes` asking for `max_tokens` holds:
+	/// `request_fee + input_byte_fee × prompt_bytes + output_token_fee × max_tokens`
+	/// (`inferchain_rpc_api::MarketJson::held_fee` is the same rule for clients).
+	pub fn text_fee(&self, prompt_bytes: u32, max_tokens: u32) -> Balance {
+		self.request_fee
+			.saturating_add(self.input_byte_fee.saturating_mul(prompt_bytes.into()))
+			.saturating_add(self.output_token_fee.saturating_mul(max_tokens.into()))
 	}
 }
 

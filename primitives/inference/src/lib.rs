@@ -38,7 +38,7 @@ pub use generation::{
 pub use model::{model_id, Dtype, ModelDigests, ModelId, OutputSpec, RuntimeProfile};
 pub use receipt::{request_hash, Receipt};
 pub use sampling::{choose_token, SamplingParams};
-pub use task::TaskKind;
+pub use task::{ChatRole, TaskKind};
 pub use verdict::{verdict_commitment, Verdict};
 pub use weights::weights_commitment;
 

@@ -75,9 +75,9 @@ async fn serve(gateway: &Arc<Gateway>, body: &[u8]) -> Response {
 		let message = format!("this model's vectors have {} dimensions", served.output_dim);
 		return error(StatusCode::BAD_REQUEST, message, Some("dimensions"), None);
 	}
-	let fee = match gateway.chain.market(served.netuid).await.ok().flatten().map(|m| m.fee(None)) {
-		Some(Ok(fee)) => fee,
-		_ => return error(StatusCode::BAD_GATEWAY, "cannot read the market".into(), None, None),
+	let fee = match gateway.chain.market(served.netuid).await.ok().flatten() {
+		Some(market) => market.held_fee(None),
+		None => return error(StatusCode::BAD_GATEWAY, "cannot read the market".into(), None, None),
 	};
 	let requests = inputs.iter().map(|input| {
 		let call = crate::calls::submit_request(served.netuid, input.as_bytes(), fee);

@@ -34,6 +34,7 @@ use axum::{
 };
 use inferchain_engine::{hex, TextFrontend};
 use inferchain_inference::ModelId;
+use inferchain_rpc_api::{NetUid, RequestId, TaskKind};
 use std::{
 	sync::{Arc, Mutex},
 	time::{Duration, Instant},
@@ -44,7 +45,7 @@ use subxt_signer::sr25519::Keypair;
 #[derive(Clone, Debug)]
 pub struct Served {
 	/// Its netuid.
-	pub netuid: u16,
+	pub netuid: NetUid,
 	/// Its task's model id.
 	pub model_id: ModelId,
 	/// The model's registered name (what `model` may say besides the `0x` id).
@@ -137,7 +138,7 @@ pub async fn run(args: GatewayArgs) -> anyhow::Result<()> {
 	let chain = Chain::connect(&args.chain).await?;
 	let text = match args.text_netuid {
 		Some(netuid) => {
-			let served = served(&chain, netuid, "textGeneration").await?;
+			let served = served(&chain, netuid, TaskKind::TextGeneration).await?;
 			let gguf = args
 				.gguf
 				.as_deref()
@@ -148,7 +149,7 @@ pub async fn run(args: GatewayArgs) -> anyhow::Result<()> {
 		None => None,
 	};
 	let embeddings = match args.embedding_netuid {
-		Some(netuid) => Some(served(&chain, netuid, "embedding").await?),
+		Some(netuid) => Some(served(&chain, netuid, TaskKind::Embedding).await?),
 		None => None,
 	};
 	let limits = limits(&chain).await?;
@@ -189,10 +190,10 @@ async fn limits(chain: &Chain) -> anyhow::Result<Limits> {
 }
 
 /// The subnet `netuid`, which must have a `kind` task whose model is registered.
-async fn served(chain: &Chain, netuid: u16, kind: &str) -> anyhow::Result<Served> {
+async fn served(chain: &Chain, netuid: NetUid, kind: TaskKind) -> anyhow::Result<Served> {
 	let subnet = chain.subnet(netuid).await?.ok_or_else(|| anyhow!("no subnet {netuid}"))?;
 	let task = subnet.task.ok_or_else(|| anyhow!("subnet {netuid} has no task"))?;
-	anyhow::ensure!(task.kind == kind, "subnet {netuid}'s task is {}, not {kind}", task.kind);
+	anyhow::ensure!(task.kind == kind, "subnet {netuid}'s task is {:?}, not {kind:?}", task.kind);
 	let model = chain
 		.models()
 		.await?
@@ -201,7 +202,7 @@ async fn served(chain: &Chain, netuid: u16, kind: &str) -> anyhow::Result<Served
 		.ok_or_else(|| anyhow!("subnet {netuid}'s model {} is not registered", task.model_id))?;
 	Ok(Served {
 		netuid,
-		model_id: crate::chain::hash_from_hex(&model.model_id)?,
+		model_id: model.model_id.0,
 		model_name: model.name,
 		output_dim: model.output_dim,
 	})
@@ -218,9 +219,9 @@ async fn load_frontend(
 		.models()
 		.await?
 		.into_iter()
-		.find(|model| model.model_id == format!("0x{}", hex(&served.model_id)))
+		.find(|model| model.model_id.0 == served.model_id)
 		.ok_or_else(|| anyhow!("the subnet's model is gone"))?;
-	let profile = model.profile()?;
+	let profile = model.profile();
 	let path = path.to_path_buf();
 	let (frontend, id) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
 		let digests = inferchain_engine::text::gguf_digests(&path, &mut |_, _| {})?;
@@ -261,7 +262,7 @@ fn counted(gateway: &Gateway, response: Response, started: Instant) -> Response 
 }
 
 async fn models(State(gateway): State<Arc<Gateway>>) -> Json<serde_json::Value> {
-	let entry = |served: &Served, task: &str| {
+	let entry = |served: &Served, task: TaskKind| {
 		serde_json::json!({
 			"id": served.model_name,
 			"object": "model",
@@ -276,10 +277,10 @@ async fn models(State(gateway): State<Arc<Gateway>>) -> Json<serde_json::Value> 
 	};
 	let mut data = Vec::new();
 	if let Some((served, _)) = &gateway.text {
-		data.push(entry(served, "textGeneration"));
+		data.push(entry(served, TaskKind::TextGeneration));
 	}
 	if let Some(served) = &gateway.embeddings {
-		data.push(entry(served, "embedding"));
+		data.push(entry(served, TaskKind::Embedding));
 	}
 	Json(serde_json::json!({ "object": "list", "data": data }))
 }
@@ -287,25 +288,25 @@ async fn models(State(gateway): State<Arc<Gateway>>) -> Json<serde_json::Value> 
 /// `GET /v1/requests/{id}`: the chain's record of request `id` (`inference_getRequest`), with
 /// the generated text when it is a text request this gateway can read.
 async fn request(State(gateway): State<Arc<Gateway>>, Path(id): Path<u64>) -> Response {
-	let record: anyhow::Result<Option<serde_json::Value>> =
-		gateway.chain.rpc("inference_getRequest", subxt::rpcs::rpc_params![id]).await;
-	match record {
-		Ok(Some(mut record)) => {
-			let tokens: Option<Vec<u32>> =
-				serde_json::from_value(record["result"]["tokens"].clone()).ok();
+	match gateway.chain.request(RequestId(id)).await {
+		Ok(Some(record)) => {
 			// Only the text model's tokens are this tokenizer's to read.
-			let text = gateway
+			let frontend = gateway
 				.text
 				.as_ref()
-				.filter(|(served, _)| record["modelId"] == format!("0x{}", hex(&served.model_id)));
-			if let (Some(tokens), Some((_, frontend))) = (tokens, text) {
-				let stop: Vec<String> =
-					serde_json::from_value(record["text"]["stop"].clone()).unwrap_or_default();
-				if let Ok((text, _)) = frontend.visible_text(&tokens, &stop) {
-					record["result"]["text"] = serde_json::json!(text);
-				}
+				.filter(|(served, _)| record.model_id.0 == served.model_id)
+				.map(|(_, frontend)| frontend);
+			let tokens = record.result.as_ref().and_then(|result| result.tokens.as_deref());
+			let stop = record.text.as_ref().map(|text| text.stop.as_slice()).unwrap_or_default();
+			let text = frontend
+				.zip(tokens)
+				.and_then(|(frontend, tokens)| frontend.visible_text(tokens, stop).ok())
+				.map(|(text, _)| text);
+			let mut json = serde_json::to_value(&record).unwrap_or_default();
+			if let (Some(text), Some(result)) = (text, json.get_mut("result")) {
+				result["text"] = serde_json::json!(text);
 			}
-			Json(record).into_response()
+			Json(json).into_response()
 		},
 		Ok(None) => error(
 			StatusCode::NOT_FOUND,

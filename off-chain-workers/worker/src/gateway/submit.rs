@@ -5,11 +5,11 @@
 use super::Gateway;
 use crate::calls::Call;
 use crate::{
-	market::RequestInfo,
 	metrics::Outcome,
 	miner::http::{busy, error},
 };
 use axum::{http::StatusCode, response::Response};
+use inferchain_rpc_api::{RequestId, RequestJson, RequestState};
 use std::{sync::Arc, time::Duration};
 use subxt::dynamic::At;
 
@@ -22,7 +22,7 @@ const SETTLE_POLL: Duration = Duration::from_secs(2);
 #[derive(Clone, Copy, Debug)]
 pub struct Submitted {
 	/// The request id.
-	pub id: u64,
+	pub id: RequestId,
 	/// The fee held (for text, the most the request can cost).
 	pub fee: u128,
 }
@@ -100,7 +100,7 @@ async fn submit_now(gateway: Arc<Gateway>, call: Call, fee: u128) -> Result<Subm
 			None,
 		));
 	};
-	let id = u64::try_from(id).unwrap_or(u64::MAX);
+	let id = RequestId(u64::try_from(id).unwrap_or(u64::MAX));
 	// The chain never holds more than `max_fee`; what it held less is not spent. The
 	// transaction's fee is spent for good.
 	gateway.spend.release(fee.saturating_sub(held));
@@ -113,7 +113,7 @@ async fn submit_now(gateway: Arc<Gateway>, call: Call, fee: u128) -> Result<Subm
 		})
 		.find_map(|event| event.fields.at("actual_fee").and_then(|fee| fee.as_u128()));
 	gateway.spend.charge(tx_fee.unwrap_or(0));
-	tracing::debug!(request = id, requester = %me, held, "request submitted");
+	tracing::debug!(request = %id, requester = %me, held, "request submitted");
 	gateway.metrics.gateway.get_or_create(&Outcome::of("submitted")).inc();
 	tokio::spawn(settle(gateway.clone(), Submitted { id, fee: held }));
 	Ok(Submitted { id, fee: held })
@@ -131,7 +131,7 @@ fn final_error(status: StatusCode, message: String, code: &str) -> Response {
 }
 
 /// Waits until request `id` has a miner's answer; returns the request's record.
-pub async fn answered(gateway: &Gateway, id: u64) -> Result<RequestInfo, Response> {
+pub async fn answered(gateway: &Gateway, id: RequestId) -> Result<RequestJson, Response> {
 	let deadline = tokio::time::Instant::now() + gateway.answer_timeout;
 	let me = crate::keys::address(&gateway.requester);
 	loop {
@@ -149,15 +149,15 @@ pub async fn answered(gateway: &Gateway, id: u64) -> Result<RequestInfo, Respons
 					.result
 					.as_ref()
 					.is_some_and(|result| result.output.is_some() || result.tokens.is_some());
-				match record.status.as_str() {
-					"rejected" => {
+				match record.status {
+					RequestState::Rejected => {
 						return Err(final_error(
 							StatusCode::BAD_GATEWAY,
 							format!("request {id}'s answer was found wrong and refunded; retry"),
 							"answer_rejected",
 						))
 					},
-					"expired" => {
+					RequestState::Expired => {
 						return Err(final_error(
 							StatusCode::GATEWAY_TIMEOUT,
 							format!("no miner answered request {id} (none was free to back it, or none answered in time); its fee was refunded"),
@@ -169,7 +169,7 @@ pub async fn answered(gateway: &Gateway, id: u64) -> Result<RequestInfo, Respons
 				}
 			},
 			Ok(None) => {},
-			Err(err) => tracing::warn!(request = id, "reading the request: {err:#}"),
+			Err(err) => tracing::warn!(request = %id, "reading the request: {err:#}"),
 		}
 		if tokio::time::Instant::now() >= deadline {
 			return Err(final_error(
@@ -205,24 +205,24 @@ async fn settle(gateway: Arc<Gateway>, request: Submitted) {
 			gateway.spend.release(request.fee);
 			return;
 		}
-		let refunded = match record.status.as_str() {
-			"final" => final_refund(&record).min(request.fee),
-			"rejected" | "expired" => request.fee,
+		let refunded = match record.status {
+			RequestState::Final => final_refund(&record).min(request.fee),
+			RequestState::Rejected | RequestState::Expired => request.fee,
 			_ => continue,
 		};
 		gateway.spend.release(refunded);
-		gateway.metrics.gateway.get_or_create(&Outcome::of(&record.status)).inc();
+		gateway.metrics.gateway.get_or_create(&Outcome::of(record.status.as_str())).inc();
 		return;
 	}
 }
 
 /// What the chain gave back of a final request's fee: the unused tokens' part.
-fn final_refund(record: &RequestInfo) -> u128 {
+fn final_refund(record: &RequestJson) -> u128 {
 	let (Some(text), Some(tokens)) =
 		(&record.text, record.result.as_ref().and_then(|result| result.tokens.as_ref()))
 	else {
 		return 0;
 	};
 	let unused = u128::from(text.max_tokens).saturating_sub(tokens.len() as u128);
-	unused.saturating_mul(text.output_token_fee.parse().unwrap_or(0))
+	unused.saturating_mul(text.output_token_fee)
 }

@@ -10,7 +10,6 @@ use super::{
 	Gateway,
 };
 use crate::{
-	market::RequestInfo,
 	miner::http::error,
 	openai_text::{BadRequest, ChatRequest, CompletionRequest, Sampling},
 };
@@ -26,6 +25,7 @@ use axum::{
 };
 use inferchain_engine::{hex, ChatMessage};
 use inferchain_inference::generation_commitment;
+use inferchain_rpc_api::{RequestId, RequestJson};
 use std::{
 	convert::Infallible,
 	sync::Arc,
@@ -211,9 +211,7 @@ async fn prepare(gateway: &Gateway, api: Api, body: &[u8]) -> Result<Prepared, R
 		}));
 	}
 	let bytes = u32::try_from(bytes).unwrap_or(u32::MAX);
-	let fee = market
-		.fee(Some((bytes, max_tokens)))
-		.map_err(|err| error(StatusCode::BAD_GATEWAY, err.to_string(), None, None))?;
+	let fee = market.held_fee(Some((bytes, max_tokens)));
 	let seed = match sampling.seed {
 		Some(seed) => Value::unnamed_variant("Some", [Value::u128(u128::from(seed))]),
 		None => Value::unnamed_variant("None", []),
@@ -245,7 +243,7 @@ struct Answer {
 fn read_answer(
 	gateway: &Gateway,
 	submitted: Submitted,
-	record: &RequestInfo,
+	record: &RequestJson,
 	prepared: &Prepared,
 ) -> Result<Answer, Response> {
 	let Some((served, frontend)) = &gateway.text else {
@@ -253,12 +251,11 @@ fn read_answer(
 	};
 	let result = record.result.as_ref();
 	let tokens = result.and_then(|result| result.tokens.clone()).unwrap_or_default();
-	let proof = result
-		.and_then(|result| result.proof.as_deref())
-		.and_then(|proof| ::hex::decode(proof.trim_start_matches("0x")).ok())
-		.unwrap_or_default();
-	let claimed = result.and_then(|result| result.output_commitment.clone()).unwrap_or_default();
-	let verified = format!("0x{}", hex(&generation_commitment(&tokens, &proof))) == claimed;
+	let proof = result.and_then(|result| result.proof.as_ref()).map(|proof| proof.0.as_slice());
+	let claimed = result.and_then(|result| result.output_commitment);
+	let verified = claimed.is_some_and(|claimed| {
+		generation_commitment(&tokens, proof.unwrap_or_default()) == claimed.0
+	});
 	let (text, stopped) = frontend.visible_text(&tokens, &prepared.stop).map_err(|err| {
 		error(StatusCode::BAD_GATEWAY, format!("reading the tokens: {err}"), None, None)
 	})?;
@@ -270,7 +267,7 @@ fn read_answer(
 		"netuid": served.netuid,
 		"modelId": format!("0x{}", hex(&served.model_id)),
 		"miner": result.and_then(|result| result.miner.clone()),
-		"status": result.map(|result| result.status.clone()),
+		"status": result.map(|result| result.status),
 		"outputCommitment": claimed,
 		"commitmentVerified": verified,
 		"tokens": tokens,
@@ -349,7 +346,7 @@ struct Header {
 }
 
 impl Header {
-	fn new(api: Api, request: u64, model: Option<String>) -> Self {
+	fn new(api: Api, request: RequestId, model: Option<String>) -> Self {
 		let prefix = if api == Api::Chat { "chatcmpl" } else { "cmpl" };
 		let created =
 			SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);

@@ -12,12 +12,13 @@ use crate::{
 	calls,
 	chain::Chain,
 	keys,
-	market::{assigned_to, RequestInfo},
+	market::assigned_to,
 	metrics::{Metrics, Outcome},
 };
 use futures::future::BoxFuture;
 use inferchain_engine::hex;
 use inferchain_inference::{encode_output, output_commitment, ModelId};
+use inferchain_rpc_api::{RequestId, RequestJson, RequestState};
 use std::{
 	collections::HashSet,
 	sync::{atomic::Ordering, Arc, Mutex},
@@ -38,8 +39,8 @@ pub trait Answerer: Send + Sync + 'static {
 	fn answer(
 		self: Arc<Self>,
 		chain: Chain,
-		id: u64,
-		request: RequestInfo,
+		id: RequestId,
+		request: RequestJson,
 	) -> BoxFuture<'static, anyhow::Result<()>>;
 }
 
@@ -47,7 +48,7 @@ pub trait Answerer: Send + Sync + 'static {
 /// keeps the receipt block current and answers every request assigned to this hotkey.
 pub async fn follow<A: Answerer>(url: String, state: Arc<A>, chain: Chain) {
 	let mut blocks = Blocks::new(&url, Follow::Best, Some(chain));
-	let in_flight: Arc<Mutex<HashSet<u64>>> = Arc::default();
+	let in_flight: Arc<Mutex<HashSet<RequestId>>> = Arc::default();
 	loop {
 		let (chain, block) = blocks.next().await;
 		state.seen(block.number);
@@ -71,7 +72,7 @@ pub async fn follow<A: Answerer>(url: String, state: Arc<A>, chain: Chain) {
 					Ok(true) => "answered",
 					Ok(false) => "not_mine",
 					Err(err) => {
-						tracing::warn!(request = id, "answering failed: {err:#}");
+						tracing::warn!(request = %id, "answering failed: {err:#}");
 						"failed"
 					},
 				};
@@ -88,18 +89,20 @@ pub async fn follow<A: Answerer>(url: String, state: Arc<A>, chain: Chain) {
 async fn answer_if_mine<A: Answerer>(
 	chain: &Chain,
 	state: Arc<A>,
-	id: u64,
+	id: RequestId,
 ) -> anyhow::Result<bool> {
 	let me = keys::address(state.hotkey());
 	let Some(request) = chain.request(id).await? else { return Ok(false) };
-	if request.status != "assigned" || request.assigned_miner.as_deref() != Some(me.as_str()) {
+	if request.status != RequestState::Assigned
+		|| request.assigned_miner.as_deref() != Some(me.as_str())
+	{
 		return Ok(false);
 	}
-	let model = format!("0x{}", hex(state.model_id()));
 	anyhow::ensure!(
-		request.model_id == model,
-		"request {id} is for model {}, this miner serves {model}",
-		request.model_id
+		&request.model_id.0 == state.model_id(),
+		"request {id} is for model {}, this miner serves 0x{}",
+		request.model_id,
+		hex(state.model_id())
 	);
 	state.answer(chain.clone(), id, request).await?;
 	Ok(true)
@@ -125,8 +128,8 @@ impl Answerer for MinerState {
 	fn answer(
 		self: Arc<Self>,
 		chain: Chain,
-		id: u64,
-		request: RequestInfo,
+		id: RequestId,
+		request: RequestJson,
 	) -> BoxFuture<'static, anyhow::Result<()>> {
 		Box::pin(async move {
 			let mut output = self.batcher.embed(vec![request.input]).await?;
@@ -140,7 +143,7 @@ impl Answerer for MinerState {
 			let commitment = output_commitment(&self.rule, output.shape(), &output.values);
 			let call = calls::submit_result(id, encode_output(&output.values), commitment);
 			chain.submit_in_best_block(&self.hotkey, call).await?;
-			tracing::info!(request = id, commitment = %format!("0x{}", hex(&commitment)), "result submitted");
+			tracing::info!(request = %id, commitment = %format!("0x{}", hex(&commitment)), "result submitted");
 			Ok(())
 		})
 	}

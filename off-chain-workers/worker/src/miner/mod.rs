@@ -17,6 +17,7 @@ use crate::{
 use anyhow::Context;
 use inferchain_engine::{BatchOptions, Batcher};
 use inferchain_inference::{ComparisonRule, ModelId};
+use inferchain_rpc_api::{NetUid, ProtocolJson};
 use std::{
 	net::SocketAddr,
 	sync::{atomic::AtomicU32, Arc},
@@ -90,7 +91,7 @@ pub async fn run(args: MinerArgs) -> anyhow::Result<()> {
 	}
 	let follower =
 		tokio::spawn(assignments::follow(args.chain.chain.clone(), state.clone(), chain));
-	tracing::info!(uid, netuid, %public, "serving /v1/embeddings");
+	tracing::info!(uid, %netuid, %public, "serving /v1/embeddings");
 	let service = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
 	axum::serve(listener, service).with_graceful_shutdown(crate::shutdown_signal()).await?;
 	follower.abort();
@@ -101,7 +102,7 @@ pub async fn run(args: MinerArgs) -> anyhow::Result<()> {
 /// Publishes `addr` as the hotkey's HTTP endpoint unless the chain already has it.
 async fn publish_endpoint(
 	chain: &Chain,
-	netuid: u16,
+	netuid: NetUid,
 	hotkey: &Keypair,
 	addr: SocketAddr,
 ) -> anyhow::Result<()> {
@@ -109,7 +110,7 @@ async fn publish_endpoint(
 	if let Some(endpoint) = current {
 		if endpoint.ip == addr.ip().to_string()
 			&& endpoint.port == addr.port()
-			&& endpoint.protocol == "http"
+			&& endpoint.protocol == ProtocolJson::Http
 		{
 			return Ok(());
 		}

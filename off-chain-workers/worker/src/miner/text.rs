@@ -7,7 +7,6 @@
 //! OpenAI-style `400`s, a client with `--max-client-requests` in flight `429`, a full queue `503`.
 
 use super::{http::error, limits, publish_endpoint};
-use crate::market::RequestInfo;
 use crate::{
 	cli::MinerArgs,
 	join::join_subnet,
@@ -39,6 +38,7 @@ use inferchain_engine::{
 use inferchain_inference::{
 	generation_commitment, request_seed, text_request_hash, ModelId, Receipt,
 };
+use inferchain_rpc_api::{RequestId, RequestJson, TaskKind};
 use std::{
 	convert::Infallible,
 	net::SocketAddr,
@@ -73,7 +73,8 @@ pub async fn run(args: MinerArgs) -> anyhow::Result<()> {
 	let engine = loader::load_text(&args.model, limits).await?;
 	let model_id = engine.id();
 	let joined =
-		join_subnet(&args.chain, &args.keys, &model_id, "textGeneration", args.max_burn).await?;
+		join_subnet(&args.chain, &args.keys, &model_id, TaskKind::TextGeneration, args.max_burn)
+			.await?;
 	crate::text_task::ensure_serves_chain_requests(&joined.chain, engine.frontend()).await?;
 	if let Some(stake) = args.stake {
 		joined.chain.ensure_stake(netuid, &joined.coldkey, &joined.hotkey, stake).await?;
@@ -98,7 +99,7 @@ pub async fn run(args: MinerArgs) -> anyhow::Result<()> {
 			"--perturb is set: this miner returns WRONG tokens (testing validators only)"
 		);
 	}
-	tracing::info!(uid = joined.uid, netuid, %public, "serving /v1/chat/completions and /v1/completions");
+	tracing::info!(uid = joined.uid, %netuid, %public, "serving /v1/chat/completions and /v1/completions");
 	let follower = tokio::spawn(super::assignments::follow(
 		args.chain.chain.clone(),
 		state.clone(),
@@ -133,8 +134,8 @@ impl super::assignments::Answerer for TextMinerState {
 	fn answer(
 		self: Arc<Self>,
 		chain: crate::chain::Chain,
-		id: u64,
-		request: RequestInfo,
+		id: RequestId,
+		request: RequestJson,
 	) -> BoxFuture<'static, anyhow::Result<()>> {
 		Box::pin(async move {
 			let me = self.hotkey.public_key().0;
@@ -153,7 +154,7 @@ impl super::assignments::Answerer for TextMinerState {
 			chain.submit_in_best_block(&self.hotkey, call).await?;
 			let commitment = generation_commitment(&generation.tokens, &generation.proof);
 			tracing::info!(
-				request = id,
+				request = %id,
 				tokens = generation.tokens.len(),
 				commitment = %format!("0x{}", hex(&commitment)),
 				"generation submitted"

@@ -15,7 +15,7 @@ mod text_check;
 use crate::{
 	blocks::{Blocks, Follow},
 	calls,
-	chain::{Chain, NeuronInfo},
+	chain::Chain,
 	cli::ValidatorArgs,
 	join::{join, join_subnet, Joined},
 	keys,
@@ -26,6 +26,7 @@ use crate::{
 use check::Verdict;
 use inferchain_engine::{hex, BatchOptions, Batcher, TextEngine, TextEngineOptions};
 use inferchain_inference::{ComparisonRule, ModelId};
+use inferchain_rpc_api::{NeuronJson, NeuronRole, RequestId, TaskKind};
 use rand::{seq::SliceRandom, Rng};
 use review::{Judge, Reviewer};
 use send::send_probe;
@@ -112,11 +113,11 @@ pub async fn run(args: ValidatorArgs) -> anyhow::Result<()> {
 	let http = reqwest::Client::builder()
 		.timeout(Duration::from_millis(args.timeout_ms.unwrap_or(EMBEDDING_PROBE_TIMEOUT_MS)))
 		.build()?;
-	tracing::info!(uid, netuid = args.chain.netuid, model_id = %format!("0x{}", hex(&model_id)), "validating");
+	tracing::info!(uid, netuid = %args.chain.netuid, model_id = %format!("0x{}", hex(&model_id)), "validating");
 	let reviewer = Arc::new(Reviewer {
 		hotkey: hotkey.clone(),
 		judge: Judge::Embedding { batcher: batcher.clone(), rule },
-		model_id: format!("0x{}", hex(&model_id)),
+		model_id,
 		metrics: metrics.clone(),
 		lie: args.lie,
 	});
@@ -141,7 +142,8 @@ async fn run_text(args: ValidatorArgs) -> anyhow::Result<()> {
 	let engine = crate::loader::load_text(&args.model, limits).await?;
 	let model_id = engine.id();
 	let joined =
-		join_subnet(&args.chain, &args.keys, &model_id, "textGeneration", args.max_burn).await?;
+		join_subnet(&args.chain, &args.keys, &model_id, TaskKind::TextGeneration, args.max_burn)
+			.await?;
 	let (coldkey, hotkey, chain) = (joined.coldkey, joined.hotkey, joined.chain);
 	crate::text_task::ensure_serves_chain_requests(&chain, engine.frontend()).await?;
 	chain.ensure_validator_role(args.chain.netuid, &coldkey, &hotkey).await?;
@@ -153,11 +155,11 @@ async fn run_text(args: ValidatorArgs) -> anyhow::Result<()> {
 	let http = reqwest::Client::builder()
 		.timeout(Duration::from_millis(args.timeout_ms.unwrap_or(TEXT_PROBE_TIMEOUT_MS)))
 		.build()?;
-	tracing::info!(uid = joined.uid, netuid = args.chain.netuid, model_id = %format!("0x{}", hex(&model_id)), "validating text generation");
+	tracing::info!(uid = joined.uid, netuid = %args.chain.netuid, model_id = %format!("0x{}", hex(&model_id)), "validating text generation");
 	let reviewer = Arc::new(Reviewer {
 		hotkey: hotkey.clone(),
 		judge: Judge::Text(Box::new(engine.clone())),
-		model_id: format!("0x{}", hex(&model_id)),
+		model_id,
 		metrics: metrics.clone(),
 		lie: args.lie,
 	});
@@ -206,7 +208,7 @@ impl Validator {
 		latest: tokio::sync::watch::Sender<Option<(Chain, u32)>>,
 	) {
 		let mut blocks = Blocks::new(&self.args.chain.chain, Follow::Best, Some(chain));
-		let reviewing: Arc<Mutex<HashSet<u64>>> = Arc::default();
+		let reviewing: Arc<Mutex<HashSet<RequestId>>> = Arc::default();
 		loop {
 			let (chain, block) = blocks.next().await;
 			self.metrics.block_seen.set(i64::from(block.number));
@@ -254,7 +256,7 @@ impl Validator {
 		&self,
 		chain: &Chain,
 		events: &[crate::chain::EventInfo],
-		reviewing: &Arc<Mutex<HashSet<u64>>>,
+		reviewing: &Arc<Mutex<HashSet<RequestId>>>,
 	) {
 		let Some(reviewer) = &self.reviewer else { return };
 		let ids = request_ids(events, "AuditAssigned")
@@ -308,9 +310,9 @@ impl Validator {
 				"this hotkey holds no validator permit (too little stake, or before the subnet's first epoch): weights will be refused"
 			);
 		}
-		let mut miners: Vec<NeuronInfo> = neurons
+		let mut miners: Vec<NeuronJson> = neurons
 			.into_iter()
-			.filter(|n| n.hotkey != me && n.role != "validator")
+			.filter(|n| n.hotkey != me && n.role != NeuronRole::Validator)
 			.filter(|n| n.endpoint.as_ref().and_then(|e| e.base_url()).is_some())
 			.collect();
 		miners.shuffle(&mut rand::thread_rng());
@@ -353,7 +355,7 @@ impl Validator {
 			);
 			scores.push((miner.uid, score));
 		}
-		let required: u64 = subnet.hyperparams.weights_version.parse().unwrap_or(0);
+		let required = subnet.hyperparams.weights_version;
 		let version = self.args.weights_version;
 		if version < required {
 			anyhow::bail!(
@@ -374,7 +376,7 @@ impl Validator {
 		let salt: u64 = rand::thread_rng().gen();
 		let hash = inferchain_inference::weights_commitment(
 			&self.hotkey.public_key().0,
-			netuid,
+			netuid.0,
 			&uids,
 			&values,
 			salt,
@@ -404,7 +406,7 @@ impl Validator {
 	}
 
 	/// Probes one miner with fresh inputs and checks its answer.
-	async fn check_miner(&self, miner: &NeuronInfo) -> Verdict {
+	async fn check_miner(&self, miner: &NeuronJson) -> Verdict {
 		let Some(url) = miner.endpoint.as_ref().and_then(|e| e.base_url()) else {
 			return Verdict::Unreachable("no HTTP endpoint".into());
 		};
@@ -429,7 +431,7 @@ impl Validator {
 	}
 
 	/// Probes a text miner with a fresh chat prompt and checks the answer's proof.
-	async fn check_text(&self, miner: &NeuronInfo, url: &str, engine: &TextEngine) -> Verdict {
+	async fn check_text(&self, miner: &NeuronJson, url: &str, engine: &TextEngine) -> Verdict {
 		use inferchain_inference::{request_seed, SamplingParams};
 		// Probes vary as client requests do: length, temperature, top_p, seed given or not,
 		// the model by name or by id.
@@ -514,7 +516,7 @@ impl Validator {
 	/// re-execution.
 	async fn check_embeddings(
 		&self,
-		miner: &NeuronInfo,
+		miner: &NeuronJson,
 		url: &str,
 		batcher: &Batcher,
 		rule: &ComparisonRule,

@@ -8,17 +8,17 @@
 
 use crate::{
 	calls,
-	chain::{account_bytes, hash_from_hex, Chain},
+	chain::{account_bytes, Chain},
 	keys,
-	market::RequestInfo,
 	metrics::{Metrics, Outcome},
 };
-use anyhow::{anyhow, Context};
+use anyhow::anyhow;
 use inferchain_engine::{hex, Batcher, Lane, TextEngine, TextVerdict};
 use inferchain_inference::{
 	generation_commitment, output_commitment, outputs_agree, verdict_commitment, ComparisonRule,
 	Hash32, ModelId, Verdict,
 };
+use inferchain_rpc_api::{NetUid, RequestId, RequestJson, RequestState};
 use rand::RngCore;
 use std::{sync::Arc, time::Duration};
 use subxt_signer::sr25519::Keypair;
@@ -42,7 +42,7 @@ impl Judge {
 	/// own output for embeddings, the miner's generation for text).
 	async fn judge(
 		&self,
-		request: &RequestInfo,
+		request: &RequestJson,
 		model_id: &ModelId,
 	) -> anyhow::Result<(bool, Hash32)> {
 		let result = request.result.as_ref().ok_or_else(|| anyhow!("the request has no result"))?;
@@ -55,8 +55,7 @@ impl Judge {
 			},
 			Self::Text(engine) => {
 				let tokens = result.tokens.clone().ok_or_else(|| anyhow!("no generated tokens"))?;
-				let proof = result.proof.as_deref().ok_or_else(|| anyhow!("no proof"))?;
-				let proof = ::hex::decode(proof.trim_start_matches("0x")).context("the proof")?;
+				let proof = result.proof.clone().ok_or_else(|| anyhow!("no proof"))?.0;
 				let miner = account_bytes(result.miner.as_deref().unwrap_or_default())?;
 				let frontend = engine.frontend().clone();
 				let (model, info) = (*model_id, request.clone());
@@ -83,7 +82,7 @@ pub struct Reviewer {
 	pub judge: Judge,
 	/// The local model's id, `0x`-hex: requests for another model (a subnet whose task changed
 	/// after they were submitted) are not ours to judge.
-	pub model_id: String,
+	pub model_id: ModelId,
 	/// Where outcomes are counted.
 	pub metrics: Arc<Metrics>,
 	/// TESTING ONLY (`--lie`): every verdict and watch decision inverted.
@@ -93,28 +92,28 @@ pub struct Reviewer {
 impl Reviewer {
 	/// Reviews request `id` if this hotkey sits on its open panel and has not committed yet;
 	/// returns the verdict given (`None`: nothing to do).
-	pub async fn review(&self, chain: &Chain, id: u64) -> anyhow::Result<Option<bool>> {
+	pub async fn review(&self, chain: &Chain, id: RequestId) -> anyhow::Result<Option<bool>> {
 		let me = keys::address(&self.hotkey);
 		let Some(request) = chain.request(id).await? else { return Ok(None) };
 		let Some(review) = request.review.clone() else { return Ok(None) };
 		if !review.panel.iter().any(|seat| seat.validator == me && !seat.committed) {
 			return Ok(None);
 		}
-		if request.model_id != self.model_id {
+		if request.model_id.0 != self.model_id {
 			anyhow::bail!(
-				"request {id} is for model {}, this validator runs {}: not re-executed",
+				"request {id} is for model {}, this validator runs 0x{}: not re-executed",
 				request.model_id,
-				self.model_id
+				hex(&self.model_id)
 			);
 		}
-		let (right, judged) = self.judge.judge(&request, &hash_from_hex(&self.model_id)?).await?;
+		let (right, judged) = self.judge.judge(&request, &self.model_id).await?;
 		let agrees = right != self.lie;
 		let verdict = Verdict { agrees, output_commitment: judged };
 		let mut salt = [0u8; 32];
 		rand::thread_rng().fill_bytes(&mut salt);
-		let commitment = verdict_commitment(&self.hotkey.public_key().0, id, &verdict, &salt);
+		let commitment = verdict_commitment(&self.hotkey.public_key().0, id.0, &verdict, &salt);
 		chain.submit_in_best_block(&self.hotkey, calls::commit_verdict(id, commitment)).await?;
-		tracing::info!(request = id, kind = %review.kind, agrees, "verdict committed");
+		tracing::info!(request = %id, kind = ?review.kind, agrees, "verdict committed");
 
 		// Reveal once the commit period is over.
 		loop {
@@ -129,7 +128,7 @@ impl Reviewer {
 		}
 		chain.submit_in_best_block(&self.hotkey, calls::reveal_verdict(id, &verdict, salt)).await?;
 		tracing::info!(
-			request = id,
+			request = %id,
 			agrees,
 			commitment = %format!("0x{}", hex(&verdict.output_commitment)),
 			"verdict revealed"
@@ -141,41 +140,46 @@ impl Reviewer {
 	/// re-executes it and challenges it (`Inference.challenge`, holding the bond) when the
 	/// output disagrees with ours, so a wrong result is disputed without waiting for an audit.
 	/// Returns whether it agreed (`None`: not this subnet's, or no longer challengeable).
-	pub async fn watch(&self, chain: &Chain, id: u64, netuid: u16) -> anyhow::Result<Option<bool>> {
+	pub async fn watch(
+		&self,
+		chain: &Chain,
+		id: RequestId,
+		netuid: NetUid,
+	) -> anyhow::Result<Option<bool>> {
 		let Some(request) = chain.request(id).await? else { return Ok(None) };
 		if request.netuid != netuid
-			|| request.status != "answered"
-			|| request.model_id != self.model_id
+			|| request.status != RequestState::Answered
+			|| request.model_id.0 != self.model_id
 		{
 			return Ok(None);
 		}
 		if request.result.is_none() {
 			return Ok(None);
 		}
-		let (right, _) = self.judge.judge(&request, &hash_from_hex(&self.model_id)?).await?;
+		let (right, _) = self.judge.judge(&request, &self.model_id).await?;
 		if right != self.lie {
 			return Ok(Some(true));
 		}
 		chain.submit(&self.hotkey, calls::challenge(id)).await?;
-		tracing::info!(request = id, "result disagrees with re-execution: challenged");
+		tracing::info!(request = %id, "result disagrees with re-execution: challenged");
 		Ok(Some(false))
 	}
 
 	/// [`Self::watch`], counting the outcome (`watched_agrees`, `challenged`, `watch_failed`).
-	pub async fn watch_counted(&self, chain: &Chain, id: u64, netuid: u16) {
+	pub async fn watch_counted(&self, chain: &Chain, id: RequestId, netuid: NetUid) {
 		let outcome = self.watch(chain, id, netuid).await;
 		self.count(id, outcome, ["watched_agrees", "challenged", "watch_failed"]);
 	}
 
 	/// Counts `outcome` under `[agreed, disagreed, failed]` (nothing done: not counted).
-	fn count(&self, id: u64, outcome: anyhow::Result<Option<bool>>, names: [&str; 3]) {
+	fn count(&self, id: RequestId, outcome: anyhow::Result<Option<bool>>, names: [&str; 3]) {
 		let [agreed, disagreed, failed] = names;
 		let name = match outcome {
 			Ok(Some(true)) => agreed,
 			Ok(Some(false)) => disagreed,
 			Ok(None) => return,
 			Err(err) => {
-				tracing::warn!(request = id, "{failed}: {err:#}");
+				tracing::warn!(request = %id, "{failed}: {err:#}");
 				failed
 			},
 		};
@@ -183,7 +187,7 @@ impl Reviewer {
 	}
 
 	/// [`Self::review`], counting the outcome.
-	pub async fn review_counted(&self, chain: &Chain, id: u64) {
+	pub async fn review_counted(&self, chain: &Chain, id: RequestId) {
 		let outcome = self.review(chain, id).await;
 		self.count(id, outcome, ["agrees", "disagrees", "failed"]);
 	}
