@@ -9,6 +9,7 @@
 pub mod market;
 pub mod node;
 pub mod rpc;
+pub mod runtime_blob;
 pub mod tx;
 pub mod worker;
 

@@ -30,12 +30,23 @@ pub fn built_binary(env: &str, name: &str) -> PathBuf {
 		.unwrap_or_else(|| PathBuf::from(name))
 }
 
-/// A free TCP port on 127.0.0.1 (bound then released; the node binds it right after).
+/// A free TCP port on 127.0.0.1 (bound then released; the node binds it right after), never
+/// one this process handed out before: the kernel may offer a just-released port again, and a
+/// node whose RPC and p2p ports coincide answers RPC clients with resets.
 pub fn free_port() -> u16 {
-	TcpListener::bind("127.0.0.1:0")
-		.and_then(|listener| listener.local_addr())
-		.map(|addr| addr.port())
-		.unwrap_or(0)
+	static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
+	for _ in 0..64 {
+		let port = TcpListener::bind("127.0.0.1:0")
+			.and_then(|listener| listener.local_addr())
+			.map(|addr| addr.port())
+			.unwrap_or(0);
+		let Ok(mut given) = GIVEN.lock() else { return port };
+		if port != 0 && !given.contains(&port) {
+			given.push(port);
+			return port;
+		}
+	}
+	0
 }
 
 /// How to start a node.

@@ -9,15 +9,10 @@
 //! event, error, storage item and constant) must match instead; both are obtained by executing
 //! each blob.
 
-use std::{path::PathBuf, process::Command};
+use std::path::PathBuf;
 
-use inferchain_e2e::node_binary;
-use sc_executor::WasmExecutor;
-use sc_executor_common::runtime_blob::RuntimeBlob;
+use inferchain_e2e::runtime_blob::{built_spec, call_on_empty, take_code};
 use serde_json::Value;
-
-/// Storage key of the runtime code (`:code`) in a raw spec.
-const CODE_KEY: &str = "0x3a636f6465";
 
 fn committed(file: &str) -> Value {
 	let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../chain-spec").join(file);
@@ -26,51 +21,16 @@ fn committed(file: &str) -> Value {
 	serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
 }
 
-fn built(chain: &str, raw: bool) -> Value {
-	let mut command = Command::new(node_binary());
-	command.args(["build-spec", "--chain", chain, "--disable-default-bootnode"]);
-	if raw {
-		command.arg("--raw");
-	}
-	let output = command.output().expect("the node binary runs");
-	assert!(
-		output.status.success(),
-		"build-spec failed: {}",
-		String::from_utf8_lossy(&output.stderr)
-	);
-	serde_json::from_slice(&output.stdout).expect("build-spec prints JSON")
-}
-
-/// Removes the runtime code from a spec and returns it.
-fn take_code(spec: &mut Value) -> Vec<u8> {
-	let genesis = &mut spec["genesis"];
-	let code = if genesis.get("raw").is_some() {
-		genesis["raw"]["top"].as_object_mut().and_then(|top| top.remove(CODE_KEY))
-	} else {
-		genesis["runtimeGenesis"].as_object_mut().and_then(|g| g.remove("code"))
-	};
-	let code = code.expect("the spec holds runtime code");
-	let hex_code = code.as_str().expect("code is a hex string");
-	hex::decode(hex_code.trim_start_matches("0x")).expect("code is valid hex")
-}
-
-/// Executes `method` (no arguments) of a runtime blob on empty state.
-fn call_runtime(code: &[u8], method: &str) -> Vec<u8> {
-	let blob = RuntimeBlob::uncompress_if_needed(code).expect("a valid runtime blob");
-	let executor = WasmExecutor::<sp_io::SubstrateHostFunctions>::builder().build();
-	let mut state = sp_io::TestExternalities::default();
-	let mut ext = state.ext();
-	executor.uncached_call(blob, &mut ext, false, method, &[]).expect("the runtime call succeeds")
-}
-
 fn assert_fresh(chain: &str, raw: bool, file: &str) {
-	let (mut committed, mut built) = (committed(file), built(chain, raw));
-	let (committed_code, built_code) = (take_code(&mut committed), take_code(&mut built));
+	let (mut committed, mut built) = (committed(file), built_spec(chain, raw).expect("build-spec"));
+	let committed_code = take_code(&mut committed).expect("the committed spec's code");
+	let built_code = take_code(&mut built).expect("the built spec's code");
 	let hint = "run scripts/regenerate-chain-specs.sh";
 	assert!(committed == built, "chain-spec/{file}: genesis or spec fields are stale; {hint}");
 	for method in ["Core_version", "Metadata_metadata"] {
 		assert!(
-			call_runtime(&committed_code, method) == call_runtime(&built_code, method),
+			call_on_empty(&committed_code, method).expect("runs")
+				== call_on_empty(&built_code, method).expect("runs"),
 			"chain-spec/{file}: the runtime's {method} differs from the built runtime's; {hint}"
 		);
 	}

@@ -268,6 +268,16 @@ fn new_full_with<
 		tracing_execute_block: None,
 	})?;
 
+	if let Some(registry) = prometheus_registry.as_ref() {
+		let metrics = crate::market_metrics::MarketMetrics::register(registry)
+			.map_err(|e| ServiceError::Other(format!("market metrics: {e}")))?;
+		task_manager.spawn_handle().spawn(
+			"market-metrics",
+			None,
+			crate::market_metrics::run(client.clone(), metrics),
+		);
+	}
+
 	let proposer_factory = sc_basic_authorship::ProposerFactory::new(
 		task_manager.spawn_handle(),
 		client.clone(),

@@ -147,7 +147,11 @@ pub type UncheckedExtrinsic =
 /// The payload a signer signs.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Runtime migrations not declared inside pallets.
+/// The storage migrations from the last release's runtime (`releases/`): each pallet's
+/// `VersionedMigration`s, oldest first (see `releases/README.md`). Empty while every pallet's
+/// storage is as in the last release (v124): CI (`e2e/tests/release.rs`) fails when a pallet's
+/// storage changes without a new storage version, and the upgrade test's try-runtime checks fail
+/// when a version rises without its migration here.
 type Migrations = ();
 
 /// Dispatches blocks and extrinsics to the pallets.

@@ -16,6 +16,18 @@ pub struct Cli {
 	/// Log filter (tracing `EnvFilter` syntax), e.g. `info` or `inferchain_worker=debug`.
 	#[arg(long, global = true, env = "RUST_LOG", default_value = "info")]
 	pub log: String,
+	/// Log lines as text (for people) or JSON objects, one per line (for log collectors).
+	#[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+	pub log_format: LogFormat,
+}
+
+/// How log lines are written (`--log-format`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+	/// Human-readable lines (colored on a terminal).
+	Text,
+	/// One JSON object per line: `timestamp`, `level`, `target`, `fields`, `spans`.
+	Json,
 }
 
 /// The worker's roles and tools.

@@ -41,11 +41,15 @@ pub async fn shutdown_signal() {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
 	let cli = Cli::parse();
-	tracing_subscriber::fmt()
+	let logs = tracing_subscriber::fmt()
 		.with_env_filter(tracing_subscriber::EnvFilter::try_new(&cli.log)?)
-		.with_writer(std::io::stderr)
-		.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-		.init();
+		.with_writer(std::io::stderr);
+	match cli.log_format {
+		cli::LogFormat::Text => {
+			logs.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())).init()
+		},
+		cli::LogFormat::Json => logs.json().init(),
+	}
 	match cli.command {
 		Command::Miner(args) => miner::run(args).await,
 		Command::Validator(args) => validator::run(args).await,

@@ -205,7 +205,12 @@ pub mod pallet {
 	/// The actions due in one block.
 	pub type AgendaOf<T> = BoundedVec<Action, <T as Config>::MaxAgendaLen>;
 
+	/// The layout of this pallet's storage. A change to it raises this version and ships with a
+	/// versioned migration from the last release's layout (see `releases/README.md`).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]

@@ -317,3 +317,44 @@ async fn request(State(gateway): State<Arc<Gateway>>, Path(id): Path<u64>) -> Re
 		Err(err) => error(StatusCode::BAD_GATEWAY, format!("{err:#}"), None, None),
 	}
 }
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn spend(limit: Option<u128>) -> Spend {
+		Spend { limit, committed: Mutex::new(0) }
+	}
+
+	fn committed(spend: &Spend) -> u128 {
+		spend.committed.lock().map(|c| *c).unwrap_or(u128::MAX)
+	}
+
+	#[test]
+	fn the_spending_limit_refuses_what_would_pass_it_and_commits_nothing() {
+		let spend = spend(Some(100));
+		assert!(spend.reserve(60));
+		// A second request that would pass the limit: refused, nothing more committed.
+		assert!(!spend.reserve(41));
+		assert_eq!(committed(&spend), 60);
+		// Transaction fees count for good; refunds come back.
+		spend.charge(30);
+		assert!(!spend.reserve(11));
+		spend.release(50);
+		assert_eq!(committed(&spend), 40);
+		assert!(spend.reserve(60));
+		assert_eq!(committed(&spend), 100);
+		// More released than committed (a refund counted twice) never wraps.
+		spend.release(u128::MAX);
+		assert_eq!(committed(&spend), 0);
+	}
+
+	#[test]
+	fn without_a_limit_everything_is_counted_and_nothing_overflows() {
+		let spend = spend(None);
+		assert!(spend.reserve(u128::MAX));
+		assert!(spend.reserve(1));
+		spend.charge(7);
+		assert_eq!(committed(&spend), u128::MAX);
+	}
+}
