@@ -1,10 +1,52 @@
-//! Reads of the inference market the end-to-end tests share: balances, stake, and the
-//! `Inference` events of a range of blocks, decoded with the runtime's types.
+//! The inference market as the end-to-end tests share it: the calls that open one, and reads
+//! of balances, stake and the `Inference` events of a range of blocks, decoded with the
+//! runtime's types.
 
 use crate::Client;
 use codec::Decode;
-use inferchain_runtime::{AccountId, Runtime, RuntimeEvent};
+use inferchain_inference::ModelDigests;
+use inferchain_primitives::NetUid;
+use inferchain_runtime::{AccountId, Runtime, RuntimeCall, RuntimeEvent, StakeCall, UNIT};
 use pallet_inference::Event as InferenceEvent;
+use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie};
+
+/// The signed calls, in order, that open a market on a fresh chain: Alice registers subnet 0
+/// and the model of `digests` and `metadata` and sets it as the subnet's task; Bob registers
+/// Charlie as a miner and stakes `stake` behind it.
+pub fn open_market_calls(
+	digests: ModelDigests,
+	metadata: pallet_inference::ModelMetadataOf<Runtime>,
+	stake: u128,
+) -> Vec<(Sr25519Keyring, RuntimeCall)> {
+	let netuid = NetUid(0);
+	let (kind, model_id) =
+		(metadata.kind, sp_core::H256(digests.model_id(&metadata.profile, &metadata.output())));
+	let hotkey = Charlie.to_account_id();
+	let subnets = RuntimeCall::Subnets;
+	vec![
+		(Alice, subnets(pallet_subnets::Call::register_subnet { max_lock_cost: 1_000 * UNIT })),
+		(
+			Alice,
+			RuntimeCall::Inference(pallet_inference::Call::register_model { digests, metadata }),
+		),
+		(
+			Alice,
+			subnets(pallet_subnets::Call::set_subnet_task {
+				netuid,
+				task: pallet_subnets::SubnetTask { kind, model_id },
+			}),
+		),
+		(
+			Bob,
+			subnets(pallet_subnets::Call::register_neuron {
+				netuid,
+				hotkey: hotkey.clone(),
+				max_burn: 10 * UNIT,
+			}),
+		),
+		(Bob, RuntimeCall::Stake(StakeCall::add_stake { hotkey, netuid, amount: stake })),
+	]
+}
 
 /// The balances of `who`.
 pub async fn account(

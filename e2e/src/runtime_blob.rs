@@ -201,7 +201,7 @@ pub fn genesis_storage_versions(
 	};
 	// The default config with the development preset's patch over it, as the node builds it.
 	let mut config = preset(None)?;
-	merge(&mut config, preset(Some(sp_genesis_builder::DEV_RUNTIME_PRESET))?);
+	sc_chain_spec::json_merge(&mut config, preset(Some(sp_genesis_builder::DEV_RUNTIME_PRESET))?);
 	let json = serde_json::to_vec(&config)?;
 	let built = call(code, &mut state, "GenesisBuilder_build_state", &json.encode())?;
 	Result::<(), String>::decode(&mut &built[..])?
@@ -217,18 +217,6 @@ pub fn genesis_storage_versions(
 			})
 			.collect()
 	}))
-}
-
-/// Writes `patch` over `base`: objects key by key, anything else replaced.
-fn merge(base: &mut Value, patch: Value) {
-	match (base, patch) {
-		(Value::Object(base), Value::Object(patch)) => {
-			for (key, value) in patch {
-				merge(base.entry(key).or_insert(Value::Null), value);
-			}
-		},
-		(base, patch) => *base = patch,
-	}
 }
 
 /// Storage layouts by pallet, then item (see [`storage_layouts`]).

@@ -8,16 +8,16 @@
 //!
 //! `LOAD_N` (default 1000) extrinsics per kind.
 
-use inferchain_e2e::{tx, Client, Node, NodeConfig};
+use inferchain_e2e::{market::open_market_calls, tx, Client, Node, NodeConfig};
 use inferchain_inference::{
 	encode_output, generation::TextRule, output_commitment, proof::proof_bytes_per_chunk,
 	ComparisonRule, Dtype, ModelDigests, OutputShape, RuntimeProfile, TaskKind,
 };
 use inferchain_primitives::NetUid;
 use inferchain_rpc_api::RequestState;
-use inferchain_runtime::{Runtime, RuntimeCall, StakeCall, UNIT};
+use inferchain_runtime::{Runtime, RuntimeCall, UNIT};
 use serde_json::{json, Value};
-use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie, Dave, Ferdie};
+use sp_keyring::Sr25519Keyring::{self, Bob, Charlie, Dave, Ferdie};
 use std::{
 	collections::BTreeMap,
 	time::{Duration, Instant},
@@ -127,40 +127,10 @@ async fn market(
 	metadata: pallet_inference::ModelMetadataOf<Runtime>,
 	stake: u128,
 ) -> anyhow::Result<()> {
-	let subnets = |call| RuntimeCall::Subnets(call);
-	apply(
-		client,
-		Alice,
-		subnets(pallet_subnets::Call::register_subnet { max_lock_cost: 1_000 * UNIT }),
-	)
-	.await?;
-	let (kind, profile, output) = (metadata.kind, metadata.profile, metadata.output());
-	apply(
-		client,
-		Alice,
-		RuntimeCall::Inference(pallet_inference::Call::register_model {
-			digests: DIGESTS,
-			metadata,
-		}),
-	)
-	.await?;
-	let model_id = sp_core::H256(DIGESTS.model_id(&profile, &output));
-	let task = pallet_subnets::SubnetTask { kind, model_id };
-	apply(client, Alice, subnets(pallet_subnets::Call::set_subnet_task { netuid: NETUID, task }))
-		.await?;
-	let hotkey = Charlie.to_account_id();
-	apply(
-		client,
-		Bob,
-		subnets(pallet_subnets::Call::register_neuron {
-			netuid: NETUID,
-			hotkey: hotkey.clone(),
-			max_burn: 10 * UNIT,
-		}),
-	)
-	.await?;
-	let stake = RuntimeCall::Stake(StakeCall::add_stake { hotkey, netuid: NETUID, amount: stake });
-	apply(client, Bob, stake).await
+	for (signer, call) in open_market_calls(DIGESTS, metadata, stake) {
+		apply(client, signer, call).await?;
+	}
+	Ok(())
 }
 
 /// Requests `requests` (N of them, from Dave), drawn for the one miner; then N results

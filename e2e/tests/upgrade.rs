@@ -21,7 +21,7 @@ use std::{collections::BTreeMap, time::Duration};
 use codec::Decode;
 use frame_support::traits::UpgradeCheckSelect;
 use inferchain_e2e::{
-	market::{reserved, stake_of},
+	market::{open_market_calls, reserved, stake_of},
 	runtime_blob::{built_spec, current_code, last_release, version, write_spec_with_code},
 	start_block_ticker, tx, wait_for, Client, Node, NodeConfig,
 };
@@ -30,10 +30,10 @@ use inferchain_inference::{
 };
 use inferchain_primitives::NetUid;
 use inferchain_rpc_api::RequestState;
-use inferchain_runtime::{Executive, Runtime, RuntimeCall, StakeCall, UNIT};
+use inferchain_runtime::{Executive, Runtime, RuntimeCall, UNIT};
 use serde_json::{json, Value};
 use sp_core::crypto::Ss58Codec;
-use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Dave};
+use sp_keyring::Sr25519Keyring::{Alice, Charlie, Dave};
 
 const NETUID: NetUid = NetUid(0);
 const DIGESTS: ModelDigests = ModelDigests { weights: [9; 32], config: [9; 32], tokenizer: None };
@@ -97,13 +97,6 @@ async fn snapshot(client: &Client, at: sp_core::H256) -> anyhow::Result<sp_io::T
 
 /// The subnet, the model, the staked miner (Charlie, Bob's hotkey).
 async fn populate(client: &Client) -> anyhow::Result<RuntimeProfile> {
-	let subnets = |call| RuntimeCall::Subnets(call);
-	apply(
-		client,
-		Alice,
-		subnets(pallet_subnets::Call::register_subnet { max_lock_cost: 1_000 * UNIT }),
-	)
-	.await?;
 	let profile = RuntimeProfile::tolerant(10_000);
 	let metadata = pallet_inference::ModelMetadata {
 		name: b"all-MiniLM-L6-v2".to_vec().try_into().map_err(|_| anyhow::anyhow!("name"))?,
@@ -111,21 +104,9 @@ async fn populate(client: &Client) -> anyhow::Result<RuntimeProfile> {
 		profile,
 		output_dim: 4,
 	};
-	let model_id = sp_core::H256(DIGESTS.model_id(&profile, &metadata.output()));
-	let register = pallet_inference::Call::register_model { digests: DIGESTS, metadata };
-	apply(client, Alice, RuntimeCall::Inference(register)).await?;
-	let task = pallet_subnets::SubnetTask { kind: TaskKind::Embedding, model_id };
-	apply(client, Alice, subnets(pallet_subnets::Call::set_subnet_task { netuid: NETUID, task }))
-		.await?;
-	let hotkey = Charlie.to_account_id();
-	let register = pallet_subnets::Call::register_neuron {
-		netuid: NETUID,
-		hotkey: hotkey.clone(),
-		max_burn: 10 * UNIT,
-	};
-	apply(client, Bob, subnets(register)).await?;
-	let stake = StakeCall::add_stake { hotkey, netuid: NETUID, amount: MINER_STAKE };
-	apply(client, Bob, RuntimeCall::Stake(stake)).await?;
+	for (signer, call) in open_market_calls(DIGESTS, metadata, MINER_STAKE) {
+		apply(client, signer, call).await?;
+	}
 	Ok(profile)
 }
 
