@@ -1,17 +1,18 @@
 //! A runtime upgrade on a live chain, with requests in flight.
 //!
 //! A dev node starts on the last release's runtime (`releases/v<N>/`, genesis built by that
-//! runtime itself) and is populated through signed extrinsics: a subnet, a registered model, a
-//! staked miner, requests answered and in their challenge window, one queued. Then:
+//! runtime itself). The subnet owner's tool registers subnet 0 for the real all-MiniLM-L6-v2, a
+//! real miner process joins, stakes and answers two requests; a third is queued. Then:
 //!
 //! 1. **try-runtime.** A snapshot of the node's whole state (every key, over RPC) is upgraded
 //!    natively by this build's runtime: `Executive::try_runtime_upgrade` with every check
 //!    (`pre_upgrade`/`post_upgrade` of each migration, the storage versions, every pallet's
 //!    `try_state`), then again to show it is idempotent (the second run changes nothing).
 //! 2. **The upgrade.** `sudo(system.set_code)` with the runtime the node was built with. Blocks
-//!    go on, the node reports the new `spec_version`, every request submitted before the upgrade
-//!    is answered and settles after it, and the money adds up: the requester's fees were held
-//!    and paid out, nothing stays held, the miner's stake is whole.
+//!    go on, the node reports the new `spec_version`, the same miner process (no restart)
+//!    answers a request made after the upgrade, every request settles, and the money adds up:
+//!    the requester's fees were held and paid out, nothing stays held, the miner's stake is
+//!    whole.
 //!
 //! When this build's runtime is the release itself (just after cutting one), the upgrade uses
 //! `set_code_without_checks`, as `set_code` refuses a code of the same version.
@@ -21,12 +22,11 @@ use std::{collections::BTreeMap, time::Duration};
 use codec::Decode;
 use frame_support::traits::UpgradeCheckSelect;
 use inferchain_e2e::{
-	market::{open_market_calls, reserved, stake_of},
+	free_addr,
+	market::{reserved, stake_of},
+	model_dir, register_fast_subnet,
 	runtime_blob::{built_spec, current_code, last_release, version, write_spec_with_code},
-	start_block_ticker, tx, wait_for, Client, Node, NodeConfig,
-};
-use inferchain_inference::{
-	encode_output, output_commitment, ModelDigests, OutputShape, RuntimeProfile, TaskKind,
+	start_block_ticker, tx, wait_for, Client, Node, NodeConfig, Worker,
 };
 use inferchain_primitives::NetUid;
 use inferchain_rpc_api::RequestState;
@@ -36,7 +36,6 @@ use sp_core::crypto::Ss58Codec;
 use sp_keyring::Sr25519Keyring::{Alice, Charlie, Dave};
 
 const NETUID: NetUid = NetUid(0);
-const DIGESTS: ModelDigests = ModelDigests { weights: [9; 32], config: [9; 32], tokenizer: None };
 const MINER_STAKE: u128 = 100 * UNIT;
 
 /// Signs `call` with `signer`, waits for its block and fails unless it succeeded.
@@ -95,21 +94,6 @@ async fn snapshot(client: &Client, at: sp_core::H256) -> anyhow::Result<sp_io::T
 	}))
 }
 
-/// The subnet, the model, the staked miner (Charlie, Bob's hotkey).
-async fn populate(client: &Client) -> anyhow::Result<RuntimeProfile> {
-	let profile = RuntimeProfile::tolerant(10_000);
-	let metadata = pallet_inference::ModelMetadata {
-		name: b"all-MiniLM-L6-v2".to_vec().try_into().map_err(|_| anyhow::anyhow!("name"))?,
-		kind: TaskKind::Embedding,
-		profile,
-		output_dim: 4,
-	};
-	for (signer, call) in open_market_calls(DIGESTS, metadata, MINER_STAKE) {
-		apply(client, signer, call).await?;
-	}
-	Ok(profile)
-}
-
 /// Dave asks for an embedding; returns the request id.
 async fn request(client: &Client, input: &str) -> anyhow::Result<u64> {
 	let call = pallet_inference::Call::submit_request {
@@ -138,20 +122,6 @@ async fn reaches(client: &Client, id: u64, state: RequestState) -> anyhow::Resul
 	.await
 }
 
-/// Charlie answers request `id` (after waiting for its assignment).
-async fn answer(client: &Client, id: u64, profile: &RuntimeProfile) -> anyhow::Result<()> {
-	reaches(client, id, RequestState::Assigned).await?;
-	let values = [0.25f32, -0.5, 0.125, 1.0];
-	let commitment = output_commitment(&profile.rule, OutputShape { rows: 1, cols: 4 }, &values);
-	let call = pallet_inference::Call::submit_result {
-		request_id: id,
-		output: encode_output(&values).try_into().map_err(|_| anyhow::anyhow!("long"))?,
-		output_commitment: sp_core::H256(commitment),
-	};
-	apply(client, Charlie, RuntimeCall::Inference(call)).await?;
-	Ok(())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_runtime_upgrades_in_place_with_requests_in_flight() -> anyhow::Result<()> {
 	let dir = tempfile::tempdir()?;
@@ -170,14 +140,46 @@ async fn the_runtime_upgrades_in_place_with_requests_in_flight() -> anyhow::Resu
 	let url = config.ws_url();
 	let (node, client) = Node::start(config).await?;
 	// Half-second blocks: the 20-block challenge window outlasts the snapshot and the upgrade.
-	let _ticker = start_block_ticker(url, Duration::from_millis(500));
+	let _ticker = start_block_ticker(url.clone(), Duration::from_millis(500));
 	assert_eq!(client.runtime_versions().await?.0, release, "the node runs the release");
 
-	// The chain at work: two answered requests in their challenge window, one queued.
-	let profile = populate(&client).await?;
+	// The chain at work: the owner's tool registers subnet 0 for the real all-MiniLM-L6-v2, a
+	// real miner (Charlie, Bob's hotkey) joins and stakes, and answers two requests.
+	register_fast_subnet(&url, &[]).await?;
+	let miner_addr = free_addr();
+	let mut miner = Worker::spawn(
+		"miner",
+		dir.path(),
+		[
+			"miner",
+			"--chain",
+			&url,
+			"--netuid",
+			"0",
+			"--model-dir",
+			&model_dir(),
+			"--coldkey-suri",
+			"//Bob",
+			"--hotkey-suri",
+			"//Charlie",
+			"--listen",
+			&miner_addr,
+			"--stake",
+			&MINER_STAKE.to_string(),
+		],
+	)?;
+	let charlie = Charlie.to_account_id().to_ss58check();
+	let (client_ref, charlie_ref) = (&client, &charlie);
+	wait_for("the miner's stake", Duration::from_secs(120), || async move {
+		Ok((stake_of(client_ref, charlie_ref).await? >= MINER_STAKE).then_some(()))
+	})
+	.await?;
 	let (first, second) = (request(&client, "one").await?, request(&client, "two").await?);
-	answer(&client, first, &profile).await?;
-	answer(&client, second, &profile).await?;
+	for id in [first, second] {
+		reaches(&client, id, RequestState::Answered)
+			.await
+			.map_err(|err| anyhow::anyhow!("{err:#}\nminer log:\n{}", miner.log_tail()))?;
+	}
 	let dave_reserved = reserved(&client, &Dave.to_account_id()).await?;
 	assert!(dave_reserved > 0, "the fees are held");
 
@@ -241,17 +243,23 @@ async fn the_runtime_upgrades_in_place_with_requests_in_flight() -> anyhow::Resu
 		 reported from block {reported}, its first block executed by block {first_new}"
 	);
 
-	// Everything in flight settles after the upgrade, signed under the new version.
-	answer(&client, queued, &profile).await?;
-	for id in [first, second, queued] {
-		reaches(&client, id, RequestState::Final)
-			.await
-			.map_err(|err| anyhow::anyhow!("{err:#}\nnode log:\n{}", node.log_tail()))?;
+	// The same miner process answers a request made after the upgrade: it signs under the new
+	// runtime's version without a restart. Everything in flight settles.
+	let after_upgrade = request(&client, "four").await?;
+	for id in [first, second, queued, after_upgrade] {
+		reaches(&client, id, RequestState::Final).await.map_err(|err| {
+			anyhow::anyhow!(
+				"{err:#}\nnode log:\n{}\nminer log:\n{}",
+				node.log_tail(),
+				miner.log_tail()
+			)
+		})?;
 	}
 	assert_eq!(reserved(&client, &Dave.to_account_id()).await?, 0, "a fee stayed held");
-	assert_eq!(stake_of(&client, &Charlie.to_account_id().to_ss58check()).await?, MINER_STAKE);
-	let stats = client.miner_stats(0, &Charlie.to_account_id().to_ss58check()).await?;
-	assert_eq!(stats.finalized, 3, "{stats:?}");
+	assert_eq!(stake_of(&client, &charlie).await?, MINER_STAKE);
+	let stats = client.miner_stats(0, &charlie).await?;
+	assert_eq!(stats.finalized, 4, "{stats:?}");
+	miner.assert_running()?;
 	let after = client.best_number().await?;
 	assert!(after > first_new + 20, "blocks stopped after the upgrade ({first_new} → {after})");
 	let _: Value = client.call("system_health", vec![]).await?;
@@ -274,7 +282,7 @@ async fn the_runtime_upgrades_in_place_with_requests_in_flight() -> anyhow::Resu
 			let counts = ["submitted", "assigned", "answered", "final"].map(|event| {
 				value(&format!("inferchain_market_requests_total{{event=\"{event}\""))
 			});
-			Ok((counts == [3.0; 4]).then_some(value("inferchain_market_paid_planck_total{")))
+			Ok((counts == [4.0; 4]).then_some(value("inferchain_market_paid_planck_total{")))
 		}
 	})
 	.await;
