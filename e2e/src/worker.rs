@@ -52,6 +52,34 @@ pub async fn register_fast_subnet(url: &str, extra: &[&str]) -> anyhow::Result<S
 	run_worker(args.iter().chain(extra)).await
 }
 
+/// Starts `inferchain-worker <role>` (`miner`, `validator`) on subnet 0 of `url` with the
+/// bundled embedding model, the keys `(coldkey, hotkey)` (SURIs) and `extra` flags; its log is
+/// `dir/<name>.log`.
+pub fn embedding_worker(
+	dir: &Path,
+	url: &str,
+	role: &str,
+	name: &str,
+	(coldkey, hotkey): (&str, &str),
+	extra: &[&str],
+) -> anyhow::Result<Worker> {
+	let model_dir = model_dir();
+	let args = [
+		role,
+		"--chain",
+		url,
+		"--netuid",
+		"0",
+		"--model-dir",
+		&model_dir,
+		"--coldkey-suri",
+		coldkey,
+		"--hotkey-suri",
+		hotkey,
+	];
+	Worker::spawn(name, dir, args.iter().chain(extra))
+}
+
 /// A running worker process, killed when dropped.
 pub struct Worker {
 	/// A name for messages.

@@ -11,10 +11,9 @@
 
 use codec::Decode;
 use inferchain_e2e::{
-	free_addr,
+	embedding_worker, free_addr,
 	market::{free, inference_events, stake_of},
-	model_dir, register_fast_subnet, run_worker, start_block_ticker_lagging, wait_for, Node,
-	NodeConfig, Worker,
+	register_fast_subnet, run_worker, start_block_ticker_lagging, wait_for, Node, NodeConfig,
 };
 use inferchain_primitives::NetUid;
 use inferchain_rpc_api::{NeuronRole, Verification};
@@ -51,63 +50,35 @@ async fn a_lying_validator_cannot_slash_an_honest_miner_and_pays_for_each_lie() 
 	register_fast_subnet(&url, &["--audit-percent", "100", "--request-fee", &FEE.to_string()])
 		.await?;
 
-	let common = |coldkey: &str, hotkey: &str| -> Vec<String> {
-		[
-			"--chain",
-			&url,
-			"--netuid",
-			"0",
-			"--model-dir",
-			&model_dir(),
-			"--coldkey-suri",
-			coldkey,
-			"--hotkey-suri",
-			hotkey,
-		]
-		.iter()
-		.map(|s| s.to_string())
-		.collect()
-	};
 	let miner_key = sr25519::Pair::from_string(FRESH_MINER, None)?;
 	let miner = miner_key.public().to_ss58check();
 	assert_eq!(free(&client, &miner_key.public().into()).await?, 0, "the hotkey starts empty");
 	let miner_addr = free_addr();
-	let mut honest = Worker::spawn(
-		"honest-miner",
+	let miner_stake = MINER_STAKE.to_string();
+	let mut honest = embedding_worker(
 		dir.path(),
-		[
-			vec!["miner".to_string()],
-			common("//Bob", FRESH_MINER),
-			vec!["--listen".into(), miner_addr.clone(), "--stake".into(), MINER_STAKE.to_string()],
-			vec!["--max-client-requests".into(), "1".into()],
-		]
-		.concat(),
+		&url,
+		"miner",
+		"honest-miner",
+		("//Bob", FRESH_MINER),
+		&["--listen", &miner_addr, "--stake", &miner_stake, "--max-client-requests", "1"],
 	)?;
+	let validator_stake = VALIDATOR_STAKE.to_string();
 	let validator = |name: &str, coldkey: &str, hotkey: &str, extra: &[&str]| {
-		Worker::spawn(
-			name,
-			dir.path(),
-			[
-				vec!["validator".to_string()],
-				common(coldkey, hotkey),
-				vec!["--stake".into(), VALIDATOR_STAKE.to_string()],
-				vec!["--metrics-listen".into(), free_addr()],
-				extra.iter().map(|s| s.to_string()).collect(),
-			]
-			.concat(),
-		)
+		let metrics = free_addr();
+		let args = [&["--stake", &validator_stake, "--metrics-listen", &metrics], extra].concat();
+		embedding_worker(dir.path(), &url, "validator", name, (coldkey, hotkey), &args)
 	};
 	// A Sybil: a registered miner with no stake behind it, perturbing its outputs (so it earns
 	// no emission either, which would become stake). It never gets a request.
-	let mut stakeless = Worker::spawn(
-		"stakeless-miner",
+	let stakeless_addr = free_addr();
+	let mut stakeless = embedding_worker(
 		dir.path(),
-		[
-			vec!["miner".to_string()],
-			common("//Alice//stash", "//Alice//stash//sybil"),
-			vec!["--listen".into(), free_addr(), "--perturb".into(), "0.01".into()],
-		]
-		.concat(),
+		&url,
+		"miner",
+		"stakeless-miner",
+		("//Alice//stash", "//Alice//stash//sybil"),
+		&["--listen", &stakeless_addr, "--perturb", "0.01"],
 	)?;
 	let mut liar = validator("lying-validator", "//Ferdie", "//Eve", &["--lie"])?;
 	let mut truthful = validator("validator", "//Charlie//stash", "//Dave//stash", &[])?;

@@ -22,11 +22,11 @@ use std::{collections::BTreeMap, time::Duration};
 use codec::Decode;
 use frame_support::traits::UpgradeCheckSelect;
 use inferchain_e2e::{
-	free_addr,
+	embedding_worker, free_addr,
 	market::{reserved, stake_of},
-	model_dir, register_fast_subnet,
+	register_fast_subnet,
 	runtime_blob::{built_spec, current_code, last_release, version, write_spec_with_code},
-	start_block_ticker, tx, wait_for, Client, Node, NodeConfig, Worker,
+	start_block_ticker, tx, wait_for, Client, Node, NodeConfig,
 };
 use inferchain_primitives::NetUid;
 use inferchain_rpc_api::RequestState;
@@ -147,26 +147,14 @@ async fn the_runtime_upgrades_in_place_with_requests_in_flight() -> anyhow::Resu
 	// real miner (Charlie, Bob's hotkey) joins and stakes, and answers two requests.
 	register_fast_subnet(&url, &[]).await?;
 	let miner_addr = free_addr();
-	let mut miner = Worker::spawn(
-		"miner",
+	let stake = MINER_STAKE.to_string();
+	let mut miner = embedding_worker(
 		dir.path(),
-		[
-			"miner",
-			"--chain",
-			&url,
-			"--netuid",
-			"0",
-			"--model-dir",
-			&model_dir(),
-			"--coldkey-suri",
-			"//Bob",
-			"--hotkey-suri",
-			"//Charlie",
-			"--listen",
-			&miner_addr,
-			"--stake",
-			&MINER_STAKE.to_string(),
-		],
+		&url,
+		"miner",
+		"miner",
+		("//Bob", "//Charlie"),
+		&["--listen", &miner_addr, "--stake", &stake],
 	)?;
 	let charlie = Charlie.to_account_id().to_ss58check();
 	let (client_ref, charlie_ref) = (&client, &charlie);
