@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Cuts a runtime release: builds the node and writes releases/v<spec_version>/ with the
-# compressed Wasm the node embeds (its dev spec's :code), its SHA-256 and RELEASE.md.
-# See releases/README.md.
+# compressed Wasm the node embeds (its dev spec's :code), its SHA-256 and RELEASE.md; then
+# raises main's spec_version by one and regenerates the chain specs, so that main's runtime is
+# always an upgrade of the latest release (e2e/tests/release.rs). See releases/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -32,3 +33,8 @@ cat >"$dir/RELEASE.md" <<NOTES
 $(git log --format='- %s' "$(git log -1 --format=%H -- releases/)..HEAD" -- runtime pallets primitives | cut -c1-160)
 NOTES
 echo "released $dir"; ls -l "$dir"
+# main moves on: the next runtime is an upgrade of this release.
+sed -i "s/^\tspec_version: $spec,\$/\tspec_version: $((spec + 1)),/" runtime/src/lib.rs
+grep -q "^	spec_version: $((spec + 1)),\$" runtime/src/lib.rs
+bash scripts/regenerate-chain-specs.sh
+echo "main's spec_version is now $((spec + 1)): commit $dir, runtime/src/lib.rs and chain-spec/"

@@ -7,6 +7,7 @@
 //! process itself dies (`PR_SET_PDEATHSIG`).
 
 pub mod market;
+pub mod network;
 pub mod node;
 pub mod rpc;
 pub mod runtime_blob;

@@ -186,23 +186,29 @@ pub fn shape(types: &PortableRegistry, id: u32) -> String {
 	go(types, id, &mut Vec::new())
 }
 
+/// The genesis preset `id` of runtime `code` (`None`: its default config), as JSON.
+pub fn preset(code: &[u8], id: Option<&str>) -> anyhow::Result<Value> {
+	let id = id.map(sp_genesis_builder::PresetId::from);
+	let mut state = sp_io::TestExternalities::default();
+	let json = call(code, &mut state, "GenesisBuilder_get_preset", &id.encode())?;
+	let json = Option::<Vec<u8>>::decode(&mut &json[..])?.context("no such preset")?;
+	Ok(serde_json::from_slice(&json)?)
+}
+
 /// The storage version each of `pallets` writes at genesis (`:__STORAGE_VERSION__:`), from the
 /// dev preset built by `code` itself.
 pub fn genesis_storage_versions(
 	code: &[u8],
 	pallets: impl IntoIterator<Item = String>,
 ) -> anyhow::Result<BTreeMap<String, u16>> {
-	let mut state = sp_io::TestExternalities::default();
-	let mut preset = |id: Option<&str>| -> anyhow::Result<Value> {
-		let id = id.map(sp_genesis_builder::PresetId::from);
-		let json = call(code, &mut state, "GenesisBuilder_get_preset", &id.encode())?;
-		let json = Option::<Vec<u8>>::decode(&mut &json[..])?.context("no such preset")?;
-		Ok(serde_json::from_slice(&json)?)
-	};
 	// The default config with the development preset's patch over it, as the node builds it.
-	let mut config = preset(None)?;
-	sc_chain_spec::json_merge(&mut config, preset(Some(sp_genesis_builder::DEV_RUNTIME_PRESET))?);
+	let mut config = preset(code, None)?;
+	sc_chain_spec::json_merge(
+		&mut config,
+		preset(code, Some(sp_genesis_builder::DEV_RUNTIME_PRESET))?,
+	);
 	let json = serde_json::to_vec(&config)?;
+	let mut state = sp_io::TestExternalities::default();
 	let built = call(code, &mut state, "GenesisBuilder_build_state", &json.encode())?;
 	Result::<(), String>::decode(&mut &built[..])?
 		.map_err(|error| anyhow::anyhow!("building genesis: {error}"))?;

@@ -83,7 +83,8 @@ pub fn transfer(dest: Sr25519Keyring, value: Balance) -> RuntimeCall {
 }
 
 /// Signs `call` with `signer` at its next nonce, submits it and waits until a block includes
-/// it; returns that block and its events (a failed dispatch shows as `ExtrinsicFailed`).
+/// it; returns that block and the events of this extrinsic (a failed dispatch shows as
+/// `ExtrinsicFailed`), not those of other extrinsics or hooks of the same block.
 pub async fn submit(
 	client: &crate::Client,
 	signer: Sr25519Keyring,
@@ -93,8 +94,22 @@ pub async fn submit(
 	let chain =
 		ChainContext { genesis: client.genesis_hash().await?, spec_version, transaction_version };
 	let nonce = client.next_nonce(&signer.to_account_id()).await?;
-	let block = client.submit_and_wait_in_block(&signed(call, signer, nonce, chain)).await?;
-	let events = client.events(block).await?.into_iter().map(|record| record.event).collect();
+	let extrinsic = signed(call, signer, nonce, chain);
+	let block = client.submit_and_wait_in_block(&extrinsic).await?;
+	let body = client.call("chain_getBlock", vec![format!("{block:?}").into()]).await?;
+	let ours = format!("0x{}", hex::encode(&extrinsic));
+	let index = body["block"]["extrinsics"]
+		.as_array()
+		.and_then(|extrinsics| extrinsics.iter().position(|e| e.as_str() == Some(&ours)))
+		.ok_or_else(|| anyhow::anyhow!("block {block:?} does not hold the extrinsic"))?;
+	let index = u32::try_from(index)?;
+	let events = client
+		.events(block)
+		.await?
+		.into_iter()
+		.filter(|record| record.phase == frame_system::Phase::ApplyExtrinsic(index))
+		.map(|record| record.event)
+		.collect();
 	Ok((block, events))
 }
 

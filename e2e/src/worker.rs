@@ -95,11 +95,17 @@ impl Worker {
 		dir: &Path,
 		args: I,
 	) -> anyhow::Result<Self> {
+		let mut command = Command::new(worker_binary());
+		command.args(args);
+		Self::spawn_command(name, dir, command)
+	}
+
+	/// Starts `command` (a worker, or another client such as a `node` script), logging its
+	/// output to `<dir>/<name>.log`.
+	pub fn spawn_command(name: &str, dir: &Path, mut command: Command) -> anyhow::Result<Self> {
 		let log_path = dir.join(format!("{name}.log"));
 		let log = File::create(&log_path)?;
-		let mut command = Command::new(worker_binary());
 		command
-			.args(args)
 			.env("RUST_LOG", std::env::var("E2E_WORKER_LOG").unwrap_or_else(|_| "info".into()))
 			.env("NO_COLOR", "1")
 			.stdin(Stdio::null())
@@ -142,6 +148,13 @@ impl Worker {
 		let pid = i32::try_from(child.id())?;
 		// SAFETY: signalling our own child process.
 		unsafe { libc::kill(pid, libc::SIGTERM) };
+		self.wait(timeout).await
+	}
+
+	/// Waits up to `timeout` for the process to exit by itself; returns its status.
+	pub async fn wait(&mut self, timeout: Duration) -> anyhow::Result<ExitStatus> {
+		let child =
+			self.child.as_mut().ok_or_else(|| anyhow::anyhow!("{} is not running", self.name))?;
 		let deadline = Instant::now() + timeout;
 		loop {
 			if let Some(status) = child.try_wait()? {
@@ -149,7 +162,7 @@ impl Worker {
 				return Ok(status);
 			}
 			if Instant::now() >= deadline {
-				anyhow::bail!("{} still running {timeout:?} after SIGTERM", self.name);
+				anyhow::bail!("{} still running after {timeout:?}", self.name);
 			}
 			tokio::time::sleep(Duration::from_millis(100)).await;
 		}

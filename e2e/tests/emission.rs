@@ -13,10 +13,13 @@ use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Dave, Eve, Ferdie};
 
 const NETUID: NetUid = NetUid(0);
 
-/// One more block (instant sealing makes one per transaction): a remark from Eve.
+/// One more block (instant sealing makes one per transaction): a remark from Eve. Returns the
+/// block and all its events, its hooks' (an epoch's) included.
 async fn next_block(client: &Client) -> anyhow::Result<(Hash, Vec<RuntimeEvent>)> {
-	tx::submit(client, Eve, RuntimeCall::System(frame_system::Call::remark { remark: vec![] }))
-		.await
+	let remark = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
+	let (block, _) = tx::submit(client, Eve, remark).await?;
+	let events = client.events(block).await?.into_iter().map(|record| record.event).collect();
+	Ok((block, events))
 }
 
 async fn read<T: Decode>(client: &Client, key: &[u8], at: Hash) -> anyhow::Result<Option<T>> {

@@ -3,98 +3,17 @@
 //! may go on, finality stops, and resumes when one returns. Restarted nodes sync to the head, and
 //! no finalized block is ever lost or changed.
 
-use std::{collections::BTreeMap, time::Duration};
-
-use inferchain_e2e::{wait_for, Client, Node, NodeConfig};
-use inferchain_runtime::Hash;
+use inferchain_e2e::network::{
+	start_local_network, wait_best_past, wait_finalized_past, FinalizedLog, SLOT,
+};
 
 /// The committed raw spec, as an operator would start the network.
 const LOCAL_SPEC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../chain-spec/local-raw.json");
 
-const TIMEOUT: Duration = Duration::from_secs(180);
-/// Aura slot: a block every 3 seconds when its author is up.
-const SLOT: Duration = Duration::from_secs(3);
-
-/// Finalized hashes seen so far, by height.
-#[derive(Default)]
-struct FinalizedLog(BTreeMap<u32, Hash>);
-
-impl FinalizedLog {
-	/// Records every finalized block of `client` from 1 up to its finalized head.
-	async fn record(&mut self, client: &Client) -> anyhow::Result<u32> {
-		let head = client.finalized_number().await?;
-		for number in 1..=head {
-			let hash = client.block_hash(number).await?.expect("a finalized block is known");
-			if let Some(previous) = self.0.insert(number, hash) {
-				anyhow::ensure!(
-					previous == hash,
-					"finalized block {number} changed: {previous:?} -> {hash:?}"
-				);
-			}
-		}
-		Ok(head)
-	}
-
-	/// Fails unless `client` has every recorded finalized block with the same hash.
-	async fn check(&self, client: &Client) -> anyhow::Result<()> {
-		for (number, hash) in &self.0 {
-			let theirs = client.block_hash(*number).await?;
-			anyhow::ensure!(
-				theirs == Some(*hash),
-				"block {number}: expected {hash:?}, node has {theirs:?}"
-			);
-		}
-		Ok(())
-	}
-}
-
-async fn wait_finalized_past(client: &Client, height: u32, what: &str) -> anyhow::Result<u32> {
-	wait_for(what, TIMEOUT, || async {
-		let finalized = client.finalized_number().await?;
-		Ok((finalized > height).then_some(finalized))
-	})
-	.await
-}
-
-async fn wait_best_past(client: &Client, height: u32, what: &str) -> anyhow::Result<u32> {
-	wait_for(what, TIMEOUT, || async {
-		let best = client.best_number().await?;
-		Ok((best > height).then_some(best))
-	})
-	.await
-}
-
 #[tokio::test]
 async fn four_validators_tolerate_one_fault_and_finality_recovers() -> anyhow::Result<()> {
 	let dir = tempfile::tempdir()?;
-	let names = ["alice", "bob", "charlie", "dave"];
-
-	// Alice first, then the others bootstrap from her.
-	let alice_config = NodeConfig::new("alice", LOCAL_SPEC, dir.path()).with_args([
-		"--alice",
-		"--validator",
-		"--node-key",
-		&format!("{:064x}", 1),
-	]);
-	let (alice, alice_rpc) = Node::start(alice_config).await?;
-	let peer_id = alice_rpc.call("system_localPeerId", vec![]).await?;
-	let bootnode = format!(
-		"/ip4/127.0.0.1/tcp/{}/p2p/{}",
-		alice.config.p2p_port,
-		peer_id.as_str().unwrap_or_default()
-	);
-	let mut nodes = vec![(alice, alice_rpc)];
-	for (index, name) in names.iter().enumerate().skip(1) {
-		let config = NodeConfig::new(name, LOCAL_SPEC, dir.path()).with_args([
-			format!("--{name}"),
-			"--validator".into(),
-			"--node-key".into(),
-			format!("{:064x}", index + 1),
-			"--bootnodes".into(),
-			bootnode.clone(),
-		]);
-		nodes.push(Node::start(config).await?);
-	}
+	let mut nodes = start_local_network(LOCAL_SPEC, dir.path()).await?;
 
 	let mut log = FinalizedLog::default();
 

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use sp_core::crypto::Ss58Codec;
 use sp_keyring::Sr25519Keyring::{self, Alice, Bob, Charlie, Dave};
 
-/// `call` from `signer` in a block; the block's events.
+/// `call` from `signer` in a block; its events.
 async fn submit(
 	client: &Client,
 	signer: Sr25519Keyring,

@@ -8,6 +8,7 @@ mod cli;
 mod command;
 mod market_metrics;
 mod rpc;
+mod runtime_warmup;
 mod service;
 
 fn main() -> std::process::ExitCode {

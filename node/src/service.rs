@@ -268,6 +268,14 @@ fn new_full_with<
 		tracing_execute_block: None,
 	})?;
 
+	// A runtime upgrade's new code is compiled when its block is imported, not in the next
+	// author's slot.
+	task_manager.spawn_handle().spawn_blocking(
+		"runtime-warmup",
+		None,
+		crate::runtime_warmup::run(client.clone()),
+	);
+
 	if let Some(registry) = prometheus_registry.as_ref() {
 		let metrics = crate::market_metrics::MarketMetrics::register(registry)
 			.map_err(|e| ServiceError::Other(format!("market metrics: {e}")))?;

@@ -44,6 +44,13 @@ impl RecentNonces {
 		self.0.push((*account, nonce, now));
 		nonce
 	}
+
+	/// Forgets `nonce` of `account` if it is the last one handed out: its transaction was
+	/// refused without taking it, so the next signing takes it again rather than leaving a gap
+	/// the pool would hold every later transaction of the account behind.
+	fn release(&mut self, account: &AccountId32, nonce: u64) {
+		self.0.retain(|(a, n, _)| !(a == account && *n == nonce));
+	}
 }
 
 /// A connection to a node: subxt for extrinsics and storage, and the same jsonrpsee client
@@ -195,11 +202,11 @@ impl Chain {
 		// One signing at a time in this process: concurrent tasks signing with one key would
 		// take the same nonce. The lock is held until the pool has the transaction (the pool's
 		// next nonce then counts it), not until it is finalized.
-		let progress = {
+		let account = AccountId32(signer.public_key().0);
+		let (progress, nonce) = {
 			let _signing = SIGNING.lock().await;
 			// The pool-aware nonce (subxt's default reads the chain's, which misses transactions
 			// of this key still in the pool).
-			let account = AccountId32(signer.public_key().0);
 			let pool_nonce: u64 = self
 				.rpc
 				.request("system_accountNextIndex", rpc_params![account.to_string()])
@@ -210,19 +217,47 @@ impl Chain {
 			let params = subxt::config::SubstrateExtrinsicParamsBuilder::<SubstrateConfig>::new()
 				.nonce(nonce)
 				.build();
-			self.api
-				.at_current_block()
-				.await?
-				.transactions()
-				.sign_and_submit_then_watch(&payload, signer, params)
+			// Signed at the best block, the one the pool validates against: its runtime's
+			// version goes into the signed payload and its hash is the mortality checkpoint.
+			// (subxt's current block is the finalized one, which still has the old runtime for
+			// a block or two after an upgrade: a transaction signed for it then has a bad
+			// signature, and a result or verdict would miss its deadline.)
+			let best: BlockHash = self
+				.rpc
+				.request("chain_getBlockHash", rpc_params![])
 				.await
-				.with_context(|| format!("submitting {label}"))?
+				.context("reading the best block")?;
+			let submitted = match self.api.at_block(best).await {
+				Ok(at) => at
+					.transactions()
+					.sign_and_submit_then_watch(&payload, signer, params)
+					.await
+					.with_context(|| format!("submitting {label}")),
+				Err(error) => Err(error.into()),
+			};
+			match submitted {
+				Ok(progress) => (progress, nonce),
+				Err(error) => {
+					LAST_NONCES.lock().await.release(&account, nonce);
+					return Err(error);
+				},
+			}
 		};
 		let events = match wait {
 			Wait::Finalized => progress.wait_for_finalized_success().await.map_err(Into::into),
 			Wait::BestBlock => in_best_block(progress).await,
 		}
-		.with_context(|| label.clone())?;
+		.with_context(|| label.clone());
+		let events = match events {
+			Ok(events) => events,
+			Err(error) => {
+				// Dropped or invalid after admission: its nonce is free again.
+				if refused_by_pool(&error) {
+					LAST_NONCES.lock().await.release(&account, nonce);
+				}
+				return Err(error);
+			},
+		};
 		let mut found = Vec::new();
 		for event in events.iter() {
 			let event = event?;
@@ -403,6 +438,8 @@ fn refused_by_pool(err: &anyhow::Error) -> bool {
 		"Transaction is outdated",
 		"Invalid Transaction (1010)",
 		"rendered invalid by another extrinsic",
+		// Signed for the runtime of a best block that a runtime upgrade has just replaced.
+		"bad signature",
 	]
 	.iter()
 	.any(|needle| text.contains(needle))
@@ -435,6 +472,12 @@ mod tests {
 		assert_eq!(nonces.next(&alice, 9), 9);
 		assert_eq!(nonces.next(&bob, 0), 0);
 		assert_eq!(nonces.next(&alice, 0), 10);
+		// Nonce 10 was refused before the pool took it: it is handed out again.
+		nonces.release(&alice, 10);
+		assert_eq!(nonces.next(&alice, 10), 10);
+		// Releasing a nonce that is not the last one handed out changes nothing.
+		nonces.release(&alice, 3);
+		assert_eq!(nonces.next(&alice, 10), 11);
 	}
 
 	#[test]
