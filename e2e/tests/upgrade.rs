@@ -403,7 +403,12 @@ async fn the_network_upgrades_its_runtime_under_load() -> anyhow::Result<()> {
 			let paid = value("inferchain_market_paid_planck_total{");
 			let fined = value("inferchain_market_slashed_planck_total{")
 				+ value("inferchain_market_verdicts_penalised_total{");
-			Ok((counts == [total; 4] && audits > 0.0).then_some((paid, fined)))
+			// Nothing left open once everything settled; each epoch's block weight observed.
+			let open = value("inferchain_market_requests_open{")
+				+ value("inferchain_market_reviews_open{");
+			let epochs = value("inferchain_emission_epoch_block_weight_seconds_count{");
+			let done = counts == [total; 4] && audits > 0.0 && open == 0.0 && epochs > 0.0;
+			Ok(done.then_some((paid, fined)))
 		}
 	})
 	.await;

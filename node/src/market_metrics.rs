@@ -12,22 +12,30 @@
 //! | `inferchain_market_verdicts_penalised_total` | panel members fined for a missing or losing verdict |
 //! | `inferchain_market_slashed_planck_total` | stake slashed from miners for wrong results |
 //! | `inferchain_market_paid_planck_total` | fees paid to miners for final results |
+//! | `inferchain_market_requests_open` | unsettled requests, all subnets, at the finalized head (`Inference::OpenRequests`) |
+//! | `inferchain_market_reviews_open` | open audits, challenges and escalations at the finalized head (`Inference::Reviews`) |
 //! | `inferchain_emission_epochs_total` | epochs run (all subnets) |
 //! | `inferchain_emission_last_epoch_block` | the last finalized block that ran an epoch |
+//! | `inferchain_emission_epoch_block_weight_seconds` | histogram: the mandatory weight (hooks and inherents) of each finalized block that ran an epoch, in seconds of the benchmark machine: what the epoch cost the block |
 //! | `inferchain_metrics_block` | the last finalized block counted |
 
 use std::sync::Arc;
 
 use crate::service::FullClient;
 use codec::Decode;
+use frame_support::{
+	dispatch::DispatchClass, storage::StoragePrefixedMap,
+	weights::constants::WEIGHT_REF_TIME_PER_SECOND,
+};
 use futures::StreamExt;
-use inferchain_runtime::{opaque::Block, RuntimeEvent};
+use inferchain_runtime::{opaque::Block, Runtime, RuntimeEvent};
 use sc_client_api::{BlockchainEvents, StorageProvider};
 use sp_blockchain::HeaderBackend;
 use sp_core::storage::StorageKey;
 use sp_runtime::traits::Block as BlockT;
 use substrate_prometheus_endpoint::{
-	register, Counter, CounterVec, Gauge, Opts, PrometheusError, Registry, U64,
+	register, Counter, CounterVec, Gauge, Histogram, HistogramOpts, Opts, PrometheusError,
+	Registry, U64,
 };
 
 type EventRecord = frame_system::EventRecord<RuntimeEvent, <Block as BlockT>::Hash>;
@@ -42,6 +50,9 @@ pub struct MarketMetrics {
 	paid: Counter<U64>,
 	epochs: Counter<U64>,
 	last_epoch_block: Gauge<U64>,
+	epoch_block_weight: Histogram,
+	requests_open: Gauge<U64>,
+	reviews_open: Gauge<U64>,
 	block: Gauge<U64>,
 }
 
@@ -143,6 +154,31 @@ impl MarketMetrics {
 				)?,
 				registry,
 			)?,
+			epoch_block_weight: register(
+				Histogram::with_opts(
+					HistogramOpts::new(
+						"inferchain_emission_epoch_block_weight_seconds",
+						"Mandatory weight (hooks and inherents) of each finalized block that ran \
+						 an epoch, in seconds of the benchmark machine",
+					)
+					.buckets(vec![0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0]),
+				)?,
+				registry,
+			)?,
+			requests_open: register(
+				Gauge::new(
+					"inferchain_market_requests_open",
+					"Unsettled inference requests, all subnets, at the finalized head",
+				)?,
+				registry,
+			)?,
+			reviews_open: register(
+				Gauge::new(
+					"inferchain_market_reviews_open",
+					"Open audits, challenges and escalations at the finalized head",
+				)?,
+				registry,
+			)?,
 			block: register(
 				Gauge::new("inferchain_metrics_block", "The last finalized block counted")?,
 				registry,
@@ -150,8 +186,9 @@ impl MarketMetrics {
 		})
 	}
 
-	/// Counts the events of the finalized block `number`.
-	pub fn record(&self, number: u64, events: &[EventRecord]) {
+	/// Counts the events of the finalized block `number`; returns whether it ran an epoch.
+	pub fn record(&self, number: u64, events: &[EventRecord]) -> bool {
+		let mut epoch = false;
 		let saturate = |amount: u128| u64::try_from(amount).unwrap_or(u64::MAX);
 		for counted in events.iter().filter_map(|record| count(&record.event)) {
 			match counted {
@@ -169,11 +206,44 @@ impl MarketMetrics {
 				Count::Epoch => {
 					self.epochs.inc();
 					self.last_epoch_block.set(number);
+					epoch = true;
 				},
 			}
 		}
 		self.block.set(number);
+		epoch
 	}
+}
+
+/// The raw value under `key` at block `hash`, decoded as `T`.
+fn read<T: Decode>(client: &FullClient, hash: <Block as BlockT>::Hash, key: Vec<u8>) -> Option<T> {
+	let raw = client.storage(hash, &StorageKey(key)).ok().flatten()?;
+	T::decode(&mut &raw.0[..]).ok()
+}
+
+/// The mandatory weight (`on_initialize` hooks and inherents) block `hash` consumed, in seconds
+/// of the benchmark machine.
+fn mandatory_seconds(client: &FullClient, hash: <Block as BlockT>::Hash) -> Option<f64> {
+	let key = frame_system::BlockWeight::<Runtime>::hashed_key().to_vec();
+	let consumed: frame_system::ConsumedWeight = read(client, hash, key)?;
+	let ref_time = consumed.get(DispatchClass::Mandatory).ref_time();
+	Some(ref_time as f64 / WEIGHT_REF_TIME_PER_SECOND as f64)
+}
+
+/// Unsettled requests (the sum of `Inference::OpenRequests`) and open reviews (the entries of
+/// `Inference::Reviews`) at block `hash`.
+fn open_work(client: &FullClient, hash: <Block as BlockT>::Hash) -> Option<(u64, u64)> {
+	let prefix = |prefix: [u8; 32]| StorageKey(prefix.to_vec());
+	let open = prefix(pallet_inference::OpenRequests::<Runtime>::final_prefix());
+	let requests = client
+		.storage_pairs(hash, Some(&open), None)
+		.ok()?
+		.filter_map(|(_, value)| u32::decode(&mut &value.0[..]).ok())
+		.map(u64::from)
+		.sum();
+	let reviews = prefix(pallet_inference::Reviews::<Runtime>::final_prefix());
+	let reviews = client.storage_keys(hash, Some(&reviews), None).ok()?.count();
+	Some((requests, u64::try_from(reviews).unwrap_or(u64::MAX)))
 }
 
 /// Follows finality and counts each finalized block's events into `metrics`.
@@ -192,7 +262,15 @@ pub async fn run(client: Arc<FullClient>, metrics: MarketMetrics) {
 				.flatten()
 				.and_then(|raw| Vec::<EventRecord>::decode(&mut &raw.0[..]).ok())
 				.unwrap_or_default();
-			metrics.record(number, &events);
+			if metrics.record(number, &events) {
+				if let Some(seconds) = mandatory_seconds(&client, hash) {
+					metrics.epoch_block_weight.observe(seconds);
+				}
+			}
+		}
+		if let Some((requests, reviews)) = open_work(&client, notification.hash) {
+			metrics.requests_open.set(requests);
+			metrics.reviews_open.set(reviews);
 		}
 	}
 }
