@@ -18,7 +18,7 @@ pub use node::{node_binary, Node, NodeConfig};
 pub use rpc::Client;
 pub use worker::{
 	embedding_worker, free_addr, llm_path, model_dir, register_fast_subnet, run_worker,
-	start_block_ticker, start_block_ticker_lagging, worker_binary, Worker,
+	start_block_ticker, start_block_ticker_lagging, text_worker, worker_binary, Worker,
 };
 
 use std::time::{Duration, Instant};

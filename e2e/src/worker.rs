@@ -60,24 +60,39 @@ pub fn embedding_worker(
 	url: &str,
 	role: &str,
 	name: &str,
-	(coldkey, hotkey): (&str, &str),
+	keys: (&str, &str),
 	extra: &[&str],
 ) -> anyhow::Result<Worker> {
-	let model_dir = model_dir();
-	let args = [
-		role,
-		"--chain",
-		url,
-		"--netuid",
-		"0",
-		"--model-dir",
-		&model_dir,
-		"--coldkey-suri",
-		coldkey,
-		"--hotkey-suri",
-		hotkey,
-	];
-	Worker::spawn(name, dir, args.iter().chain(extra))
+	subnet_worker(dir, url, role, name, keys, &["--model-dir", &model_dir()], extra)
+}
+
+/// [`embedding_worker`] with the bundled text-generation model (SmolLM2's GGUF file).
+pub fn text_worker(
+	dir: &Path,
+	url: &str,
+	role: &str,
+	name: &str,
+	keys: (&str, &str),
+	extra: &[&str],
+) -> anyhow::Result<Worker> {
+	subnet_worker(dir, url, role, name, keys, &["--gguf", &llm_path()], extra)
+}
+
+/// `inferchain-worker <role>` on subnet 0 of `url` with the `model` flags, the keys and `extra`.
+fn subnet_worker(
+	dir: &Path,
+	url: &str,
+	role: &str,
+	name: &str,
+	(coldkey, hotkey): (&str, &str),
+	model: &[&str],
+	extra: &[&str],
+) -> anyhow::Result<Worker> {
+	let (chain, keys) = (
+		[role, "--chain", url, "--netuid", "0"],
+		["--coldkey-suri", coldkey, "--hotkey-suri", hotkey],
+	);
+	Worker::spawn(name, dir, chain.iter().chain(model).chain(&keys).chain(extra))
 }
 
 /// A running worker process, killed when dropped.

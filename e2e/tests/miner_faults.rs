@@ -14,10 +14,9 @@
 //! transaction fees, to the planck, and nothing for an expired one.
 
 use inferchain_e2e::{
-	free_addr,
+	embedding_worker, free_addr,
 	market::{account, inference_events, stake_of},
-	model_dir, register_fast_subnet, start_block_ticker, tx, wait_for, Client, Node, NodeConfig,
-	Worker,
+	register_fast_subnet, start_block_ticker, tx, wait_for, Client, Node, NodeConfig, Worker,
 };
 use inferchain_primitives::NetUid;
 use inferchain_runtime::{AccountId, Runtime, RuntimeCall, RuntimeEvent, MILLI_UNIT, UNIT};
@@ -61,25 +60,10 @@ fn miner(
 	addr: &str,
 	extra: &[&str],
 ) -> anyhow::Result<Worker> {
-	let (model_dir, stake) = (model_dir(), MINER_STAKE.to_string());
-	let args = [
-		"miner",
-		"--chain",
-		url,
-		"--netuid",
-		"0",
-		"--model-dir",
-		&model_dir,
-		"--coldkey-suri",
-		coldkey,
-		"--hotkey-suri",
-		hotkey,
-		"--listen",
-		addr,
-		"--stake",
-		&stake,
-	];
-	Worker::spawn(name, dir, args.iter().chain(extra))
+	let stake = MINER_STAKE.to_string();
+	let args: Vec<&str> =
+		["--listen", addr, "--stake", &stake].iter().chain(extra).copied().collect();
+	embedding_worker(dir, url, "miner", name, (coldkey, hotkey), &args)
 }
 
 /// Waits until each miner serves its API at its address: it is then registered, staked and

@@ -20,8 +20,8 @@
 use inferchain_e2e::{
 	free_addr, llm_path,
 	market::{account, inference_events, stake_of},
-	neuron_of, register_fast_subnet, run_worker, start_block_ticker, tx, wait_for, Client, Node,
-	NodeConfig, Worker,
+	neuron_of, register_fast_subnet, run_worker, start_block_ticker, text_worker, tx, wait_for,
+	Client, Node, NodeConfig, Worker,
 };
 use inferchain_primitives::NetUid;
 use inferchain_rpc_api::RequestState;
@@ -33,7 +33,7 @@ use pallet_inference::{
 };
 use sp_core::crypto::Ss58Codec;
 use sp_keyring::Sr25519Keyring::{Charlie, Dave, Eve};
-use std::{path::Path, time::Duration};
+use std::time::Duration;
 
 const NETUID: NetUid = NetUid(0);
 /// The subnet's base fee per request.
@@ -49,32 +49,6 @@ const SLASH_MULTIPLE: u128 = 100;
 /// The cheat's stake, the runtime's least: one request's collateral (`SlashMultiple ×` its fee,
 /// about 0.75 INFER), and after its slash not enough for another.
 const CHEAT_STAKE: u128 = UNIT;
-
-/// Starts a worker with the text model's flags on subnet 0.
-fn text_worker(
-	dir: &Path,
-	url: &str,
-	role: &str,
-	name: &str,
-	(coldkey, hotkey): (&str, &str),
-	extra: &[&str],
-) -> anyhow::Result<Worker> {
-	let gguf = llm_path();
-	let args = [
-		role,
-		"--chain",
-		url,
-		"--netuid",
-		"0",
-		"--gguf",
-		&gguf,
-		"--coldkey-suri",
-		coldkey,
-		"--hotkey-suri",
-		hotkey,
-	];
-	Worker::spawn(name, dir, args.iter().chain(extra))
-}
 
 /// Waits until `hotkey` (SS58) is a neuron with `stake` and, for validators, a permit.
 async fn wait_neuron(
