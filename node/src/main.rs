@@ -6,7 +6,6 @@
 mod chain_spec;
 mod cli;
 mod command;
-mod dev_seal;
 mod market_metrics;
 mod rpc;
 mod runtime_warmup;
