@@ -22,7 +22,7 @@ workers=(-p inferchain-inference -p inferchain-engine -p inferchain-worker)
 not_workers=(--exclude inferchain-inference --exclude inferchain-engine --exclude inferchain-worker)
 SKIP_WASM_BUILD=1 cargo clippy --locked --workspace "${not_workers[@]}" --all-targets -- -D warnings
 SKIP_WASM_BUILD=1 cargo clippy --locked "${workers[@]}" --all-targets -- -D warnings
-SKIP_WASM_BUILD=1 cargo clippy --locked -p pallet-subnets -p pallet-stake -p pallet-emission -p pallet-inference \
+SKIP_WASM_BUILD=1 cargo clippy --locked -p pallet-subnets -p pallet-stake -p pallet-emission -p pallet-inference -p pallet-validators \
 	-p inferchain-runtime --all-targets \
 	--features runtime-benchmarks,try-runtime -- -D warnings
 
@@ -39,7 +39,7 @@ tests --workspace --exclude inferchain-e2e "${not_workers[@]}"
 tests "${workers[@]}"
 
 step "pallet benchmarks as tests, and try-state"
-tests -p pallet-subnets -p pallet-stake -p pallet-emission -p pallet-inference --features runtime-benchmarks,try-runtime
+tests -p pallet-subnets -p pallet-stake -p pallet-emission -p pallet-inference -p pallet-validators --features runtime-benchmarks,try-runtime
 
 step "end-to-end tests (real nodes on loopback)"
 npm ci --prefix e2e/polkadot-js --no-audit --no-fund --loglevel=error

@@ -50,7 +50,7 @@ fn corrupt_chain_spec_file_is_rejected() {
 }
 
 #[test]
-fn sealing_modes_other_than_aura_are_refused_outside_dev() {
+fn sealing_modes_other_than_babe_are_refused_outside_dev() {
 	let dir = tempfile::tempdir().unwrap();
 	let base = dir.path().to_str().unwrap();
 	let output = run_node(&["--chain", "local", "--sealing", "instant", "--base-path", base]);

@@ -30,7 +30,7 @@ async fn chain_context(client: &Client) -> anyhow::Result<tx::ChainContext> {
 #[tokio::test]
 async fn dev_chain_produces_and_finalizes_blocks() -> anyhow::Result<()> {
 	let dir = tempfile::tempdir()?;
-	let (_node, client) = dev_node(dir.path(), "aura").await?;
+	let (_node, client) = dev_node(dir.path(), "babe").await?;
 	wait_for("block 3", TIMEOUT, || async { Ok((client.best_number().await? >= 3).then_some(())) })
 		.await?;
 	wait_for("finalized block 2", TIMEOUT, || async {
@@ -46,7 +46,7 @@ async fn dev_chain_produces_and_finalizes_blocks() -> anyhow::Result<()> {
 #[tokio::test]
 async fn signed_transfer_is_included_and_its_event_seen() -> anyhow::Result<()> {
 	let dir = tempfile::tempdir()?;
-	let (_node, client) = dev_node(dir.path(), "aura").await?;
+	let (_node, client) = dev_node(dir.path(), "babe").await?;
 	let chain = chain_context(&client).await?;
 	let nonce = client.next_nonce(&Alice.to_account_id()).await?;
 	let amount = 5 * UNIT;
@@ -71,7 +71,7 @@ async fn signed_transfer_is_included_and_its_event_seen() -> anyhow::Result<()> 
 async fn malformed_and_forged_extrinsics_are_rejected_and_the_chain_goes_on() -> anyhow::Result<()>
 {
 	let dir = tempfile::tempdir()?;
-	let (_node, client) = dev_node(dir.path(), "aura").await?;
+	let (_node, client) = dev_node(dir.path(), "babe").await?;
 	let chain = chain_context(&client).await?;
 
 	let garbage = client.submit(&[0xde, 0xad, 0xbe, 0xef, 0x00, 0x01]).await;

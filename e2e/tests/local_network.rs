@@ -29,7 +29,7 @@ async fn four_validators_tolerate_one_fault_and_finality_recovers() -> anyhow::R
 	wait_finalized_past(&nodes[0].1, finalized + 2, "finality with three validators").await?;
 	log.record(&nodes[0].1).await?;
 
-	// Charlie down too: two of four cannot finalize, but Aura still authors in their slots.
+	// Charlie down too: two of four cannot finalize, but BABE still authors in their slots.
 	nodes[2].0.kill();
 	// A round already under way may still complete; let it settle.
 	tokio::time::sleep(SLOT * 4).await;

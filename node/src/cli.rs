@@ -5,8 +5,8 @@ use sc_cli::RunCmd;
 /// How the node seals blocks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Sealing {
-	/// Aura slots and GRANDPA finality: the production path, single- or multi-validator.
-	Aura,
+	/// BABE slots and GRANDPA finality: the production path, single- or multi-validator.
+	Babe,
 	/// Dev only: seal a block as soon as a transaction arrives, and finalize it at once.
 	Instant,
 	/// Dev only: seal a block on each `engine_createBlock` RPC call (finalize with
@@ -22,8 +22,8 @@ pub struct NodeRunCmd {
 	pub base: RunCmd,
 
 	/// Block sealing. `instant` and `manual` are for single-node development chains: they author
-	/// with the dev key and skip GRANDPA.
-	#[arg(long, value_enum, default_value_t = Sealing::Aura)]
+	/// BABE blocks with the dev key, one slot per block, and skip GRANDPA.
+	#[arg(long, value_enum, default_value_t = Sealing::Babe)]
 	pub sealing: Sealing,
 }
 

@@ -7,6 +7,7 @@ use crate::{
 };
 use sc_cli::SubstrateCli;
 use sc_service::PartialComponents;
+use std::sync::Arc;
 
 impl SubstrateCli for Cli {
 	fn impl_name() -> String {
@@ -41,7 +42,7 @@ impl SubstrateCli for Cli {
 /// Runs the node, or the subcommand given on the command line.
 pub fn run() -> sc_cli::Result<()> {
 	let mut cli = Cli::from_args();
-	if cli.run.sealing != Sealing::Aura {
+	if cli.run.sealing != Sealing::Babe {
 		// Sealing on transaction import needs every import notified; the fork-aware pool can miss
 		// a transaction that arrives while it builds the view of a just-sealed block (upstream
 		// polkadot-sdk#10104), so dev sealing uses the single-state pool.
@@ -62,21 +63,23 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, import_queue, .. } =
-					service::new_partial(&config)?;
+					service::new_partial(&config, Sealing::Babe)?;
 				Ok((cmd.run(client, import_queue), task_manager))
 			})
 		},
 		Some(Subcommand::ExportBlocks(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
-				let PartialComponents { client, task_manager, .. } = service::new_partial(&config)?;
+				let PartialComponents { client, task_manager, .. } =
+					service::new_partial(&config, Sealing::Babe)?;
 				Ok((cmd.run(client, config.database), task_manager))
 			})
 		},
 		Some(Subcommand::ExportState(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
-				let PartialComponents { client, task_manager, .. } = service::new_partial(&config)?;
+				let PartialComponents { client, task_manager, .. } =
+					service::new_partial(&config, Sealing::Babe)?;
 				Ok((cmd.run(client, config.chain_spec), task_manager))
 			})
 		},
@@ -84,7 +87,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, import_queue, .. } =
-					service::new_partial(&config)?;
+					service::new_partial(&config, Sealing::Babe)?;
 				Ok((cmd.run(client, import_queue), task_manager))
 			})
 		},
@@ -96,8 +99,10 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(cmd)?;
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, backend, .. } =
-					service::new_partial(&config)?;
-				let aux_revert = Box::new(|client, _, blocks| {
+					service::new_partial(&config, Sealing::Babe)?;
+				// BABE's epoch changes and GRANDPA's authority set are reverted with the blocks.
+				let aux_revert = Box::new(|client: Arc<service::FullClient>, backend, blocks| {
+					sc_consensus_babe::revert(client.clone(), backend, blocks)?;
 					sc_consensus_grandpa::revert(client, blocks)?;
 					Ok(())
 				});
@@ -112,7 +117,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let sealing = cli.run.sealing;
 			let runner = cli.create_runner(&cli.run.base)?;
 			runner.run_node_until_exit(|config| async move {
-				if sealing != Sealing::Aura
+				if sealing != Sealing::Babe
 					&& config.chain_spec.chain_type() != sc_service::ChainType::Development
 				{
 					return Err(sc_cli::Error::Input(

@@ -6,6 +6,7 @@
 mod chain_spec;
 mod cli;
 mod command;
+mod dev_seal;
 mod market_metrics;
 mod rpc;
 mod runtime_warmup;

@@ -1,20 +1,24 @@
 //! Assembles the node: client, ParityDb backend, transaction pool, networking, RPC, and either
-//! Aura + GRANDPA or (dev only) instant/manual sealing.
+//! BABE + GRANDPA or (dev only) instant/manual sealing.
+//!
+//! Every block, authored, sealed or received, is imported through BABE's block import, which
+//! wraps GRANDPA's, which wraps the client: BABE tracks epochs and checks inherents and
+//! equivocations, GRANDPA tracks authority-set changes. Dev sealing lives in [`crate::dev_seal`].
 
-use crate::cli::Sealing;
+use crate::{
+	cli::Sealing,
+	dev_seal::{DevClock, DevSealParams},
+};
 use futures::{channel::mpsc, FutureExt};
 use inferchain_runtime::{apis::RuntimeApi, opaque::Block};
 use sc_client_api::{Backend, BlockBackend};
-use sc_consensus_aura::{ImportQueueParams, SlotProportion, StartAuraParams};
+use sc_consensus_babe::{BabeLink, BabeParams, ImportQueueParams, SlotProportion};
 use sc_consensus_grandpa::SharedVoterState;
-use sc_consensus_manual_seal::{
-	consensus::{aura::AuraConsensusDataProvider, timestamp::SlotTimestampProvider},
-	EngineCommand,
-};
+use sc_consensus_manual_seal::EngineCommand;
 use sc_service::{error::Error as ServiceError, Configuration, TaskManager, WarpSyncConfig};
 use sc_telemetry::{Telemetry, TelemetryWorker};
 use sc_transaction_pool_api::OffchainTransactionPoolFactory;
-use sp_consensus_aura::sr25519::AuthorityPair as AuraPair;
+use sp_consensus_babe::{inherents::BabeCreateInherentDataProviders, SlotDuration};
 use std::{sync::Arc, time::Duration};
 
 /// The full client: native node code driving the Wasm runtime.
@@ -24,13 +28,38 @@ pub type FullClient = sc_service::TFullClient<
 	sc_executor::WasmExecutor<sp_io::SubstrateHostFunctions>,
 >;
 type FullBackend = sc_service::TFullBackend<Block>;
-type FullSelectChain = sc_consensus::LongestChain<FullBackend, Block>;
+/// The best chain as the client records it (BABE's import picks the heaviest).
+pub type FullSelectChain = sc_consensus::LongestChain<FullBackend, Block>;
 type FullGrandpaBlockImport =
 	sc_consensus_grandpa::GrandpaBlockImport<FullBackend, Block, FullClient, FullSelectChain>;
-type FullPool = sc_transaction_pool::TransactionPoolHandle<Block, FullClient>;
+/// BABE's block import around GRANDPA's; its inherent data providers say what "now" is when
+/// it checks a block's timestamp.
+pub type FullBabeBlockImport = sc_consensus_babe::BabeBlockImport<
+	Block,
+	FullClient,
+	FullGrandpaBlockImport,
+	BabeCreateInherentDataProviders<Block>,
+	FullSelectChain,
+>;
+/// The transaction pool.
+pub type FullPool = sc_transaction_pool::TransactionPoolHandle<Block, FullClient>;
 
 /// Blocks between GRANDPA justifications that are stored (and served to syncing peers).
 const GRANDPA_JUSTIFICATION_PERIOD: u32 = 512;
+
+/// The consensus parts `new_partial` builds for `new_full`.
+pub struct Consensus {
+	/// The block import that authoring and dev sealing hand their blocks to.
+	pub block_import: FullBabeBlockImport,
+	/// BABE's epoch changes and configuration, shared by import, authoring and dev sealing.
+	pub babe_link: BabeLink<Block>,
+	/// GRANDPA's half of the link between its block import and its voter.
+	pub grandpa_link: sc_consensus_grandpa::LinkHalf<Block, FullClient, FullSelectChain>,
+	/// The dev-sealing clock: `Some` exactly with `--sealing instant|manual`.
+	pub dev_clock: Option<DevClock>,
+	/// Telemetry, when endpoints are configured.
+	pub telemetry: Option<Telemetry>,
+}
 
 /// The parts shared by running the node and by the chain-maintenance subcommands.
 pub type Service = sc_service::PartialComponents<
@@ -39,15 +68,15 @@ pub type Service = sc_service::PartialComponents<
 	FullSelectChain,
 	sc_consensus::DefaultImportQueue<Block>,
 	FullPool,
-	(
-		FullGrandpaBlockImport,
-		sc_consensus_grandpa::LinkHalf<Block, FullClient, FullSelectChain>,
-		Option<Telemetry>,
-	),
+	Consensus,
 >;
 
-/// Builds the client, backend, pool and the Aura import queue.
-pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
+/// Builds the client, backend, pool, BABE + GRANDPA block import and the import queue.
+///
+/// `sealing` picks the import queue and BABE's clock: wall-clock time and BABE's verifier for
+/// `babe` (what the subcommands use), the dev clock and manual seal's verifier otherwise, since
+/// dev-sealed blocks carry no BABE seal and may run ahead of wall-clock time.
+pub fn new_partial(config: &Configuration, sealing: Sealing) -> Result<Service, ServiceError> {
 	let telemetry = config
 		.telemetry_endpoints
 		.clone()
@@ -60,7 +89,7 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 		.transpose()?;
 
 	let executor = sc_service::new_wasm_executor::<sp_io::SubstrateHostFunctions>(&config.executor);
-	let (client, backend, keystore_container, task_manager) =
+	let (client, backend, keystore_container, mut task_manager) =
 		sc_service::new_full_parts::<Block, RuntimeApi, _>(
 			config,
 			telemetry.as_ref().map(|(_, telemetry)| telemetry.handle()),
@@ -94,35 +123,54 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 		select_chain.clone(),
 		telemetry.as_ref().map(|x| x.handle()),
 	)?;
+	let justification_import = grandpa_block_import.clone();
 
-	let cidp_client = client.clone();
-	let import_queue = sc_consensus_aura::import_queue::<AuraPair, _, _, _, _, _>(
-		ImportQueueParams {
-			block_import: grandpa_block_import.clone(),
-			justification_import: Some(Box::new(grandpa_block_import.clone())),
-			client: client.clone(),
-			create_inherent_data_providers: move |parent_hash, _| {
-				let cidp_client = cidp_client.clone();
-				async move {
-					let slot_duration = sc_consensus_aura::standalone::slot_duration_at(
-						&*cidp_client,
-						parent_hash,
-					)?;
-					let timestamp = sp_timestamp::InherentDataProvider::from_system_time();
-					let slot = sp_consensus_aura::inherents::InherentDataProvider::from_timestamp_and_slot_duration(
-						*timestamp,
-						slot_duration,
-					);
-					Ok((slot, timestamp))
-				}
-			},
-			spawner: &task_manager.spawn_essential_handle(),
-			registry: config.prometheus_registry(),
-			check_for_equivocation: Default::default(),
-			telemetry: telemetry.as_ref().map(|x| x.handle()),
-			compatibility_mode: Default::default(),
-		},
+	let babe_config = sc_consensus_babe::configuration(&*client)?;
+	let slot_duration = babe_config.slot_duration();
+	let dev_clock = match sealing {
+		Sealing::Babe => None,
+		Sealing::Instant | Sealing::Manual => Some(DevClock::new(client.clone())?),
+	};
+	let import_inherents = match &dev_clock {
+		Some(clock) => clock.import_inherents(slot_duration),
+		None => wall_clock_inherents(slot_duration),
+	};
+	let (block_import, babe_link) = sc_consensus_babe::block_import(
+		babe_config,
+		grandpa_block_import,
+		client.clone(),
+		import_inherents,
+		select_chain.clone(),
+		// Equivocations found on import are reported through it.
+		OffchainTransactionPoolFactory::new(transaction_pool.clone()),
 	)?;
+
+	let import_queue = if dev_clock.is_some() {
+		crate::dev_seal::import_queue(
+			client.clone(),
+			&babe_link,
+			block_import.clone(),
+			&task_manager.spawn_essential_handle(),
+			config.prometheus_registry(),
+		)
+	} else {
+		let (import_queue, babe_worker_handle) =
+			sc_consensus_babe::import_queue(ImportQueueParams {
+				link: babe_link.clone(),
+				block_import: block_import.clone(),
+				justification_import: Some(Box::new(justification_import)),
+				client: client.clone(),
+				slot_duration,
+				spawner: &task_manager.spawn_essential_handle(),
+				registry: config.prometheus_registry(),
+				telemetry: telemetry.as_ref().map(|x| x.handle()),
+			})?;
+		// The essential "babe-worker" task answers epoch queries until its last handle drops,
+		// and an essential task that ends takes the node down. Nothing here queries it (there
+		// is no BABE RPC), so the task manager holds the handle for the node's lifetime.
+		task_manager.keep_alive(babe_worker_handle);
+		import_queue
+	};
 
 	Ok(sc_service::PartialComponents {
 		client,
@@ -132,8 +180,22 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 		keystore_container,
 		select_chain,
 		transaction_pool,
-		other: (grandpa_block_import, grandpa_link, telemetry),
+		other: Consensus { block_import, babe_link, grandpa_link, dev_clock, telemetry },
 	})
+}
+
+/// Slot and timestamp inherent data from the system clock: what BABE authors with and what
+/// its block import checks blocks against on the production path.
+fn wall_clock_inherents(slot_duration: SlotDuration) -> BabeCreateInherentDataProviders<Block> {
+	Arc::new(move |_, ()| async move {
+		let timestamp = sp_timestamp::InherentDataProvider::from_system_time();
+		let slot =
+			sp_consensus_babe::inherents::InherentDataProvider::from_timestamp_and_slot_duration(
+				*timestamp,
+				slot_duration,
+			);
+		Ok((slot, timestamp))
+	}) as BabeCreateInherentDataProviders<Block>
 }
 
 /// Builds and starts a full node with the network backend chosen on the command line.
@@ -162,8 +224,8 @@ fn new_full_with<
 		keystore_container,
 		select_chain,
 		transaction_pool,
-		other: (block_import, grandpa_link, mut telemetry),
-	} = new_partial(&config)?;
+		other: Consensus { block_import, babe_link, grandpa_link, dev_clock, mut telemetry },
+	} = new_partial(&config, sealing)?;
 
 	let mut net_config = sc_network::config::FullNetworkConfiguration::<
 		Block,
@@ -232,7 +294,7 @@ fn new_full_with<
 	let role = config.role;
 	let force_authoring = config.force_authoring;
 	let name = config.network.node_name.clone();
-	let enable_grandpa = !config.disable_grandpa && sealing == Sealing::Aura;
+	let enable_grandpa = !config.disable_grandpa && sealing == Sealing::Babe;
 	let prometheus_registry = config.prometheus_registry().cloned();
 
 	// Manual sealing takes its commands from the `engine_*` RPC methods.
@@ -294,86 +356,48 @@ fn new_full_with<
 		telemetry.as_ref().map(|x| x.handle()),
 	);
 
-	match sealing {
-		Sealing::Aura if role.is_authority() => {
-			let slot_duration = sc_consensus_aura::slot_duration(&*client)?;
-			let aura = sc_consensus_aura::start_aura::<AuraPair, _, _, _, _, _, _, _, _, _, _>(
-				StartAuraParams {
-					slot_duration,
-					client: client.clone(),
-					select_chain,
-					block_import,
-					proposer_factory,
-					create_inherent_data_providers: move |_, ()| async move {
-						let timestamp = sp_timestamp::InherentDataProvider::from_system_time();
-						let slot = sp_consensus_aura::inherents::InherentDataProvider::from_timestamp_and_slot_duration(
-							*timestamp,
-							slot_duration,
-						);
-						Ok((slot, timestamp))
-					},
-					force_authoring,
-					backoff_authoring_blocks: Option::<()>::None,
-					keystore: keystore_container.keystore(),
-					sync_oracle: sync_service.clone(),
-					justification_sync_link: sync_service.clone(),
-					block_proposal_slot_portion: SlotProportion::new(2f32 / 3f32),
-					max_block_proposal_slot_portion: None,
-					telemetry: telemetry.as_ref().map(|x| x.handle()),
-					compatibility_mode: Default::default(),
-				},
-			)?;
+	match dev_clock {
+		// Without a BABE key in the keystore the worker claims no slot and the node only
+		// imports.
+		None if role.is_authority() => {
+			let slot_duration = babe_link.config().slot_duration();
+			let babe = sc_consensus_babe::start_babe(BabeParams {
+				keystore: keystore_container.keystore(),
+				client: client.clone(),
+				select_chain,
+				env: proposer_factory,
+				block_import,
+				sync_oracle: sync_service.clone(),
+				justification_sync_link: sync_service.clone(),
+				create_inherent_data_providers: wall_clock_inherents(slot_duration),
+				force_authoring,
+				backoff_authoring_blocks: Option::<()>::None,
+				babe_link,
+				block_proposal_slot_portion: SlotProportion::new(2f32 / 3f32),
+				max_block_proposal_slot_portion: None,
+				telemetry: telemetry.as_ref().map(|x| x.handle()),
+			})?;
 			// Authoring is essential: if it fails the node goes down with it.
 			task_manager.spawn_essential_handle().spawn_blocking(
-				"aura",
+				"babe",
 				Some("block-authoring"),
-				aura,
+				babe,
 			);
 		},
-		Sealing::Aura => {},
-		Sealing::Instant | Sealing::Manual => {
-			// Each sealed block advances one Aura slot, so the runtime's slot checks hold
-			// however fast blocks are sealed.
-			let timestamp = Arc::new(
-				SlotTimestampProvider::new_aura(client.clone())
-					.map_err(|e| ServiceError::Other(e.to_string()))?,
-			);
-			let consensus_data_provider = AuraConsensusDataProvider::new(client.clone());
-			// Only the timestamp: the Aura slot travels in the digest. (Manual seal counts
-			// inherent *data* entries as inherent extrinsics, so an Aura slot entry would make
-			// every one-transaction block look empty to instant sealing.)
-			let create_inherent_data_providers = move |_, ()| {
-				let timestamp = SharedSlotTimestamp(timestamp.clone());
-				async move { Ok(timestamp) }
-			};
-			let authorship = if sealing == Sealing::Instant {
-				sc_consensus_manual_seal::run_instant_seal_and_finalize(
-					sc_consensus_manual_seal::InstantSealParams {
-						block_import: client.clone(),
-						env: proposer_factory,
-						client: client.clone(),
-						pool: transaction_pool.clone(),
-						select_chain,
-						consensus_data_provider: Some(Box::new(consensus_data_provider)),
-						create_inherent_data_providers,
-					},
-				)
-				.boxed()
-			} else {
-				sc_consensus_manual_seal::run_manual_seal(
-					sc_consensus_manual_seal::ManualSealParams {
-						block_import: client.clone(),
-						env: proposer_factory,
-						client: client.clone(),
-						pool: transaction_pool.clone(),
-						commands_stream: seal_commands,
-						select_chain,
-						consensus_data_provider: Some(Box::new(consensus_data_provider)),
-						create_inherent_data_providers,
-					},
-				)
-				.boxed()
-			};
+		None => {},
+		Some(clock) => {
+			let authorship = crate::dev_seal::authorship(DevSealParams {
+				instant: sealing == Sealing::Instant,
+				clock,
+				client: client.clone(),
+				pool: transaction_pool.clone(),
+				select_chain,
+				block_import,
+				babe_link,
+				keystore: &keystore_container,
+				proposer_factory,
+				commands: seal_commands,
+			})?;
 			task_manager.spawn_essential_handle().spawn_blocking(
 				"manual-seal",
 				Some("block-authoring"),
@@ -416,25 +440,4 @@ fn new_full_with<
 	}
 
 	Ok(task_manager)
-}
-
-/// The dev-sealing clock, shared across blocks: each block it provides advances one slot.
-struct SharedSlotTimestamp(Arc<SlotTimestampProvider>);
-
-#[async_trait::async_trait]
-impl sp_inherents::InherentDataProvider for SharedSlotTimestamp {
-	async fn provide_inherent_data(
-		&self,
-		inherent_data: &mut sp_inherents::InherentData,
-	) -> Result<(), sp_inherents::Error> {
-		self.0.provide_inherent_data(inherent_data).await
-	}
-
-	async fn try_handle_error(
-		&self,
-		identifier: &sp_inherents::InherentIdentifier,
-		error: &[u8],
-	) -> Option<Result<(), sp_inherents::Error>> {
-		self.0.try_handle_error(identifier, error).await
-	}
 }

@@ -7,6 +7,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_timestamp, Timestamp]
 	[pallet_sudo, Sudo]
 	[pallet_utility, Utility]
+	[pallet_validators, Validators]
 	[pallet_subnets, Subnets]
 	[pallet_stake, Stake]
 	[pallet_emission, Emission]

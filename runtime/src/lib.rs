@@ -1,12 +1,14 @@
 //! # Inferchain runtime
 //!
-//! The Wasm state-transition function of Inferchain: FRAME system pallets (timestamp, Aura,
-//! GRANDPA, balances, transaction payment, sudo, utility) and Inferchain's own pallets.
+//! The Wasm state-transition function of Inferchain: FRAME system pallets (timestamp, BABE,
+//! GRANDPA, authorship, session with historical key ownership, offences, balances, transaction
+//! payment, sudo, utility) and Inferchain's own pallets (validators, subnets, stake, emission,
+//! inference).
 //! Composition lives here; each pallet's `Config` lives in [`configs`], the runtime APIs in
 //! [`apis`], and the named genesis states in [`genesis_config_presets`].
 //!
 //! Invariants kept here: the token is `INFER` with [`TOKEN_DECIMALS`] decimals; a block is
-//! produced every [`MILLI_SECS_PER_BLOCK`] ms on the Aura path.
+//! produced every [`MILLI_SECS_PER_BLOCK`] ms (a BABE slot) by the validators elected from bonds.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![recursion_limit = "256"]
@@ -22,6 +24,7 @@ mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
 mod inference_views;
+mod randomness;
 #[cfg(test)]
 mod tests;
 mod views;
@@ -58,9 +61,9 @@ pub mod opaque {
 }
 
 impl_opaque_keys! {
-	/// The session keys of a validator: Aura for block production, GRANDPA for finality.
+	/// The session keys of a validator: BABE for block production, GRANDPA for finality.
 	pub struct SessionKeys {
-		pub aura: Aura,
+		pub babe: Babe,
 		pub grandpa: Grandpa,
 	}
 }
@@ -71,17 +74,27 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("inferchain"),
 	impl_name: alloc::borrow::Cow::Borrowed("inferchain"),
 	authoring_version: 1,
-	spec_version: 125,
+	spec_version: 127,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
 	system_version: 1,
 };
 
-/// Target block time on the Aura path. Fixed for the chain's life: changing it bricks Aura.
+/// Target block time. Fixed for the chain's life: changing it breaks BABE's slot arithmetic.
 pub const MILLI_SECS_PER_BLOCK: u64 = 3000;
-/// Aura slot duration, equal to the block time.
+/// BABE slot duration, equal to the block time.
 pub const SLOT_DURATION: u64 = MILLI_SECS_PER_BLOCK;
+
+/// The chance that a slot has a primary (VRF-won) author: 1/4. Slots nobody wins go to the
+/// slot's secondary author, who also signs a VRF output (so every block carries one).
+pub const PRIMARY_PROBABILITY: (u64, u64) = (1, 4);
+/// BABE's epoch configuration at genesis.
+pub const BABE_GENESIS_EPOCH_CONFIG: sp_consensus_babe::BabeEpochConfiguration =
+	sp_consensus_babe::BabeEpochConfiguration {
+		c: PRIMARY_PROBABILITY,
+		allowed_slots: sp_consensus_babe::AllowedSlots::PrimaryAndSecondaryVRFSlots,
+	};
 
 /// Blocks per minute at the target block time.
 pub const MINUTES: BlockNumber = 60_000 / (MILLI_SECS_PER_BLOCK as BlockNumber);
@@ -189,7 +202,7 @@ mod runtime {
 	pub type Timestamp = pallet_timestamp;
 
 	#[runtime::pallet_index(2)]
-	pub type Aura = pallet_aura;
+	pub type Babe = pallet_babe;
 
 	#[runtime::pallet_index(3)]
 	pub type Grandpa = pallet_grandpa;
@@ -205,6 +218,22 @@ mod runtime {
 
 	#[runtime::pallet_index(7)]
 	pub type Utility = pallet_utility;
+
+	#[runtime::pallet_index(8)]
+	pub type Authorship = pallet_authorship;
+
+	#[runtime::pallet_index(9)]
+	pub type Offences = pallet_offences;
+
+	// Before Session: its genesis bonds the validators Session's genesis asks it to elect.
+	#[runtime::pallet_index(14)]
+	pub type Validators = pallet_validators;
+
+	#[runtime::pallet_index(15)]
+	pub type Historical = pallet_session::historical;
+
+	#[runtime::pallet_index(16)]
+	pub type Session = pallet_session;
 
 	#[runtime::pallet_index(10)]
 	pub type Subnets = pallet_subnets;

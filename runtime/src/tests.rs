@@ -4,8 +4,10 @@
 #![allow(clippy::arithmetic_side_effects)]
 
 use crate::{
-	genesis_config_presets::{get_preset, preset_names, ENDOWMENT},
-	Balances, Grandpa, Runtime, RuntimeGenesisConfig,
+	genesis_config_presets::{
+		get_preset, preset_names, DEV_SESSION_LENGTH, ENDOWMENT, VALIDATOR_BOND,
+	},
+	Babe, Balances, Grandpa, Runtime, RuntimeGenesisConfig, Session, HOURS,
 };
 use frame_support::genesis_builder_helper::build_state;
 use serde_json::Value;
@@ -46,8 +48,10 @@ fn both_presets_are_listed() {
 #[test]
 fn development_preset_has_alice_as_sole_validator_and_sudo() {
 	genesis_ext(DEV_RUNTIME_PRESET).execute_with(|| {
-		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 1);
+		assert_eq!(Babe::authorities().len(), 1);
 		assert_eq!(Grandpa::grandpa_authorities().len(), 1);
+		assert_eq!(Session::validators(), vec![Sr25519Keyring::Alice.to_account_id()]);
+		assert_eq!(pallet_validators::SessionLength::<Runtime>::get(), DEV_SESSION_LENGTH);
 		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(Sr25519Keyring::Alice.to_account_id()));
 		assert_eq!(Balances::free_balance(Sr25519Keyring::Bob.to_account_id()), ENDOWMENT);
 	});
@@ -56,18 +60,24 @@ fn development_preset_has_alice_as_sole_validator_and_sudo() {
 #[test]
 fn local_testnet_preset_has_four_validators() {
 	genesis_ext(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
-		let aura: Vec<_> = pallet_aura::Authorities::<Runtime>::get().into_inner();
-		let expected: Vec<sp_consensus_aura::sr25519::AuthorityId> = [
+		let four = [
 			Sr25519Keyring::Alice,
 			Sr25519Keyring::Bob,
 			Sr25519Keyring::Charlie,
 			Sr25519Keyring::Dave,
-		]
-		.into_iter()
-		.map(|k| k.public().into())
-		.collect();
-		assert_eq!(aura, expected);
+		];
+		let babe: Vec<_> = Babe::authorities().iter().map(|(id, _)| id.clone()).collect();
+		let expected: Vec<sp_consensus_babe::AuthorityId> =
+			four.iter().map(|k| k.public().into()).collect();
+		assert_eq!(babe, expected);
 		assert_eq!(Grandpa::grandpa_authorities().len(), 4);
+		assert_eq!(pallet_validators::SessionLength::<Runtime>::get(), HOURS);
+		for k in four {
+			let who = k.to_account_id();
+			assert_eq!(pallet_validators::Pallet::<Runtime>::held(&who), VALIDATOR_BOND);
+			assert!(pallet_validators::Candidates::<Runtime>::contains_key(&who));
+			assert!(pallet_session::NextKeys::<Runtime>::contains_key(&who));
+		}
 	});
 }
 
@@ -105,4 +115,27 @@ fn metadata_v15_and_v16_are_served() {
 	let versions = Runtime::metadata_versions();
 	assert!(versions.contains(&15), "metadata versions: {versions:?}");
 	assert!(versions.contains(&16), "metadata versions: {versions:?}");
+}
+
+#[test]
+fn a_seated_validator_cannot_change_or_purge_its_session_keys() {
+	use sp_runtime::traits::Convert;
+	genesis_ext(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		let eve = Sr25519Keyring::Eve.to_account_id();
+		// Alice sits in the set: her keys are what this session's ownership proofs name. She
+		// cannot purge them (nobody can: the call is filtered)…
+		use sp_runtime::traits::Dispatchable;
+		let purge = crate::RuntimeCall::Session(pallet_session::Call::purge_keys {});
+		let refused = purge.dispatch(crate::RuntimeOrigin::signed(alice.clone()));
+		assert_eq!(
+			refused.map_err(|e| e.error),
+			Err(frame_system::Error::<Runtime>::CallFiltered.into())
+		);
+		assert!(pallet_session::NextKeys::<Runtime>::contains_key(&alice));
+		// …nor replace them: `setKeys` finds no validator id for her.
+		assert_eq!(crate::configs::ValidatorIdUnlessSeated::convert(alice), None);
+		// Anyone outside the current and queued sets may set keys.
+		assert_eq!(crate::configs::ValidatorIdUnlessSeated::convert(eve.clone()), Some(eve));
+	});
 }

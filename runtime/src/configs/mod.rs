@@ -1,11 +1,18 @@
 //! Each pallet's `Config` for the Inferchain runtime. Every runtime-wide default lives here, once.
 
+mod consensus;
+
+pub use consensus::{
+	EpochDuration, MinValidatorBond, NoKeyPurge, ValidatorIdUnlessSeated, BONDING_DURATION,
+	MAX_AUTHORITIES,
+};
+
 use frame_support::PalletId;
 use frame_support::{
 	derive_impl,
 	dispatch::DispatchClass,
 	parameter_types,
-	traits::{ConstBool, ConstU128, ConstU16, ConstU32, ConstU64, ConstU8, VariantCountOf},
+	traits::{ConstU128, ConstU16, ConstU32, ConstU64, ConstU8, VariantCountOf},
 	weights::{
 		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
 		IdentityFee, Weight,
@@ -14,12 +21,11 @@ use frame_support::{
 use frame_system::limits::{BlockLength, BlockWeights};
 use pallet_subnets::{hyperparams::OwnerLimits, BondsMode, SubnetHyperparams};
 use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
-use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_runtime::{traits::One, Perbill};
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, Emission, Hash, Inference, Nonce,
+	AccountId, Babe, Balance, Balances, Block, BlockNumber, Emission, Hash, Inference, Nonce,
 	OriginCaller, PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason,
 	RuntimeHoldReason, RuntimeOrigin, RuntimeTask, Stake, Subnets, System, DAYS,
 	EXISTENTIAL_DEPOSIT, HOURS, MICRO_UNIT, MILLI_UNIT, SLOT_DURATION, SS58_PREFIX, UNIT, VERSION,
@@ -55,6 +61,7 @@ parameter_types! {
 
 #[derive_impl(frame_system::config_preludes::SolochainDefaultConfig)]
 impl frame_system::Config for Runtime {
+	type BaseCallFilter = NoKeyPurge;
 	type Block = Block;
 	type BlockWeights = RuntimeBlockWeights;
 	type BlockLength = RuntimeBlockLength;
@@ -70,28 +77,10 @@ impl frame_system::Config for Runtime {
 	type MaxConsumers = ConstU32<16>;
 }
 
-impl pallet_aura::Config for Runtime {
-	type AuthorityId = AuraId;
-	type DisabledValidators = ();
-	type MaxAuthorities = ConstU32<32>;
-	type AllowMultipleBlocksPerSlot = ConstBool<false>;
-	type SlotDuration = pallet_aura::MinimumPeriodTimesTwo<Runtime>;
-}
-
-impl pallet_grandpa::Config for Runtime {
-	type RuntimeEvent = RuntimeEvent;
-	type WeightInfo = ();
-	type MaxAuthorities = ConstU32<32>;
-	type MaxNominators = ConstU32<0>;
-	type MaxSetIdSessionEntries = ConstU64<0>;
-	type KeyOwnerProof = sp_core::Void;
-	type EquivocationReportSystem = ();
-}
-
 impl pallet_timestamp::Config for Runtime {
 	/// Milliseconds since the Unix epoch.
 	type Moment = u64;
-	type OnTimestampSet = Aura;
+	type OnTimestampSet = Babe;
 	type MinimumPeriod = ConstU64<{ SLOT_DURATION / 2 }>;
 	type WeightInfo = pallet_timestamp::weights::SubstrateWeight<Runtime>;
 }
@@ -436,7 +425,7 @@ impl pallet_inference::Config for Runtime {
 	type Subnets = Subnets;
 	type Stake = Stake;
 	type Permits = Emission;
-	type Randomness = pallet_inference::ParentHashRandomness<Runtime>;
+	type Randomness = crate::randomness::BlockVrfRandomness;
 	type ModelDeposit = ModelDeposit;
 	type MaxModelName = ConstU32<64>;
 	type MaxInputLen = ConstU32<2048>;
