@@ -177,8 +177,11 @@ impl Client {
 		parse_hash(&hash).map_err(|e| jsonrpsee::core::client::Error::Custom(e.to_string()))
 	}
 
-	/// Submits and watches an extrinsic until it is in a block; returns that block's hash.
-	pub async fn submit_and_wait_in_block(&self, extrinsic: &[u8]) -> anyhow::Result<Hash> {
+	/// Submits and watches an extrinsic until a finalized block holds it; returns that block's
+	/// hash. Not the first `inBlock`: with several BABE authors a block that held it can be
+	/// re-orged out, and until the best chain holds it again the account's next nonce
+	/// (`system_accountNextIndex`) is this one's a second time.
+	pub async fn submit_and_wait_finalized(&self, extrinsic: &[u8]) -> anyhow::Result<Hash> {
 		let mut subscription = self
 			.inner
 			.subscribe::<Value, _>(
@@ -193,7 +196,7 @@ impl Client {
 				.await
 				.context("no status update for the extrinsic")?
 				.context("the subscription closed")??;
-			if let Some(block) = status.get("inBlock").or_else(|| status.get("finalized")) {
+			if let Some(block) = status.get("finalized") {
 				return parse_hash(block);
 			}
 			for failure in ["invalid", "dropped", "usurped", "finalityTimeout"] {

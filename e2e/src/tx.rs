@@ -82,8 +82,8 @@ pub fn transfer(dest: Sr25519Keyring, value: Balance) -> RuntimeCall {
 	})
 }
 
-/// Signs `call` with `signer` at its next nonce, submits it and waits until a block includes
-/// it; returns that block and the events of this extrinsic (a failed dispatch shows as
+/// Signs `call` with `signer` at its next nonce, submits it and waits until a finalized block
+/// includes it; returns that block and the events of this extrinsic (a failed dispatch shows as
 /// `ExtrinsicFailed`), not those of other extrinsics or hooks of the same block.
 pub async fn submit(
 	client: &crate::Client,
@@ -95,7 +95,7 @@ pub async fn submit(
 		ChainContext { genesis: client.genesis_hash().await?, spec_version, transaction_version };
 	let nonce = client.next_nonce(&signer.to_account_id()).await?;
 	let extrinsic = signed(call, signer, nonce, chain);
-	let block = client.submit_and_wait_in_block(&extrinsic).await?;
+	let block = client.submit_and_wait_finalized(&extrinsic).await?;
 	let body = client.call("chain_getBlock", vec![format!("{block:?}").into()]).await?;
 	let ours = format!("0x{}", hex::encode(&extrinsic));
 	let index = body["block"]["extrinsics"]

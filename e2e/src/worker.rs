@@ -177,7 +177,11 @@ impl Worker {
 				return Ok(status);
 			}
 			if Instant::now() >= deadline {
-				anyhow::bail!("{} still running after {timeout:?}", self.name);
+				anyhow::bail!(
+					"{} still running after {timeout:?}:\n{}",
+					self.name,
+					self.log_tail()
+				);
 			}
 			tokio::time::sleep(Duration::from_millis(100)).await;
 		}

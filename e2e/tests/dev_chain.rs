@@ -52,7 +52,7 @@ async fn signed_transfer_is_included_and_its_event_seen() -> anyhow::Result<()> 
 	let amount = 5 * UNIT;
 	let extrinsic = tx::signed(tx::transfer(Bob, amount), Alice, nonce, chain);
 
-	let block = client.submit_and_wait_in_block(&extrinsic).await?;
+	let block = client.submit_and_wait_finalized(&extrinsic).await?;
 
 	let events = client.events(block).await?;
 	let transferred = events.iter().any(|record| {
@@ -108,7 +108,7 @@ async fn instant_sealing_includes_and_finalizes_a_transfer_at_once() -> anyhow::
 	let chain = chain_context(&client).await?;
 	for nonce in 0..3 {
 		let extrinsic = tx::signed(tx::transfer(Bob, UNIT), Alice, nonce, chain);
-		client.submit_and_wait_in_block(&extrinsic).await?;
+		client.submit_and_wait_finalized(&extrinsic).await?;
 	}
 	wait_for("block 3 finalized", TIMEOUT, || async {
 		Ok((client.finalized_number().await? >= 3).then_some(()))

@@ -241,11 +241,20 @@ async fn an_honest_miner_earns_and_a_cheating_miner_does_not() -> anyhow::Result
 	.await?;
 	assert!(client.finalized_number().await? >= target);
 
-	// SIGTERM: every worker stops cleanly.
+	// SIGTERM: every worker stops cleanly, within the drain time even while a client holds a
+	// request open on the honest miner (headers sent, the promised body never finished: the
+	// server's graceful shutdown alone would wait for it forever).
+	let mut stalled = tokio::net::TcpStream::connect(&honest_addr).await?;
+	let head = format!(
+		"POST /v1/embeddings HTTP/1.1\r\nHost: {honest_addr}\r\nContent-Type: application/json\r\n\
+		 Content-Length: 100000\r\n\r\n{{\"input\": \"never fin"
+	);
+	tokio::io::AsyncWriteExt::write_all(&mut stalled, head.as_bytes()).await?;
 	for worker in [&mut honest, &mut cheat, &mut validator] {
 		let status = worker.terminate(Duration::from_secs(20)).await?;
 		assert!(status.success(), "{} exited with {status}:\n{}", worker.name, worker.log_tail());
 	}
+	drop(stalled);
 	ticker.abort();
 	Ok(())
 }

@@ -14,6 +14,7 @@ mod miner;
 mod openai;
 mod openai_text;
 mod request;
+mod shutdown;
 mod subnet;
 mod text_task;
 mod validator;

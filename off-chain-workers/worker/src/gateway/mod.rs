@@ -174,7 +174,10 @@ pub async fn run(args: GatewayArgs) -> anyhow::Result<()> {
 		embedding_netuid = ?args.embedding_netuid,
 		"gateway serving /v1 (OpenAI-compatible)"
 	);
-	axum::serve(listener, router(gateway)).with_graceful_shutdown(crate::shutdown_signal()).await?;
+	let shutdown = crate::shutdown::Shutdown::on_signal();
+	shutdown
+		.serve(axum::serve(listener, router(gateway)).with_graceful_shutdown(shutdown.requested()))
+		.await?;
 	tracing::info!("gateway stopped");
 	Ok(())
 }

@@ -93,7 +93,10 @@ pub async fn run(args: MinerArgs) -> anyhow::Result<()> {
 		tokio::spawn(assignments::follow(args.chain.chain.clone(), state.clone(), chain));
 	tracing::info!(uid, %netuid, %public, "serving /v1/embeddings");
 	let service = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
-	axum::serve(listener, service).with_graceful_shutdown(crate::shutdown_signal()).await?;
+	let shutdown = crate::shutdown::Shutdown::on_signal();
+	shutdown
+		.serve(axum::serve(listener, service).with_graceful_shutdown(shutdown.requested()))
+		.await?;
 	follower.abort();
 	tracing::info!("miner stopped");
 	Ok(())

@@ -106,7 +106,10 @@ pub async fn run(args: MinerArgs) -> anyhow::Result<()> {
 		joined.chain,
 	));
 	let service = router(state).into_make_service_with_connect_info::<SocketAddr>();
-	axum::serve(listener, service).with_graceful_shutdown(crate::shutdown_signal()).await?;
+	let shutdown = crate::shutdown::Shutdown::on_signal();
+	shutdown
+		.serve(axum::serve(listener, service).with_graceful_shutdown(shutdown.requested()))
+		.await?;
 	follower.abort();
 	tracing::info!("miner stopped");
 	Ok(())
