@@ -24,6 +24,10 @@ static SIGNING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 static LAST_NONCES: tokio::sync::Mutex<RecentNonces> =
 	tokio::sync::Mutex::const_new(RecentNonces(Vec::new()));
 
+/// How many blocks after its checkpoint (the finalized block at signing) a transaction stays
+/// valid.
+const MORTALITY: u64 = 64;
+
 /// How long a nonce this process used counts against the pool's answer.
 const NONCE_MEMORY: Duration = Duration::from_secs(12);
 
@@ -214,14 +218,18 @@ impl Chain {
 				.context("reading the account's next nonce")?;
 			let nonce = LAST_NONCES.lock().await.next(&account, pool_nonce);
 			tracing::debug!(%account, nonce, "signing {label}");
+			// Mortal from the finalized block: BABE's forks can re-org the best block away, and
+			// a transaction whose era names a block off the canonical chain is invalid.
+			let finalized = self.api.at_current_block().await?;
 			let params = subxt::config::SubstrateExtrinsicParamsBuilder::<SubstrateConfig>::new()
 				.nonce(nonce)
+				.mortal_from_unchecked(MORTALITY, finalized.block_number(), finalized.block_hash())
 				.build();
 			// Signed at the best block, the one the pool validates against: its runtime's
-			// version goes into the signed payload and its hash is the mortality checkpoint.
-			// (subxt's current block is the finalized one, which still has the old runtime for
-			// a block or two after an upgrade: a transaction signed for it then has a bad
-			// signature, and a result or verdict would miss its deadline.)
+			// version goes into the signed payload. (subxt's current block is the finalized
+			// one, which still has the old runtime for a block or two after an upgrade: a
+			// transaction signed for it then has a bad signature, and a result or verdict would
+			// miss its deadline.)
 			let best: BlockHash = self
 				.rpc
 				.request("chain_getBlockHash", rpc_params![])
