@@ -75,7 +75,11 @@ export function reached(result, wait) {
   return wait === 'answered' && (result.output != null || result.tokens != null);
 }
 
-/** Signs and sends `tx`; resolves with the request id of its `inference.RequestSubmitted`. */
+/**
+ * Signs and sends `tx`; resolves with the request id of its `inference.RequestSubmitted` once a
+ * finalized block holds it. Not at `inBlock`: BABE can re-org that block away, and the id the
+ * request gets on the chain that stays may then differ.
+ */
 function submitted(api, signer, tx) {
   return new Promise((resolve, reject) => {
     let unsubscribe = () => {};
@@ -86,7 +90,7 @@ function submitted(api, signer, tx) {
           : { section: '', name: dispatchError.toString() };
         unsubscribe();
         reject(new Error(`${error.section}.${error.name}`));
-      } else if (status.isInBlock || status.isFinalized) {
+      } else if (status.isFinalized) {
         const event = events.find(({ event }) => api.events.inference.RequestSubmitted.is(event));
         unsubscribe();
         if (event) resolve(event.event.data.requestId.toBigInt());

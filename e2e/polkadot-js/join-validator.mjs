@@ -3,48 +3,63 @@
 // operator's account as proof of ownership), then session.setKeys, validators.bond and
 // validators.validate, each signed by the operator's account and checked for its event.
 // Usage: node join-validator.mjs <ws url of the operator's node> <operator's secret uri> <bond in INFER>
-// Prints "keys <hex>", then "set keys at <ms since epoch> in block <n>" and "validating in block <n>".
+// Prints "keys <hex>", then "set keys at <ms since epoch> in block <n>" and "validating in block <n>"
+// (finalized blocks).
 import assert from 'node:assert/strict';
 import { ApiPromise, Keyring, WsProvider } from '@polkadot/api';
 import { u8aToHex } from '@polkadot/util';
 
 const [url, suri, bondText] = process.argv.slice(2);
 setTimeout(() => {
-  console.error('not a candidate within three minutes');
+  console.error('not a candidate within 170 s');
   process.exit(1);
-}, 180_000).unref();
+}, 170_000).unref();
 
 const provider = new WsProvider(url);
 const api = await ApiPromise.create({ provider, noInitWarn: true });
 const operator = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri(suri);
 
-// Sends `tx` signed by the operator; resolves with the block number once it is in a block and
-// the expected event was emitted, rejects on a dispatch error.
-async function send(tx, section, method) {
-  const hash = await new Promise((resolve, reject) => {
-    tx.signAndSend(operator, ({ status, events, dispatchError }) => {
-      if (dispatchError) {
-        const decoded = dispatchError.isModule ? api.registry.findMetaError(dispatchError.asModule) : null;
-        reject(new Error(`${section}.${method} failed: ${decoded ? `${decoded.section}.${decoded.name}` : dispatchError}`));
-      } else if (status.isInBlock) {
-        const seen = events.some(({ event }) => event.section === section && event.method === method);
-        if (seen) resolve(status.asInBlock);
-        else reject(new Error(`no ${section}.${method} event`));
-      }
-    }).catch(reject);
-  });
-  return (await api.rpc.chain.getHeader(hash)).number.toNumber();
+// Sends `tx` (built again by `build` for each try) signed by the operator; resolves with the
+// block number once a finalized block holds it and the expected event was emitted, rejects on a
+// dispatch error. Finalized, not in-block: under BABE a block can be re-orged away, and the next
+// transaction's nonce would then be this one's again. A transaction the pool drops or finds
+// invalid after a re-org (its era named a block off the chain that stayed) is signed again, as
+// an operator would.
+async function send(build, section, method) {
+  for (let attempt = 1; ; attempt += 1) {
+    const outcome = await new Promise((resolve, reject) => {
+      let unsubscribe = () => {};
+      build().signAndSend(operator, ({ status, events, dispatchError }) => {
+        if (dispatchError) {
+          unsubscribe();
+          const decoded = dispatchError.isModule ? api.registry.findMetaError(dispatchError.asModule) : null;
+          reject(new Error(`${section}.${method} failed: ${decoded ? `${decoded.section}.${decoded.name}` : dispatchError}`));
+        } else if (status.isFinalized) {
+          unsubscribe();
+          const seen = events.some(({ event }) => event.section === section && event.method === method);
+          if (seen) resolve(status.asFinalized);
+          else reject(new Error(`no ${section}.${method} event`));
+        } else if (status.isDropped || status.isInvalid || status.isUsurped) {
+          unsubscribe();
+          resolve(null);
+        }
+      }).then((stop) => { unsubscribe = stop; }, reject);
+    });
+    if (outcome) return (await api.rpc.chain.getHeader(outcome)).number.toNumber();
+    assert.ok(attempt < 3, `${section}.${method}: the pool dropped the transaction ${attempt} times`);
+    console.log(`${section}.${method}: dropped by the pool; signing again`);
+  }
 }
 
 const generated = await provider.send('author_rotateKeysWithOwner', [u8aToHex(operator.publicKey)]);
 assert.ok(generated.proof, 'the node gave no ownership proof');
 console.log(`keys ${generated.keys}`);
 const setAt = Date.now();
-const keysBlock = await send(api.tx.session.setKeys(generated.keys, generated.proof), 'system', 'ExtrinsicSuccess');
+const keysBlock = await send(() => api.tx.session.setKeys(generated.keys, generated.proof), 'system', 'ExtrinsicSuccess');
 console.log(`set keys at ${setAt} in block ${keysBlock}`);
 const unit = 10n ** 12n;
-await send(api.tx.validators.bond(BigInt(bondText) * unit), 'validators', 'Bonded');
-const validating = await send(api.tx.validators.validate(), 'validators', 'Candidate');
+await send(() => api.tx.validators.bond(BigInt(bondText) * unit), 'validators', 'Bonded');
+const validating = await send(() => api.tx.validators.validate(), 'validators', 'Candidate');
 console.log(`validating in block ${validating}`);
 await api.disconnect();
 process.exit(0);

@@ -77,7 +77,10 @@ async fn submit_now(gateway: Arc<Gateway>, call: Call, fee: u128) -> Result<Subm
 			Some("insufficient_quota"),
 		));
 	}
-	let events = gateway.chain.submit_in_best_block(&gateway.requester, call).await;
+	// Finalized, not merely in a best block: under BABE a re-org can hand the id read from a
+	// best block to another of this gateway's own requests (same requester), whose answer would
+	// then be served for this one. The miner answers meanwhile, so this rarely delays the reply.
+	let events = gateway.chain.submit(&gateway.requester, call).await;
 	let events = match events {
 		Ok(events) => events,
 		Err(err) => {
