@@ -28,6 +28,23 @@ static LAST_NONCES: tokio::sync::Mutex<RecentNonces> =
 /// valid.
 const MORTALITY: u64 = 64;
 
+/// How far finality may lag behind the best block before transactions are made mortal from the
+/// best block instead of the finalized one (a stalled finality would otherwise make every
+/// transaction expire before it is signed).
+const MAX_FINALITY_LAG: u64 = 16;
+
+/// The block a transaction's era starts from, given the best and the finalized block (number,
+/// hash): the finalized block, which no re-org can take away (under BABE a best block can be
+/// re-orged away, and a transaction whose era names a block off the chain that stays is
+/// invalid), unless finality lags more than [`MAX_FINALITY_LAG`] blocks behind.
+fn mortality_checkpoint(best: (u64, BlockHash), finalized: (u64, BlockHash)) -> (u64, BlockHash) {
+	if best.0.saturating_sub(finalized.0) > MAX_FINALITY_LAG {
+		best
+	} else {
+		finalized
+	}
+}
+
 /// How long a nonce this process used counts against the pool's answer.
 const NONCE_MEMORY: Duration = Duration::from_secs(12);
 
@@ -218,13 +235,6 @@ impl Chain {
 				.context("reading the account's next nonce")?;
 			let nonce = LAST_NONCES.lock().await.next(&account, pool_nonce);
 			tracing::debug!(%account, nonce, "signing {label}");
-			// Mortal from the finalized block: BABE's forks can re-org the best block away, and
-			// a transaction whose era names a block off the canonical chain is invalid.
-			let finalized = self.api.at_current_block().await?;
-			let params = subxt::config::SubstrateExtrinsicParamsBuilder::<SubstrateConfig>::new()
-				.nonce(nonce)
-				.mortal_from_unchecked(MORTALITY, finalized.block_number(), finalized.block_hash())
-				.build();
 			// Signed at the best block, the one the pool validates against: its runtime's
 			// version goes into the signed payload. (subxt's current block is the finalized
 			// one, which still has the old runtime for a block or two after an upgrade: a
@@ -235,14 +245,27 @@ impl Chain {
 				.request("chain_getBlockHash", rpc_params![])
 				.await
 				.context("reading the best block")?;
-			let submitted = match self.api.at_block(best).await {
-				Ok(at) => at
-					.transactions()
-					.sign_and_submit_then_watch(&payload, signer, params)
-					.await
-					.with_context(|| format!("submitting {label}")),
-				Err(error) => Err(error.into()),
+			let finalized = self.api.at_current_block().await?;
+			let at = match self.api.at_block(best).await {
+				Ok(at) => at,
+				Err(error) => {
+					LAST_NONCES.lock().await.release(&account, nonce);
+					return Err(error.into());
+				},
 			};
+			let (from_number, from_hash) = mortality_checkpoint(
+				(at.block_number(), at.block_hash()),
+				(finalized.block_number(), finalized.block_hash()),
+			);
+			let params = subxt::config::SubstrateExtrinsicParamsBuilder::<SubstrateConfig>::new()
+				.nonce(nonce)
+				.mortal_from_unchecked(MORTALITY, from_number, from_hash)
+				.build();
+			let submitted = at
+				.transactions()
+				.sign_and_submit_then_watch(&payload, signer, params)
+				.await
+				.with_context(|| format!("submitting {label}"));
 			match submitted {
 				Ok(progress) => (progress, nonce),
 				Err(error) => {
@@ -468,6 +491,16 @@ pub fn hash_from_hex(text: &str) -> anyhow::Result<[u8; 32]> {
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	#[test]
+	fn eras_start_at_the_finalized_block_unless_finality_stalls() {
+		let (best, finalized) = (BlockHash::repeat_byte(1), BlockHash::repeat_byte(2));
+		assert_eq!(mortality_checkpoint((103, best), (100, finalized)), (100, finalized));
+		assert_eq!(mortality_checkpoint((116, best), (100, finalized)), (100, finalized));
+		assert_eq!(mortality_checkpoint((117, best), (100, finalized)), (117, best));
+		// Finality read after a newer best block: still the finalized one.
+		assert_eq!(mortality_checkpoint((99, best), (100, finalized)), (100, finalized));
+	}
 
 	#[test]
 	fn nonces_follow_the_pool_or_the_last_one_used() {
