@@ -78,25 +78,35 @@ export function reached(result, wait) {
 /**
  * Signs and sends `tx`; resolves with the request id of its `inference.RequestSubmitted` once a
  * finalized block holds it. Not at `inBlock`: BABE can re-org that block away, and the id the
- * request gets on the chain that stays may then differ.
+ * request gets on the chain that stays (or even its success) may then differ. Rejects if the
+ * dispatch failed in that finalized block, or if the pool drops the transaction.
  */
 function submitted(api, signer, tx) {
   return new Promise((resolve, reject) => {
+    let done = false;
     let unsubscribe = () => {};
+    const finish = (settle, value) => {
+      if (done) return;
+      done = true;
+      unsubscribe();
+      settle(value);
+    };
     tx.signAndSend(signer, ({ status, events, dispatchError }) => {
-      if (dispatchError) {
-        const error = dispatchError.isModule
-          ? api.registry.findMetaError(dispatchError.asModule)
-          : { section: '', name: dispatchError.toString() };
-        unsubscribe();
-        reject(new Error(`${error.section}.${error.name}`));
-      } else if (status.isFinalized) {
+      if (status.isFinalized) {
+        if (dispatchError) {
+          const error = dispatchError.isModule
+            ? api.registry.findMetaError(dispatchError.asModule)
+            : { section: '', name: dispatchError.toString() };
+          finish(reject, new Error(`${error.section}.${error.name}`));
+          return;
+        }
         const event = events.find(({ event }) => api.events.inference.RequestSubmitted.is(event));
-        unsubscribe();
-        if (event) resolve(event.event.data.requestId.toBigInt());
-        else reject(new Error('no inference.RequestSubmitted event'));
+        if (event) finish(resolve, event.event.data.requestId.toBigInt());
+        else finish(reject, new Error('no inference.RequestSubmitted event'));
+      } else if (status.isDropped || status.isInvalid || status.isUsurped || status.isFinalityTimeout) {
+        finish(reject, new Error(`the transaction was not included: ${status.type}`));
       }
-    }).then((stop) => { unsubscribe = stop; }, reject);
+    }).then((stop) => { unsubscribe = stop; if (done) stop(); }, (error) => finish(reject, error));
   });
 }
 

@@ -21,29 +21,36 @@ const operator = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri(sur
 
 // Sends `tx` (built again by `build` for each try) signed by the operator; resolves with the
 // block number once a finalized block holds it and the expected event was emitted, rejects on a
-// dispatch error. Finalized, not in-block: under BABE a block can be re-orged away, and the next
-// transaction's nonce would then be this one's again. A transaction the pool drops or finds
-// invalid after a re-org (its era named a block off the chain that stayed) is signed again, as
-// an operator would.
+// dispatch error there. Finalized, not in-block: under BABE a block can be re-orged away, and
+// with it the transaction's effects and the nonce it took. A transaction the pool drops after a
+// re-org (or finds invalid: its era named a block off the chain that stayed) is signed again,
+// as an operator would, with the same nonce, so that at most one of the tries can land.
 async function send(build, section, method) {
+  const nonce = await api.rpc.system.accountNextIndex(operator.address);
   for (let attempt = 1; ; attempt += 1) {
     const outcome = await new Promise((resolve, reject) => {
+      let done = false;
       let unsubscribe = () => {};
-      build().signAndSend(operator, ({ status, events, dispatchError }) => {
-        if (dispatchError) {
-          unsubscribe();
-          const decoded = dispatchError.isModule ? api.registry.findMetaError(dispatchError.asModule) : null;
-          reject(new Error(`${section}.${method} failed: ${decoded ? `${decoded.section}.${decoded.name}` : dispatchError}`));
-        } else if (status.isFinalized) {
-          unsubscribe();
+      const finish = (settle, value) => {
+        if (done) return;
+        done = true;
+        unsubscribe();
+        settle(value);
+      };
+      build().signAndSend(operator, { nonce }, ({ status, events, dispatchError }) => {
+        if (status.isFinalized) {
+          if (dispatchError) {
+            const decoded = dispatchError.isModule ? api.registry.findMetaError(dispatchError.asModule) : null;
+            finish(reject, new Error(`${section}.${method} failed: ${decoded ? `${decoded.section}.${decoded.name}` : dispatchError}`));
+            return;
+          }
           const seen = events.some(({ event }) => event.section === section && event.method === method);
-          if (seen) resolve(status.asFinalized);
-          else reject(new Error(`no ${section}.${method} event`));
-        } else if (status.isDropped || status.isInvalid || status.isUsurped) {
-          unsubscribe();
-          resolve(null);
+          if (seen) finish(resolve, status.asFinalized);
+          else finish(reject, new Error(`no ${section}.${method} event`));
+        } else if (status.isDropped || status.isInvalid || status.isUsurped || status.isFinalityTimeout) {
+          finish(resolve, null);
         }
-      }).then((stop) => { unsubscribe = stop; }, reject);
+      }).then((stop) => { unsubscribe = stop; if (done) stop(); }, (error) => finish(reject, error));
     });
     if (outcome) return (await api.rpc.chain.getHeader(outcome)).number.toNumber();
     assert.ok(attempt < 3, `${section}.${method}: the pool dropped the transaction ${attempt} times`);

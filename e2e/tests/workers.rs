@@ -250,6 +250,8 @@ async fn an_honest_miner_earns_and_a_cheating_miner_does_not() -> anyhow::Result
 		 Content-Length: 100000\r\n\r\n{{\"input\": \"never fin"
 	);
 	tokio::io::AsyncWriteExt::write_all(&mut stalled, head.as_bytes()).await?;
+	// Let the server read the headers: the request is then in progress, not an idle connection.
+	tokio::time::sleep(Duration::from_secs(1)).await;
 	for worker in [&mut honest, &mut cheat, &mut validator] {
 		let status = worker.terminate(Duration::from_secs(20)).await?;
 		assert!(status.success(), "{} exited with {status}:\n{}", worker.name, worker.log_tail());

@@ -139,8 +139,12 @@ fn serve(model: EmbeddingModel, options: BatchOptions, jobs: &JobQueue<Job>, sta
 	}
 }
 
-/// Tokenizes a job's inputs: refused jobs are answered at once, others join the batch.
+/// Tokenizes a job's inputs: refused jobs are answered at once, others join the batch. A job
+/// nobody waits for any more (its caller went away, or the server shut down) is dropped.
 fn admit(model: &EmbeddingModel, job: Job, batch: &mut Vec<Admitted>, rows: &mut usize) {
+	if job.reply.is_closed() {
+		return;
+	}
 	let tokens = if job.truncate {
 		model.tokenize_truncated(&job.inputs)
 	} else {

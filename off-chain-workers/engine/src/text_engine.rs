@@ -258,6 +258,9 @@ fn serve(model: &TextModel, options: TextEngineOptions, jobs: &JobQueue<Job>, st
 /// Starts a generation (its prefill and first token) or runs a check.
 fn admit(model: &TextModel, job: Job, running: &mut Vec<Running>, stats: &TextStats) {
 	match job {
+		// Nobody waits for it any more (the caller went away, or the server shut down).
+		Job::Generate { events, .. } if events.is_closed() => {},
+		Job::Verify { reply, .. } if reply.is_closed() => {},
 		Job::Generate { request, events } => match model.start(request) {
 			Ok(sequence) => {
 				stats.tokens.fetch_add(1, Ordering::Relaxed);

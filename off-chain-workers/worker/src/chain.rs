@@ -164,6 +164,24 @@ impl Chain {
 		u32::try_from(at.block_number()).map_err(|_| anyhow!("block number overflows u32"))
 	}
 
+	/// The finalized head's number and hash (two cheap RPC calls, no runtime or metadata).
+	async fn finalized_head(&self) -> anyhow::Result<(u64, BlockHash)> {
+		let hash: BlockHash = self
+			.rpc
+			.request("chain_getFinalizedHead", rpc_params![])
+			.await
+			.context("chain_getFinalizedHead")?;
+		let header: serde_json::Value = self
+			.rpc
+			.request("chain_getHeader", rpc_params![hash])
+			.await
+			.context("chain_getHeader")?;
+		let number = header["number"].as_str().unwrap_or_default().trim_start_matches("0x");
+		let number = u64::from_str_radix(number, 16)
+			.map_err(|_| anyhow!("bad finalized header: {header}"))?;
+		Ok((number, hash))
+	}
+
 	/// The latest best block number (deadlines count these; finality may lag behind).
 	pub async fn best_number(&self) -> anyhow::Result<u32> {
 		let header: serde_json::Value =
@@ -245,18 +263,20 @@ impl Chain {
 				.request("chain_getBlockHash", rpc_params![])
 				.await
 				.context("reading the best block")?;
-			let finalized = self.api.at_current_block().await?;
-			let at = match self.api.at_block(best).await {
-				Ok(at) => at,
+			let blocks = async {
+				let finalized = self.finalized_head().await?;
+				let at = self.api.at_block(best).await?;
+				anyhow::Ok((finalized, at))
+			};
+			let (finalized, at) = match blocks.await {
+				Ok(blocks) => blocks,
 				Err(error) => {
 					LAST_NONCES.lock().await.release(&account, nonce);
-					return Err(error.into());
+					return Err(error);
 				},
 			};
-			let (from_number, from_hash) = mortality_checkpoint(
-				(at.block_number(), at.block_hash()),
-				(finalized.block_number(), finalized.block_hash()),
-			);
+			let (from_number, from_hash) =
+				mortality_checkpoint((at.block_number(), at.block_hash()), finalized);
 			let params = subxt::config::SubstrateExtrinsicParamsBuilder::<SubstrateConfig>::new()
 				.nonce(nonce)
 				.mortal_from_unchecked(MORTALITY, from_number, from_hash)

@@ -1,17 +1,23 @@
 //! Stopping on SIGTERM/Ctrl-C within a bounded time.
 //!
 //! An HTTP server's graceful shutdown waits for every request in progress. A miner can be in the
-//! middle of a validator's probe (up to a hundred generated tokens on a busy CPU) and a gateway
-//! can hold a long SSE stream, so after the signal requests get [`DRAIN`] to finish; what is
-//! still open then is dropped and the process exits. A supervisor's grace period (systemd's
-//! `TimeoutStopSec`, Docker's and Kubernetes' 10-30 s) is thus respected.
+//! middle of a validator's probe (up to a hundred generated tokens on a busy CPU) and a client
+//! can hold a request open for ever, so after the signal requests get a drain time to finish
+//! ([`DRAIN`] for miners, [`GATEWAY_DRAIN`] for the gateway, whose requests wait for a block to
+//! be finalized and a miner to answer); what is still open then is dropped and the process
+//! exits. A supervisor's grace period (systemd's `TimeoutStopSec`, Docker's `stop_grace_period`)
+//! longer than that is thus respected.
 
 use std::{future::IntoFuture, time::Duration};
 
 use tokio::sync::watch;
 
-/// How long requests in progress may run after the signal before they are dropped.
+/// How long a miner's requests in progress may run after the signal before they are dropped.
 pub const DRAIN: Duration = Duration::from_secs(10);
+
+/// How long the gateway's requests in progress may run after the signal: one that was paid on
+/// chain gets the time to be finalized and answered.
+pub const GATEWAY_DRAIN: Duration = Duration::from_secs(30);
 
 /// Whether SIGTERM or Ctrl-C has arrived; cheap to clone.
 #[derive(Clone)]
@@ -40,19 +46,19 @@ impl Shutdown {
 	}
 
 	/// Runs `server` (whose graceful shutdown waits on [`Shutdown::requested`]) until it has
-	/// stopped, or until [`DRAIN`] after the signal, whichever is first.
-	pub async fn serve<S>(&self, server: S) -> std::io::Result<()>
+	/// stopped, or until `drain` after the signal, whichever is first.
+	pub async fn serve<S>(&self, server: S, drain: Duration) -> std::io::Result<()>
 	where
 		S: IntoFuture<Output = std::io::Result<()>>,
 	{
 		let deadline = async {
 			self.requested().await;
-			tokio::time::sleep(DRAIN).await;
+			tokio::time::sleep(drain).await;
 		};
 		tokio::select! {
 			served = server.into_future() => served,
 			() = deadline => {
-				tracing::warn!(drain = ?DRAIN, "requests still open after the drain time: dropped");
+				tracing::warn!(?drain, "requests still open after the drain time: dropped");
 				Ok(())
 			},
 		}

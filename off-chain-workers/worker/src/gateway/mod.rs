@@ -176,7 +176,10 @@ pub async fn run(args: GatewayArgs) -> anyhow::Result<()> {
 	);
 	let shutdown = crate::shutdown::Shutdown::on_signal();
 	shutdown
-		.serve(axum::serve(listener, router(gateway)).with_graceful_shutdown(shutdown.requested()))
+		.serve(
+			axum::serve(listener, router(gateway)).with_graceful_shutdown(shutdown.requested()),
+			crate::shutdown::GATEWAY_DRAIN,
+		)
 		.await?;
 	tracing::info!("gateway stopped");
 	Ok(())

@@ -80,7 +80,22 @@ async fn submit_now(gateway: Arc<Gateway>, call: Call, fee: u128) -> Result<Subm
 	// Finalized, not merely in a best block: under BABE a re-org can hand the id read from a
 	// best block to another of this gateway's own requests (same requester), whose answer would
 	// then be served for this one. The miner answers meanwhile, so this rarely delays the reply.
-	let events = gateway.chain.submit(&gateway.requester, call).await;
+	let submitted =
+		tokio::time::timeout(gateway.answer_timeout, gateway.chain.submit(&gateway.requester, call))
+			.await;
+	let Ok(events) = submitted else {
+		// Finality stalled. The request may still be on chain: its fee stays counted against
+		// the spending limit (the chain refunds it to the requester if it expires).
+		gateway.metrics.gateway.get_or_create(&Outcome::of("unfinalized")).inc();
+		return Err(final_error(
+			StatusCode::GATEWAY_TIMEOUT,
+			format!(
+				"the request was not finalized within {:?}: the chain's finality is stalled",
+				gateway.answer_timeout
+			),
+			"not_finalized",
+		));
+	};
 	let events = match events {
 		Ok(events) => events,
 		Err(err) => {

@@ -108,7 +108,10 @@ pub async fn run(args: MinerArgs) -> anyhow::Result<()> {
 	let service = router(state).into_make_service_with_connect_info::<SocketAddr>();
 	let shutdown = crate::shutdown::Shutdown::on_signal();
 	shutdown
-		.serve(axum::serve(listener, service).with_graceful_shutdown(shutdown.requested()))
+		.serve(
+			axum::serve(listener, service).with_graceful_shutdown(shutdown.requested()),
+			crate::shutdown::DRAIN,
+		)
 		.await?;
 	follower.abort();
 	tracing::info!("miner stopped");
