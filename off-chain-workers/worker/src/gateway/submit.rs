@@ -80,9 +80,11 @@ async fn submit_now(gateway: Arc<Gateway>, call: Call, fee: u128) -> Result<Subm
 	// Finalized, not merely in a best block: under BABE a re-org can hand the id read from a
 	// best block to another of this gateway's own requests (same requester), whose answer would
 	// then be served for this one. The miner answers meanwhile, so this rarely delays the reply.
-	let submitted =
-		tokio::time::timeout(gateway.answer_timeout, gateway.chain.submit(&gateway.requester, call))
-			.await;
+	let submitted = tokio::time::timeout(
+		gateway.answer_timeout,
+		gateway.chain.submit(&gateway.requester, call),
+	)
+	.await;
 	let Ok(events) = submitted else {
 		// Finality stalled. The request may still be on chain: its fee stays counted against
 		// the spending limit (the chain refunds it to the requester if it expires).
